@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Set everything up on a fresh machine and run the whole test suite (lint, architecture, tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
+python3 -m ruff check src tests benchmarks
+python3 -m ruff format --check src tests benchmarks
+lint-imports
+set +e
+python3 -m pytest -q "$@"
+status=$?
+set -e
+# pytest exits 5 when it collected no tests; that is not a failure of the code.
+if [ "$status" -eq 5 ]; then echo "no tests collected"; exit 0; fi
+exit "$status"

@@ -1,0 +1,87 @@
+"""The ``healthgap`` command line: a thin layer that parses, calls the core and prints.
+
+Each domain registers its commands from its own module (``data``, ``measure``,
+``explain``, ``plan``). A user error (:class:`healthgap.errors.HealthgapError`) is
+printed as a table of problems and exits with status 2, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from healthgap.errors import HealthgapError, InputError
+
+__all__ = ["app", "console", "main", "print_problems"]
+
+app = typer.Typer(
+    name="healthgap",
+    help="Measure, explain and plan to close gaps in life expectancy.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=False)
+err_console = Console(stderr=True)
+
+
+def print_problems(error: HealthgapError) -> None:
+    """Print a user error as a readable table (for InputError) or one line."""
+    if isinstance(error, InputError):
+        table = Table(title=f"{len(error.problems)} problem(s) found", show_lines=False)
+        for column in ("file", "row", "column", "rule", "message"):
+            table.add_column(column, overflow="fold")
+        for p in error.problems[:500]:
+            table.add_row(p.file, "" if p.row is None else str(p.row), p.column or "", p.rule,
+                          p.message)
+        err_console.print(table)
+        if len(error.problems) > 500:
+            err_console.print(f"... and {len(error.problems) - 500} more problems")
+    else:
+        err_console.print(f"[bold red]error:[/] {error}")
+
+
+def _register_commands() -> None:
+    # Imported here so that `healthgap --help` lists every domain's commands while
+    # the domain modules stay independent of each other.
+    from healthgap.cli import data as _data  # noqa: F401
+
+    for optional in ("measure", "explain", "plan"):
+        try:
+            __import__(f"healthgap.cli.{optional}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"healthgap.cli.{optional}":
+                raise
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``healthgap`` console script."""
+    _register_commands()
+    try:
+        app(args=argv, standalone_mode=False)
+    except HealthgapError as error:
+        print_problems(error)
+        sys.exit(2)
+    except typer.Exit as exc:  # explicit exits from commands
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err_console.print("aborted")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+@app.command()
+def version() -> None:
+    """Print the healthgap version."""
+    from importlib.metadata import version as package_version
+
+    console.print(f"healthgap {package_version('healthgap')}")
