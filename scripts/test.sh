@@ -2,7 +2,8 @@
 # Set everything up on a fresh machine and run the whole test suite (lint, architecture, tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
+bash scripts/setup-system.sh
+python3 -m pip install --quiet --disable-pip-version-check -e '.[test,web]'
 python3 -m ruff check src tests benchmarks
 python3 -m ruff format --check src tests benchmarks
 lint-imports

@@ -121,7 +121,9 @@ def write_workspace(
         if same_tables and merged_metadata == existing.metadata:
             return existing
         if not replace and any(n in old for n in new_hashes):
-            raise WorkspaceError(f"{folder} already has tables {sorted(set(old) & set(new_hashes))}")
+            raise WorkspaceError(
+                f"{folder} already has tables {sorted(set(old) & set(new_hashes))}"
+            )
 
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))

@@ -1,0 +1,34 @@
+"""Embedded SYNTHETIC demo data: a made-up country that behaves like England.
+
+``generate_demo`` builds it as tidy tables (areas, population, deaths), ``load_demo``
+returns cached tables, ``build_demo_workspace`` writes it as a workspace marked
+``synthetic``. No figure in it is a real statistic; see ``docs/demo-data.md``.
+
+>>> tables = load_demo("small")
+>>> tables["areas"]["area_name"].str.startswith("Synthetic").all()
+True
+"""
+
+from healthgap.datasets.demo import (
+    DEFAULT_FIRST_YEAR,
+    DEFAULT_SEED,
+    GENERATOR_VERSION,
+    SYNTHETIC_LABEL,
+    build_demo_workspace,
+    demo_metadata,
+    generate_demo,
+    load_demo,
+)
+from healthgap.datasets.geography import COUNTRY_CODE
+
+__all__ = [
+    "COUNTRY_CODE",
+    "DEFAULT_FIRST_YEAR",
+    "DEFAULT_SEED",
+    "GENERATOR_VERSION",
+    "SYNTHETIC_LABEL",
+    "build_demo_workspace",
+    "demo_metadata",
+    "generate_demo",
+    "load_demo",
+]

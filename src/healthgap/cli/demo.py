@@ -1,0 +1,90 @@
+"""``healthgap demo``: build the SYNTHETIC demo workspace and summarise it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from healthgap.cli import app, console
+from healthgap.data.workspace import open_workspace
+from healthgap.datasets import DEFAULT_SEED, SYNTHETIC_LABEL, build_demo_workspace
+from healthgap.datasets.calibration import DemoFigures, measure_demo
+from healthgap.datasets.demo import (
+    DEFAULT_FIRST_YEAR,
+    DEFAULT_YEARS,
+    check_demo_arguments,
+    demo_metadata,
+    is_current_demo,
+)
+
+
+@app.command()
+def demo(
+    # Plain str and int (validated by the core) so bad values get the problem table.
+    size: str = typer.Option(
+        "national", "--size", help="national (33,800 LSOAs) or small (one LA)."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Workspace folder (default ./workspaces/demo-<size>)."
+    ),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Random seed (0 or more)."),
+) -> None:
+    """Build the SYNTHETIC demo country as a workspace and print its headline figures."""
+    check_demo_arguments(size, seed, DEFAULT_FIRST_YEAR, DEFAULT_YEARS)
+    path = out or Path("workspaces") / f"demo-{size}"
+    metadata = demo_metadata(size, seed, DEFAULT_FIRST_YEAR, DEFAULT_YEARS)
+    reused = is_current_demo(path, metadata)
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(f"Building the {SYNTHETIC_LABEL} ({size})", total=3)
+        workspace = build_demo_workspace(path, size, seed)  # type: ignore[arg-type]
+        progress.update(task, advance=1, description="Reading the workspace back")
+        workspace = open_workspace(workspace.path)
+        tables = {name: workspace.read(name) for name in ("areas", "population", "deaths")}
+        progress.update(task, advance=1, description="Measuring life expectancy and gaps")
+        figures = measure_demo(tables)
+        progress.update(task, advance=1)
+    action = "Reused" if reused else "Wrote"
+    console.print(f"[bold]{SYNTHETIC_LABEL}[/] (seed {seed}, size {size}): made-up data.")
+    console.print(f"{action} workspace {workspace.path}")
+    _print_summary(tables, figures, size)
+
+
+def _print_summary(tables: dict[str, pd.DataFrame], figures: DemoFigures, size: str) -> None:
+    areas, population, deaths = tables["areas"], tables["population"], tables["deaths"]
+    levels = areas["level"].astype(str).value_counts()
+    order = [lv for lv in ("country", "region", "la", "ward", "lsoa") if lv in levels]
+    console.print("Areas: " + ", ".join(f"{levels[lv]:,} {lv}" for lv in order))
+    periods = sorted(map(str, pd.unique(population["period"])))
+    console.print(f"Periods: {periods[0]} to {periods[-1]} ({len(periods)} single years)")
+
+    latest = periods[-1]
+    lsoa_rows = population["area_code"].isin(areas.loc[areas["level"] == "lsoa", "area_code"])
+    in_latest = population["period"].astype(str) == latest
+    people = int(population.loc[lsoa_rows & in_latest, "person_years"].sum())
+    dead_rows = deaths["area_code"].isin(areas.loc[areas["level"] == "lsoa", "area_code"])
+    dead = int(deaths.loc[dead_rows & (deaths["period"].astype(str) == latest), "deaths"].sum())
+    where = "all LSOAs" if size == "national" else "the LSOAs of the one local authority"
+    console.print(f"{latest}, {where}: population {people:,}, deaths {dead:,}")
+
+    quantiles = "national" if size == "national" else "local (within the authority)"
+    table = Table(title=f"{SYNTHETIC_LABEL}: life expectancy at birth, {figures.pool}")
+    for column in ("sex", "country LE (years)", "95% CI", f"decile gap, {quantiles}"):
+        table.add_column(column)
+    for sex, (value, lower, upper) in figures.life_expectancy.items():
+        table.add_row(sex, f"{value:.1f}", f"{lower:.1f} to {upper:.1f}",
+                      f"{figures.decile_gap[sex]:.1f}")  # fmt: skip
+    console.print(table)
+    console.print(
+        "Gap = LE of the least deprived decile of LSOAs minus the most deprived "
+        "(deaths and person-years pooled within each decile; Chiang II life tables)."
+    )

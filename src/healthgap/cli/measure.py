@@ -1,0 +1,379 @@
+"""``healthgap measure``: life expectancy, healthy life expectancy, deprivation gap and DSR.
+
+Each command reads a workspace, sums its small-area tables up to ``--level`` and pools
+the years of ``--period``, calls one measure of the core and writes a CSV or Excel file
+(tidy or Fingertips layout) after disclosure control.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from healthgap.cli import app, console
+from healthgap.data import add_persons, aggregate, open_workspace, pool_periods
+from healthgap.data.workspace import Workspace
+from healthgap.errors import HealthgapWarning, InputError, WorkspaceError
+from healthgap.measures._validation import confidence_label, parse_confidence
+from healthgap.measures.deprivation_gap import (
+    deprivation_gap,
+    deprivation_group_life_expectancy,
+    mortality_by_band,
+)
+from healthgap.measures.healthy_life_expectancy import HLE_METHOD, healthy_life_expectancy
+from healthgap.measures.life_expectancy import LE_METHOD, life_expectancy
+from healthgap.reports.tables import SYNTHETIC_NOTE, write_table
+
+__all__ = ["measure_app"]
+
+measure_app = typer.Typer(
+    help="Measure life expectancy, healthy life expectancy, deprivation gaps and rates.",
+    no_args_is_help=True,
+)
+app.add_typer(measure_app, name="measure")
+
+KEYS = ["area_code", "sex", "period"]
+
+WorkspaceArg = Annotated[Path, typer.Argument(help="Workspace folder (from `healthgap import`).")]
+LevelOpt = Annotated[
+    str, typer.Option("--level", help="Geography level: lsoa, ward, la, region...")
+]
+PeriodOpt = Annotated[
+    str, typer.Option("--period", help='One year ("2014") or pooled years ("2012-14").')
+]
+SexOpt = Annotated[
+    list[str] | None,
+    typer.Option("--sex", help="male, female or persons (repeat for several); default both."),
+]
+ConfidenceOpt = Annotated[
+    list[float] | None,
+    typer.Option("--confidence", help="Level as a fraction; repeat for several (0.95, 0.998)."),
+]
+AgeOpt = Annotated[
+    list[int] | None, typer.Option("--age", help="Band start to report (repeat); default all.")
+]
+OutOpt = Annotated[Path, typer.Option("--out", help="Output file: .csv or .xlsx.")]
+FormatOpt = Annotated[
+    str, typer.Option("--format", help="tidy (healthgap columns) or fingertips (export layout).")
+]
+
+
+@contextmanager
+def _warnings_shown() -> Iterator[None]:
+    """Show healthgap's warnings as one readable line each instead of Python's format."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", HealthgapWarning)
+        yield
+    for warning in caught:
+        if issubclass(warning.category, HealthgapWarning):
+            console.print(f"[yellow]warning ({warning.category.__name__}):[/] {warning.message}")
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+
+
+def _years(period: str) -> list[str]:
+    """The single years a period label covers: "2014" -> [2014], "2012-14" -> 2012..2014."""
+    match = re.fullmatch(r"(\d{4})(?:\s*-\s*(\d{2}|\d{4}))?", period.strip())
+    if not match:
+        raise InputError(
+            f'period must look like "2014" or "2012-14", got {period!r}', rule="invalid_period"
+        )
+    first = int(match.group(1))
+    last = match.group(2)
+    end = first if last is None else int(last) if len(last) == 4 else first // 100 * 100 + int(last)
+    if end < first:
+        raise InputError(f"period {period!r} ends before it starts", rule="invalid_period")
+    return [str(y) for y in range(first, end + 1)]
+
+
+def _select(
+    ws: Workspace, name: str, areas: pd.DataFrame, level: str, period: str, sexes: list[str]
+) -> pd.DataFrame:
+    """A workspace table at ``level`` for ``period`` and ``sexes``, summed and pooled."""
+    table = ws.read(name)
+    table["period"] = table["period"].astype(str)
+    available = sorted(table["period"].unique())
+    if period in available:
+        table = table[table["period"] == period]
+    else:
+        years = _years(period)
+        missing = [y for y in years if y not in available]
+        if missing:
+            raise InputError(
+                f"{name}: period {period} needs {', '.join(missing)}, which the workspace "
+                f"lacks (it has {', '.join(available)})",
+                rule="missing_period",
+            )
+        table = pool_periods(table[table["period"].isin(years)], years, period)
+    table["sex"] = table["sex"].astype(str)
+    if "persons" in sexes and "persons" not in set(table["sex"]):
+        table = add_persons(table)
+    table = table[table["sex"].isin(sexes)]
+    level_of = areas.set_index("area_code")["level"].astype(str)
+    row_levels = table["area_code"].map(level_of)
+    if (row_levels == level).any():  # the workspace already holds this level's counts
+        return table[row_levels == level].reset_index(drop=True)
+    finest = table[row_levels == "lsoa"] if (row_levels == "lsoa").any() else table
+    return aggregate(finest, areas, level)
+
+
+def _context(
+    workspace: Path, level: str, sex: list[str] | None
+) -> tuple[Workspace, pd.DataFrame, list[str]]:
+    ws = open_workspace(workspace)
+    areas = ws.read("areas")
+    levels = set(areas["level"].astype(str))
+    if level not in levels:
+        raise InputError(
+            f"level {level!r} is not in the workspace (it has {', '.join(sorted(levels))})",
+            rule="unknown_level",
+        )
+    sexes = sex or ["male", "female"]
+    bad = [s for s in sexes if s not in ("male", "female", "persons")]
+    if bad:
+        raise InputError(f"--sex must be male, female or persons, not {bad}", rule="invalid_sex")
+    return ws, areas, sexes
+
+
+def _with_names(frame: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    names = areas.set_index("area_code")["area_name"].astype(str)
+    if "area_code" not in frame.columns:
+        return frame
+    frame.insert(frame.columns.get_loc("area_code") + 1, "area_name", frame["area_code"].map(names))
+    return frame
+
+
+def _write(
+    frame: pd.DataFrame,
+    out: Path,
+    layout: str,
+    ws: Workspace,
+    areas: pd.DataFrame,
+    *,
+    level: str,
+    period: str,
+    method: str,
+    levels: tuple[float, ...],
+    indicator: str,
+) -> None:
+    if "suppression_reason" in frame.columns:
+        reasons = frame["suppression_reason"]
+    else:  # measures without reasons of their own (e.g. DSR): a missing value is the reason
+        reasons = pd.Series(frame["value"].isna().map({True: "not_calculated", False: ""}))
+    counts = reasons[reasons != ""].value_counts()
+    notes = "; ".join(f"{reason}: {n} rows" for reason, n in counts.items()) or "none"
+    metadata = {
+        "indicator": indicator,
+        "source": f"healthgap workspace {ws.path} (tables hashed {_short_hashes(ws)})",
+        "geography": f"{level}, period {period}",
+        "method": method,
+        "confidence": confidence_label(levels),
+        "suppression": notes,
+        "software": f"healthgap {package_version('healthgap')}",
+    }
+    parents = None
+    parent_level = "region" if level not in ("region", "country") else "country"
+    parent = f"parent_{parent_level}"
+    if parent in areas.columns:
+        parents = areas.set_index("area_code")[parent].dropna().astype(str).to_dict()
+    fingertips = {
+        "indicator_name": indicator,
+        "area_type": level,
+        "area_names": areas.set_index("area_code")["area_name"].astype(str).to_dict(),
+        "parents": parents,
+        "parent_label": parent_level.capitalize(),
+    }
+    path = write_table(
+        frame,
+        out,
+        layout=layout,
+        metadata=metadata,
+        synthetic=ws.is_synthetic,
+        fingertips=fingertips,
+    )
+    if ws.is_synthetic:
+        console.print(f"[bold yellow]{SYNTHETIC_NOTE}[/]")
+    summary = Table(title=f"{indicator}: {len(frame)} rows written to {path}")
+    summary.add_column("suppression reason")
+    summary.add_column("rows", justify="right")
+    summary.add_row("(shown)", str(int((reasons == "").sum())))
+    for reason, n in counts.items():
+        summary.add_row(str(reason), str(n))
+    console.print(summary)
+
+
+def _short_hashes(ws: Workspace) -> str:
+    return ", ".join(f"{name} {digest[:12]}" for name, digest in sorted(ws.hashes().items()))
+
+
+@measure_app.command("le")
+def le_command(
+    workspace: WorkspaceArg,
+    level: LevelOpt = "la",
+    period: PeriodOpt = "2014",
+    sex: SexOpt = None,
+    confidence: ConfidenceOpt = None,
+    age: AgeOpt = None,
+    out: OutOpt = Path("le.csv"),
+    layout: FormatOpt = "tidy",
+) -> None:
+    """Life expectancy at every age band with CIs (Chiang II, PHE suppression rules)."""
+    levels = parse_confidence(confidence or [0.95])
+    ws, areas, sexes = _context(workspace, level, sex)
+    deaths = _select(ws, "deaths", areas, level, period, sexes)
+    population = _select(ws, "population", areas, level, period, sexes)
+    data = mortality_by_band(deaths, population, KEYS)
+    with _warnings_shown():
+        result = life_expectancy(data, confidence=levels, ages=age or "all")
+    _write(
+        _with_names(result, areas),
+        out,
+        layout,
+        ws,
+        areas,
+        level=level,
+        period=period,
+        method=LE_METHOD,
+        levels=levels,
+        indicator="Life expectancy",
+    )
+
+
+@measure_app.command("hle")
+def hle_command(
+    workspace: WorkspaceArg,
+    level: LevelOpt = "la",
+    period: PeriodOpt = "2014",
+    sex: SexOpt = None,
+    confidence: ConfidenceOpt = None,
+    age: AgeOpt = None,
+    out: OutOpt = Path("hle.csv"),
+    layout: FormatOpt = "tidy",
+) -> None:
+    """Healthy life expectancy (Sullivan) from the workspace's good_health table."""
+    levels = parse_confidence(confidence or [0.95])
+    ws, areas, sexes = _context(workspace, level, sex)
+    if not ws.has("good_health"):
+        raise WorkspaceError(
+            f"workspace {ws.path} has no good_health table: import the prevalence of good "
+            "health by age band (columns prevalence, respondents) first"
+        )
+    deaths = _select(ws, "deaths", areas, level, period, sexes)
+    population = _select(ws, "population", areas, level, period, sexes)
+    health = _select(ws, "good_health", areas, level, period, sexes)
+    data = mortality_by_band(deaths, population, KEYS).merge(
+        health[[*KEYS, "age_start", "prevalence", "respondents"]],
+        on=[*KEYS, "age_start"],
+        how="inner",
+    )
+    with _warnings_shown():
+        result = healthy_life_expectancy(data, confidence=levels, ages=age or "all")
+    _write(
+        _with_names(result, areas),
+        out,
+        layout,
+        ws,
+        areas,
+        level=level,
+        period=period,
+        method=HLE_METHOD,
+        levels=levels,
+        indicator="Healthy life expectancy",
+    )
+
+
+@measure_app.command("gap")
+def gap_command(
+    workspace: WorkspaceArg,
+    period: PeriodOpt = "2014",
+    sex: SexOpt = None,
+    quantiles: Annotated[int, typer.Option("--quantiles", help="10 (deciles) or 5.")] = 10,
+    within: Annotated[
+        str | None,
+        typer.Option("--within", help="Assign quantiles within each area of this level."),
+    ] = None,
+    groups: Annotated[
+        bool, typer.Option("--groups", help="Write each quantile's LE, not the gap.")
+    ] = False,
+    confidence: ConfidenceOpt = None,
+    age: AgeOpt = None,
+    out: OutOpt = Path("gap.csv"),
+    layout: FormatOpt = "tidy",
+) -> None:
+    """Gap in life expectancy between the most and least deprived deciles (or quintiles)."""
+    levels = parse_confidence(confidence or [0.95])
+    if quantiles not in (5, 10):
+        raise InputError("--quantiles must be 10 or 5", rule="invalid_quantiles")
+    ws, areas, sexes = _context(workspace, "lsoa", sex)
+    deaths = _select(ws, "deaths", areas, "lsoa", period, sexes)
+    population = _select(ws, "population", areas, "lsoa", period, sexes)
+    small = areas[areas["level"].astype(str) == "lsoa"]
+    by = f"parent_{within}" if within else None
+    options = {"quantiles": quantiles, "by": by, "confidence": levels}
+    with _warnings_shown():
+        if groups:
+            result = deprivation_group_life_expectancy(
+                deaths, population, small, ages=age or "all", **options
+            )
+        else:
+            result = deprivation_gap(deaths, population, small, ages=age or [0], **options)
+    _write(
+        result,
+        out,
+        layout,
+        ws,
+        areas,
+        level=within or "country",
+        period=period,
+        method=str(result["method"].iloc[0]) if len(result) else "",
+        levels=levels,
+        indicator="Life expectancy by deprivation" if groups else "Deprivation gap in LE",
+    )
+
+
+@measure_app.command("dsr")
+def dsr_command(
+    workspace: WorkspaceArg,
+    level: LevelOpt = "la",
+    period: PeriodOpt = "2014",
+    sex: SexOpt = None,
+    confidence: ConfidenceOpt = None,
+    multiplier: Annotated[float, typer.Option("--multiplier", help="Rate per this.")] = 100_000,
+    out: OutOpt = Path("dsr.csv"),
+    layout: FormatOpt = "tidy",
+) -> None:
+    """All-cause directly standardised mortality rate (ESP2013, Dobson/Byar limits)."""
+    from healthgap.measures.dsr import directly_standardised_rate
+
+    levels = parse_confidence(confidence or [0.95])
+    ws, areas, sexes = _context(workspace, level, sex)
+    deaths = _select(ws, "deaths", areas, level, period, sexes)
+    population = _select(ws, "population", areas, level, period, sexes)
+    data = mortality_by_band(deaths, population, KEYS)
+    with _warnings_shown():
+        result = directly_standardised_rate(
+            data, keys=KEYS, multiplier=multiplier, confidence=levels
+        )
+    _write(
+        _with_names(result, areas),
+        out,
+        layout,
+        ws,
+        areas,
+        level=level,
+        period=period,
+        method=str(result["method"].iloc[0]) if len(result) else "",
+        levels=levels,
+        indicator="Directly standardised mortality rate",
+    )

@@ -1,0 +1,70 @@
+"""Web commands: ``healthgap user create`` (first admin) and ``healthgap serve``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from healthgap.cli import app, console
+
+user_app = typer.Typer(help="Manage web accounts.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+DataDir = Annotated[Path, typer.Option(help="Folder of the web database and session secret.")]
+DatabaseUrl = Annotated[
+    str | None, typer.Option(help="Database URL (default: SQLite in the data folder).")
+]
+
+
+@user_app.command("create")
+def user_create(
+    username: Annotated[str, typer.Argument(help="User name to sign in with.")],
+    role: Annotated[str, typer.Option(help="viewer, analyst or admin.")] = "viewer",
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            help="At least 12 characters; prompted for when not given.",
+        ),
+    ] = ...,  # type: ignore[assignment]
+    data_dir: DataDir = Path(".healthgap"),
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Create a web account that can sign in at once (e.g. the first admin)."""
+    from healthgap.store import Database, create_user
+    from healthgap.web.settings import Settings
+
+    settings = Settings(data_dir=data_dir, database_url=database_url)
+    database = Database(settings.resolved_database_url())
+    with database.unit_of_work() as session:
+        create_user(session, username=username, password=password, role=role)
+    database.dispose()
+    console.print(f"created {role} account {username!r}")
+
+
+@app.command()
+def serve(
+    workspace: Annotated[Path | None, typer.Option(help="Workspace folder to serve.")] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    data_dir: DataDir = Path(".healthgap"),
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Serve the web workspace (sign in with an account from `healthgap user create`)."""
+    import logging
+
+    import uvicorn
+
+    from healthgap.web import Settings, create_app
+
+    settings = Settings(data_dir=data_dir, database_url=database_url, workspace=workspace)
+    web_app = create_app(settings)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    console.print(f"healthgap is serving on http://{host}:{port}")
+    # access_log off: uvicorn's access log records client addresses (personal data); the
+    # app logs method, path, status and time instead.
+    uvicorn.run(web_app, host=host, port=port, access_log=False, log_level="warning")

@@ -1,0 +1,202 @@
+"""Sum tables up the geography, over periods and over sexes (vectorised group-bys).
+
+Counts (person-years, deaths, respondents, count, denominator) add up. Prevalence of good
+health is averaged with respondents as weights. Other values (rates, indicator values and
+their limits) do not add up and are dropped: recompute them from the summed counts.
+
+>>> pop = pd.DataFrame({"area_code": ["L1", "L2"], "period": "2014", "sex": "male",
+...                     "age_start": 0, "person_years": [10.0, 5.0]})
+>>> areas = pd.DataFrame({"area_code": ["L1", "L2"], "parent_la": ["E06000001"] * 2})
+>>> aggregate(pop, areas, "la")[["area_code", "person_years"]].to_dict("records")
+[{'area_code': 'E06000001', 'person_years': 15.0}]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from healthgap.data.model import parent_column
+from healthgap.data.vocab import COUNT_COLUMNS, PROPORTION_COLUMNS
+from healthgap.errors import InputError, Problem
+
+__all__ = ["add_persons", "aggregate", "pool_periods"]
+
+_NON_ADDITIVE = frozenset(
+    {"value", "lowercl", "uppercl", "lower99_8cl", "upper99_8cl", "deprivation_score"}
+)
+
+
+def _sum_cells(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Sum counts within ``keys``; respondent-weighted mean of prevalence."""
+    counts = [c for c in frame.columns if c in COUNT_COLUMNS]
+    work = frame.copy()
+    shares = [c for c in frame.columns if c in PROPORTION_COLUMNS]
+    for share in shares:
+        if "respondents" not in frame.columns:
+            raise InputError(
+                f"cannot combine {share} without respondents to weight it", rule="missing_column"
+            )
+        work[f"__{share}__"] = work[share] * work["respondents"]
+    totals = work.groupby(keys, sort=True, dropna=False, observed=True)[
+        counts + [f"__{s}__" for s in shares]
+    ].sum(min_count=1)
+    for share in shares:
+        totals[share] = totals.pop(f"__{share}__") / totals["respondents"]
+    out = totals.reset_index()
+    return out[[c for c in frame.columns if c in out.columns]]
+
+
+def _key_columns(frame: pd.DataFrame) -> list[str]:
+    return [
+        c
+        for c in frame.columns
+        if c not in COUNT_COLUMNS | PROPORTION_COLUMNS | _NON_ADDITIVE
+        and not pd.api.types.is_float_dtype(frame[c])
+    ]
+
+
+def aggregate(table: pd.DataFrame, areas: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Sum ``table`` from its areas to their parents at ``level``.
+
+    Parameters
+    ----------
+    table
+        Canonical table keyed by ``area_code`` (population, deaths, good_health, ...).
+    areas
+        Areas table with the parent codes in ``parent_<level>`` (or a user column named
+        ``level`` itself). Areas whose own ``level`` is ``level`` map to themselves.
+    level
+        Target level, e.g. ``"la"``, ``"region"`` or a user-defined level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same columns (non-additive values dropped), one row per parent cell.
+
+    Notes
+    -----
+    For a parent area :math:`P` and cell :math:`c`, :math:`Y_{P,c} = \\sum_{a \\in P} y_{a,c}`.
+    Rows whose area has no parent at ``level`` raise :class:`~healthgap.errors.InputError`
+    (rule ``no_parent``) rather than being dropped silently.
+    """
+    column = parent_column(level) if parent_column(level) in areas.columns else level
+    if column not in areas.columns:
+        raise InputError(
+            f"the areas table has no {parent_column(level)!r} (or {level!r}) column",
+            rule="missing_column",
+        )
+    parents = areas.set_index("area_code")[column]
+    if "level" in areas.columns:
+        own = areas.set_index("area_code")["level"].eq(level)
+        parents = parents.where(~own | parents.notna(), parents.index.to_series())
+    parent = table["area_code"].map(parents)
+    missing = parent.isna()
+    if missing.any():
+        codes = table.loc[missing, "area_code"].drop_duplicates()
+        raise InputError(
+            [
+                Problem("<table>", int(i) + 2, "area_code", "no_parent", f"{c} has no {level}")
+                for i, c in codes.items()
+            ]
+        )
+    frame = table.assign(area_code=parent.to_numpy())
+    keep = [c for c in frame.columns if c not in _NON_ADDITIVE]
+    return _sum_cells(frame[keep], _key_columns(frame[keep]))
+
+
+def pool_periods(
+    table: pd.DataFrame, periods: Sequence[str], label: str | None = None
+) -> pd.DataFrame:
+    """Sum the rows of ``periods`` into one pooled period (e.g. ``"2012-14"``).
+
+    The default label joins the first and last year (``"2012-14"``) when the periods are
+    consecutive single years, and otherwise joins them with ``+``. Population-like tables
+    (no zero-deaths convention) must have every period in every cell (rule
+    ``missing_period``).
+
+    .. math:: Y_{c,\\text{pool}} = \\sum_{t \\in \\text{periods}} y_{c,t}
+
+    >>> pop = pd.DataFrame({"area_code": "E1", "period": ["2012", "2013", "2014"],
+    ...                     "sex": "male", "age_start": 0, "person_years": [1.0, 2.0, 3.0]})
+    >>> pool_periods(pop, ["2012", "2013", "2014"])[["period", "person_years"]].values.tolist()
+    [['2012-14', 6.0]]
+    """
+    periods = [str(p) for p in periods]
+    absent = sorted(set(periods) - set(table["period"].astype(str)))
+    if absent:
+        raise InputError(f"periods {', '.join(absent)} are not in the table", rule="missing_period")
+    frame = table[table["period"].astype(str).isin(periods)]
+    frame = frame[[c for c in frame.columns if c not in _NON_ADDITIVE]]
+    keys = [k for k in _key_columns(frame) if k != "period"]
+    if "deaths" not in frame.columns:
+        n_periods = frame.groupby(keys, sort=False)["period"].transform("nunique")
+        short = frame[n_periods < len(periods)].drop_duplicates(keys)
+        if not short.empty:
+            raise InputError(
+                [
+                    Problem(
+                        "<table>",
+                        int(i) + 2,
+                        "period",
+                        "missing_period",
+                        f"{'/'.join(map(str, row[keys]))} lacks some of {', '.join(periods)}",
+                    )
+                    for i, row in short.iterrows()
+                ]
+            )
+    pooled = frame.assign(period=label or _pool_label(periods))
+    return _sum_cells(pooled, [*keys[:1], "period", *keys[1:]])
+
+
+def _pool_label(periods: Sequence[str]) -> str:
+    years = sorted(periods)
+    if all(p.isdigit() and len(p) == 4 for p in years):
+        numbers = np.array([int(p) for p in years])
+        if len(numbers) == 1:
+            return years[0]
+        if (np.diff(numbers) == 1).all():
+            return f"{years[0]}-{years[-1][-2:]}"
+    return "+".join(years)
+
+
+def add_persons(table: pd.DataFrame) -> pd.DataFrame:
+    """Append ``persons`` rows summed from ``male`` and ``female`` where not present.
+
+    Cells that already have a ``persons`` row keep it. In tables other than deaths (where a
+    missing row means zero deaths) a cell with only one sex raises InputError
+    (rule ``missing_sex``).
+
+    >>> d = pd.DataFrame({"area_code": "E1", "period": "2014", "sex": ["male", "female"],
+    ...                   "age_start": 0, "cause": "all", "deaths": [2.0, 3.0]})
+    >>> add_persons(d)["sex"].tolist(), float(add_persons(d)["deaths"].iloc[-1])
+    (['male', 'female', 'persons'], 5.0)
+    """
+    keys = [k for k in _key_columns(table) if k != "sex"]
+    sexed = table[table["sex"].isin(["male", "female"])]
+    has_persons = table.loc[table["sex"] == "persons", keys].drop_duplicates()
+    if "deaths" not in table.columns:
+        n_sexes = sexed.groupby(keys, sort=False)["sex"].transform("nunique")
+        lone = sexed[n_sexes < 2].drop_duplicates(keys)
+        if not lone.empty:
+            raise InputError(
+                [
+                    Problem(
+                        "<table>",
+                        int(i) + 2,
+                        "sex",
+                        "missing_sex",
+                        f"{'/'.join(map(str, row[keys]))} has only {row['sex']}",
+                    )
+                    for i, row in lone.iterrows()
+                ]
+            )
+    keep = [c for c in sexed.columns if c not in _NON_ADDITIVE]
+    persons = _sum_cells(sexed[keep].assign(sex="persons"), [*keys[:1], "sex", *keys[1:]])
+    if not has_persons.empty:
+        mark = persons.merge(has_persons, on=keys, how="left", indicator=True)["_merge"]
+        persons = persons[(mark == "left_only").to_numpy()]
+    persons = persons[[c for c in table.columns if c in persons.columns]]
+    return pd.concat([table, persons], ignore_index=True)

@@ -1,0 +1,332 @@
+"""Validate canonical tables, alone and together; every problem is reported.
+
+Per-column checks use pandera (types, ranges, vocabularies, GSS form); rules that need
+several rows or tables (duplicate keys, age bands, deaths against population, area codes
+against the areas table, periods) are vectorised pandas.
+
+>>> pop = pd.DataFrame({"area_code": ["E1"], "period": ["2014"], "sex": ["male"],
+...                     "age_start": [0], "person_years": [10.0]})
+>>> deaths = pop.rename(columns={"person_years": "deaths"}).assign(cause="all", deaths=[12.0])
+>>> [p.rule for p in validate_tables({"population": pop, "deaths": deaths})]
+['deaths_exceed_population']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from healthgap.data.model import KEY_COLUMNS, SEXES, TABLE_COLUMNS
+from healthgap.data.vocab import COUNT_COLUMNS, PROPORTION_COLUMNS
+from healthgap.errors import Problem
+
+__all__ = ["GSS_PATTERN", "RULES", "validate_tables"]
+
+#: ONS GSS code: a letter and 8 digits; codes combined with "+" (E06000052+E06000053) pass.
+GSS_PATTERN = r"^[A-Z]\d{8}(\+[A-Z]\d{8})*$"
+
+#: Every rule key healthgap's import reports, with one line of explanation.
+RULES: dict[str, str] = {
+    "file_not_found": "the file does not exist",
+    "empty_file": "the file or table has no data rows",
+    "wrong_encoding": "the file is not UTF-8 (with or without BOM)",
+    "unreadable_file": "the file cannot be parsed as CSV, Excel or Parquet",
+    "unsupported_format": "the file is not .csv, .xlsx or .parquet",
+    "unknown_layout": "the layout is unknown or the headers match no built-in layout",
+    "bad_layout": "the mapping spec has an unknown key or table",
+    "missing_column": "a column the layout needs is absent",
+    "missing_value": "a required cell (count, code, period) is empty",
+    "non_numeric": "a number column holds text",
+    "negative_count": "a count is below zero",
+    "out_of_range": "a proportion is outside 0-1",
+    "unknown_sex": "a sex code is not male/female/persons (or M/F/P, 1/2)",
+    "bad_age_band": "an age or age band cannot be read",
+    "missing_age_band": "a group lacks some age bands (a gap, no band from 0, or no open top band)",
+    "overlapping_age_bands": "two age bands of a group overlap",
+    "total_mismatch": "single years of age do not add up to the file's all-ages total",
+    "duplicate_key": "two rows share the same key columns",
+    "bad_area_code": "an area code is not in GSS form (letter + 8 digits) where GSS is declared",
+    "unknown_area": "an area code is absent from the areas table",
+    "deaths_exceed_population": "deaths are greater than the population in a cell",
+    "deaths_without_population": "deaths are given for a cell with no population row",
+    "period_without_population": "a period in deaths has no population at all",
+}
+
+_NUMBER_COLUMNS = (
+    COUNT_COLUMNS
+    | PROPORTION_COLUMNS
+    | {
+        "value",
+        "lowercl",
+        "uppercl",
+        "deprivation_score",
+    }
+)
+
+_CHECK_RULES = {
+    "column_in_dataframe": "missing_column",
+    "coerce_dtype": "non_numeric",
+    "not_nullable": "missing_value",
+    "str_matches": "bad_area_code",
+    "isin": "unknown_sex",
+    "greater_than_or_equal_to": "negative_count",
+    "in_range": "out_of_range",
+}
+
+
+def _schema(table: str, columns: list[str], gss: bool) -> pa.DataFrameSchema:
+    spec: dict[str, pa.Column] = {}
+    for column in TABLE_COLUMNS[table]:
+        required = column in KEY_COLUMNS[table] or column in {"person_years", "deaths"}
+        if column in COUNT_COLUMNS:
+            spec[column] = pa.Column(
+                float, pa.Check.ge(0), coerce=True, nullable=not required, required=required
+            )
+        elif column in PROPORTION_COLUMNS:
+            spec[column] = pa.Column(float, pa.Check.in_range(0, 1), coerce=True, nullable=True)
+        elif column in {"value", "lowercl", "uppercl", "deprivation_score"}:
+            spec[column] = pa.Column(float, coerce=True, nullable=True, required=False)
+        elif column == "sex":
+            spec[column] = pa.Column(str, pa.Check.isin(SEXES))
+        elif column == "age_start":
+            spec[column] = pa.Column(int, pa.Check.ge(0), coerce=True)
+        elif column == "area_code":
+            checks = [pa.Check.str_matches(GSS_PATTERN)] if gss else []
+            spec[column] = pa.Column(str, checks, coerce=True)
+        else:
+            spec[column] = pa.Column(
+                str, coerce=True, nullable=not required, required=required or column in columns
+            )
+    return pa.DataFrameSchema(spec)
+
+
+class _Table:
+    """One table to check, with how to name its file and rows in problems."""
+
+    def __init__(self, name: str, frame: pd.DataFrame, source: str | None):
+        self.name = name
+        self.frame = frame.reset_index(drop=True)
+        self.source = source or frame.attrs.get("source") or name
+        rows = frame.attrs.get("source_rows")
+        ok = rows is not None and len(rows) == len(frame)
+        self.rows = np.asarray(rows if ok else np.arange(2, len(frame) + 2), dtype=int)
+
+    def problem(self, position: int | None, column: str | None, rule: str, msg: str) -> Problem:
+        row = None if position is None else int(self.rows[position])
+        return Problem(self.source, row, column, rule, msg)
+
+
+def validate_tables(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    sources: Mapping[str, str] | None = None,
+    gss_codes: bool | None = None,
+) -> list[Problem]:
+    """Check canonical tables alone and against each other; return every problem found.
+
+    Parameters
+    ----------
+    tables
+        Canonical tables by name (``population``, ``deaths``, ``areas``, ``good_health``,
+        ``indicators``), e.g. from :func:`healthgap.data.load`.
+    sources
+        File name to report for each table (default: ``attrs["source"]`` or the name).
+        Rows are the source spreadsheet rows when ``attrs["source_rows"]`` is present,
+        otherwise the table's row position + 2 (as if written with a header).
+    gss_codes
+        Require GSS codes (letter + 8 digits). ``None``: only for tables whose layout
+        declares ``area_codes: gss`` (``attrs["area_codes"]``).
+
+    Returns
+    -------
+    list of Problem
+        Empty when everything passes. Rule keys are listed in :data:`RULES`.
+    """
+    sources = sources or {}
+    checked = {n: _Table(n, f, sources.get(n)) for n, f in tables.items() if n in TABLE_COLUMNS}
+    problems: list[Problem] = []
+    for name, table in checked.items():
+        if table.frame.empty:
+            problems.append(table.problem(None, None, "empty_file", f"the {name} table is empty"))
+            continue
+        gss = gss_codes if gss_codes is not None else table.frame.attrs.get("area_codes") == "gss"
+        problems += _column_problems(table, gss)
+        problems += _duplicate_problems(table)
+        if "age_start" in table.frame.columns and name != "deaths":  # zero deaths may be omitted
+            problems += _band_problems(table)
+    if "areas" in checked:
+        problems += _area_problems(checked)
+    if "deaths" in checked and "population" in checked:
+        problems += _deaths_vs_population(checked["deaths"], checked["population"])
+    return problems
+
+
+def _column_problems(table: _Table, gss: bool) -> list[Problem]:
+    schema = _schema(table.name, list(table.frame.columns), gss)
+    frame, problems, not_numbers = _coerce_numbers(table)
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+    else:
+        return problems
+    # A cell already reported as non-numeric is not reported again as empty.
+    seen = {(position, column, "missing_value") for position, column in not_numbers}
+    # Report in spreadsheet order, so a repeated bad code is named at its first row.
+    order = cases["index"].map(lambda i: -1 if i is None or pd.isna(i) else table.rows[int(i)])
+    for case in cases.iloc[np.argsort(order.to_numpy(), kind="stable")].itertuples(index=False):
+        check = str(case.check).split("(")[0]
+        rule = _CHECK_RULES.get(check)
+        if rule is None or (case.index is None and rule != "missing_column"):
+            continue  # a dtype echo of a failed coercion, or a check on an uncoerced column
+        column = str(case.failure_case) if rule == "missing_column" else str(case.column)
+        if column == "age_start" and rule == "negative_count":
+            rule = "bad_age_band"
+        position = None if case.index is None else int(case.index)
+        key = (position, column, rule)
+        if rule == "bad_area_code":  # one problem per bad code (at its first row) is enough
+            key = (str(case.failure_case), column, rule)
+        if key in seen:
+            continue
+        seen.add(key)
+        message = RULES[rule] if position is None else f"{case.failure_case!r}: {RULES[rule]}"
+        problems.append(table.problem(position, column, rule, message))
+    return problems
+
+
+def _coerce_numbers(
+    table: _Table,
+) -> tuple[pd.DataFrame, list[Problem], set[tuple[int, str]]]:
+    """Numbers columns as floats, and a ``non_numeric`` problem for each cell that is not one.
+
+    Done before pandera so that its range checks still see every other row of the column.
+    """
+    frame = table.frame.copy()
+    problems = []
+    cells: set[tuple[int, str]] = set()
+    for column in frame.columns:
+        if column not in _NUMBER_COLUMNS or pd.api.types.is_numeric_dtype(frame[column]):
+            continue
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        bad = numbers.isna() & frame[column].notna()
+        problems += [
+            table.problem(
+                int(i), column, "non_numeric", f"{frame[column].iloc[i]!r} is not a number"
+            )
+            for i in np.flatnonzero(bad.to_numpy())
+        ]
+        cells |= {(int(i), column) for i in np.flatnonzero(bad.to_numpy())}
+        frame[column] = numbers.astype(float)
+    return frame, problems, cells
+
+
+def _duplicate_problems(table: _Table) -> list[Problem]:
+    keys = [k for k in KEY_COLUMNS[table.name] if k in table.frame.columns]
+    dup = table.frame.duplicated(keys, keep="first").to_numpy()
+    return [
+        table.problem(int(i), keys[-1], "duplicate_key", f"repeats the key {', '.join(keys)}")
+        for i in np.flatnonzero(dup)
+    ]
+
+
+def _band_problems(table: _Table) -> list[Problem]:
+    """Every group must have every age band the table uses."""
+    frame = table.frame
+    keys = [k for k in KEY_COLUMNS[table.name] if k in frame.columns and k != "age_start"]
+    starts = pd.to_numeric(frame["age_start"], errors="coerce")
+    band_set = np.sort(starts.dropna().unique())
+    group = frame.groupby(keys, sort=False).ngroup().to_numpy()
+    n_bands = starts.groupby(group).transform("nunique").to_numpy()
+    first = ~pd.Series(group).duplicated().to_numpy()
+    problems = []
+    # Only groups with a problem are visited; the detection itself is vectorised.
+    for position in np.flatnonzero(first & (n_bands < len(band_set))):
+        present = set(starts[group == group[position]].dropna())
+        missing = ", ".join(f"{s:g}" for s in band_set if s not in present)
+        label = "/".join(frame.loc[position, keys].astype(str))
+        problems.append(
+            table.problem(
+                int(position),
+                "age_start",
+                "missing_age_band",
+                f"group {label} lacks the age bands starting {missing}",
+            )
+        )
+    return problems
+
+
+def _area_problems(checked: Mapping[str, _Table]) -> list[Problem]:
+    known = set(checked["areas"].frame["area_code"].astype(str))
+    problems = []
+    for name, table in checked.items():
+        if name == "areas" or "area_code" not in table.frame.columns:
+            continue
+        codes = table.frame["area_code"].astype(str)
+        unknown = ~codes.isin(known)
+        if not unknown.any():
+            continue
+        # One problem per unknown code (at its first row), not one per row.
+        firsts = codes[unknown].drop_duplicates()
+        for position, code in firsts.items():
+            problems.append(
+                table.problem(
+                    int(position), "area_code", "unknown_area", f"{code} is not in the areas table"
+                )
+            )
+    return problems
+
+
+def _deaths_vs_population(deaths: _Table, population: _Table) -> list[Problem]:
+    cell = ["area_code", "period", "sex", "age_start"]
+    d = deaths.frame
+    p = population.frame
+    if (
+        not set(cell) <= set(d.columns) | set(p.columns)
+        or "deaths" not in d
+        or "person_years" not in p
+    ):
+        return []
+    problems = []
+    pop_periods = set(p["period"].astype(str))
+    bad_period = ~d["period"].astype(str).isin(pop_periods)
+    for position, period in d["period"][bad_period].drop_duplicates().items():
+        problems.append(
+            deaths.problem(
+                int(position),
+                "period",
+                "period_without_population",
+                f"period {period} has deaths but no population",
+            )
+        )
+    counts = pd.to_numeric(d["deaths"], errors="coerce")
+    d = d.assign(__deaths__=counts, __position__=np.arange(len(d)))[~bad_period.to_numpy()]
+    per_cell = d.groupby(cell, sort=False).agg(
+        deaths=("__deaths__", "sum"), position=("__position__", "min")
+    )
+    pop = p.assign(__py__=pd.to_numeric(p["person_years"], errors="coerce")).groupby(cell)["__py__"]
+    joined = per_cell.join(pop.sum().rename("person_years"), how="left")
+    absent = joined["person_years"].isna() & (joined["deaths"] > 0)
+    for (area, period, sex, age), row in joined[absent].iterrows():
+        problems.append(
+            deaths.problem(
+                int(row["position"]),
+                "deaths",
+                "deaths_without_population",
+                f"{area} {period} {sex} age {age}: deaths but no population row",
+            )
+        )
+    over = joined["deaths"] > joined["person_years"]
+    for (area, period, sex, age), row in joined[over].iterrows():
+        problems.append(
+            deaths.problem(
+                int(row["position"]),
+                "deaths",
+                "deaths_exceed_population",
+                f"{area} {period} {sex} age {age}: {row['deaths']:g} deaths > "
+                f"{row['person_years']:g} person-years",
+            )
+        )
+    return problems

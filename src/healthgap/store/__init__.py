@@ -1,0 +1,45 @@
+"""Persistence of the web workspace: users, the workspace registry and saved scenarios.
+
+All writes go through :meth:`Database.unit_of_work`; the schema is kept by Alembic migrations,
+applied when a :class:`Database` is opened. SQLite by default, PostgreSQL by URL.
+"""
+
+from healthgap.store.accounts import (
+    accept_invite,
+    authenticate,
+    create_user,
+    invite_user,
+    list_users,
+    set_role,
+)
+from healthgap.store.database import Database, make_engine, migrate, normalise_url
+from healthgap.store.models import Role, SavedScenario, User, WorkspaceEntry
+from healthgap.store.scenarios import (
+    get_scenario,
+    list_scenarios,
+    list_workspaces,
+    register_workspace,
+    save_scenario,
+)
+
+__all__ = [
+    "Database",
+    "Role",
+    "SavedScenario",
+    "User",
+    "WorkspaceEntry",
+    "accept_invite",
+    "authenticate",
+    "create_user",
+    "get_scenario",
+    "invite_user",
+    "list_scenarios",
+    "list_users",
+    "list_workspaces",
+    "make_engine",
+    "migrate",
+    "normalise_url",
+    "register_workspace",
+    "save_scenario",
+    "set_role",
+]

@@ -1,0 +1,146 @@
+"""The app factory: ``create_app(settings)`` builds a fresh app with its own database.
+
+Nothing is created at import time (no global app, engine or settings), so tests build one app
+per test over a fresh SQLite file and ``healthgap serve`` builds one from its options.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from healthgap.errors import InputError, PermissionDenied, Problem, StorageError, WorkspaceError
+from healthgap.store import Database
+from healthgap.web.deps import LoginRequiredError, render
+from healthgap.web.security import LoginRateLimiter, check_csrf
+from healthgap.web.settings import Settings
+from healthgap.web.workspaces import WorkspaceService
+
+__all__ = ["create_app"]
+
+HERE = Path(__file__).parent
+log = logging.getLogger("healthgap.web")
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the web app: database (migrated), sessions, CSRF, routes, templates, assets."""
+    from healthgap.web.routes import ROUTERS
+
+    database = Database(settings.resolved_database_url())
+    app = FastAPI(
+        title="healthgap",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(check_csrf)],
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.workspaces = WorkspaceService(database, settings.workspace, settings.workspace_name)
+    app.state.login_limiter = LoginRateLimiter(
+        settings.login_max_failures, settings.login_window_seconds
+    )
+    # autoescape is on for every .html template (Jinja2Templates' default select_autoescape).
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    assert templates.env.autoescape, "templates must autoescape"
+    app.state.templates = templates
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.resolved_secret_key(),
+        session_cookie="healthgap_session",
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=settings.cookie_secure,
+    )
+
+    @app.middleware("http")
+    async def security_headers_and_log(request: Request, call_next):  # noqa: ANN001, ANN202
+        started = time.perf_counter()
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            # Vega compiles expressions with Function(), hence 'unsafe-eval' for scripts.
+            "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' "
+            "'unsafe-inline'; img-src 'self' data: blob:; frame-ancestors 'none'",
+        )
+        # No personal data in logs: no client address, no query string, no user name.
+        log.info(
+            "%s %s %d %.1fms",
+            request.method,
+            request.url.path,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
+        return response
+
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.get("/health", include_in_schema=False)
+    def health() -> JSONResponse:
+        """Liveness check for monitors; needs no login and tells nothing private."""
+        return JSONResponse({"status": "ok"})
+
+    for router in ROUTERS:
+        app.include_router(router)
+
+    _install_error_pages(app)
+    return app
+
+
+def _install_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequiredError)
+    async def to_login(request: Request, _exc: LoginRequiredError) -> Response:
+        target = "/login"
+        if request.method == "GET" and request.url.path != "/":
+            target += f"?next={request.url.path}"
+        if request.headers.get("HX-Request"):
+            return Response(status_code=401, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(PermissionDenied)
+    async def forbidden(request: Request, exc: PermissionDenied) -> Response:
+        return render(request, "error.html", {"title": "Not allowed", "message": str(exc)}, 403)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        messages = {
+            403: "The form had expired or did not come from this site. Go back, reload the "
+            "page and try again.",
+            404: "There is no page at this address.",
+        }
+        message = messages.get(exc.status_code, str(exc.detail))
+        return render(
+            request, "error.html", {"title": "Error", "message": message}, exc.status_code
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def form_error(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            Problem("<form>", None, str(error["loc"][-1]), error["type"], error["msg"])
+            for error in exc.errors()
+        ]
+        return render(request, "error.html", {"title": "Please check", "problems": problems}, 400)
+
+    @app.exception_handler(InputError)
+    async def input_error(request: Request, exc: InputError) -> Response:
+        return render(
+            request, "error.html", {"title": "Please check", "problems": exc.problems}, 400
+        )
+
+    @app.exception_handler(StorageError)
+    @app.exception_handler(WorkspaceError)
+    async def service_error(request: Request, exc: Exception) -> Response:
+        return render(request, "error.html", {"title": "Not available", "message": str(exc)}, 409)

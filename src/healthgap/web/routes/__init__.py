@@ -1,0 +1,30 @@
+"""One router per page family; :data:`ROUTERS` is what the app factory includes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.routing import APIRoute
+
+from healthgap.web.routes import admin, area, auth, downloads, plan, workspace
+
+__all__ = ["ROUTERS", "route_list"]
+
+ROUTERS: tuple[APIRouter, ...] = (
+    auth.router,
+    area.router,
+    plan.router,
+    workspace.router,
+    downloads.router,
+    admin.router,
+)
+
+
+def route_list() -> list[tuple[str, str]]:
+    """(method, path) of every page route, for the role sweep in the tests."""
+    return sorted(
+        (method, route.path)
+        for router in ROUTERS
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods
+    )

@@ -1,0 +1,60 @@
+"""Home (pick a place) and the area profile (life expectancy by sex, trend, small areas)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from healthgap.store import Role, User
+from healthgap.web.deps import render, require
+from healthgap.web.profile import life_expectancy_at_birth, small_area_life_expectancy
+
+router = APIRouter()
+Viewer = Annotated[User, Depends(require(Role.viewer))]
+
+
+@router.get("/")
+def home(request: Request, _user: Viewer, area: str | None = None) -> Response:
+    service = request.app.state.workspaces
+    if area:
+        return RedirectResponse(f"/area/{area}", status_code=303)
+    areas = service.areas() if service.available else None
+    levels = [] if areas is None else list(dict.fromkeys(areas["level"]))
+    options = (
+        []
+        if areas is None
+        else areas.sort_values(["level", "area_name"])[["area_code", "area_name", "level"]].to_dict(
+            "records"
+        )
+    )
+    return render(request, "home.html", {"levels": levels, "options": options})
+
+
+@router.get("/area/{area_code}")
+def area_profile(request: Request, _user: Viewer, area_code: str) -> Response:
+    service = request.app.state.workspaces
+    area = service.area(area_code)
+    if area is None:
+        return render(
+            request,
+            "error.html",
+            {"title": "Unknown area", "message": f"No area has the code {area_code}."},
+            404,
+        )
+    le = life_expectancy_at_birth(service, area_code)
+    latest = None if le.empty else sorted(le["period"].unique())[-1]
+    headline = [] if le.empty else le[le["period"] == latest].to_dict("records")
+    small = small_area_life_expectancy(service, area_code, latest) if latest else None
+    return render(
+        request,
+        "area.html",
+        {
+            "area": area,
+            "latest": latest,
+            "headline": headline,
+            "trend": [] if le.empty else le.to_dict("records"),
+            "small_areas": [] if small is None or small.empty else small.to_dict("records"),
+        },
+    )

@@ -1,0 +1,68 @@
+"""Typed settings of the web app, read from arguments or ``HEALTHGAP_*`` environment variables."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+
+class Settings(BaseSettings):
+    """Everything the app factory needs; nothing is read at import time.
+
+    >>> s = Settings(data_dir=Path("/tmp/hg"), secret_key="x" * 32)
+    >>> s.resolved_database_url()
+    'sqlite:////tmp/hg/healthgap.db'
+    """
+
+    model_config = SettingsConfigDict(env_prefix="HEALTHGAP_", extra="forbid")
+
+    data_dir: Path = Field(
+        default=Path(".healthgap"),
+        description="Folder of the embedded SQLite database and the session secret.",
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; PostgreSQL e.g. postgresql://u@host/db."
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Signs session cookies; kept in <data_dir>/secret_key when not given.",
+    )
+    workspace: Path | None = Field(default=None, description="Workspace folder to serve.")
+    workspace_name: str = "default"
+    session_max_age_seconds: int = Field(default=8 * 3600, gt=0)
+    cookie_secure: bool = Field(
+        default=False, description="Send the session cookie over HTTPS only (set behind TLS)."
+    )
+    login_max_failures: int = Field(default=5, gt=0)
+    login_window_seconds: int = Field(default=300, gt=0)
+    # Disclosure defaults for published outputs (ecosystem.md section 2.5).
+    suppress_counts_up_to: int = Field(default=7, ge=0)
+    round_counts_to: int = Field(default=5, ge=1)
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("secret_key must have at least 32 characters")
+        return value
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'healthgap.db').resolve()}"
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, or one generated once and kept (mode 600) in the data folder."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
