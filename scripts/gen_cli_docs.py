@@ -8,11 +8,16 @@ tests/test_docs.py runs the check, so the reference cannot drift from the code.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
-import click
-import typer.main
+# Plain, fixed-width help text, whatever terminal this runs in (read when typer is imported).
+os.environ["TYPER_USE_RICH"] = "0"
+os.environ["COLUMNS"] = "100"
+
+import typer.main  # noqa: E402
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
 
@@ -24,11 +29,12 @@ Every command exits 0 on success and 2 on a user error, printing a table of prob
 """
 
 
-def _walk(command: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
-    found = [(path, command)]
-    if isinstance(command, click.Group):
-        for name in sorted(command.commands):
-            found += _walk(command.commands[name], [*path, name])
+def _walk(command: Any, path: list[str], parent: Any = None) -> list[tuple[list[str], str]]:
+    # Typer ships its own copy of click, so test for the shape of a group, not a class.
+    ctx = command.context_class(command, info_name=path[-1], parent=parent, terminal_width=100)
+    found = [(path, command.get_help(ctx))]
+    for name in sorted(getattr(command, "commands", {})):
+        found += _walk(command.commands[name], [*path, name], ctx)
     return found
 
 
@@ -38,9 +44,7 @@ def render() -> str:
     _register_commands()
     root = typer.main.get_command(app)
     parts = [HEADER]
-    for path, command in _walk(root, ["healthgap"])[1:]:
-        with click.Context(command, info_name=" ".join(path), terminal_width=100) as ctx:
-            help_text = command.get_help(ctx)
+    for path, help_text in _walk(root, ["healthgap"])[1:]:
         parts.append(f"\n## `{' '.join(path)}`\n\n```text\n{help_text.rstrip()}\n```\n")
     return "".join(parts)
 

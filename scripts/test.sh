@@ -4,8 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-system.sh
 python3 -m pip install --quiet --disable-pip-version-check -e '.[test,web]'
-python3 -m ruff check src tests benchmarks
-python3 -m ruff format --check src tests benchmarks
+python3 -m ruff check src tests benchmarks scripts
+python3 -m ruff format --check src tests benchmarks scripts
 lint-imports
 set +e
 python3 -m pytest -q "$@"

@@ -18,13 +18,13 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def phe_testdata() -> Path:
     """Folder of the PHEindicatormethods reference test data."""
     return shared_path("reference", "phe_testdata")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     """Folder of the real published English data."""
     return shared_path("data")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from _data_files import deaths_lines, ons_deaths_lines, population_lines, write
+from _data_files import DEATHS_LABELS, deaths_lines, ons_deaths_lines, population_lines, write
 
 from healthgap.cli import main
 from healthgap.data import import_files
@@ -135,3 +135,11 @@ def test_info_summarises_the_workspace(workspace) -> None:
     for text in ("population", "2014", "female, male", "person_years 40,000", "la 1"):
         assert text in result.stdout
     assert "SYNTHETIC" not in result.stdout
+
+
+def test_banding_warning_is_printed_not_raised(tmp_path) -> None:
+    labels = [*DEATHS_LABELS[:18], "85+"]
+    lines = ["area_code,sex,age_band,deaths"] + [f"E06000001,M,{b},1" for b in labels]
+    result = healthgap("validate", str(write(tmp_path / "d_2014.csv", lines)))
+    assert result.returncode == 0, result.stderr
+    assert "BandingWarning" in result.stderr and "90+" in result.stderr

@@ -188,3 +188,25 @@ def test_missing_columns_are_all_listed(tmp_path) -> None:
         ("period", "missing_column"),
         ("person_years", "missing_column"),
     }
+
+
+def test_mye2_excel_sheet_with_title_rows(tmp_path) -> None:
+    header = ["Code", "Name", "Geography1", "All ages", *[str(a) for a in range(90)], "90+"]
+    rows = [["E06000001", "Hartlepool", "Unitary Authority", 182, *[2] * 91]]
+    frame = pd.DataFrame(rows, columns=header)
+    path = tmp_path / "MYE2_population_mid-2014.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame([["Mid-2014 population estimates"], [""], ["Males"]]).to_excel(
+            writer, sheet_name="MYE2 - Males", index=False, header=False
+        )
+        frame.to_excel(writer, sheet_name="MYE2 - Males", startrow=4, index=False)
+    spec = {"extends": "ons_mye_wide", "sheet": "MYE2 - Males", "header_row": 5}
+    table = load(path, spec)
+    assert set(table["sex"]) == {"male"} and set(table["period"]) == {"2014"}
+    assert table["person_years"].sum() == 182 and len(table) == 20
+    bad = frame.assign(**{"45": "n/a"})
+    with pd.ExcelWriter(path) as writer:
+        bad.to_excel(writer, sheet_name="MYE2 - Males", startrow=4, index=False)
+    with pytest.raises(InputError) as error:
+        load(path, spec)
+    assert {(p.row, p.column, p.rule) for p in error.value.problems} >= {(6, "45", "non_numeric")}

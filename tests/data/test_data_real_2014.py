@@ -12,17 +12,13 @@ from healthgap.data import CORNWALL_SCILLY, load_mortality_2014, validate_tables
 
 
 @pytest.fixture(scope="module")
-def mortality() -> dict[str, pd.DataFrame]:
-    from conftest import shared_path
-
-    return load_mortality_2014(shared_path("data"))
+def mortality(shared_data) -> dict[str, pd.DataFrame]:
+    return load_mortality_2014(shared_data)
 
 
 @pytest.fixture(scope="module")
-def published() -> pd.DataFrame:
-    from conftest import shared_path
-
-    path = shared_path("data", "mortality_2014", "deaths_2014_published_rates_by_area.csv")
+def published(shared_data) -> pd.DataFrame:
+    path = shared_data / "mortality_2014" / "deaths_2014_published_rates_by_area.csv"
     table = pd.read_csv(path)
     return table[table["area_code"].str.match(r"^E0[6-9]")].set_index("area_code")
 

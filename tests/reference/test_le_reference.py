@@ -14,31 +14,42 @@ from __future__ import annotations
 
 import functools
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import SHARED
 from healthgap.errors import SuppressionWarning
 from healthgap.measures.life_expectancy import life_expectancy
 
-DATA = SHARED / "reference" / "phe_testdata"
 LEVELS = (0.95, 0.998)
 CI_COLUMNS = ["lower95_0cl", "upper95_0cl", "lower99_8cl", "upper99_8cl"]
 
 
-def _params(filename: str, by: list[str]) -> list:
-    """One test parameter per row (or group) of a reference file; a skip when it is absent."""
-    path = DATA / filename
-    if not path.exists():
-        reason = f"needs ../shared/reference/phe_testdata/{filename} beside the repository"
-        return [pytest.param(None, marks=pytest.mark.skip(reason=reason), id="absent")]
-    frame = pd.read_csv(path, keep_default_na=True)
-    keys = frame[by].drop_duplicates()
-    return [
-        pytest.param(tuple(row), id="-".join(map(str, row))) for row in keys.itertuples(index=False)
-    ]
+# Rows (or groups) of each reference file. The tests are parametrised by position so that
+# they reach ../shared only through the ``phe_testdata`` fixture (which skips when it is
+# absent); ``test_reference_files_have_the_rows_the_tests_cover`` keeps the counts honest.
+ROWS = {
+    "le_package_output.csv": 318,
+    "le_expected_published.csv": 60,
+    "le_synthetic_mixed_package_output.csv": 120,  # area x sex groups
+    "le_package_warnings.csv": 10,
+}
+
+
+def test_reference_files_have_the_rows_the_tests_cover(phe_testdata: Path) -> None:
+    for filename, expected in ROWS.items():
+        frame = _reference(phe_testdata, filename)
+        if filename.startswith("le_synthetic"):
+            frame = frame[["area", "sex"]].drop_duplicates()
+        assert len(frame) == expected, filename
+
+
+@functools.cache
+def _reference(folder: Path, filename: str) -> pd.DataFrame:
+    """A reference file, read once per session (tests must not modify it)."""
+    return pd.read_csv(folder / filename, keep_default_na=True)
 
 
 def _tidy(inputs: pd.DataFrame) -> pd.DataFrame:
@@ -46,8 +57,8 @@ def _tidy(inputs: pd.DataFrame) -> pd.DataFrame:
 
 
 @functools.cache
-def _case_output(case: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    inputs = pd.read_csv(DATA / "le_inputs.csv")
+def _case_output(folder: Path, case: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    inputs = _reference(folder, "le_inputs.csv")
     data = _tidy(inputs[inputs["case"] == case])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -57,8 +68,8 @@ def _case_output(case: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
 
 
 @functools.cache
-def _synthetic_output() -> pd.DataFrame:
-    inputs = pd.read_csv(DATA / "le_synthetic_mixed_inputs.csv")
+def _synthetic_output(folder: Path) -> pd.DataFrame:
+    inputs = _reference(folder, "le_synthetic_mixed_inputs.csv")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SuppressionWarning)
         out = life_expectancy(_tidy(inputs), keys=["area", "sex"], confidence=LEVELS)
@@ -67,64 +78,59 @@ def _synthetic_output() -> pd.DataFrame:
 
 def _assert_matches_package(ours: pd.Series, package: pd.Series) -> None:
     """Value and the four limits equal to 1e-9; the package's NA (or Inf) must be ours too."""
+    where = "/".join(str(package.get(k, "")) for k in ("case", "area", "sex", "startage"))
     for column in ["value", *CI_COLUMNS]:
         expected = package[column]
         if np.isfinite(expected):
-            assert ours[column] == pytest.approx(expected, abs=1e-9), column
+            assert ours[column] == pytest.approx(expected, abs=1e-9), f"{column} at {where}"
         else:
-            assert np.isnan(ours[column]), column
+            assert np.isnan(ours[column]), f"{column} at {where}"
     if np.isnan(package["value"]):
-        assert ours["suppression_reason"] != "", "every missing value needs a reason"
+        assert ours["suppression_reason"] != "", f"missing value without a reason at {where}"
         assert ours["suppression_note"] != ""
     else:
-        assert ours["suppression_reason"] == ""
+        assert ours["suppression_reason"] == "", where
 
 
-@pytest.mark.parametrize("row", _params("le_package_output.csv", ["case", "area", "startage"]))
-def test_matches_package_output(row: tuple[str, str, int]) -> None:
-    case, area, startage = row
-    package = pd.read_csv(DATA / "le_package_output.csv").set_index(["case", "area", "startage"])
-    expected = package.loc[(case, area, startage)]
-    ours = _case_output(case)[0].loc[(area, startage)]
+@pytest.mark.parametrize("row", range(ROWS["le_package_output.csv"]))
+def test_matches_package_output(phe_testdata: Path, row: int) -> None:
+    expected = _reference(phe_testdata, "le_package_output.csv").iloc[row]
+    case, area, startage = expected["case"], expected["area"], expected["startage"]
+    ours = _case_output(phe_testdata, case)[0].loc[(area, startage)]
     _assert_matches_package(ours, expected)
     if np.isfinite(expected["value"]):
         assert ours["person_years_used"] == expected["pops_used"]
         assert ours["deaths_used"] == expected["dths_used"]
 
 
-@pytest.mark.parametrize("group", _params("le_synthetic_mixed_package_output.csv", ["area", "sex"]))
-def test_matches_package_output_on_synthetic_groups(group: tuple[str, int]) -> None:
-    area, sex = group
-    package = pd.read_csv(DATA / "le_synthetic_mixed_package_output.csv")
+@pytest.mark.parametrize("group", range(ROWS["le_synthetic_mixed_package_output.csv"]))
+def test_matches_package_output_on_synthetic_groups(phe_testdata: Path, group: int) -> None:
+    package = _reference(phe_testdata, "le_synthetic_mixed_package_output.csv")
+    area, sex = package[["area", "sex"]].drop_duplicates().iloc[group]
     expected = package[(package["area"] == area) & (package["sex"] == sex)]
-    ours = _synthetic_output().loc[(area, sex)]
+    ours = _synthetic_output(phe_testdata).loc[(area, sex)]
     for _, row in expected.iterrows():
         _assert_matches_package(ours.loc[row["startage"]], row)
 
 
-def test_zero_deaths_in_open_band_is_explained() -> None:
+def test_zero_deaths_in_open_band_is_explained(phe_testdata: Path) -> None:
     """M030 sex 2 has no deaths at 90+: the package returns NA (and Inf); we say why."""
-    if not (DATA / "le_synthetic_mixed_inputs.csv").exists():
-        pytest.skip("needs ../shared/reference/phe_testdata beside the repository")
-    ours = _synthetic_output().loc[("M030", 2)]
+    ours = _synthetic_output(phe_testdata).loc[("M030", 2)]
     assert ours["value"].isna().all()
     assert (ours["suppression_reason"] == "no_deaths_open_band").all()
     assert np.isnan(ours[CI_COLUMNS].to_numpy()).all()
 
 
-@pytest.mark.parametrize("row", _params("le_expected_published.csv", ["case", "area", "startage"]))
-def test_matches_published_values(row: tuple[str, str, int]) -> None:
+@pytest.mark.parametrize("row", range(ROWS["le_expected_published.csv"]))
+def test_matches_published_values(phe_testdata: Path, row: int) -> None:
     """Published to 4 dp; then 1e-6 with the z that made them.
 
     The ``main`` values come from PHE's Excel calculator (z = 1.96), the ``widecis`` ones
     from the R package itself (z = qnorm(0.975)).
     """
-    case, area, startage = row
-    published = pd.read_csv(DATA / "le_expected_published.csv").set_index(
-        ["case", "area", "startage"]
-    )
-    expected = published.loc[(case, area, startage)]
-    ours = _case_output(case)[0].loc[(area, startage)]
+    expected = _reference(phe_testdata, "le_expected_published.csv").iloc[row]
+    case, area, startage = expected["case"], expected["area"], expected["startage"]
+    ours = _case_output(phe_testdata, case)[0].loc[(area, startage)]
     if np.isnan(expected["value"]):
         assert np.isnan(ours["value"])
     else:
@@ -144,27 +150,54 @@ def test_matches_published_values(row: tuple[str, str, int]) -> None:
         assert ours["deaths_used"] == expected["dths_used"]
 
 
-@pytest.mark.parametrize("case", _params("le_package_warnings.csv", ["case"]))
-def test_raises_the_package_warnings(case: tuple[str]) -> None:
-    warnings_file = pd.read_csv(DATA / "le_package_warnings.csv", keep_default_na=False)
-    text = warnings_file.set_index("case").loc[case[0], "warnings"]
-    expected = tuple(text.split(" | ")) if text else ()
-    assert _case_output(case[0])[1] == expected
+@pytest.mark.parametrize("row", range(ROWS["le_package_warnings.csv"]))
+def test_raises_the_package_warnings(phe_testdata: Path, row: int) -> None:
+    case, text = _reference(phe_testdata, "le_package_warnings.csv").iloc[row]
+    expected = tuple(text.split(" | ")) if isinstance(text, str) and text else ()
+    assert _case_output(phe_testdata, case)[1] == expected, case
 
 
-def test_warnings_come_as_suppression_warnings() -> None:
+def test_warnings_come_as_suppression_warnings(phe_testdata: Path) -> None:
     """The synthetic run's warnings, via pytest.warns.
 
     The package warned about small populations and about CIs wider than 20 years; its only
     wide CIs are the infinite ones of ``M030`` sex 2 (no deaths at 90+), which healthgap
     reports under its own rule instead.
     """
-    if not (DATA / "le_synthetic_mixed_inputs.csv").exists():
-        pytest.skip("needs ../shared/reference/phe_testdata beside the repository")
-    inputs = _tidy(pd.read_csv(DATA / "le_synthetic_mixed_inputs.csv"))
+    inputs = _tidy(_reference(phe_testdata, "le_synthetic_mixed_inputs.csv"))
     with pytest.warns(SuppressionWarning) as record:
         life_expectancy(inputs, keys=["area", "sex"])
     messages = [str(w.message) for w in record]
     assert len(messages) == 2, "one warning per rule that fired"
     assert "total population of less than 5,000" in messages[0]
     assert "no deaths in the open age band (90+)" in messages[1]
+
+
+def test_england_2014_from_the_real_ons_files(shared_data: Path) -> None:
+    """England 2014 (ONS deaths and mid-2014 population, read through the public import
+    path and summed over every LA). The shared data's README gives 79.62 for males and 83.31
+    for females from a Chiang II table with a 90+ open band; we get 79.612 and 83.311 (the
+    same from the files' own England rows), so the male figure is checked to 0.01."""
+    from healthgap.data import aggregate, load_mortality_2014
+    from healthgap.measures.deprivation_gap import mortality_by_band
+
+    tables = load_mortality_2014(shared_data)
+    areas = tables["areas"]
+    deaths = aggregate(tables["deaths"], areas, "country")
+    population = aggregate(tables["population"], areas, "country")
+    data = mortality_by_band(deaths, population, ["area_code", "sex", "period"])
+    england = life_expectancy(data, ages=[0]).set_index("sex")
+    assert england.loc["male", "value"] == pytest.approx(79.62, abs=0.01)
+    assert round(england.loc["female", "value"], 2) == 83.31
+    assert set(england["suppression_reason"]) == {""}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SuppressionWarning)
+        by_la = life_expectancy(
+            mortality_by_band(
+                tables["deaths"], tables["population"], ["area_code", "sex", "period"]
+            ),
+            ages=[0],
+        )
+    assert len(by_la) == 2 * len(areas)
+    shown = by_la["value"].dropna()
+    assert len(shown) >= 0.99 * len(by_la) and shown.between(70, 95).all()

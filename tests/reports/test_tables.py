@@ -55,7 +55,7 @@ def test_rates_on_few_events_are_withheld_or_flagged() -> None:
     assert safe[["value", "lowercl", "uppercl"]].iloc[0].isna().all()
     assert safe["value"].tolist()[1:] == [20.0, 30.0]
     assert safe["value_flag"].tolist() == ["", "u", ""]
-    assert np.isnan(safe["total_count"].iloc[0]) is False or safe["total_count"].iloc[0] == 10.0
+    assert safe["total_count"].tolist() == [10.0, 15.0, 40.0]  # counts rounded, none 1-7
     custom, _ = DisclosurePolicy(rate_min_events=5, flag_below=10).apply(frame)
     assert custom["value"].notna().all() and custom["value_flag"].tolist() == ["u", "", ""]
 
@@ -158,29 +158,41 @@ def small_workspace(tmp_path: Path) -> Path:
     first = np.tile(DEATHS - DEATHS // 2, 2)
     second = np.tile(DEATHS // 2, 2)
     deaths = cells.assign(cause="all", deaths=np.concatenate([first, second]).astype(float))
+    good_health = cells.assign(prevalence=0.8, respondents=50.0)
     folder = tmp_path / "ws"
     write_workspace(
         folder,
-        {"areas": areas, "population": population, "deaths": deaths},
+        {"areas": areas, "population": population, "deaths": deaths, "good_health": good_health},
         metadata={"synthetic": True},
     )
     return folder
 
 
+def _run(argv: list[str]) -> int:
+    """Run the CLI as the console script does; its exit status (0 when it returns)."""
+    try:
+        main(argv)
+    except SystemExit as stopped:
+        return int(stopped.code or 0)
+    return 0
+
+
 def test_measure_le_cli_writes_the_exact_csv(small_workspace: Path, tmp_path: Path) -> None:
+    """LA sums: 10,000 person-years a band. At 90+ e = 10,000 / 1,500 and
+    SE = sqrt(1 / (D M^2)) = sqrt(1 / 33.75), so the limits are 6.6667 -/+ 1.96 x 0.17213."""
     out = tmp_path / "le.csv"
-    main(["measure", "le", str(small_workspace), "--level", "la", "--period", "2014",
-          "--sex", "male", "--age", "0", "--age", "90", "--out", str(out)])  # fmt: skip
+    assert _run(["measure", "le", str(small_workspace), "--level", "la", "--period", "2014",
+          "--sex", "male", "--age", "0", "--age", "90", "--out", str(out)]) == 0  # fmt: skip
     method = '"Chiang II abridged life table, Silcocks variance for the open band"'
     expected = (
         "area_code,area_name,sex,period,age_start,value,lowercl,uppercl,confidence,statistic,"
         "method,person_years_used,deaths_used,suppression_reason,suppression_note,"
         "disclosure_note,data_note\n"
-        "E06000001,Hartlepool,male,2014,0,79.64322474096425,79.00661087466005,"
-        f"80.27983860726845,95%,life expectancy at 0,{method},200000.0,4185.0,,,"
+        "E06000001,Hartlepool,male,2014,0,79.64378403274443,79.01212489512439,"
+        f"80.27544317036448,95%,life expectancy at 0,{method},200000.0,4185.0,,,"
         f'deaths_used rounded to nearest 5,"{SYNTHETIC_NOTE}"\n'
-        "E06000001,Hartlepool,male,2014,90,6.666666666666667,6.329301950911298,"
-        f"7.004031382422036,95%,life expectancy at 90,{method},10000.0,1500.0,,,,"
+        "E06000001,Hartlepool,male,2014,90,6.666666666666666,6.329292983498223,"
+        f"7.004040349835109,95%,life expectancy at 90,{method},10000.0,1500.0,,,,"
         f'"{SYNTHETIC_NOTE}"\n'
     )
     assert out.read_text(encoding="utf-8") == expected
@@ -189,22 +201,33 @@ def test_measure_le_cli_writes_the_exact_csv(small_workspace: Path, tmp_path: Pa
 def test_measure_cli_reports_user_errors_without_a_traceback(
     small_workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with pytest.raises(SystemExit) as stopped:
-        main(["measure", "le", str(small_workspace), "--confidence", "95",
-              "--out", str(tmp_path / "x.csv")])  # fmt: skip
-    assert stopped.value.code == 2
+    status = _run(["measure", "le", str(small_workspace), "--confidence", "95",
+                   "--out", str(tmp_path / "x.csv")])  # fmt: skip
+    assert status == 2
     printed = capsys.readouterr()
-    assert "confidence_not_fraction" in printed.err and "Traceback" not in printed.err
+    assert "problem(s) found" in printed.err and "0.95?" in printed.err
+    assert "Traceback" not in printed.err
 
 
 def test_measure_gap_and_dsr_cli(small_workspace: Path, tmp_path: Path) -> None:
     gap = tmp_path / "gap.xlsx"
-    main(["measure", "gap", str(small_workspace), "--period", "2014", "--quantiles", "5",
-          "--out", str(gap)])  # fmt: skip
+    assert _run(["measure", "gap", str(small_workspace), "--period", "2014", "--quantiles", "5",
+          "--out", str(gap)]) == 0  # fmt: skip
     assert openpyxl.load_workbook(gap).sheetnames == ["data", "metadata"]
     dsr = tmp_path / "dsr.csv"
-    main(["measure", "dsr", str(small_workspace), "--period", "2014", "--format",
-          "fingertips", "--out", str(dsr)])  # fmt: skip
+    assert _run(["measure", "dsr", str(small_workspace), "--period", "2014", "--format",
+          "fingertips", "--out", str(dsr)]) == 0  # fmt: skip
     table = pd.read_csv(dsr)
     assert list(table.columns)[:5] == list(FINGERTIPS_COLUMNS[:5])
     assert table["Area Code"].tolist() == ["E06000001", "E06000001"]
+
+
+def test_measure_hle_cli_for_persons(small_workspace: Path, tmp_path: Path) -> None:
+    out = tmp_path / "hle.csv"
+    assert _run(["measure", "hle", str(small_workspace), "--sex", "persons", "--age", "0",
+          "--out", str(out)]) == 0  # fmt: skip
+    table = pd.read_csv(out)
+    assert table["sex"].tolist() == ["persons"]
+    # every band at 80% good health: HLE is 80% of LE exactly
+    assert table["value"].iloc[0] == pytest.approx(0.8 * table["life_expectancy"].iloc[0])
+    assert table["statistic"].iloc[0] == "healthy life expectancy at 0"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
 from healthgap.scenarios import Baseline, scenario_from_dict
 
 CAUSES = ("circulatory", "cancer", "respiratory", "other")

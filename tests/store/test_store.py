@@ -8,6 +8,8 @@ from pathlib import Path
 
 import db_fixtures
 import pytest
+from argon2 import PasswordHasher
+from argon2.profiles import CHEAPEST
 from sqlalchemy import inspect
 
 from healthgap.errors import InputError, StorageError
@@ -24,9 +26,17 @@ from healthgap.store import (
     save_scenario,
     set_role,
 )
+from healthgap.store.accounts import use_password_hasher
 from healthgap.store.models import Base
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    use_password_hasher(PasswordHasher.from_parameters(CHEAPEST))
+    yield
+    use_password_hasher(PasswordHasher())
 
 
 @pytest.fixture(scope="session")

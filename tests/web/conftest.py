@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -9,10 +10,13 @@ import pytest
 
 pytest.importorskip("fastapi", reason="needs the web extra: pip install -e '.[web]'")
 
+from argon2 import PasswordHasher  # noqa: E402
+from argon2.profiles import CHEAPEST  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from web_helpers import add_user, build_small_workspace, login  # noqa: E402
 
 from healthgap.store import Database  # noqa: E402
+from healthgap.store.accounts import use_password_hasher  # noqa: E402
 from healthgap.web import Settings, create_app  # noqa: E402
 
 
@@ -20,14 +24,56 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: drives Debian's chromium with Playwright")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """argon2's cheapest profile: the tests check the flow, not the hashing cost."""
+    use_password_hasher(PasswordHasher.from_parameters(CHEAPEST))
+    yield
+    use_password_hasher(PasswordHasher())
+
+
+@pytest.fixture(scope="session")
+def migrated_database_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty, migrated SQLite file, copied for each test (migrating once is faster)."""
+    path = tmp_path_factory.mktemp("template") / "healthgap.db"
+    Database(f"sqlite:///{path}").dispose()
+    return path
+
+
 @pytest.fixture(scope="session")
 def small_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_small_workspace(tmp_path_factory.mktemp("ws") / "small")
 
 
+@pytest.fixture(scope="session")
+def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small SYNTHETIC demo workspace (one local authority), built once per run."""
+    from healthgap.datasets import build_demo_workspace
+
+    path = tmp_path_factory.mktemp("demo") / "demo"
+    build_demo_workspace(path, size="small")
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_la(demo_workspace: Path) -> str:
+    """Code of the demo's local authority."""
+    from healthgap.data.workspace import open_workspace
+
+    areas = open_workspace(demo_workspace).read("areas")
+    return str(areas.loc[areas["level"] == "la", "area_code"].iloc[0])
+
+
+def make_settings(tmp_path: Path, workspace: Path, template: Path) -> Settings:
+    (tmp_path / "web").mkdir()
+    shutil.copyfile(template, tmp_path / "web" / "healthgap.db")
+    return Settings(data_dir=tmp_path / "web", secret_key="s" * 40, workspace=workspace)
+
+
 @pytest.fixture
-def settings(tmp_path: Path, small_workspace: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "web", secret_key="s" * 40, workspace=small_workspace)
+def settings(tmp_path: Path, demo_workspace: Path, migrated_database_file: Path) -> Settings:
+    """Settings of a fresh app over the demo workspace (own SQLite file)."""
+    return make_settings(tmp_path, demo_workspace, migrated_database_file)
 
 
 @pytest.fixture

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pandas as pd
+import pytest
+
+from conftest import make_settings
+from healthgap.web import Settings
 
 METHOD = '"Chiang II abridged life table, Silcocks variance for the open band"'
 # Testborough = the sum of its two small areas' deaths and person-years (tests/web/web_helpers.py).
@@ -28,6 +33,12 @@ SMALL_AREAS_CSV = (
     "E01000002,Testborough 002B,male,2015-17,life expectancy at 0,72.32,71.97,72.67,95%,"
     f"{METHOD},\n"
 )
+
+
+@pytest.fixture
+def settings(tmp_path: Path, small_workspace: Path, migrated_database_file: Path) -> Settings:
+    """These tests use the tiny hand-made workspace, whose values are frozen below."""
+    return make_settings(tmp_path, small_workspace, migrated_database_file)
 
 
 def test_trend_csv_body_and_name(client_as) -> None:  # noqa: ANN001

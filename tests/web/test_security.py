@@ -44,7 +44,7 @@ def test_login_form_itself_needs_the_token(client: TestClient, database) -> None
     assert response.status_code == 403
 
 
-def test_script_tag_in_scenario_name_renders_as_text(client_as) -> None:  # noqa: ANN001
+def test_script_tag_in_scenario_name_renders_as_text(client_as, demo_la: str) -> None:  # noqa: ANN001
     analyst = client_as("analyst")
     token = csrf_from(analyst.get("/plan").text)
     saved = analyst.post(
@@ -52,10 +52,10 @@ def test_script_tag_in_scenario_name_renders_as_text(client_as) -> None:  # noqa
         data={
             "csrf_token": token,
             "name": HOSTILE,
-            "area_code": "E06000001",
+            "area_code": demo_la,
             "statins__volume": "100",
             "statins__target": "q1",
-            "statins__horizon": "5",
+            "horizon": "5",
         },
     )
     assert saved.status_code == 200
@@ -73,12 +73,13 @@ def test_every_problem_in_a_plan_form_is_reported(client_as) -> None:  # noqa: A
             "csrf_token": token,
             "name": "bad",
             "statins__volume": "-3",
-            "flu_vaccination__horizon": "99",
-            "flu_vaccination__volume": "5",
+            "horizon": "99",
+            "flu_vaccination__target": "everyone",
         },
     )
     assert response.status_code == 400
-    assert "not_a_volume" in response.text and "bad_horizon" in response.text
+    for rule in ("not_a_volume", "bad_horizon", "unknown_target"):
+        assert rule in response.text
 
 
 def test_login_is_rate_limited_per_address_and_name(client: TestClient, database) -> None:  # noqa: ANN001

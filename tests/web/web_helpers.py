@@ -16,7 +16,6 @@ from healthgap.store.accounts import hash_password
 
 PASSWORD = "correct horse battery staple"
 ROLES = ("viewer", "analyst", "admin")
-_PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2 is slow on purpose
 
 
 def build_small_workspace(path: Path) -> Path:
@@ -81,7 +80,7 @@ def build_small_workspace(path: Path) -> Path:
 
 def add_user(database: Database, role: str, username: str | None = None) -> int:
     with database.unit_of_work() as session:
-        user = User(username=username or role, password_hash=_PASSWORD_HASH, role=role)
+        user = User(username=username or role, password_hash=hash_password(PASSWORD), role=role)
         session.add(user)
         session.flush()
         return user.id

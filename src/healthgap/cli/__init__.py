@@ -58,25 +58,20 @@ def _register_commands() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``healthgap`` console script."""
+    """Entry point of the ``healthgap`` console script.
+
+    Typer runs in standalone mode, so usage errors (a bad option value) get its usual
+    short message and exit status 2; healthgap's own errors are caught here.
+    """
     _register_commands()
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, standalone_mode=True)
     except HealthgapError as error:
         print_problems(error)
         sys.exit(2)
-    except typer.Exit as exc:  # explicit exits from commands
-        sys.exit(exc.exit_code)
-    except (typer.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
         err_console.print("aborted")
         sys.exit(130)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
 
 
 @app.command()

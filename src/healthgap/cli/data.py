@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -11,10 +14,10 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from healthgap.cli import app, console
+from healthgap.cli import app, console, err_console
 from healthgap.data import Workspace, import_files, load_files, open_workspace, validate_tables
 from healthgap.data.layouts import resolve_layout
-from healthgap.errors import InputError
+from healthgap.errors import HealthgapWarning, InputError
 
 __all__ = ["import_command", "info", "validate"]
 
@@ -30,6 +33,23 @@ LayoutOption = Annotated[
         "fingertips, population) or a YAML mapping spec. Default: detect from the headers.",
     ),
 ]
+
+
+@contextlib.contextmanager
+def _shown_warnings() -> Iterator[None]:
+    """Print healthgap's warnings (e.g. BandingWarning) as readable lines, not Python warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", HealthgapWarning)
+        try:
+            yield
+        finally:
+            for item in caught:
+                if issubclass(item.category, HealthgapWarning):
+                    err_console.print(
+                        f"[yellow]warning ({item.category.__name__}):[/] {item.message}"
+                    )
+                else:
+                    warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
 
 
 def _progress() -> Progress:
@@ -48,7 +68,7 @@ def validate(files: FilesArgument, layout: LayoutOption = None) -> None:
     """Check files without importing them; list every problem (file, row, column, rule)."""
     if layout is not None:
         resolve_layout(layout)
-    with _progress() as bar:
+    with _shown_warnings(), _progress() as bar:
         task = bar.add_task("reading", total=len(files))
 
         def step(path: str) -> None:
@@ -69,7 +89,7 @@ def import_command(
     layout: LayoutOption = None,
 ) -> None:
     """Import files into a workspace, all or nothing (the workspace is unchanged on any problem)."""
-    with _progress() as bar:
+    with _shown_warnings(), _progress() as bar:
         task = bar.add_task("importing", total=len(files))
 
         def step(path: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import pandas as pd
 import typer
@@ -10,47 +11,41 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from healthgap.cli import app, console
-from healthgap.data.workspace import open_workspace
-from healthgap.datasets import DEFAULT_SEED, SYNTHETIC_LABEL, build_demo_workspace
+from healthgap.datasets import DEFAULT_SEED, SYNTHETIC_LABEL
 from healthgap.datasets.calibration import DemoFigures, measure_demo
-from healthgap.datasets.demo import (
-    DEFAULT_FIRST_YEAR,
-    DEFAULT_YEARS,
-    check_demo_arguments,
-    demo_metadata,
-    is_current_demo,
-)
+from healthgap.datasets.demo import build_demo_tables
 
 
 @app.command()
 def demo(
     # Plain str and int (validated by the core) so bad values get the problem table.
-    size: str = typer.Option(
-        "national", "--size", help="national (33,800 LSOAs) or small (one LA)."
-    ),
-    out: Path | None = typer.Option(
-        None, "--out", help="Workspace folder (default ./workspaces/demo-<size>)."
-    ),
-    seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Random seed (0 or more)."),
+    size: Annotated[
+        str, typer.Option("--size", help="national (33,800 LSOAs) or small (one LA).")
+    ] = "national",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Workspace folder (default ./workspaces/demo-<size>)."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (0 or more).")] = DEFAULT_SEED,
 ) -> None:
     """Build the SYNTHETIC demo country as a workspace and print its headline figures."""
-    check_demo_arguments(size, seed, DEFAULT_FIRST_YEAR, DEFAULT_YEARS)
     path = out or Path("workspaces") / f"demo-{size}"
-    metadata = demo_metadata(size, seed, DEFAULT_FIRST_YEAR, DEFAULT_YEARS)
-    reused = is_current_demo(path, metadata)
-    columns = (
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-    )
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    stages = {
+        "generate": f"Generating the {SYNTHETIC_LABEL} ({size})",
+        "write": "Writing the workspace",
+    }
     with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task(f"Building the {SYNTHETIC_LABEL} ({size})", total=3)
-        workspace = build_demo_workspace(path, size, seed)  # type: ignore[arg-type]
-        progress.update(task, advance=1, description="Reading the workspace back")
-        workspace = open_workspace(workspace.path)
-        tables = {name: workspace.read(name) for name in ("areas", "population", "deaths")}
+        task = progress.add_task("Checking for an up-to-date demo workspace", total=3)
+
+        def on_stage(stage: str) -> None:
+            progress.update(task, description=stages[stage], advance=1 if stage == "write" else 0)
+
+        workspace, tables = build_demo_tables(path, size, seed, on_stage=on_stage)  # type: ignore[arg-type]
         progress.update(task, advance=1, description="Measuring life expectancy and gaps")
+        reused = tables is None
+        if tables is None:  # an up-to-date workspace was reused: read it back
+            tables = {name: workspace.read(name) for name in ("areas", "population", "deaths")}
         figures = measure_demo(tables)
         progress.update(task, advance=1)
     action = "Reused" if reused else "Wrote"
@@ -69,10 +64,10 @@ def _print_summary(tables: dict[str, pd.DataFrame], figures: DemoFigures, size: 
 
     latest = periods[-1]
     lsoa_rows = population["area_code"].isin(areas.loc[areas["level"] == "lsoa", "area_code"])
-    in_latest = population["period"].astype(str) == latest
+    in_latest = population["period"] == latest
     people = int(population.loc[lsoa_rows & in_latest, "person_years"].sum())
     dead_rows = deaths["area_code"].isin(areas.loc[areas["level"] == "lsoa", "area_code"])
-    dead = int(deaths.loc[dead_rows & (deaths["period"].astype(str) == latest), "deaths"].sum())
+    dead = int(deaths.loc[dead_rows & (deaths["period"] == latest), "deaths"].sum())
     where = "all LSOAs" if size == "national" else "the LSOAs of the one local authority"
     console.print(f"{latest}, {where}: population {people:,}, deaths {dead:,}")
 
@@ -81,8 +76,8 @@ def _print_summary(tables: dict[str, pd.DataFrame], figures: DemoFigures, size: 
     for column in ("sex", "country LE (years)", "95% CI", f"decile gap, {quantiles}"):
         table.add_column(column)
     for sex, (value, lower, upper) in figures.life_expectancy.items():
-        table.add_row(sex, f"{value:.1f}", f"{lower:.1f} to {upper:.1f}",
-                      f"{figures.decile_gap[sex]:.1f}")  # fmt: skip
+        table.add_row(sex, f"{value:.2f}", f"{lower:.2f} to {upper:.2f}",
+                      f"{figures.decile_gap[sex]:.2f}")  # fmt: skip
     console.print(table)
     console.print(
         "Gap = LE of the least deprived decile of LSOAs minus the most deprived "

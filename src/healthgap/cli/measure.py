@@ -82,19 +82,22 @@ def _warnings_shown() -> Iterator[None]:
             )
 
 
-def _years(period: str) -> list[str]:
-    """The single years a period label covers: "2014" -> [2014], "2012-14" -> 2012..2014."""
+def _years(period: str) -> tuple[list[str], str]:
+    """Single years a period covers and its label: "2012 - 14" -> 2012..2014, "2012-14"."""
     match = re.fullmatch(r"(\d{4})(?:\s*-\s*(\d{2}|\d{4}))?", period.strip())
     if not match:
         raise InputError(
             f'period must look like "2014" or "2012-14", got {period!r}', rule="invalid_period"
         )
-    first = int(match.group(1))
-    last = match.group(2)
-    end = first if last is None else int(last) if len(last) == 4 else first // 100 * 100 + int(last)
+    first, last = int(match.group(1)), match.group(2)
+    if last is None:
+        return [str(first)], str(first)
+    end = int(last) if len(last) == 4 else first // 100 * 100 + int(last)
+    if len(last) == 2 and end < first:  # "1998-02" crosses a century
+        end += 100
     if end < first:
         raise InputError(f"period {period!r} ends before it starts", rule="invalid_period")
-    return [str(y) for y in range(first, end + 1)]
+    return [str(y) for y in range(first, end + 1)], f"{first}-{end % 100:02d}"
 
 
 def _select(
@@ -104,10 +107,10 @@ def _select(
     table = ws.read(name)
     table["period"] = table["period"].astype(str)
     available = sorted(table["period"].unique())
-    if period in available:
-        table = table[table["period"] == period]
+    years, label = _years(period)
+    if label in available:
+        table = table[table["period"] == label]
     else:
-        years = _years(period)
         missing = [y for y in years if y not in available]
         if missing:
             raise InputError(
@@ -115,7 +118,7 @@ def _select(
                 f"lacks (it has {', '.join(available)})",
                 rule="missing_period",
             )
-        table = pool_periods(table[table["period"].isin(years)], years, period)
+        table = pool_periods(table[table["period"].isin(years)], years, label)
     table["sex"] = table["sex"].astype(str)
     if "persons" in sexes and "persons" not in set(table["sex"]):
         table = add_persons(table)

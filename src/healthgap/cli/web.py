@@ -53,6 +53,10 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     data_dir: DataDir = Path(".healthgap"),
     database_url: DatabaseUrl = None,
+    demo: Annotated[
+        bool,
+        typer.Option(help="Serve the SYNTHETIC demo workspace and create a demo admin login."),
+    ] = False,
 ) -> None:
     """Serve the web workspace (sign in with an account from `healthgap user create`)."""
     import logging
@@ -61,10 +65,39 @@ def serve(
 
     from healthgap.web import Settings, create_app
 
-    settings = Settings(data_dir=data_dir, database_url=database_url, workspace=workspace)
+    name = "default"
+    if demo:
+        from healthgap.datasets import build_demo_workspace
+
+        workspace = data_dir / "demo-workspace"
+        console.print("building the SYNTHETIC demo workspace (reused when up to date) ...")
+        build_demo_workspace(workspace, size="small")
+        name = "demo"
+    settings = Settings(
+        data_dir=data_dir, database_url=database_url, workspace=workspace, workspace_name=name
+    )
     web_app = create_app(settings)
+    if demo:
+        _ensure_demo_admin(web_app.state.database)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     console.print(f"healthgap is serving on http://{host}:{port}")
     # access_log off: uvicorn's access log records client addresses (personal data); the
     # app logs method, path, status and time instead.
     uvicorn.run(web_app, host=host, port=port, access_log=False, log_level="warning")
+
+
+def _ensure_demo_admin(database: object) -> None:
+    """Create the demo admin once and print its password once (it is stored only hashed)."""
+    import secrets
+
+    from sqlalchemy import select
+
+    from healthgap.store import User, create_user
+
+    with database.unit_of_work() as session:  # type: ignore[attr-defined]
+        if session.scalar(select(User.id).where(User.username == "demo")) is not None:
+            console.print("demo login: user [bold]demo[/] (password printed when it was created)")
+            return
+        password = secrets.token_urlsafe(12)
+        create_user(session, username="demo", password=password, role="admin")
+    console.print(f"demo login: user [bold]demo[/], password [bold]{password}[/] (shown once)")

@@ -71,6 +71,9 @@ def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
         "source": " + ".join(sorted(str(s) for s in sources)),
         "area_codes": "gss" if all(f.attrs.get("area_codes") == "gss" for f in frames) else "any",
     }
+    if all("source_rows" in f.attrs for f in frames):
+        stacked.attrs["source_rows"] = [r for f in frames for r in f.attrs["source_rows"]]
+        stacked.attrs["source_files"] = [f.attrs["source"] for f in frames for _ in range(len(f))]
     return stacked
 
 
@@ -163,9 +166,11 @@ def _merge(old: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
         kept = old[(kept["_merge"] == "left_only").to_numpy()]
         merged = pd.concat([kept, new], ignore_index=True)
         attrs.pop("source_rows", None)
+        attrs.pop("source_files", None)
     order = merged.sort_values(keys, kind="stable").index
-    if "source_rows" in attrs:
-        attrs["source_rows"] = [attrs["source_rows"][i] for i in order]
+    for per_row in ("source_rows", "source_files"):
+        if per_row in attrs:
+            attrs[per_row] = [attrs[per_row][i] for i in order]
     merged = merged.loc[order].reset_index(drop=True)
     merged.attrs = attrs
     return merged

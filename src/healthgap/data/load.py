@@ -210,7 +210,7 @@ class _Mapper:
             out[target] = self._convert(target, self.raw[column], column, entry)
         for target, value in constants.items():
             if target not in out.columns:
-                out[target] = str(value)
+                out[target] = self._constant(target, str(value))
         self._require_keys(out)
         pattern = self.spec.get("keep_columns")
         if pattern:
@@ -221,6 +221,20 @@ class _Mapper:
             if target in out.columns:
                 out[target] = out[target].replace({str(k): v for k, v in mapping.items()})
         return out
+
+    def _constant(self, target: str, value: str) -> str:
+        """A value from the spec or the file name, in healthgap's vocabulary."""
+        if target == "period":
+            return str(normalise_period(pd.Series([value])).iloc[0])
+        if target == "sex":
+            sex = normalise_sex(pd.Series([value])).iloc[0]
+            if pd.isna(sex):
+                self.problems.append(
+                    Problem(self.source, None, "sex", "unknown_sex", f"{value!r} is not a sex code")
+                )
+                return value
+            return str(sex)
+        return value
 
     def _require_keys(self, out: pd.DataFrame) -> None:
         for key in KEY_COLUMNS[self.table]:

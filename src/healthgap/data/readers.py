@@ -112,7 +112,11 @@ def _read_csv(file: Path, name: str, header_row: int) -> pd.DataFrame:
 def _read_excel(file: Path, name: str, sheet: str | int | None, header_row: int) -> pd.DataFrame:
     try:
         frame = pd.read_excel(
-            file, sheet_name=0 if sheet is None else sheet, header=header_row - 1, dtype=object
+            file,
+            sheet_name=0 if sheet is None else sheet,
+            header=header_row - 1,
+            dtype=object,
+            keep_default_na=False,  # "n/a" or "-" in a count is reported, not silently blank
         )
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise InputError([Problem(name, None, None, "unreadable_file", str(exc))]) from None

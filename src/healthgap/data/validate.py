@@ -28,7 +28,7 @@ __all__ = ["GSS_PATTERN", "RULES", "validate_tables"]
 #: ONS GSS code: a letter and 8 digits; codes combined with "+" (E06000052+E06000053) pass.
 GSS_PATTERN = r"^[A-Z]\d{8}(\+[A-Z]\d{8})*$"
 
-#: Every rule key healthgap's import reports, with one line of explanation.
+#: Every rule key the data layer reports, with one line of explanation.
 RULES: dict[str, str] = {
     "file_not_found": "the file does not exist",
     "empty_file": "the file or table has no data rows",
@@ -53,6 +53,10 @@ RULES: dict[str, str] = {
     "deaths_exceed_population": "deaths are greater than the population in a cell",
     "deaths_without_population": "deaths are given for a cell with no population row",
     "period_without_population": "a period in deaths has no population at all",
+    # Raised by aggregate / pool_periods / add_persons rather than by import:
+    "no_parent": "aggregate: an area has no parent at the target level",
+    "missing_period": "pool_periods: a period asked for is absent, or a cell lacks one",
+    "missing_sex": "add_persons: a population cell has only one of male and female",
 }
 
 _NUMBER_COLUMNS = (
@@ -113,10 +117,13 @@ class _Table:
         rows = frame.attrs.get("source_rows")
         ok = rows is not None and len(rows) == len(frame)
         self.rows = np.asarray(rows if ok else np.arange(2, len(frame) + 2), dtype=int)
+        files = frame.attrs.get("source_files")  # tables stacked from several files
+        self.files = files if ok and files is not None and len(files) == len(frame) else None
 
     def problem(self, position: int | None, column: str | None, rule: str, msg: str) -> Problem:
         row = None if position is None else int(self.rows[position])
-        return Problem(self.source, row, column, rule, msg)
+        file = self.source if position is None or self.files is None else self.files[position]
+        return Problem(file, row, column, rule, msg)
 
 
 def validate_tables(
@@ -259,7 +266,7 @@ def _band_problems(table: _Table) -> list[Problem]:
 
 
 def _area_problems(checked: Mapping[str, _Table]) -> list[Problem]:
-    known = set(checked["areas"].frame["area_code"].astype(str))
+    known = checked["areas"].frame["area_code"].astype(str).unique()
     problems = []
     for name, table in checked.items():
         if name == "areas" or "area_code" not in table.frame.columns:
@@ -283,14 +290,12 @@ def _deaths_vs_population(deaths: _Table, population: _Table) -> list[Problem]:
     cell = ["area_code", "period", "sex", "age_start"]
     d = deaths.frame
     p = population.frame
-    if (
-        not set(cell) <= set(d.columns) | set(p.columns)
-        or "deaths" not in d
-        or "person_years" not in p
-    ):
+    if not (set(cell) <= set(d.columns) & set(p.columns)) or "deaths" not in d:
+        return []
+    if "person_years" not in p:
         return []
     problems = []
-    pop_periods = set(p["period"].astype(str))
+    pop_periods = p["period"].astype(str).unique()
     bad_period = ~d["period"].astype(str).isin(pop_periods)
     for position, period in d["period"][bad_period].drop_duplicates().items():
         problems.append(
@@ -303,11 +308,19 @@ def _deaths_vs_population(deaths: _Table, population: _Table) -> list[Problem]:
         )
     counts = pd.to_numeric(d["deaths"], errors="coerce")
     d = d.assign(__deaths__=counts, __position__=np.arange(len(d)))[~bad_period.to_numpy()]
-    per_cell = d.groupby(cell, sort=False).agg(
-        deaths=("__deaths__", "sum"), position=("__position__", "min")
+    per_cell = (
+        d.groupby(cell, sort=False)
+        .agg(deaths=("__deaths__", "sum"), position=("__position__", "min"))
+        .reset_index()
     )
-    pop = p.assign(__py__=pd.to_numeric(p["person_years"], errors="coerce")).groupby(cell)["__py__"]
-    joined = per_cell.join(pop.sum().rename("person_years"), how="left")
+    pop = (
+        p.assign(person_years=pd.to_numeric(p["person_years"], errors="coerce"))
+        .groupby(cell, sort=False)["person_years"]
+        .sum()
+        .reset_index()
+    )
+    # A merge on columns: joining on a MultiIndex is several times slower at LSOA scale.
+    joined = per_cell.merge(pop, on=cell, how="left").set_index(cell)
     absent = joined["person_years"].isna() & (joined["deaths"] > 0)
     for (area, period, sex, age), row in joined[absent].iterrows():
         problems.append(

@@ -5,7 +5,7 @@ returns cached tables, ``build_demo_workspace`` writes it as a workspace marked
 ``synthetic``. No figure in it is a real statistic; see ``docs/demo-data.md``.
 
 >>> tables = load_demo("small")
->>> tables["areas"]["area_name"].str.startswith("Synthetic").all()
+>>> bool(tables["areas"]["area_name"].str.startswith("Synthetic").all())
 True
 """
 

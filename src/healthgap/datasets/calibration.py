@@ -245,7 +245,10 @@ def calibrate(seed: int | None = None) -> dict[str, dict[str, float]]:
             e_dec = chiang_life_table(D.sum((1, 4))[:, i], P.sum(1)[:, i]).e[:, 0]
             e_all = chiang_life_table(D.sum((0, 1, 4))[i], P.sum((0, 1))[i]).e[0]
             return np.array(
-                [e_all - par.TARGETS[f"le_{sex}"], e_dec[9] - e_dec[0] - par.TARGETS[f"decile_gap_{sex}"]]
+                [
+                    e_all - par.TARGETS[f"le_{sex}"],
+                    e_dec[9] - e_dec[0] - par.TARGETS[f"decile_gap_{sex}"],
+                ]
             )
 
         start = np.array([model.level[sex], model.gradient_scale[sex]])

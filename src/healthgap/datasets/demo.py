@@ -8,6 +8,7 @@ the geography and rates of the small demo are exactly those of the national one.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Literal
 
@@ -33,6 +34,7 @@ __all__ = [
     "DEFAULT_SEED",
     "GENERATOR_VERSION",
     "SYNTHETIC_LABEL",
+    "build_demo_tables",
     "build_demo_workspace",
     "check_demo_arguments",
     "demo_metadata",
@@ -69,18 +71,24 @@ def check_demo_arguments(size: str, seed: int, first_year: int, years: int) -> N
     """Raise one InputError listing every bad argument of :func:`generate_demo`."""
     problems = []
     if size not in ("national", "small"):
-        problems.append(("size", "unknown_size", f"size must be 'national' or 'small', not {size!r}"))
+        problems.append(
+            ("size", "unknown_size", f"size must be 'national' or 'small', not {size!r}")
+        )
     if not isinstance(seed, int | np.integer) or seed < 0:
-        problems.append(("seed", "invalid_seed", f"seed must be a non-negative integer, not {seed!r}"))
+        problems.append(
+            ("seed", "invalid_seed", f"seed must be a non-negative integer, not {seed!r}")
+        )
     if not 1900 <= first_year <= 2100:
         problems.append(("first_year", "out_of_range", f"first_year {first_year} not in 1900-2100"))
     if not 1 <= years <= 60:
         problems.append(("years", "out_of_range", f"years must be 1 to 60, not {years}"))
     if problems:
-        raise InputError([Problem("<arguments>", None, col, rule, msg) for col, rule, msg in problems])
+        raise InputError(
+            [Problem("<arguments>", None, col, rule, msg) for col, rule, msg in problems]
+        )
 
 
-def _small_la(geo: Geography, population: PopulationModel) -> int:
+def _small_la(geo: Geography) -> int:
     """The LA of the small demo: among LAs of 100+ LSOAs, the most mixed in deprivation
     (largest spread of national rank), so local quintiles differ clearly."""
     la = geo.la_of_lsoa
@@ -268,7 +276,7 @@ def generate_demo(
         lsoas, la = None, None
         codes = geo.lsoa_code
     else:
-        la = _small_la(geo, population)
+        la = _small_la(geo)
         lsoas = np.flatnonzero(geo.la_of_lsoa == la)
         codes = np.append(geo.lsoa_code[lsoas], COUNTRY_CODE)
     person_years = population.person_years(calendar, lsoas)
@@ -304,11 +312,35 @@ def build_demo_workspace(
     >>> ws.is_synthetic, ws.metadata["label"], ws.tables
     (True, 'SYNTHETIC demo country', ['areas', 'deaths', 'population'])
     """
+    workspace, _ = build_demo_tables(
+        path, size, seed, first_year=first_year, years=years, reuse=reuse
+    )
+    return workspace
+
+
+def build_demo_tables(
+    path: str | os.PathLike[str],
+    size: Size = "national",
+    seed: int = DEFAULT_SEED,
+    *,
+    first_year: int = DEFAULT_FIRST_YEAR,
+    years: int = DEFAULT_YEARS,
+    reuse: bool = True,
+    on_stage: Callable[[str], None] | None = None,
+) -> tuple[Workspace, dict[str, pd.DataFrame] | None]:
+    """As :func:`build_demo_workspace`, also returning the tables it generated (``None``
+    when an up-to-date workspace was reused, so callers read only what they need).
+    ``on_stage`` is called with "generate" and "write" as each stage starts."""
+    check_demo_arguments(size, seed, first_year, years)
     metadata = demo_metadata(size, seed, first_year, years)
     if reuse and is_current_demo(path, metadata):
-        return open_workspace(path)
+        return open_workspace(path), None
+    if on_stage:
+        on_stage("generate")
     tables = generate_demo(size, seed=seed, first_year=first_year, years=years)
-    return write_workspace(path, tables, metadata=metadata)
+    if on_stage:
+        on_stage("write")
+    return write_workspace(path, tables, metadata=metadata), tables
 
 
 def is_current_demo(path: str | os.PathLike[str], metadata: dict[str, object]) -> bool:

@@ -9,7 +9,7 @@ comparator; its name says it is synthetic.
 
 >>> import numpy as np
 >>> geo = draw_geography(np.random.default_rng(1), n_lsoa=40, n_ward=10, las_per_region=(2, 3))
->>> geo.lsoa_code[0], geo.la_code.size, geo.ward_of_lsoa.max() + 1
+>>> geo.lsoa_code[0], geo.la_code.size, int(geo.ward_of_lsoa.max()) + 1
 ('E01900001', 5, 10)
 """
 
@@ -25,7 +25,7 @@ from healthgap.datasets import parameters as par
 __all__ = ["COUNTRY_CODE", "COUNTRY_NAME", "Geography", "draw_geography"]
 
 COUNTRY_CODE = "E92000001"
-COUNTRY_NAME = "SYNTHETIC England (demo country)"
+COUNTRY_NAME = "Synthetic England (SYNTHETIC demo country)"
 _LA_KIND = {"E06": "Unitary", "E07": "District", "E08": "Metropolitan", "E09": "Borough"}
 
 
@@ -103,7 +103,12 @@ def draw_geography(
     la_prefix[region_of_la == par.LONDON_REGION] = "E09"
     la_code = _codes(la_prefix.astype(str), n_la)
     kind = np.vectorize(_LA_KIND.get, otypes=[object])(la_prefix)
-    la_name = "Synthetic " + kind + " " + np.char.zfill((np.arange(n_la) + 1).astype(str), 3).astype(object)
+    la_name = (
+        "Synthetic "
+        + kind
+        + " "
+        + np.char.zfill((np.arange(n_la) + 1).astype(str), 3).astype(object)
+    )
 
     rural_share = rng.beta(*par.RURAL_SHARE_BETA, n_la)
     rural_share[region_of_la == par.LONDON_REGION] = 0.0

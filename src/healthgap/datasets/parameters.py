@@ -172,7 +172,9 @@ def cause_schedule(sex: str) -> np.ndarray:
     for j, cause in enumerate(CAUSE_GROUPS):  # 8 causes, not areas
         floor, r70, b_young, b_old, amp, centre, width = _SCHEDULE[cause]
         slope = np.where(x < 70.0, b_young, b_old)
-        rate = floor + r70 * np.exp(slope * (x - 70.0)) + amp * np.exp(-(((x - centre) / width) ** 2))
+        rate = (
+            floor + r70 * np.exp(slope * (x - 70.0)) + amp * np.exp(-(((x - centre) / width) ** 2))
+        )
         if cause == "infant_perinatal":
             rate = np.zeros_like(x)
         extra = _INFANT_EXTRA.get(cause, (0.0, 0.0))

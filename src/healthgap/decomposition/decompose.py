@@ -265,8 +265,11 @@ def decompose_gap(
     out = tables.pairs.iloc[pair_of_row].reset_index(drop=True)
     if "age" in by:
         out["age_start"] = np.tile(np.repeat(np.asarray(cube.starts), n_cause), n_pair)
-        out["age_band"] = np.tile(np.repeat(np.asarray(band_labels(cube.starts)), n_cause), n_pair)
-    out["cause"] = np.tile(np.asarray(causes, dtype=object), n_pair * n_rows_band)
+        # categoricals from codes: building 100,000 string cells would dominate the run time
+        band_codes = np.tile(np.repeat(np.arange(n_band), n_cause), n_pair)
+        out["age_band"] = pd.Categorical.from_codes(band_codes, band_labels(cube.starts))
+    cause_codes = np.tile(np.arange(len(causes)), n_pair * n_rows_band)
+    out["cause"] = pd.Categorical.from_codes(cause_codes, list(causes))
     out["direct"] = parts[0].reshape(-1)
     out["indirect"] = parts[1].reshape(-1)
     out["contribution"] = parts[2].reshape(-1)
@@ -278,7 +281,8 @@ def decompose_gap(
     else:
         out["cause_split_unstable"] = np.repeat(unstable.any(axis=-1), per_pair) & ("cause" in by)
     out["small_numbers"] = small[pair_of_row]
-    out["note"] = np.asarray(notes, dtype=object)[pair_of_row]
+    note_codes, note_texts = pd.factorize(pd.Series(notes, dtype=object))
+    out["note"] = pd.Categorical.from_codes(note_codes[pair_of_row], list(note_texts))
     out["statistic"] = "contribution to life expectancy gap (years)"
     out["method"] = METHOD_LABELS[method]
     out.attrs["decomposition"] = {"method": method, "by": list(by), "key": list(key)}

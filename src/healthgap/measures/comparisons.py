@@ -112,8 +112,10 @@ def _limit_names(
         return named
     plain = ("lowercl", "uppercl")
     if set(plain) <= set(frame.columns):
-        stated = frame["confidence"].dropna().unique() if "confidence" in frame else []
-        if all(label == confidence_label(level) for label in stated):
+        # Plain limits are at the level the ``confidence`` column states, or 95% (every
+        # measure's default) when there is no such column.
+        stated = set(frame["confidence"].dropna()) if "confidence" in frame else {"95%"}
+        if stated == {confidence_label(level)}:
             return plain
     return None
 

@@ -299,8 +299,8 @@ def deprivation_gap(
     out["suppression_reason"] = np.where(shown, "", "group_suppressed")
     why = np.where(
         pair["value_most"].isna(),
-        f"the most deprived {name} (" + pair["suppression_reason_most"] + ")",
-        f"the least deprived {name} (" + pair["suppression_reason_least"] + ")",
+        f"the most deprived {name} (" + pair["suppression_reason_most"].astype(str) + ")",
+        f"the least deprived {name} (" + pair["suppression_reason_least"].astype(str) + ")",
     )
     out["suppression_note"] = np.where(
         shown, "", "Not calculated: life expectancy is not available for " + why + "."

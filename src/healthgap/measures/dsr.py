@@ -38,6 +38,9 @@ Notes
   automatically: counts and populations are added before the rate is taken. A data band
   that would straddle two standard bands (e.g. an 85+ open band against a standard with
   85-89 and 90+), or that starts below the standard's first band, is refused.
+* The standard's last band is open (ESP2013: 90+), so data bands from its start up are
+  merged into it. To restrict ages (e.g. under-75 rates) filter the data as well as the
+  standard, or older deaths would join the last band.
 * As in the reference, the sums run over the bands present in each group, so
   :math:`\sum w_i` covers only those bands.
 * **Suppression.** When a group's total count is under 10 the value and limits are
@@ -140,7 +143,11 @@ def _map_bands(
     )
     # A band must end inside the standard band it starts in: look at the next band's start
     # in the same group (sorted), and for the group's last (open) band at the open standard band.
-    order = np.lexsort((ages, codes))
+    whole = np.isfinite(ages) & (ages >= 0) & (ages < 1000) & (ages == np.round(ages))
+    if whole.all():  # one integer key; a stable sort of already-ordered data is linear
+        order = np.argsort(codes.astype(np.int64) * 1000 + ages.astype(np.int64), kind="stable")
+    else:
+        order = np.lexsort((ages, codes))
     sorted_codes, sorted_band, sorted_ages = codes[order], band[order], ages[order]
     is_last = np.append(sorted_codes[1:] != sorted_codes[:-1], True)
     next_band = np.append(np.searchsorted(std_starts, sorted_ages[1:] - 1e-9, side="right") - 1, 0)
@@ -159,6 +166,20 @@ def _map_bands(
     if problems:
         raise InputError(problems)
     return band
+
+
+def _compact(cell: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """The distinct cell ids present (sorted), each row's index among them, and their number.
+
+    Counting into the dense id range is much faster than sorting when the range is not much
+    larger than the data (the usual case: every group has every band)."""
+    if size <= 8 * len(cell) + 1024:
+        present = np.bincount(cell, minlength=size) > 0
+        cells = np.flatnonzero(present)
+        position = np.cumsum(present) - 1
+        return cells, position[cell], len(cells)
+    cells, cell_code = np.unique(cell, return_inverse=True)
+    return cells, cell_code, len(cells)
 
 
 def directly_standardised_rate(
@@ -283,31 +304,37 @@ def directly_standardised_rate(
         band_weight = std_weights
 
     # Cells are (group, band, frequency); bands of one group share a population.
-    freq_values, freq_code = np.unique(freq, return_inverse=True)
+    if independent_events:
+        freq_values, freq_code = np.ones(1), np.zeros(len(data), dtype=np.intp)
+    else:
+        freq_values, freq_code = np.unique(freq, return_inverse=True)
     n_freq = len(freq_values)
     cell = (groups.codes * n_bands + band) * n_freq + freq_code
-    cells, cell_code = np.unique(cell, return_inverse=True)
-    x_cell = np.bincount(cell_code, weights=x, minlength=len(cells))
-    n_cell = np.bincount(cell_code, weights=n, minlength=len(cells))
+    cells, cell_code, n_cells = _compact(cell, groups.size * n_bands * n_freq)
+    rows_per_cell = np.bincount(cell_code, minlength=n_cells)
+    x_cell = np.bincount(cell_code, weights=x, minlength=n_cells)
+    n_cell = np.bincount(cell_code, weights=n, minlength=n_cells)
     f_cell = freq_values[cells % n_freq]
     group_band = cells // n_freq
     if band_weight is None:
-        w_sum = np.bincount(cell_code, weights=w_row, minlength=len(cells))
-        rows_per_cell = np.bincount(cell_code, minlength=len(cells))
+        w_sum = np.bincount(cell_code, weights=w_row, minlength=n_cells)
         w_cell = w_sum / rows_per_cell  # one weight per band, however many rows it came in
     else:
         w_cell = band_weight[group_band % n_bands]
 
-    units, unit_code = np.unique(group_band, return_inverse=True)
-    n_min = np.full(len(units), np.inf)
-    n_max = np.full(len(units), -np.inf)
-    np.minimum.at(n_min, unit_code, n_cell)
-    np.maximum.at(n_max, unit_code, n_cell)
-    if not independent_events and np.any(n_min != n_max):
-        raise InputError(
-            "the population of an age band differs between its event-frequency rows",
-            rule="inconsistent_population",
-        )
+    if n_freq == 1:
+        units, unit_code, n_max = group_band, np.arange(n_cells), n_cell
+    else:
+        units, unit_code = np.unique(group_band, return_inverse=True)
+        n_min = np.full(len(units), np.inf)
+        n_max = np.full(len(units), -np.inf)
+        np.minimum.at(n_min, unit_code, n_cell)
+        np.maximum.at(n_max, unit_code, n_cell)
+        if np.any(n_min != n_max):
+            raise InputError(
+                "the population of an age band differs between its event-frequency rows",
+                rule="inconsistent_population",
+            )
     unit_group = units // n_bands
     unit_weight = np.bincount(unit_code, weights=w_cell, minlength=len(units)) / np.bincount(
         unit_code, minlength=len(units)

@@ -26,8 +26,9 @@ from healthgap.measures.life_expectancy import (
     MAX_CI_WIDTH,
     Z95,
     band_columns,
+    from_band_on,
     life_expectancy_arrays,
-    reason_texts,
+    text_column,
     tidy_frame,
     warn_suppressed,
 )
@@ -193,12 +194,14 @@ def healthy_life_expectancy(
             out[lower] = np.where(limits_shown, value - half, np.nan).ravel()
             out[upper] = np.where(limits_shown, value + half, np.nan).ravel()
     n_rows = value.size
-    out["confidence"] = np.full(n_rows, confidence_label(levels), dtype=object)
-    labels = np.array([f"healthy life expectancy at {s}" for s in table.starts], dtype=object)
-    out["statistic"] = np.tile(labels[columns], len(value))
-    out["method"] = np.full(n_rows, HLE_METHOD, dtype=object)
+    out["confidence"] = text_column(0, [confidence_label(levels)], n_rows)
+    labels = [f"healthy life expectancy at {s}" for s in table.starts]
+    out["statistic"] = text_column(np.tile(columns, len(value)), labels, n_rows)
+    out["method"] = text_column(0, [HLE_METHOD], n_rows)
     out["life_expectancy"] = np.where(shown, table.e[:, columns], np.nan).ravel()
-    reasons, notes = reason_texts(arrays.rules)
-    out["suppression_reason"] = reasons[row_reason.ravel()]
-    out["suppression_note"] = notes[row_reason.ravel()]
+    out["person_years_used"] = from_band_on(arrays.population)[:, columns].ravel()
+    out["deaths_used"] = from_band_on(arrays.deaths)[:, columns].ravel()
+    codes = row_reason.ravel()
+    out["suppression_reason"] = text_column(codes, ["", *(r.key for r in arrays.rules)], n_rows)
+    out["suppression_note"] = text_column(codes, ["", *(r.note for r in arrays.rules)], n_rows)
     return pd.DataFrame(out)

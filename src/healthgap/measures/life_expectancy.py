@@ -115,10 +115,10 @@ _ROW_RULES = (
 
 @dataclass(frozen=True)
 class LifeExpectancyArrays:
-    """Life tables of every group plus the rule that stopped each value (0 = none).
+    """Life tables of every group plus the rule that stopped each value.
 
-    ``group_reason`` indexes ``rules`` + 1 per group; ``row_reason`` indexes
-    ``rules`` + 1 per ``(group, band)`` and already includes the group reasons.
+    ``row_reason`` is shaped ``(group, band)``: 0 where the value is shown, else the
+    1-based position in ``rules`` of the rule that stopped it (group rules included).
     """
 
     keys: pd.DataFrame
@@ -249,6 +249,13 @@ def tidy_frame(
     return out
 
 
+def text_column(codes: np.ndarray | int, categories: Sequence[str], n_rows: int) -> pd.Categorical:
+    """A column of repeated labels (unique ``categories``) as a Categorical: building a
+    million Python strings would cost more than the whole life table."""
+    codes = np.broadcast_to(np.asarray(codes, dtype=np.int16), (n_rows,))
+    return pd.Categorical.from_codes(codes, categories=list(categories))
+
+
 def life_expectancy(
     data: pd.DataFrame,
     *,
@@ -361,26 +368,18 @@ def life_expectancy(
             out[lower] = np.where(limits_shown, e - half, np.nan).ravel()
             out[upper] = np.where(limits_shown, e + half, np.nan).ravel()
     n_rows = e.size
-    out["confidence"] = np.full(n_rows, confidence_label(levels), dtype=object)
-    statistics = np.array([f"life expectancy at {s}" for s in table.starts], dtype=object)
-    out["statistic"] = np.tile(statistics[columns], len(e))
-    out["method"] = np.full(n_rows, LE_METHOD, dtype=object)
-    out["person_years_used"] = _from_band_on(arrays.population)[:, columns].ravel()
-    out["deaths_used"] = _from_band_on(arrays.deaths)[:, columns].ravel()
-    reasons, notes = reason_texts(arrays.rules)
+    out["confidence"] = text_column(0, [confidence_label(levels)], n_rows)
+    statistics = [f"life expectancy at {s}" for s in table.starts]
+    out["statistic"] = text_column(np.tile(columns, len(e)), statistics, n_rows)
+    out["method"] = text_column(0, [LE_METHOD], n_rows)
+    out["person_years_used"] = from_band_on(arrays.population)[:, columns].ravel()
+    out["deaths_used"] = from_band_on(arrays.deaths)[:, columns].ravel()
     codes = arrays.row_reason[:, columns].ravel()
-    out["suppression_reason"] = reasons[codes]
-    out["suppression_note"] = notes[codes]
+    out["suppression_reason"] = text_column(codes, ["", *(r.key for r in arrays.rules)], n_rows)
+    out["suppression_note"] = text_column(codes, ["", *(r.note for r in arrays.rules)], n_rows)
     return pd.DataFrame(out)
 
 
-def reason_texts(rules: Sequence[_Rule]) -> tuple[np.ndarray, np.ndarray]:
-    """Lookup arrays from a reason code (0 = shown) to its key and to its sentence."""
-    reasons = np.array(["", *(r.key for r in rules)], dtype=object)
-    notes = np.array(["", *(r.note for r in rules)], dtype=object)
-    return reasons, notes
-
-
-def _from_band_on(values: np.ndarray) -> np.ndarray:
+def from_band_on(values: np.ndarray) -> np.ndarray:
     """Totals at ages at or above each band (reverse cumulative sum along bands)."""
     return np.flip(np.cumsum(np.flip(values, axis=-1), axis=-1), axis=-1)

@@ -116,10 +116,15 @@ def group_index(data: pd.DataFrame, keys: Sequence[str]) -> GroupIndex:
     keys = list(keys)
     if not keys:
         return GroupIndex(np.zeros(len(data), dtype=np.intp), pd.DataFrame(index=range(1)))
-    grouped = data.groupby(keys, sort=True, dropna=False, observed=True)
+    # Group in order of appearance (no sort of every row), then sort the small key table
+    # and renumber, so that codes and output follow key order whatever the row order.
+    grouped = data.groupby(keys, sort=False, dropna=False, observed=True)
     codes = grouped.ngroup().to_numpy(dtype=np.intp)
     table = grouped.size().index.to_frame(index=False)
-    return GroupIndex(codes, table)
+    order = table.sort_values(keys, na_position="last", kind="stable").index.to_numpy()
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    return GroupIndex(rank[codes], table.iloc[order].reset_index(drop=True))
 
 
 def sum_by_group(values: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:

@@ -98,9 +98,8 @@ __all__ = ["slope_index_of_inequality"]
 VALUE_TYPES = ("normal", "rate", "proportion")
 MIN_QUANTILES, MAX_QUANTILES, WARN_ABOVE_QUANTILES = 5, 100, 10
 MIN_REPETITIONS = 1000
-#: Largest number of simulated values held at once (float64): bounds memory (~8 MB a block)
-#: and keeps blocks small enough to stay in cache, which is faster than one big block.
-DRAW_BUDGET = 1_000_000
+#: Largest number of simulated values held at once: bounds memory (about 32 MB a block).
+DRAW_BUDGET = 4_000_000
 Z95 = float(z_value(0.95))
 
 
@@ -139,8 +138,8 @@ def _order_statistics(draws: np.ndarray, levels: tuple[float, ...]) -> np.ndarra
             int(np.round(R * (1 + level) / 2)) - 1,
         ]
     positions = [min(max(p, 0), R - 1) for p in positions]
-    # A full sort is faster than np.partition here (NumPy's vectorised sort), and NaN
-    # draws (an intercept of 0) sort last, as R's sort drops them from the middle.
+    # A full sort is faster than np.partition here (NumPy's vectorised sort). A ratio draw
+    # is NaN only for an intercept of exactly 0; it would sort last.
     ordered = np.sort(draws, axis=-1)
     return ordered[..., positions].T.reshape(len(levels), 2, -1)
 
@@ -182,7 +181,10 @@ def _simulate(
 def _linear_draws(
     t: np.ndarray, se: np.ndarray, c0: np.ndarray, c1: np.ndarray, R: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Draw (b1, b0) from their exact joint normal: the refit of Normal(t, se) draws."""
+    """Draw (b1, b0) from their exact joint normal: the refit of Normal(t, se) draws.
+
+    Single precision (7 digits) is ample against the Monte-Carlo error of the limits, and
+    halves the cost of drawing and sorting."""
     beta0, beta1 = np.sum(c0 * t, axis=-1), np.sum(c1 * t, axis=-1)
     var0 = np.sum((c0 * se) ** 2, axis=-1)
     var1 = np.sum((c1 * se) ** 2, axis=-1)
@@ -191,9 +193,13 @@ def _linear_draws(
     with np.errstate(divide="ignore", invalid="ignore"):
         along = np.where(sd1 > 0, cov / sd1, 0.0)  # Cholesky factor of the 2x2 covariance
     across = np.sqrt(np.maximum(var0 - along**2, 0.0))
-    normals = rng.standard_normal((2, len(t), R))
-    slope = beta1[:, None] + sd1[:, None] * normals[0]
-    intercept = beta0[:, None] + along[:, None] * normals[0] + across[:, None] * normals[1]
+    normals = rng.standard_normal((2, len(t), R), dtype=np.float32)
+
+    def column(values: np.ndarray) -> np.ndarray:
+        return values.astype(np.float32)[:, None]
+
+    slope = column(beta1) + column(sd1) * normals[0]
+    intercept = column(beta0) + column(along) * normals[0] + column(across) * normals[1]
     return slope, intercept
 
 
@@ -208,14 +214,16 @@ def _refit_draws(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Draw every quantile on the transformed scale, back-transform, refit (in draw chunks)."""
     G, Q = t.shape
-    slope, intercept = np.empty((G, R)), np.empty((G, R))
+    single = np.float32  # as in _linear_draws: ample precision, half the cost
+    slope, intercept = np.empty((G, R), dtype=single), np.empty((G, R), dtype=single)
+    t32, se32, c0_32, c1_32 = (x.astype(single)[:, :, None] for x in (t, se, c0, c1))
     draw_chunk = max(1, DRAW_BUDGET // (G * Q))
     for start in range(0, R, draw_chunk):
         part = slice(start, min(start + draw_chunk, R))
-        normals = rng.standard_normal((G, Q, part.stop - part.start))
-        y = _from_scale(t[:, :, None] + se[:, :, None] * normals, value_type)
-        slope[:, part] = np.einsum("gq,gqr->gr", c1, y)
-        intercept[:, part] = np.einsum("gq,gqr->gr", c0, y)
+        normals = rng.standard_normal((G, Q, part.stop - part.start), dtype=single)
+        y = _from_scale(t32 + se32 * normals, value_type)
+        slope[:, part] = np.sum(c1_32 * y, axis=1)
+        intercept[:, part] = np.sum(c0_32 * y, axis=1)
     return slope, intercept
 
 
@@ -448,38 +456,37 @@ def slope_index_of_inequality(
     estimates = _finish(beta0, beta1, slope_lim, ratio_lim, value_type, transform, multiplier)
 
     measures = ["sii"] + (["rii"] if rii else []) + (["intercept"] if intercept else [])
-    frames = []
-    for measure in measures:
+    M = len(measures)
+    # Group-major rows (each group's measures together), groups already in key order.
+    result = groups.keys.iloc[np.repeat(np.arange(G), M)].reset_index(drop=True)
+    result["measure"] = np.tile(measures, G)
+    columns: dict[str, np.ndarray] = {"value": np.full((G, M), np.nan)}
+    for lower_name, upper_name in limit_columns(levels):
+        columns[lower_name], columns[upper_name] = np.full((G, M), np.nan), np.full((G, M), np.nan)
+    for j, measure in enumerate(measures):
         point, limits = estimates[measure]
-        out = groups.keys.copy()
-        out["measure"] = measure
-        out["value"] = np.nan
-        out.loc[complete, "value"] = point
+        columns["value"][complete, j] = point
         for i, (lower_name, upper_name) in enumerate(limit_columns(levels)):
-            out[lower_name], out[upper_name] = np.nan, np.nan
             if limits is not None:
-                out.loc[complete, lower_name] = limits[i, 0]
-                out.loc[complete, upper_name] = limits[i, 1]
-        frames.append(out)
-    result = pd.concat(frames, ignore_index=True)
+                columns[lower_name][complete, j] = limits[i, 0]
+                columns[upper_name][complete, j] = limits[i, 1]
+    for name, grid_values in columns.items():
+        result[name] = grid_values.ravel()
     result["confidence"] = ", ".join(confidence_label(level) for level in levels)
     scale = f"{value_type}{', transformed' if transform else ''}, multiplier {multiplier:g}"
-    result["statistic"] = result["measure"].map(
-        {
-            "sii": f"slope index of inequality ({scale})",
-            "rii": f"relative index of inequality ({scale})",
-            "intercept": f"fitted value at the most deprived end ({scale})",
-        }
-    )
+    statistic = {
+        "sii": f"slope index of inequality ({scale})",
+        "rii": f"relative index of inequality ({scale})",
+        "intercept": f"fitted value at the most deprived end ({scale})",
+    }
+    result["statistic"] = np.tile([statistic[m] for m in measures], G)
     result["method"] = f"weighted regression, simulation {int(repetitions)} reps, seed {seed}"
-    incomplete = np.tile(~complete, len(measures))
     result["reason"] = np.where(
-        incomplete, "not calculated: a quantile, its value or its uncertainty is missing", ""
+        np.repeat(~complete, M),
+        "not calculated: a quantile, its value or its uncertainty is missing",
+        "",
     )
-    order = [*keys, "measure"] if keys else ["measure"]
-    rank = {m: i for i, m in enumerate(measures)}
-    result = result.sort_values(order, key=lambda s: s.map(rank) if s.name == "measure" else s)
-    return result.reset_index(drop=True)
+    return result
 
 
 def _finish(

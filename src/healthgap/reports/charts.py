@@ -83,7 +83,12 @@ def _cause_colour(causes: list[str], comparator_label: str) -> dict[str, Any]:
         "type": "nominal",
         "sort": causes,
         "scale": {"domain": causes, "range": list(OKABE_ITO[: len(causes)])},
-        "legend": {"title": f"Cause (gap vs {comparator_label})", "orient": "bottom"},
+        "legend": {
+            "title": f"Cause (gap vs {comparator_label})",
+            "orient": "bottom",
+            "titleLimit": 0,
+            "labelLimit": 0,
+        },
     }
 
 
@@ -99,12 +104,18 @@ def contributions_chart(
 
     ``result`` holds ``age_start``, ``age_band``, ``cause`` and ``contribution`` (rows
     of one pair from :func:`healthgap.decomposition.decompose.decompose_gap`). Each bar
-    is labelled with its band total; segments of 0.1 years or more carry the cause name.
+    is labelled with its band total in years; causes stack in the legend's order and
+    the tooltip names each segment's cause (the scarf chart labels causes in text).
     """
-    data = result[["age_start", "age_band", "cause", "contribution"]].copy()
+    data = result[["age_start", "age_band", "cause", "contribution"]].astype(
+        {"age_band": str, "cause": str}
+    )
     causes = _cause_order(data["cause"])
     bands = data.sort_values("age_start")["age_band"].drop_duplicates().tolist()
     totals = data.groupby(["age_start", "age_band"], as_index=False)["contribution"].sum()
+    # place each band's total just past the end of its positive stack, clear of the bars
+    positive = data["contribution"].clip(lower=0).groupby(data["age_start"]).sum()
+    totals["end"] = totals["age_start"].map(positive).to_numpy()
     gap = float(data["contribution"].sum())
     y = {"field": "age_band", "type": "ordinal", "sort": bands, "title": "Age band"}
     x_title = f"Years of the gap ({base_label} vs {comparator_label})"
@@ -142,7 +153,7 @@ def contributions_chart(
                 "mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 10},
                 "encoding": {
                     "y": y,
-                    "x": {"field": "contribution", "type": "quantitative"},
+                    "x": {"field": "end", "type": "quantitative"},
                     "text": {"field": "contribution", "format": "+.2f"},
                 },
             },
@@ -167,6 +178,7 @@ def scarf_chart(
     Every segment of 4% or more is labelled with its cause and percentage.
     """
     keys = [row] if row else []
+    result = result.astype({"cause": str})
     data = result.groupby([*keys, "cause"], as_index=False, observed=True)["contribution"].sum()
     negative = sorted(set(data.loc[data["contribution"] < 0, "cause"]))
     data = data[data["contribution"] > 0].copy()
@@ -178,6 +190,9 @@ def scarf_chart(
     data["share"] = data["contribution"] / positive_total
     data["label"] = data["cause"] + " " + (100 * data["share"]).round(0).astype(int).astype(str)
     data["label"] = data["label"] + "%"
+    dark = {OKABE_ITO[i] for i in (0, 2, 4, 7)}  # white text reads on these, black on the rest
+    colour_of = dict(zip(_cause_order(data["cause"]), OKABE_ITO, strict=False))
+    data["text_colour"] = ["white" if colour_of[c] in dark else "black" for c in data["cause"]]
     causes = _cause_order(data["cause"])
     note = (
         f"Causes where {base_label} does better than {comparator_label}: {', '.join(negative)}"
@@ -202,6 +217,7 @@ def scarf_chart(
         "x": {"field": "share", "type": "quantitative", "stack": "normalize", "bandPosition": 0.5},
         "order": {"field": "cause_rank", "type": "quantitative"},
         "text": {"condition": {"test": "datum.share >= 0.04", "field": "label"}, "value": ""},
+        "color": {"field": "text_colour", "type": "nominal", "scale": None, "legend": None},
     }
     if y:
         bar_encoding["y"] = y
@@ -220,7 +236,7 @@ def scarf_chart(
         "layer": [
             {"mark": {"type": "bar"}, "encoding": bar_encoding},
             {
-                "mark": {"type": "text", "fontSize": 9, "color": "white", "angle": 0},
+                "mark": {"type": "text", "fontSize": 9, "angle": 0},
                 "encoding": text_encoding,
             },
         ],
@@ -251,7 +267,16 @@ def gap_trend_chart(
         "axis": {"format": "d"},
         "scale": {"zero": False},
     }
-    y_title = f"Gap in life expectancy, {base_label} vs {comparator_label} (years)"
+    y_title = "Gap in life expectancy (years)"  # the title names both sides
+    target_text = {
+        "data": {"values": [{}]},  # one label, not one per row of the layer's data
+        "mark": {"type": "text", "align": "right", "dy": -8, "color": "black"},
+        "encoding": {
+            "x": {"datum": float(data["year"].max()), "type": "quantitative"},
+            "y": {"datum": target, "type": "quantitative"},
+            "text": {"value": f"target {target:.2f}"},
+        },
+    }
     shape = {
         "field": "kind",
         "type": "nominal",
@@ -307,6 +332,7 @@ def gap_trend_chart(
                     "text": {"field": "period"},
                 },
             },
+            target_text,
         ],
     }
 

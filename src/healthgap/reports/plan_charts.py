@@ -136,8 +136,10 @@ def frontier_chart(interventions: pd.DataFrame, *, synthetic: bool = False) -> d
         ("lyg", "Lifetime objective", "life-years gained"),
     ):
         rows = _frontier(interventions, effect)
-        enc = {"x": {"field": "cumulative_cost", "type": "quantitative", "title": "cost (£)"},
-               "y": {"field": "cumulative_effect", "type": "quantitative", "title": axis}}
+        enc = {
+            "x": {"field": "cumulative_cost", "type": "quantitative", "title": "cost (£)"},
+            "y": {"field": "cumulative_effect", "type": "quantitative", "title": axis},
+        }
         panels.append({
             "title": title, "width": 300, "height": 240,
             "data": {"values": _records(rows)},
@@ -153,7 +155,10 @@ def frontier_chart(interventions: pd.DataFrame, *, synthetic: bool = False) -> d
         })  # fmt: skip
     return {
         "$schema": SCHEMA,
-        "title": _title("Cost-effectiveness frontier: best value first", synthetic,
-                        "The two objectives can rank interventions differently"),
+        "title": _title(
+            "Cost-effectiveness frontier: best value first",
+            synthetic,
+            "The two objectives can rank interventions differently",
+        ),
         "hconcat": panels,
     }

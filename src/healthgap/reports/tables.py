@@ -229,7 +229,7 @@ def to_fingertips(
     names = dict(area_names or {})
     codes = _first_column(frame, ["area_code", "Area Code"]).astype(object)
     parent_codes = codes.map(dict(parents or {})) if parents else pd.Series("", index=frame.index)
-    period = _first_column(frame, ["period"]).astype(str)
+    period = _first_column(frame, ["period"]).fillna("").astype(str)
     first_year = period.str.extract(r"^(\d{4})", expand=False)
     if "age_start" in frame.columns:
         age = frame["age_start"].map(lambda a: "All ages" if int(a) == 0 else f"{int(a)} yrs")
@@ -255,7 +255,7 @@ def to_fingertips(
         "Area Code": codes,
         "Area Name": codes.map(names).fillna(""),
         "Area Type": area_type,
-        "Sex": _first_column(frame, ["sex"]).astype(str).str.capitalize(),
+        "Sex": _first_column(frame, ["sex"]).fillna("").astype(str).str.capitalize(),
         "Age": age,
         "Category Type": category_type,
         "Category": category,

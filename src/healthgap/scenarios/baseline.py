@@ -11,12 +11,13 @@ codes at every level and its quintile (1 = most deprived; 0 = unknown).
 >>> cells = pd.DataFrame({"cell": ["Q1", "Q5"], "area_code": ["A", "A"], "quintile": [1, 5]})
 >>> base = Baseline.from_arrays(np.ones((2, 1, 20, 2)), np.full((2, 1, 20), 1e4), cells,
 ...                             sexes=("male",), causes=("circulatory", "other"), years=3)
->>> base.deaths.shape, base.annual_deaths().sum()
+>>> base.deaths.shape, float(base.annual_deaths().sum())
 ((2, 1, 20, 2), 26.666666666666668)
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,9 +27,16 @@ import pandas as pd
 from healthgap.agebands import STANDARD_STARTS
 from healthgap.data.deprivation import assign_quantiles
 from healthgap.data.model import CAUSE_GROUPS, parent_column
+from healthgap.data.workspace import Workspace, open_workspace
 from healthgap.errors import InputError, Problem
 
-__all__ = ["Baseline", "Comparison", "baseline_from_tables"]
+__all__ = [
+    "Baseline",
+    "Comparison",
+    "baseline_from_tables",
+    "baseline_from_workspace",
+    "exact_level",
+]
 
 
 @dataclass(frozen=True)
@@ -91,7 +99,44 @@ class Baseline:
 
     def levels(self) -> list[str]:
         prefix = "parent_"
-        return [self.cell_level] + [c[len(prefix) :] for c in self.cells if c.startswith(prefix)]
+        found = [c[len(prefix) :] for c in self.cells if c.startswith(prefix)]
+        return [self.cell_level] + [lvl for lvl in found if lvl != self.cell_level]
+
+    def nests_within(self, level: str, other: str) -> bool:
+        """True when every area at ``level`` lies in a single area at ``other``."""
+        if other in (level, "all"):
+            return True
+        if other not in self.levels() or level not in self.levels():
+            return False
+        frame = pd.DataFrame({"a": self.codes_at(level), "b": self.codes_at(other)})
+        return bool((frame.groupby("a")["b"].nunique() <= 1).all())
+
+    def coarsen(self, level: str) -> Baseline:
+        """Cells merged into (area at ``level``) x deprivation quintile.
+
+        Exact for scenarios whose targets and comparison are at ``level`` or above: units
+        are allocated in proportion to the eligible pool, so every small area of one
+        quintile of one area gets the same fraction of its deaths removed.
+        """
+        if level == self.cell_level:
+            return self
+        codes = self.codes_at(level)
+        quintile = self.cells["quintile"].to_numpy()
+        key = pd.Series(codes).astype(str) + " Q" + pd.Series(quintile).astype(str)
+        index, uniques = pd.factorize(key)
+        first = self.cells.groupby(index, sort=True).head(1).sort_index()
+        keep = [c for c in self.cells if c.startswith("parent_")
+                and self.nests_within(level, c[len("parent_"):])]  # fmt: skip
+        cells = first[keep].reset_index(drop=True)
+        cells.insert(0, "cell", np.asarray(uniques))
+        cells.insert(1, "area_code", first.index.map(lambda i: codes[i]).to_numpy())
+        cells["quintile"] = first["quintile"].to_numpy()
+        deaths = np.zeros((len(uniques), *self.deaths.shape[1:]))
+        population = np.zeros((len(uniques), *self.population.shape[1:]))
+        np.add.at(deaths, index, self.deaths)
+        np.add.at(population, index, self.population)
+        return Baseline(cells, self.sexes, self.starts, self.causes, deaths, population,
+                        self.years, self.period, level)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -158,8 +203,7 @@ def baseline_from_tables(
         Problem(name, None, column, "missing_column", f"{name} needs column {column!r}")
         for name, frame, needed in (
             ("areas", areas, ("area_code", "level", "deprivation_score")),
-            ("population", population, ("area_code", "period", "sex", "age_start",
-                                        "person_years")),
+            ("population", population, ("area_code", "period", "sex", "age_start", "person_years")),
             ("deaths", deaths, ("area_code", "period", "sex", "age_start", "cause", "deaths")),
         )  # fmt: skip
         for column in needed
@@ -185,7 +229,10 @@ def baseline_from_tables(
     dth = deaths[deaths["period"].astype(str).isin(chosen)]
     P = np.zeros((len(cells), len(sexes), len(starts)))
     D = np.zeros((len(cells), len(sexes), len(starts), len(causes)))
-    for frame, target, value, extra in ((pop, P, "person_years", None), (dth, D, "deaths", "cause")):
+    for frame, target, value, extra in (
+        (pop, P, "person_years", None),
+        (dth, D, "deaths", "cause"),
+    ):
         a = area_index.get_indexer(frame["area_code"].astype(str))
         s = pd.Index(list(sexes)).get_indexer(frame["sex"].astype(str))
         x = pd.Index(list(starts)).get_indexer(frame["age_start"].astype(int))
@@ -202,3 +249,31 @@ def baseline_from_tables(
     label = chosen[0] if len(chosen) == 1 else f"{chosen[0]}-{chosen[-1][-2:]}"
     return Baseline.from_arrays(D, P, cells, sexes=sexes, causes=causes, starts=starts,
                                 years=len(chosen), period=label, cell_level=level)  # fmt: skip
+
+
+def baseline_from_workspace(
+    workspace: str | os.PathLike[str] | Workspace,
+    *,
+    periods: Sequence[str] | None = None,
+    level: str = "lsoa",
+    quintile_by: str | None = "la",
+) -> Baseline:
+    """:func:`baseline_from_tables` on a workspace's areas, population and deaths."""
+    ws = workspace if isinstance(workspace, Workspace) else open_workspace(workspace)
+    missing = [t for t in ("areas", "population", "deaths") if not ws.has(t)]
+    if missing:
+        raise InputError([Problem(str(ws.path), None, t, "missing_table",
+                                  f"the workspace has no {t} table") for t in missing])  # fmt: skip
+    return baseline_from_tables(ws.read("areas"), ws.read("population"), ws.read("deaths"),
+                                periods=periods, level=level, quintile_by=quintile_by)  # fmt: skip
+
+
+def exact_level(baseline: Baseline, needed: Sequence[str]) -> str:
+    """The coarsest level the baseline can be merged to (with quintiles) without changing
+    any result: every level in ``needed`` (targets, comparison) must contain its areas."""
+    needed = [n for n in needed if n not in ("all", "cell")]
+    candidates = sorted(baseline.levels(), key=lambda lvl: len(set(baseline.codes_at(lvl))))
+    for level in candidates:
+        if all(baseline.nests_within(level, n) for n in needed):
+            return level
+    return baseline.cell_level

@@ -27,7 +27,8 @@ both side by side, as interventions.md §5.6 requires.
 Examples
 --------
 >>> import numpy as np
->>> solve_lp(np.array([2.0, 1.0]), np.array([10.0, 1.0]), 15.0, np.array([1.0, 10.0])).round(3).tolist()
+>>> effect, cost, cap = np.array([2.0, 1.0]), np.array([10.0, 1.0]), np.array([1.0, 10.0])
+>>> solve_lp(effect, cost, 15.0, cap).round(3).tolist()
 [0.5, 10.0]
 """
 
@@ -185,8 +186,9 @@ def _mix_frequency(draws: dict[str, np.ndarray], unit: dict[str, np.ndarray], ob
     else:  # lifetime life-years scale with each draw's deaths postponed of the intervention
         dpp = draws["dpp"].sum(axis=(1, 2, 3)).T  # (draw, k)
         point = unit["dpp"][None, :]
-        effect = unit["lifetime"][None, :] * np.where(point > 0, dpp / np.where(point > 0,
-                                                                           point, 1), 1.0)
+        effect = unit["lifetime"][None, :] * np.where(
+            point > 0, dpp / np.where(point > 0, point, 1), 1.0
+        )
     units = greedy(effect, unit["cost"], budget, unit["cap"])
     mixes = [" + ".join(unit["labels"][row > 1e-9]) or "(nothing)" for row in units]
     counts = Counter(mixes)

@@ -18,7 +18,8 @@ offset. A ratio is infinite when the effect is zero (shown as missing in tables)
 Examples
 --------
 >>> import numpy as np
->>> horizon_units(200.0, np.ones(3), "per_person_year"), horizon_units(200.0, np.ones(3), "per_unit")
+>>> years = np.ones(3)
+>>> horizon_units(200.0, years, "per_person_year"), horizon_units(200.0, years, "per_unit")
 (1200.0, 600.0)
 """
 
@@ -68,7 +69,9 @@ def cost_table(
             "cost_per_lyg": _ratio(cost, lyg),
             "cost_per_lyg_discounted": _ratio(cost, lyg_discounted),
             "cost_per_0_01_gap": _ratio(cost, gap_reduction * 100.0),
-            "gap_reduction_per_pound": np.where(cost > 0, gap_reduction / np.where(cost > 0, cost, 1), np.nan),
+            "gap_reduction_per_pound": np.where(
+                cost > 0, gap_reduction / np.where(cost > 0, cost, 1), np.nan
+            ),
             "lyg_per_pound": np.where(cost > 0, lyg / np.where(cost > 0, cost, 1), np.nan),
         }
     )

@@ -24,8 +24,9 @@ Cohorts start at the beginning of years :math:`j = 1..T` with volume
         \sum_i s_i \, \alpha_i \left(1 - RR_i^{\,\delta_i}\right)
 
 ``nnt`` (§3e, flu): :math:`\mathrm{DPP} = \sum_j v_j w_{T-j} u / NNT`, shared between
-causes in proportion to :math:`\omega_c D_c`, with the weighted deaths pooled over the
-targeted cells of each sex and age band (stable for small areas).
+causes in proportion to :math:`\omega_c D_c` (:math:`\omega_c` an attributable fraction),
+with the weighted deaths pooled over the targeted cells of each sex and age band (stable
+for small areas) and capped at all attributable deaths.
 
 ``risk_factor`` (§3d): reaching a share :math:`\rho` of births lowers each factor's
 prevalence by :math:`\Delta p_f = \rho\, p_f\, \eta_f`, and the rate by
@@ -53,6 +54,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -62,6 +64,21 @@ from healthgap.scenarios.library import Intervention, age_steps
 __all__ = ["fraction_removed", "lag_weight", "piecewise"]
 
 Params = Mapping[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """The cells an intervention is evaluated on, and when."""
+
+    units: np.ndarray  # (cell, sex, band) units a year at full volume
+    deaths: np.ndarray  # (cell, sex, band, cause), pooled
+    population: np.ndarray  # (cell, sex, band), pooled
+    quintile: np.ndarray  # (cell,)
+    starts: tuple[int, ...]
+    causes: tuple[str, ...]
+    years: int
+    cohorts: np.ndarray  # (horizon,)
+    year: int
 
 
 def piecewise(points: Sequence[Sequence[float]], t: np.ndarray) -> np.ndarray:
@@ -97,7 +114,8 @@ def _per_person(units: np.ndarray, population: np.ndarray, years: int) -> np.nda
     return np.where(population > 0, out, 0.0)[..., None, None]
 
 
-def _smoking(item, params, units, D, P, quintile, starts, causes, years, cohorts, year):  # noqa: ANN001, ANN202
+def _smoking(item: Intervention, params: Params, cx: _Cells) -> np.ndarray:
+    starts, causes, cohorts, year = cx.starts, cx.causes, cx.cohorts, cx.year
     lifelong = (params["p52"] - params["s_unaided"] / params["p4"]) * (1 - params["r_late"])
     rr = np.stack(
         [age_steps(item.tables["relative_risk"].get(c, {0: 1.0}), starts) for c in causes], axis=1
@@ -111,21 +129,18 @@ def _smoking(item, params, units, D, P, quintile, starts, causes, years, cohorts
             for c in causes
         ]
     )  # (cause,)
-    ratio = item.quintile_ratio()
-    q_ratio = np.where(quintile > 0, ratio[np.clip(quintile - 1, 0, 4)], 1.0)
-    prevalence = np.minimum(1.0, item.eligible_share(starts)[None, :] * q_ratio[:, None])
-    prevalence = prevalence[:, None, :, None, None]  # (cell, 1, band, 1, 1)
-    per_smoker_excess = excess / (1.0 + prevalence * excess)
-    return (
-        _per_person(units, P, years)
-        * lifelong
-        * removed[:, None]
-        * per_smoker_excess
-        * _acts_on(item, causes)[:, None]
-    )
+    # prevalence depends on the cell only through its quintile: work per quintile (0..5)
+    ratio = np.concatenate([[1.0], item.quintile_ratio()])
+    prevalence = np.minimum(1.0, item.eligible_share(starts)[None, :] * ratio[:, None])
+    prevalence = prevalence[:, None, :, None, None]  # (quintile, 1, band, 1, 1)
+    small = lifelong * (removed * _acts_on(item, causes))[:, None]  # (cause, draw)
+    per_quitter = (excess * small) / (1.0 + prevalence * excess)  # (quintile, 1, band, c, d)
+    per_person = _per_person(cx.units, cx.population, cx.years)
+    return per_person * per_quitter[np.clip(cx.quintile, 0, 5)]
 
 
-def _hazard(item, params, units, D, P, quintile, starts, causes, years, cohorts, year):  # noqa: ANN001, ANN202, ARG001
+def _hazard(item: Intervention, params: Params, cx: _Cells) -> np.ndarray:
+    causes = cx.causes
     epsilon = 0.0
     for comp in item.components or ({"rr": "rr", "dose": 1.0, "adherence": 1.0},):
         share = _value(comp.get("share", 1.0), params)
@@ -134,35 +149,46 @@ def _hazard(item, params, units, D, P, quintile, starts, causes, years, cohorts,
         epsilon = epsilon + share * adherence * (1.0 - rr**dose)
     fraction = _cause_vector(item.tables.get("cause_fraction", {}), causes, 1.0)
     per_cause = (fraction * _acts_on(item, causes))[:, None] * epsilon * params["k_risk"]
-    return _per_person(units, P, years) * lag_weight(item, cohorts, year) * per_cause
+    lag = lag_weight(item, cx.cohorts, cx.year)
+    return _per_person(cx.units, cx.population, cx.years) * lag * per_cause
 
 
-def _nnt(item, params, units, D, P, quintile, starts, causes, years, cohorts, year):  # noqa: ANN001, ANN202, ARG001
+def _nnt(item: Intervention, params: Params, cx: _Cells) -> np.ndarray:
+    units, causes = cx.units, cx.causes
     weights = _cause_vector(item.tables.get("cause_weights", {}), causes, 0.0)
     weights = weights * _acts_on(item, causes)
     # Pool the target's weighted deaths by sex and age: a small area's few deaths would
     # otherwise decide where the deaths prevented fall (and could exceed them).
     reached = units > 0
-    weighted = ((D * weights).sum(axis=-1) * reached).sum(axis=0)  # (sex, band)
+    weighted = ((cx.deaths * weights).sum(axis=-1) * reached).sum(axis=0)  # (sex, band)
     with np.errstate(divide="ignore", invalid="ignore"):
-        per_death = np.where(weighted > 0, units.sum(axis=0) * years / weighted, 0.0)
-    per_death = np.where(reached, per_death[None], 0.0)
-    prevented = per_death[..., None, None] * weights[:, None] / params["nnt"]
-    return prevented * lag_weight(item, cohorts, year)
+        per_death = np.where(weighted > 0, units.sum(axis=0) * cx.years / weighted, 0.0)
+    # share of the attributable (weighted) deaths prevented, at most all of them
+    lag = lag_weight(item, cx.cohorts, cx.year)
+    share = np.minimum(1.0, per_death[..., None] * lag / params["nnt"])
+    share = np.where(reached[..., None], share[None], 0.0)  # (cell, sex, band, draw)
+    return share[:, :, :, None, :] * weights[:, None]
 
 
-def _risk_factor(item, params, units, D, P, quintile, starts, causes, years, cohorts, year):  # noqa: ANN001, ANN202, ARG001
-    reached = _per_person(units, P, years)[..., 0, 0] * lag_weight(item, cohorts, year)
+def _risk_factor(item: Intervention, params: Params, cx: _Cells) -> np.ndarray:
+    causes = cx.causes
+    per_person = _per_person(cx.units, cx.population, cx.years)[..., 0, 0]
+    reached_all = per_person * lag_weight(item, cx.cohorts, cx.year)
+    bands = np.flatnonzero(reached_all.any(axis=(0, 1)))  # usually the infant band only
+    reached = reached_all[:, :, bands]
     ratio = np.asarray(item.tables.get("prevalence_quintile_ratio", [1.0] * 5), float)
-    q_ratio = np.where(quintile > 0, ratio[np.clip(quintile - 1, 0, 4)], 1.0)
+    q_ratio = np.where(cx.quintile > 0, ratio[np.clip(cx.quintile - 1, 0, 4)], 1.0)
     factor = 1.0
     for comp in item.components:
         p = np.minimum(1.0, q_ratio[:, None, None, None] * _value(comp["prevalence"], params))
         rr, effect = _value(comp["rr"], params), _value(comp["effect"], params)
         drop = np.minimum(1.0, reached[..., None]) * p * effect  # (cell, sex, band, draw)
         factor = factor * (1 + (p - drop) * (rr - 1)) / (1 + p * (rr - 1))
-    removed = np.where(reached[..., None] > 0, 1.0 - factor, 0.0)
-    return removed[:, :, :, None, :] * _acts_on(item, causes)[:, None]
+    removed = np.where(reached[..., None] > 0, 1.0 - factor, 0.0)  # (cell, sex, band*, draw)
+    draws = removed.shape[-1] if removed.ndim == 4 else 1
+    out = np.zeros((*reached_all.shape, len(causes), draws))
+    out[:, :, bands] = removed[:, :, :, None, :] * _acts_on(item, causes)[:, None]
+    return out
 
 
 _KIND = {"smoking": _smoking, "hazard_reduction": _hazard, "nnt": _nnt, "risk_factor": _risk_factor}
@@ -205,8 +231,8 @@ def fraction_removed(
     -------
     numpy.ndarray, shape (cell, sex, band, cause, draw)
     """
-    func = _KIND[item.kind]
-    out = func(item, params, units, deaths, population, quintile, tuple(starts), tuple(causes),
-               years, np.asarray(cohorts, float), int(year))  # fmt: skip
+    cells = _Cells(units, deaths, population, quintile, tuple(starts), tuple(causes), int(years),
+                   np.asarray(cohorts, float), int(year))  # fmt: skip
+    out = _KIND[item.kind](item, params, cells)
     shape = (*deaths.shape, max(len(np.atleast_1d(v)) for v in params.values()) if params else 1)
     return np.broadcast_to(out, shape)

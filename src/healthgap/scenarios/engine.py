@@ -46,16 +46,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 from healthgap.errors import SmallNumbersWarning
 from healthgap.measures.life_table import LifeTable, chiang_life_table
 from healthgap.scenarios.allocate import Resolved, resolve
-from healthgap.scenarios.baseline import Baseline, Comparison
+from healthgap.scenarios.baseline import Baseline, Comparison, exact_level
 from healthgap.scenarios.effects import fraction_removed
 from healthgap.scenarios.library import Intervention, load_library
 from healthgap.scenarios.scenario import ScenarioSpec
 
 __all__ = ["Evaluation", "ScenarioModel", "combine", "comparison_from_spec", "point_parameters"]
+
+
+def _group_sum(G: sparse.csr_matrix, values: np.ndarray) -> np.ndarray:
+    """Sum cell values (cell, ...) into groups (group, ...) with a sparse membership."""
+    if values.shape[0] == 0:  # nobody reached
+        return np.zeros((G.shape[0], *values.shape[1:]))
+    flat = values.reshape(values.shape[0], -1)
+    return np.asarray(G @ flat).reshape(G.shape[0], *values.shape[1:])
 
 
 def combine(fractions: Sequence[np.ndarray]) -> tuple[np.ndarray, int]:
@@ -68,11 +77,20 @@ def combine(fractions: Sequence[np.ndarray]) -> tuple[np.ndarray, int]:
     >>> r.round(3).tolist(), clipped
     ([0.81, 0.1], 0)
     """
-    retained = np.ones(np.broadcast_shapes(*(f.shape for f in fractions)))
-    for f in fractions:
-        retained = retained * (1.0 - f)
-    clipped = int((retained < 0).sum() + (retained > 1).sum())
+    retained = combine_raw(fractions)
+    clipped = int(((retained < 0) | (retained > 1)).sum())
     return np.clip(retained, 0.0, 1.0), clipped
+
+
+def combine_raw(fractions: Sequence[np.ndarray]) -> np.ndarray:
+    """The unclipped product :math:`\\prod_k (1 - f_k)` (to count what clipping changed)."""
+    shape = np.broadcast_shapes(*(f.shape for f in fractions))
+    retained = (
+        np.ones(shape) if not fractions else np.array(np.broadcast_to(1.0 - fractions[0], shape))
+    )
+    for f in fractions[1:]:
+        retained *= 1.0 - f  # in place: these arrays are the largest of a run
+    return retained
 
 
 def point_parameters(items: Sequence[Resolved]) -> list[dict[str, np.ndarray]]:
@@ -128,6 +146,24 @@ class ScenarioModel:
     baseline: Baseline
     comparison: Comparison | None = None
     library: Mapping[str, Intervention] | None = None
+
+    @classmethod
+    def for_scenario(
+        cls,
+        baseline: Baseline,
+        scenario: ScenarioSpec,
+        library: Mapping[str, Intervention] | None = None,
+    ) -> ScenarioModel:
+        """A fitted model on the baseline merged to the coarsest level that leaves this
+        scenario's results unchanged (see :meth:`Baseline.coarsen`)."""
+        needed = [i.target.level or "all" for i in scenario.interventions]
+        needed.append(scenario.comparison.get("level", "all"))
+        if any(i.target.level is not None and i.target.level == baseline.cell_level
+               for i in scenario.interventions):  # fmt: skip
+            coarse = baseline
+        else:
+            coarse = baseline.coarsen(exact_level(baseline, needed))
+        return cls(coarse, library=library).fit(scenario.comparison)
 
     def fit(self, comparison_spec: Mapping[str, Any] | None = None) -> ScenarioModel:
         if self.library is None:
@@ -201,7 +237,11 @@ class ScenarioModel:
         cells = np.flatnonzero(np.any([r.units.sum(axis=(1, 2)) > 0 for r in items], axis=0))
         D_cells = self.baseline.deaths[cells][..., None]  # (n, s, x, c, 1)
         fractions = self.fractions(items, params, year, cells)
-        retained, clipped = combine(fractions)
+        raw = combine_raw(fractions)
+        # only cells with deaths matter: a fraction above 1 of zero deaths removes nothing
+        clipped = int(((raw < 0) & (D_cells > 0)).sum())
+        retained = np.clip(raw, 0.0, 1.0)
+        del raw
         if clipped:
             warnings.warn(
                 f"{clipped} cell values lost more deaths than observed and were clipped at "
@@ -209,50 +249,47 @@ class ScenarioModel:
                 SmallNumbersWarning,
                 stacklevel=2,
             )
-        G = self._groups[:, cells]
+        G = sparse.csr_matrix(self._groups[:, cells])
         annual = 1.0 / self.baseline.years
+        lost = D_cells * (1 - retained)  # (cell, sex, band, cause, draw)
         arrays: dict[str, np.ndarray] = {
             "dpp": np.stack([(D_cells * f).sum(0) for f in fractions]) * annual,
-            "dpp_combined": (D_cells * (1 - retained)).sum(0) * annual,
+            "dpp_combined": lost.sum(0) * annual,
         }
-        removed = np.einsum("gn,nsxcd->gsxcd", G, D_cells * (1 - retained))
-        base_D = self._group_deaths[..., None]
+        base_all = self._group_deaths.sum(-1)[..., None]  # (group, sex, band, 1)
         if noise is None:
-            base_noisy, scale = base_D, None
-        else:
+            scale = None
+            base_noisy = base_all
+        else:  # noisy deaths, and the same relative removal as without noise
             with np.errstate(divide="ignore", invalid="ignore"):
-                scale = np.where(base_D > 0, noise / base_D, 1.0)
-            base_noisy = base_D * scale
-        new_D = base_noisy - (removed if scale is None else removed * scale)
-        e0_base = self._e0(base_noisy.sum(3)) if noise is not None else self._base_lt.e[
-            ..., 0][..., None]  # fmt: skip
-        e0_new = self._e0(new_D.sum(3))
+                scale = np.where(base_all > 0, noise / base_all, 1.0)
+            base_noisy = base_all * scale
+
+        def new_deaths(lost_all: np.ndarray) -> np.ndarray:
+            removed = _group_sum(G, lost_all)
+            return base_noisy - (removed if scale is None else removed * scale)
+
+        e0_new = self._e0(new_deaths(lost.sum(3)))
+        e0_base = (self._e0(base_noisy) if noise is not None
+                   else self._base_lt.e[..., 0][..., None])  # fmt: skip
         e0_base = np.broadcast_to(e0_base, e0_new.shape)
         arrays |= {"e0_base": e0_base, "e0_new": e0_new}
         arrays |= self._gaps(e0_base, e0_new, scenario.target_reduction)
+        extras: dict[str, Any] = {"cells": cells, "new_group_deaths": None}
         if detail:
-            variants = [self._e0((base_noisy - self._removed(G, D_cells, [f], scale)).sum(3))
-                        for f in fractions]  # fmt: skip
-            steps = [self._e0((base_noisy - self._removed(G, D_cells, fractions[: k + 1],
-                                                          scale)).sum(3))
+            tau = scenario.target_reduction
+            alone = [self._e0(new_deaths((D_cells * f).sum(3))) for f in fractions]
+            steps = [self._e0(new_deaths((D_cells * (1 - combine(fractions[: k + 1])[0])).sum(3)))
                      for k in range(len(fractions))]  # fmt: skip
             arrays["gap_reduction_alone"] = np.stack(
-                [self._gaps(e0_base, v, scenario.target_reduction)["gap_reduction"]
-                 for v in variants]  # fmt: skip
+                [self._gaps(e0_base, v, tau)["gap_reduction"] for v in alone]
             )
-            arrays["e0_gain_alone"] = np.stack([v - e0_base for v in variants])
-            arrays["waterfall"] = np.stack(
-                [self._gaps(e0_base, v, scenario.target_reduction)["gap_new"] for v in steps]
-            )
-        extras = {"cells": cells, "new_group_deaths": new_D if detail else None}
+            arrays["e0_gain_alone"] = np.stack([v - e0_base for v in alone])
+            arrays["waterfall"] = np.stack([self._gaps(e0_base, v, tau)["gap_new"] for v in steps])
+            if noise is None:  # by cause, for the decomposition of the gain
+                removed = _group_sum(G, lost)
+                extras["new_group_deaths"] = self._group_deaths[..., None] - removed
         return Evaluation(scenario, items, self.comparison, arrays, clipped, extras)  # type: ignore[arg-type]
-
-    @staticmethod
-    def _removed(G: np.ndarray, D_cells: np.ndarray, fractions: list[np.ndarray],
-                 scale: np.ndarray | None) -> np.ndarray:  # fmt: skip
-        retained, _ = combine(fractions)
-        out = np.einsum("gn,nsxcd->gsxcd", G, D_cells * (1 - retained))
-        return out if scale is None else out * scale
 
     def _e0(self, deaths: np.ndarray) -> np.ndarray:
         """e0 of (group, sex, band, draw) deaths -> (group, sex, draw)."""

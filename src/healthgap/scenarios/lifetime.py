@@ -24,7 +24,7 @@ cessation and a short one favours drugs: outputs show both.
 Examples
 --------
 >>> round(float(annuity(10.0, 0.0)), 6), round(float(annuity(10.0, 0.035)), 4)
-(10.0, 8.4643)
+(10.0, 8.4613)
 """
 
 from __future__ import annotations
@@ -56,7 +56,9 @@ def _remaining(model: ScenarioModel, cells: np.ndarray) -> np.ndarray:
     return np.nan_to_num(np.maximum(remaining, 0.0))
 
 
-def lifetime_view(model: ScenarioModel, scenario: ScenarioSpec, items: list) -> dict[str, np.ndarray]:
+def lifetime_view(
+    model: ScenarioModel, scenario: ScenarioSpec, items: list
+) -> dict[str, np.ndarray]:
     """Per intervention (point values): cumulative DPP over years 1..T, LYG and
     discounted LYG. Returns arrays shaped (intervention,)."""
     from healthgap.scenarios.engine import point_parameters

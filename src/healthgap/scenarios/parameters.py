@@ -21,7 +21,7 @@ Examples
 --------
 >>> p = Parameter("p52", 0.252, Distribution.parse("beta(25, 75)"), "ferguson2005", "R")
 >>> p.distribution.sample_uniforms([0.5]).round(4).tolist()
-[0.2475]
+[0.2483]
 >>> Distribution.parse({"type": "lognormal_ci", "value": 0.85, "lower": 0.8, "upper": 0.9}).kind
 'lognormal'
 """
@@ -81,7 +81,10 @@ class Distribution:
             if isinstance(spec, str):
                 name, _, rest = spec.strip().partition("(")
                 values = [float(x) for x in rest.rstrip(")").split(",") if x.strip()]
-                spec = {"type": name.strip(), **dict(zip(_ARITY.get(name.strip(), ()), values))}
+                spec = {
+                    "type": name.strip(),
+                    **dict(zip(_ARITY.get(name.strip(), ()), values, strict=False)),
+                }
             if not isinstance(spec, Mapping):
                 raise TypeError("a distribution is a string, a number or a mapping")
             kind = str(spec["type"])

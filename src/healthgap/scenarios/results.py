@@ -155,8 +155,10 @@ def run_scenario(
     pair_names = np.asarray([f"{comp.labels[i]} vs {comp.labels[j]}" for i, j in comp.pairs])
     keys = dict(zip(("comparison", "sex"), _grid(pair_names, np.asarray(b.sexes)), strict=True))
     tables["gap"] = pd.concat(
-        [_frame(keys, stat, a[stat][..., 0], mc.get(stat), confidence)
-         for stat in ("gap_base", "gap_new", "gap_reduction", "target_share")]  # fmt: skip
+        [
+            _frame(keys, stat, a[stat][..., 0], mc.get(stat), confidence)
+            for stat in ("gap_base", "gap_new", "gap_reduction", "target_share")
+        ]  # fmt: skip
     )
     gkeys = dict(zip(("group", "sex"), _grid(np.asarray(comp.labels), np.asarray(b.sexes)),
                      strict=True))  # fmt: skip
@@ -181,8 +183,9 @@ def run_scenario(
     tables["interventions"] = cost_table(
         labels,
         np.array([r.units_per_year for r in items]),
-        np.array([horizon_units(r.units_per_year, r.cohorts, r.intervention.cost_basis)
-                  for r in items]),  # fmt: skip
+        np.array(
+            [horizon_units(r.units_per_year, r.cohorts, r.intervention.cost_basis) for r in items]
+        ),  # fmt: skip
         np.array([r.intervention.unit_cost.value for r in items]),
         a["dpp"][..., 0].sum(axis=(1, 2, 3)),
         life["lyg"],
@@ -192,15 +195,18 @@ def run_scenario(
         dpp_cumulative=life["dpp_cumulative"],
         kind=[r.intervention.kind for r in items],
         certainty=[r.intervention.certainty for r in items],
-        assumptions=[", ".join(sorted(n for n, p in r.parameters.items() if p.is_assumption))
-                     for r in items],  # fmt: skip
+        assumptions=[
+            ", ".join(sorted(n for n, p in r.parameters.items() if p.is_assumption)) for r in items
+        ],  # fmt: skip
     )
-    steps = [comp_gap for comp_gap in a["waterfall"][..., 0]]  # (k, pair, sex)
+    steps = list(a["waterfall"][..., 0])  # (k, pair, sex)
     wkeys = {**keys}
     tables["waterfall"] = pd.concat(
         [_frame(wkeys, "baseline", a["gap_base"][..., 0], None, confidence).assign(step=0)]
-        + [_frame(wkeys, f"+ {lab}", g, None, confidence).assign(step=i + 1)
-           for i, (lab, g) in enumerate(zip(labels, steps, strict=True))]  # fmt: skip
+        + [
+            _frame(wkeys, f"+ {lab}", g, None, confidence).assign(step=i + 1)
+            for i, (lab, g) in enumerate(zip(labels, steps, strict=True))
+        ]  # fmt: skip
     )
     tables["parameters"] = parameter_table(
         {r.label: {**r.parameters, "unit_cost": r.intervention.unit_cost} for r in items}

@@ -194,7 +194,9 @@ def _target(raw: Any, where: str, path: str, problems: list[Problem]) -> Target:
     areas = tuple(str(a) for a in raw["areas"]) if "areas" in raw else None
     level = str(raw["level"]) if "level" in raw else None
     if areas is not None and level is None:
-        problems.append(Problem(where, None, f"{column}.level", "missing_level", "areas need a level"))
+        problems.append(
+            Problem(where, None, f"{column}.level", "missing_level", "areas need a level")
+        )
     return Target(level, areas, quintiles, sexes, ages, gradient)
 
 

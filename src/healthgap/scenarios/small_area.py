@@ -62,10 +62,17 @@ def check_pooling(groups: pd.DataFrame, person_years: np.ndarray, name: str = "<
     low = np.flatnonzero(np.asarray(person_years) < MIN_PERSON_YEARS)
     if low.size:
         raise InputError(
-            [Problem(name, int(i) + 2, "person_years", "too_few_person_years",
-                     f"{groups.iloc[i].to_dict()} has {person_years[i]:,.0f} person-years; "
-                     "pool more years or areas (PHE rule: at least 5,000)")
-             for i in low]  # fmt: skip
+            [
+                Problem(
+                    name,
+                    int(i) + 2,
+                    "person_years",
+                    "too_few_person_years",
+                    f"{groups.iloc[i].to_dict()} has {person_years[i]:,.0f} person-years; "
+                    "pool more years or areas (PHE rule: at least 5,000)",
+                )
+                for i in low
+            ]  # fmt: skip
         )
 
 

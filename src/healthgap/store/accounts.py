@@ -28,6 +28,7 @@ __all__ = [
     "invite_user",
     "list_users",
     "set_role",
+    "use_password_hasher",
     "verify_password",
 ]
 
@@ -37,6 +38,16 @@ _hasher = PasswordHasher()
 # Verified against when the username is unknown, so a wrong name costs as long as a wrong
 # password and response times do not reveal which accounts exist.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def use_password_hasher(hasher: PasswordHasher) -> None:
+    """Hash new passwords with ``hasher`` (tests use argon2's cheapest profile for speed).
+
+    Existing hashes keep verifying: each stores its own argon2 parameters.
+    """
+    global _hasher, _DUMMY_HASH
+    _hasher = hasher
+    _DUMMY_HASH = hasher.hash("not-a-real-password")
 
 
 def hash_password(password: str) -> str:

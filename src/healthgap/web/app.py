@@ -18,9 +18,17 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from healthgap.errors import InputError, PermissionDenied, Problem, StorageError, WorkspaceError
+from healthgap.errors import (
+    InputError,
+    MethodError,
+    PermissionDenied,
+    Problem,
+    StorageError,
+    WorkspaceError,
+)
 from healthgap.store import Database
 from healthgap.web.deps import LoginRequiredError, render
+from healthgap.web.jobs import JobRunner
 from healthgap.web.security import LoginRateLimiter, check_csrf
 from healthgap.web.settings import Settings
 from healthgap.web.workspaces import WorkspaceService
@@ -46,6 +54,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.workspaces = WorkspaceService(database, settings.workspace, settings.workspace_name)
+    app.state.planner = None  # built on first use of the Plan page
+    app.state.jobs = JobRunner()
     app.state.login_limiter = LoginRateLimiter(
         settings.login_max_failures, settings.login_window_seconds
     )
@@ -140,6 +150,7 @@ def _install_error_pages(app: FastAPI) -> None:
             request, "error.html", {"title": "Please check", "problems": exc.problems}, 400
         )
 
+    @app.exception_handler(MethodError)
     @app.exception_handler(StorageError)
     @app.exception_handler(WorkspaceError)
     async def service_error(request: Request, exc: Exception) -> Response:

@@ -12,11 +12,19 @@ import warnings
 
 import pandas as pd
 
+from healthgap.data.aggregate import pool_periods
+from healthgap.data.model import LEVELS, parent_column
+from healthgap.decomposition.comparisons import period_label_years
 from healthgap.errors import HealthgapWarning
 from healthgap.measures.life_expectancy import life_expectancy
 from healthgap.web.workspaces import WorkspaceService
 
-__all__ = ["deaths_and_population", "life_expectancy_at_birth", "small_area_life_expectancy"]
+__all__ = [
+    "deaths_and_population",
+    "life_expectancy_at_birth",
+    "small_area_life_expectancy",
+    "small_area_period",
+]
 
 _KEYS = ["area_code", "period", "sex", "age_start"]
 
@@ -54,6 +62,23 @@ def _quietly(data: pd.DataFrame) -> pd.DataFrame:
         return life_expectancy(data, ages=[0])
 
 
+def _rows_for_children(
+    service: WorkspaceService, below: pd.DataFrame, children: pd.DataFrame
+) -> pd.DataFrame:
+    """Deaths and population of the areas in ``below``, summed up from the smallest areas
+    when the workspace holds only those."""
+    own = deaths_and_population(service, below["area_code"].tolist())
+    if not own.empty:
+        return own
+    smallest_level = [lv for lv in LEVELS if lv in set(children["level"])][0]
+    smallest = children[children["level"] == smallest_level]
+    level = below["level"].iloc[0]
+    rows = deaths_and_population(service, smallest["area_code"].tolist())
+    mapping = smallest.set_index("area_code")[parent_column(level)]
+    rows = rows.assign(area_code=rows["area_code"].map(mapping))
+    return rows.groupby(_KEYS, as_index=False, observed=True)[["person_years", "deaths"]].sum()
+
+
 def life_expectancy_at_birth(service: WorkspaceService, area_code: str) -> pd.DataFrame:
     """Life expectancy at birth of one area, by sex and period, males and females only."""
     rows = _rows_for_area(service, area_code)
@@ -63,18 +88,44 @@ def life_expectancy_at_birth(service: WorkspaceService, area_code: str) -> pd.Da
     return _quietly(rows).sort_values(["sex", "period"], ignore_index=True)
 
 
+def small_area_period(service: WorkspaceService) -> str | None:
+    """The period of the small-area table: the latest three single years pooled (small areas
+    need them for stable values), or the latest period when periods are already pooled."""
+    periods = sorted(str(p) for p in service.table("population")["period"].unique())
+    if not periods:
+        return None
+    years = [p for p in periods if p.isdigit()]
+    if len(years) >= 3 and years[-1] == periods[-1]:
+        return f"{years[-3]}-{years[-1][2:]}"
+    return periods[-1]
+
+
 def small_area_life_expectancy(
     service: WorkspaceService, area_code: str, period: str
 ) -> pd.DataFrame:
-    """Life expectancy at birth of the smallest areas inside ``area_code`` for one period."""
+    """Life expectancy at birth of the areas one level below ``area_code`` for one period.
+
+    A pooled label such as ``"2022-24"`` that is not in the workspace is built from its
+    single years with :func:`healthgap.data.pool_periods`.
+    """
     children = service.children(area_code)
     if children.empty:
         return pd.DataFrame()
-    smallest = children[children["level"] == children["level"].iloc[0]]
-    rows = deaths_and_population(service, smallest["area_code"].tolist())
-    rows = rows[(rows["period"] == period) & rows["sex"].isin(["male", "female"])]
+    # The level just below: the one whose areas name this area as their direct parent.
+    order = [level for level in LEVELS if level in set(children["level"])]
+    below = children[children["level"] == order[-1]] if order else children
+    rows = _rows_for_children(service, below, children)
+    rows = rows[rows["sex"].isin(["male", "female"])]
+    if period not in set(rows["period"].astype(str)):
+        years = period_label_years(period)
+        rows = rows[rows["period"].astype(str).isin(years)]
+        if rows["period"].nunique() != len(years):
+            return pd.DataFrame()
+        rows = pool_periods(rows, years, label=period)
+    else:
+        rows = rows[rows["period"].astype(str) == period]
     if rows.empty:
         return pd.DataFrame()
     le = _quietly(rows)
-    names = smallest[["area_code", "area_name"]]
+    names = below[["area_code", "area_name"]]
     return names.merge(le, on="area_code").sort_values(["area_code", "sex"], ignore_index=True)

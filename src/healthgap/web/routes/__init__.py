@@ -5,13 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
-from healthgap.web.routes import admin, area, auth, downloads, plan, workspace
+from healthgap.web.routes import admin, area, auth, downloads, explain, plan, workspace
 
 __all__ = ["ROUTERS", "route_list"]
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     area.router,
+    explain.router,
     plan.router,
     workspace.router,
     downloads.router,

@@ -9,7 +9,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from healthgap.store import Role, User
 from healthgap.web.deps import render, require
-from healthgap.web.profile import life_expectancy_at_birth, small_area_life_expectancy
+from healthgap.web.profile import (
+    life_expectancy_at_birth,
+    small_area_life_expectancy,
+    small_area_period,
+)
 
 router = APIRouter()
 Viewer = Annotated[User, Depends(require(Role.viewer))]
@@ -46,13 +50,15 @@ def area_profile(request: Request, _user: Viewer, area_code: str) -> Response:
     le = life_expectancy_at_birth(service, area_code)
     latest = None if le.empty else sorted(le["period"].unique())[-1]
     headline = [] if le.empty else le[le["period"] == latest].to_dict("records")
-    small = small_area_life_expectancy(service, area_code, latest) if latest else None
+    small_period = small_area_period(service)
+    small = small_area_life_expectancy(service, area_code, small_period) if latest else None
     return render(
         request,
         "area.html",
         {
             "area": area,
             "latest": latest,
+            "small_period": small_period,
             "headline": headline,
             "trend": [] if le.empty else le.to_dict("records"),
             "small_areas": [] if small is None or small.empty else small.to_dict("records"),

@@ -1,121 +1,180 @@
-"""Plan: choose interventions (volume, target group, horizon), save, name and compare scenarios.
+"""Plan: controls per intervention with live results (HTMX), uncertainty as a background job,
+a budget view, and saved scenarios compared side by side.
 
-The choices are stored (healthgap.store); results are the core's to compute. Viewers may look
-at saved scenarios; analysts and admins may save them.
+Viewers may explore and compare; analysts and admins may also save scenarios and start
+uncertainty runs (they use a worker for seconds).
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from healthgap.errors import InputError, Problem
-from healthgap.scenarios.library import Intervention, load_library
+from healthgap.errors import InputError
 from healthgap.store import Role, User, get_scenario, list_scenarios, save_scenario
 from healthgap.web.deps import database, render, require
+from healthgap.web.files import slug, table_file
+from healthgap.web.planning import TARGET_GROUPS, Planner, parse_choices
 
 router = APIRouter(prefix="/plan")
 Viewer = Annotated[User, Depends(require(Role.viewer))]
 Analyst = Annotated[User, Depends(require(Role.analyst))]
-TARGET_GROUPS = {
-    "all": "Everyone eligible",
-    "q1": "Most deprived fifth",
-    "q12": "Most deprived two fifths",
-}
-MAX_HORIZON = 25
+UNCERTAINTY_DRAWS = 200
 
 
-def _library() -> dict[str, Intervention]:
-    return load_library()
+def planner(request: Request) -> Planner:
+    state = request.app.state
+    state.workspaces.workspace()  # a clear WorkspaceError page when none is served
+    if getattr(state, "planner", None) is None:
+        state.planner = Planner(state.workspaces)
+    return state.planner
 
 
-def parse_choices(form: dict[str, str], library: dict[str, Intervention]) -> dict[str, object]:
-    """Read each intervention's controls from a form, listing every problem found."""
-    problems: list[Problem] = []
-    choices: dict[str, object] = {}
-    for key in library:
-        raw_volume = form.get(f"{key}__volume", "0").strip() or "0"
-        target = form.get(f"{key}__target", "all")
-        raw_horizon = form.get(f"{key}__horizon", "10").strip() or "10"
-        try:
-            volume = float(raw_volume)
-            if volume < 0:
-                raise ValueError
-        except ValueError:
-            problems.append(
-                Problem(
-                    "<form>",
-                    None,
-                    f"{key}__volume",
-                    "not_a_volume",
-                    f"{raw_volume!r} is not a number of 0 or more",
-                )
-            )
-            continue
-        if target not in TARGET_GROUPS:
-            problems.append(
-                Problem(
-                    "<form>",
-                    None,
-                    f"{key}__target",
-                    "unknown_target",
-                    f"{target!r} is not a target group",
-                )
-            )
-            continue
-        if not raw_horizon.isdigit() or not 1 <= int(raw_horizon) <= MAX_HORIZON:
-            problems.append(
-                Problem(
-                    "<form>",
-                    None,
-                    f"{key}__horizon",
-                    "bad_horizon",
-                    f"give a horizon of 1 to {MAX_HORIZON} years",
-                )
-            )
-            continue
-        if volume > 0:
-            choices[key] = {"volume": volume, "target": target, "horizon": int(raw_horizon)}
-    if problems:
-        raise InputError(problems)
-    return choices
+async def _form(request: Request) -> dict[str, str]:
+    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
 
 
-def _workspace_id(request: Request) -> int:
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _results_context(plan: Planner, choices: dict[str, Any]) -> dict[str, Any]:
+    result = plan.run(choices)
+    if result is None:
+        return {"result": None}
+    gap = result.tables["gap"]
+    by_sex: dict[str, dict[str, float]] = {}
+    for row in gap.itertuples():
+        by_sex.setdefault(str(row.sex), {})[str(row.statistic)] = float(row.value)
+    return {
+        "result": result,
+        "gap_by_sex": by_sex,
+        "interventions": result.tables["interventions"].to_dict("records"),
+    }
+
+
+def _page(
+    request: Request, choices: dict[str, Any] | None, status: int = 200, **extra: Any
+) -> Response:
+    plan = planner(request)
+    las = plan.local_authorities()
+    if choices is None:
+        choices = {
+            "area_code": las[0]["area_code"] if las else "",
+            "horizon": 5,
+            "target_reduction": 10.0,
+            "interventions": {},
+        }
     service = request.app.state.workspaces
-    service.workspace()  # raises WorkspaceError (shown as a page) when none is served
-    return service.workspace_id
+    with database(request).reader() as session:
+        saved = list_scenarios(session, workspace_id=service.workspace_id)
+    context = {
+        "library": plan.library,
+        "targets": TARGET_GROUPS,
+        "choices": choices,
+        "las": las,
+        "saved": saved,
+        **extra,
+    }
+    if "result" not in context and choices["interventions"]:
+        context |= _results_context(plan, choices)
+    return render(request, "plan.html", context, status)
 
 
 @router.get("")
-def plan_page(request: Request, _user: Viewer) -> Response:
-    service = request.app.state.workspaces
-    saved = []
-    if service.available:
+def plan_page(request: Request, _user: Viewer, scenario: int | None = None) -> Response:
+    choices = None
+    if scenario is not None:
         with database(request).reader() as session:
-            saved = list_scenarios(session, workspace_id=_workspace_id(request))
+            saved = get_scenario(session, scenario_id=scenario)
+        if saved is not None:
+            choices = {**saved.choices, "area_code": saved.area_code}
+    return _page(request, choices)
+
+
+@router.post("/preview")
+async def preview(request: Request, _user: Viewer) -> Response:
+    """Results for the current controls: a fragment for HTMX, the whole page otherwise."""
+    plan = planner(request)
+    try:
+        choices = parse_choices(await _form(request), plan.library)
+        context = _results_context(plan, choices)
+    except InputError as exc:
+        if _is_htmx(request):
+            return render(request, "_plan_results.html", {"problems": exc.problems})
+        raise
+    if _is_htmx(request):
+        return render(request, "_plan_results.html", {**context, "choices": choices})
+    return _page(request, choices, **context)
+
+
+@router.post("/uncertainty")
+async def start_uncertainty(request: Request, user: Analyst) -> Response:
+    plan = planner(request)
+    choices = parse_choices(await _form(request), plan.library)
+    if not choices["interventions"]:
+        raise InputError("give at least one intervention a volume", rule="no_intervention")
+    job = request.app.state.jobs.start(
+        user.id, lambda progress: plan.run(choices, draws=UNCERTAINTY_DRAWS, progress=progress)
+    )
+    return render(request, "_plan_job.html", {"job": job})
+
+
+@router.get("/jobs/{job_id}")
+def job_status(request: Request, user: Viewer, job_id: str) -> Response:
+    job = request.app.state.jobs.get(job_id, user.id)
+    if job is None:
+        return Response("no such job\n", status_code=404, media_type="text/plain")
+    response = render(request, "_plan_job.html", {"job": job})
+    if job.status != "running":
+        response.status_code = 286  # tells HTMX to stop polling
+    return response
+
+
+@router.post("/budget")
+async def budget_view(request: Request, _user: Viewer) -> Response:
+    plan = planner(request)
+    form = await _form(request)
+    choices = parse_choices(form, plan.library)
+    try:
+        budget = float(form.get("budget", ""))
+    except ValueError:
+        budget = -1.0
+    if budget <= 0 or not choices["interventions"]:
+        raise InputError(
+            "give a budget above £0 and at least one intervention a volume", rule="bad_budget"
+        )
+    result = plan.budget(choices, budget)
     return render(
-        request, "plan.html", {"library": _library(), "targets": TARGET_GROUPS, "saved": saved}
+        request, "_plan_budget.html", {"budget": result, "rows": result.table.to_dict("records")}
     )
 
 
 @router.post("/scenarios")
 async def save(request: Request, user: Analyst) -> Response:
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    choices = parse_choices(form, _library())
+    plan = planner(request)
+    form = await _form(request)
+    choices = parse_choices(form, plan.library)
+    plan.model(choices["area_code"])  # refuses an unknown area before anything is saved
+    stored = {k: choices[k] for k in ("horizon", "target_reduction", "interventions")}
     with database(request).unit_of_work() as session:
         scenario = save_scenario(
             session,
-            workspace_id=_workspace_id(request),
+            workspace_id=request.app.state.workspaces.workspace_id,
             owner_id=user.id,
             name=form.get("name", ""),
-            area_code=form.get("area_code", ""),
-            choices=choices,
+            area_code=choices["area_code"],
+            choices=stored,
         )
         scenario_id = scenario.id
-    return RedirectResponse(f"/plan/compare?ids={scenario_id}", status_code=303)
+    target = f"/plan/compare?ids={scenario_id}"
+    if _is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
 
 
 @router.get("/compare")
@@ -124,10 +183,49 @@ def compare(
     _user: Viewer,
     ids: Annotated[list[int], Query()] = [],  # noqa: B006
 ) -> Response:
+    plan = planner(request)
     with database(request).reader() as session:
         scenarios = [s for i in ids[:4] if (s := get_scenario(session, scenario_id=i))]
+    columns = []
+    for s in scenarios:
+        choices = {**s.choices, "area_code": s.area_code}
+        columns.append({"scenario": s, "choices": choices, **_results_context(plan, choices)})
     return render(
         request,
         "compare.html",
-        {"scenarios": scenarios, "library": _library(), "targets": TARGET_GROUPS},
+        {"columns": columns, "library": plan.library, "targets": TARGET_GROUPS},
+    )
+
+
+@router.get("/scenarios/{scenario_id}/results.{fmt}")
+def scenario_results(request: Request, _user: Viewer, scenario_id: int, fmt: str) -> Response:
+    plan = planner(request)
+    with database(request).reader() as session:
+        saved = get_scenario(session, scenario_id=scenario_id)
+    if saved is None:
+        return Response("no such scenario\n", status_code=404, media_type="text/plain")
+    result = plan.run({**saved.choices, "area_code": saved.area_code})
+    if result is None:
+        raise InputError("this scenario has no intervention with a volume", rule="empty")
+    stem = f"scenario-results_{saved.area_code}_{slug(saved.name) or 'unnamed'}"
+    if fmt == "xlsx":
+        # The core's workbook: one sheet per table plus metadata of every parameter.
+        with tempfile.TemporaryDirectory() as folder:
+            body = result.to_excel(Path(folder) / "results.xlsx").read_bytes()
+        return Response(
+            body,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'},
+        )
+    metadata = {
+        "scenario": saved.name,
+        "area": saved.area_code,
+        "horizon": str(saved.choices.get("horizon")),
+    }
+    return table_file(
+        result.tables["gap"],
+        f"{stem}_gap",
+        fmt,
+        metadata=metadata,
+        synthetic=request.app.state.workspaces.summary()["synthetic"],
     )

@@ -1,0 +1,190 @@
+"""Glue between the Plan page and :mod:`healthgap.scenarios` (no method lives here).
+
+A fitted :class:`~healthgap.scenarios.ScenarioModel` is kept per local authority, so a
+control change costs one evaluation (tens of milliseconds). Form values become a scenario
+through :func:`~healthgap.scenarios.scenario_from_dict`, which validates them like the CLI.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from healthgap.errors import HealthgapWarning, InputError, Problem
+from healthgap.scenarios import (
+    Baseline,
+    ScenarioModel,
+    ScenarioResult,
+    ScenarioSpec,
+    allocate_budget,
+    baseline_from_tables,
+    load_library,
+    run_scenario,
+    scenario_from_dict,
+)
+from healthgap.web.profile import small_area_period
+from healthgap.web.workspaces import WorkspaceService
+
+__all__ = ["TARGET_GROUPS", "Planner", "parse_choices"]
+
+TARGET_GROUPS = {
+    "all": ("Everyone eligible", {}),
+    "q1": ("Most deprived fifth", {"quintiles": [1]}),
+    "q12": ("Most deprived two fifths", {"quintiles": [1, 2]}),
+}
+MAX_HORIZON = 25
+
+
+def parse_choices(form: Mapping[str, str], library: Mapping[str, Any]) -> dict[str, Any]:
+    """Read the controls of the Plan form, listing every problem found.
+
+    Returns ``{"area_code", "horizon", "target_reduction", "interventions": {id: {volume,
+    target}}}`` with only the interventions given a volume above zero.
+    """
+    problems: list[Problem] = []
+
+    def bad(column: str, rule: str, message: str) -> None:
+        problems.append(Problem("<form>", None, column, rule, message))
+
+    interventions: dict[str, dict[str, Any]] = {}
+    for key in library:
+        raw = (form.get(f"{key}__volume") or "0").strip()
+        target = form.get(f"{key}__target", "all")
+        try:
+            volume = float(raw)
+        except ValueError:
+            volume = -1.0
+        if not volume >= 0:
+            bad(f"{key}__volume", "not_a_volume", f"{raw!r} is not a number of 0 or more")
+            continue
+        if target not in TARGET_GROUPS:
+            bad(f"{key}__target", "unknown_target", f"{target!r} is not a target group")
+            continue
+        if volume > 0:
+            interventions[key] = {"volume": volume, "target": target}
+    horizon_raw = (form.get("horizon") or "5").strip()
+    if not horizon_raw.isdigit() or not 1 <= int(horizon_raw) <= MAX_HORIZON:
+        bad("horizon", "bad_horizon", f"give a horizon of 1 to {MAX_HORIZON} years")
+    reduction_raw = (form.get("target_reduction") or "10").strip()
+    try:
+        reduction = float(reduction_raw)
+    except ValueError:
+        reduction = -1.0
+    if not 0 < reduction <= 100:
+        bad("target_reduction", "bad_target", "give the target gap reduction as 1 to 100 %")
+    if problems:
+        raise InputError(problems)
+    return {
+        "area_code": (form.get("area_code") or "").strip(),
+        "horizon": int(horizon_raw),
+        "target_reduction": reduction,
+        "interventions": interventions,
+    }
+
+
+def scenario_spec(choices: Mapping[str, Any], name: str = "web scenario") -> ScenarioSpec:
+    """The core's scenario for the chosen controls (gap of the area's most vs least
+    deprived fifth)."""
+    area = choices["area_code"]
+    return scenario_from_dict(
+        {
+            "name": name,
+            "horizon": choices["horizon"],
+            "target_reduction": choices["target_reduction"] / 100,
+            "comparison": {"type": "quintiles", "level": "la", "area": area},
+            "interventions": [
+                {
+                    "intervention": key,
+                    "volume": {"units_per_year": c["volume"]},
+                    "target": {"level": "la", "areas": [area], **TARGET_GROUPS[c["target"]][1]},
+                }
+                for key, c in choices["interventions"].items()
+            ],
+        },
+        where="<form>",
+    )
+
+
+class Planner:
+    """Scenario models of one workspace, fitted once per local authority and kept."""
+
+    def __init__(self, service: WorkspaceService) -> None:
+        self.service = service
+        self._baseline: Baseline | None = None
+        self._models: dict[str, ScenarioModel] = {}
+        self._lock = threading.Lock()
+        self.library = load_library()
+
+    def local_authorities(self) -> list[dict[str, str]]:
+        areas = self.service.areas()
+        las = areas[areas["level"] == "la"].sort_values("area_name")
+        return las[["area_code", "area_name"]].to_dict("records")
+
+    def _baseline_for_workspace(self) -> Baseline:
+        if self._baseline is None:
+            period = small_area_period(self.service)
+            years = _years(period)
+            self._baseline = baseline_from_tables(
+                self.service.areas(),
+                self.service.table("population"),
+                self.service.table("deaths"),
+                periods=years,
+            )
+        return self._baseline
+
+    def model(self, area_code: str) -> ScenarioModel:
+        with self._lock:
+            if area_code not in self._models:
+                if area_code not in {a["area_code"] for a in self.local_authorities()}:
+                    raise InputError(
+                        [
+                            Problem(
+                                "<form>",
+                                None,
+                                "area_code",
+                                "unknown_area",
+                                f"{area_code!r} is not a local authority of this workspace",
+                            )
+                        ]
+                    )
+                model = ScenarioModel(self._baseline_for_workspace())
+                self._models[area_code] = model.fit(
+                    {"type": "quintiles", "level": "la", "area": area_code}
+                )
+            return self._models[area_code]
+
+    def run(
+        self,
+        choices: Mapping[str, Any],
+        *,
+        draws: int = 0,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ScenarioResult | None:
+        """The scenario's result tables, or ``None`` when no intervention has a volume."""
+        if not choices["interventions"]:
+            return None
+        model = self.model(choices["area_code"])
+        with warnings.catch_warnings():
+            # Small-number warnings are reported in the result tables and on the page.
+            warnings.simplefilter("ignore", HealthgapWarning)
+            return run_scenario(model, scenario_spec(choices), draws=draws, progress=progress)
+
+    def budget(self, choices: Mapping[str, Any], budget: float) -> Any:
+        """Best mix of the chosen interventions for ``budget`` pounds over the horizon."""
+        model = self.model(choices["area_code"])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", HealthgapWarning)
+            return allocate_budget(model, scenario_spec(choices), budget)
+
+
+def _years(period: str | None) -> list[str] | None:
+    if period is None:
+        return None
+    from healthgap.decomposition.comparisons import period_label_years
+
+    try:
+        return period_label_years(period)
+    except InputError:
+        return [period]

@@ -1,0 +1,72 @@
+"""Explain page: values come from the core decomposition; charts and files download."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import openpyxl
+import pytest
+
+from healthgap.web.explain import explain_gap, summary_rows
+
+
+@pytest.mark.parametrize("compare", ["england", "quintiles"])
+def test_page_shows_the_core_gap(client_as, app, demo_la: str, compare: str) -> None:  # noqa: ANN001
+    page = client_as("viewer").get(f"/explain/{demo_la}?compare={compare}&period=2022-24")
+    assert page.status_code == 200
+    expected = summary_rows(
+        explain_gap(app.state.workspaces, area=demo_la, compare=compare, period="2022-24").result
+    )
+    for row in expected:
+        assert f'data-testid="gap-{row["sex"]}">{row["gap"]:+.2f}<' in page.text
+    # Every chart spec is valid JSON and cannot close its <script> element early.
+    specs = re.findall(
+        r'<script type="application/json" id="spec-[^"]+">(.*?)</script>', page.text, flags=re.S
+    )
+    assert len(specs) == 4
+    for spec in specs:
+        assert "</" not in spec
+        assert json.loads(spec)["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+
+
+def test_most_deprived_fifth_lives_shorter(app, demo_la: str) -> None:  # noqa: ANN001
+    rows = summary_rows(
+        explain_gap(
+            app.state.workspaces, area=demo_la, compare="quintiles", period="2022-24"
+        ).result
+    )
+    assert all(row["gap"] > 0 for row in rows)
+
+
+def test_unknown_comparator_is_a_problem_not_a_crash(client_as, demo_la: str) -> None:  # noqa: ANN001
+    page = client_as("viewer").get(f"/explain/{demo_la}?compare=mars")
+    assert page.status_code == 400
+    assert "unknown_comparator" in page.text
+
+
+def test_chart_downloads(client_as, demo_la: str) -> None:  # noqa: ANN001
+    viewer = client_as("viewer")
+    svg = viewer.get(f"/explain/{demo_la}/chart-scarf-female.svg?period=2022-24")
+    assert svg.status_code == 200
+    assert svg.headers["content-type"] == "image/svg+xml"
+    assert svg.text.lstrip().startswith("<svg")
+    assert svg.headers["content-disposition"] == (
+        f'attachment; filename="le-gap-scarf-chart_{demo_la}_female_vs-england_2022-24.svg"'
+    )
+    png = viewer.get(f"/explain/{demo_la}/chart-contributions-male.png?period=2022-24")
+    assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_excel_download_has_data_and_metadata_sheets(client_as, demo_la: str) -> None:  # noqa: ANN001
+    response = client_as("viewer").get(
+        f"/explain/{demo_la}/decomposition.xlsx?compare=quintiles&period=2022-24"
+    )
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == (
+        f'attachment; filename="le-gap-by-age-and-cause_{demo_la}_vs-quintiles_2022-24.xlsx"'
+    )
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert len(book.sheetnames) >= 2
+    assert any("meta" in name.lower() for name in book.sheetnames)
