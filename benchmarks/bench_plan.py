@@ -41,7 +41,7 @@ def peak_gib() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--draws", type=int, default=1000)
-    parser.add_argument("--chunk", type=int, default=100)
+    parser.add_argument("--chunk", type=int, default=25)
     parser.add_argument("--workspace", type=Path, default=Path(tempfile.gettempdir()) / "hg-nat")
     args = parser.parse_args()
     rows: list[tuple[str, str]] = []

@@ -122,7 +122,7 @@ class StorageError(HealthgapError):
     """The database refused a write; nothing was written."""
 
 
-class PermissionDenied(HealthgapError):
+class PermissionDenied(HealthgapError):  # noqa: N818 - the documented name, as in the tree
     """The signed-in user's role does not allow this action."""
 
 

@@ -96,12 +96,24 @@ def spec_dict_item(spec, index: int, units: float) -> dict:  # noqa: ANN001
 
 
 def test_shrinkage_pulls_small_areas_towards_their_parent(demo: Baseline) -> None:
-    shrunk = shrink_to_parent(demo, "la")
-    rates = demo.deaths.sum(axis=(1, 2, 3)) / demo.population.sum(axis=(1, 2))
-    new_rates = shrunk.deaths.sum(axis=(1, 2, 3)) / demo.population.sum(axis=(1, 2))
+    def rates(b: Baseline) -> np.ndarray:
+        return b.deaths.sum(axis=(1, 2, 3)) / b.population.sum(axis=(1, 2))
+
     parent = demo.deaths.sum() / demo.population.sum()
-    assert np.abs(new_rates - parent).mean() < np.abs(rates - parent).mean()
-    assert shrunk.deaths.sum() == pytest.approx(demo.deaths.sum(), rel=0.05)
+    pooled = shrink_to_parent(demo, "la", within_quintile=False)
+    assert np.abs(rates(pooled) - parent).mean() < np.abs(rates(demo) - parent).mean()
+    assert pooled.deaths.sum() == pytest.approx(demo.deaths.sum(), rel=0.05)
+    by_quintile = shrink_to_parent(demo, "la")  # towards the LA's rate in the same quintile
+    q = demo.cells["quintile"].to_numpy()
+    for b in (demo, by_quintile):  # the quintile totals (and so the gap) hardly move
+        q1 = b.deaths[q == 1].sum() / b.population[q == 1].sum()
+        q5 = b.deaths[q == 5].sum() / b.population[q == 5].sum()
+        assert q1 / q5 == pytest.approx(
+            (demo.deaths[q == 1].sum() / demo.population[q == 1].sum())
+            / (demo.deaths[q == 5].sum() / demo.population[q == 5].sum()), rel=0.05
+        )  # fmt: skip
+    spread = [np.std(rates(b)[q == 1]) for b in (demo, by_quintile)]
+    assert spread[1] < spread[0]
 
 
 def test_suppression_rules() -> None:

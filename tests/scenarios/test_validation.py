@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
+import yaml
 from plan_example import SMOKING, STATINS, worked_example_baseline
 
 from healthgap.errors import InputError
@@ -142,3 +144,23 @@ def test_overrides_mark_parameters_as_local_assumptions() -> None:
 def test_bad_distributions_are_input_errors(spec: object) -> None:
     with pytest.raises(InputError):
         Distribution.parse(spec)
+
+
+def test_exposure_layers_can_be_supplied_as_tables(tmp_path: Path) -> None:
+    model = ScenarioModel(worked_example_baseline()).fit()
+    ages = {35: 0.30, 40: 0.30, 45: 0.30, 50: 0.30, 55: 0.25, 60: 0.25, 65: 0.18, 70: 0.18}
+    rows = "\n".join(f"male,{a},{v}" for a, v in ages.items())
+    (tmp_path / "smokers.csv").write_text("sex,age_start,value\n" + rows + "\n")
+    path = tmp_path / "s.yaml"
+    item = {**SMOKING, "exposure": {"table": "smokers.csv", "quintile_ratio": [1] * 5}}
+    path.write_text(yaml.safe_dump({"horizon": 3, "comparison": {"type": "quintiles"},
+                                    "interventions": [item]}))  # fmt: skip
+    from_table = model.evaluate(load_scenario(path)).arrays
+    reference = model.evaluate(scenario_from_dict({"horizon": 3, "interventions": [SMOKING]}))
+    np.testing.assert_allclose(from_table["e0_new"], reference.arrays["e0_new"], rtol=1e-13)
+    (tmp_path / "smokers.csv").write_text("sex,age_start,value\nmale,37,0.2\nmale,40,1.5\n")
+    with pytest.raises(InputError) as err:
+        model.resolve(load_scenario(path))
+    assert [(p.row, p.rule) for p in err.value.problems] == [
+        (2, "bad_exposure_row"), (3, "bad_exposure_row")
+    ]  # fmt: skip

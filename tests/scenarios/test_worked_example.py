@@ -18,7 +18,13 @@ from plan_example import (
     worked_example_baseline,
 )
 
-from healthgap.scenarios import ScenarioModel, lifetime_view, monte_carlo, run_scenario
+from healthgap.scenarios import (
+    ScenarioModel,
+    compare_scenarios,
+    lifetime_view,
+    monte_carlo,
+    run_scenario,
+)
 from healthgap.scenarios.budget import rank_objectives
 from healthgap.scenarios.scenario import scenario_from_dict
 from healthgap.scenarios.uncertainty import summarise
@@ -141,3 +147,19 @@ def test_uncertainty_interval_within_a_few_per_cent(model: ScenarioModel) -> Non
                       (share, (0.0077, 0.0053, 0.0105))):  # fmt: skip
         values = [float(got[k]) for k in ("median", "lowercl", "uppercl")]
         assert values == pytest.approx(want, rel=0.04)
+
+
+def test_statins_beat_smoking_on_the_year_3_gap_in_almost_every_draw(model: ScenarioModel) -> None:
+    result = compare_scenarios(model, scenario(STATINS_UNCERTAIN), scenario(SMOKING_UNCERTAIN),
+                               draws=300, seed=5)  # fmt: skip
+    assert result["probability_first_better"] > 0.95
+    assert result["median_difference"] == pytest.approx(0.004754 - 0.001666, rel=0.2)
+
+
+def test_intervals_on_costs_table(model: ScenarioModel) -> None:
+    table = run_scenario(model, scenario(SMOKING_UNCERTAIN, STATINS_UNCERTAIN), draws=200).tables[
+        "interventions"
+    ]
+    for name in ("dpp_year_T", "lyg", "gap_reduction_alone"):
+        assert (table[f"{name}_lowercl"] < table[name]).all()
+        assert (table[name] < table[f"{name}_uppercl"]).all()

@@ -56,6 +56,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_workspace: Path) -> It
     folder = tmp_path_factory.mktemp("browser")
     app = create_app(Settings(data_dir=folder, secret_key="b" * 40, workspace=demo_workspace))
     add_user(app.state.database, "analyst")
+    add_user(app.state.database, "admin")
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
     uv = uvicorn.Server(config)
@@ -79,11 +80,13 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-def _signed_in_page(browser, server: str, *, bypass_csp: bool) -> tuple[object, object]:  # noqa: ANN001
+def _signed_in_page(
+    browser, server: str, *, bypass_csp: bool, username: str = "analyst"
+) -> tuple[object, object]:  # noqa: ANN001
     context = browser.new_context(base_url=server, accept_downloads=True, bypass_csp=bypass_csp)
     page = context.new_page()
     page.goto("/login")
-    page.fill("#username", "analyst")
+    page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{server}/")
@@ -160,7 +163,7 @@ def test_changing_a_plan_control_updates_the_results(page, demo_la: str) -> None
 def test_download_the_trend_csv(page, demo_la: str, tmp_path: Path) -> None:  # noqa: ANN001
     page.goto(f"/area/{demo_la}")
     with page.expect_download() as info:
-        page.click("text=Download the trend (CSV)")
+        page.click("a[href$='/life-expectancy.csv']")
     download = info.value
     assert download.suggested_filename.startswith(f"life-expectancy-at-birth_{demo_la}_")
     target = tmp_path / download.suggested_filename
@@ -189,3 +192,15 @@ def test_main_pages_have_no_serious_accessibility_violations(
         axe_page.wait_for_selector("[data-chart] svg", timeout=15_000)
     _shot(axe_page, "a11y" + path.replace("/", "-").replace("{la}", "la").rstrip("-"))
     assert _serious_violations(axe_page) == []
+
+
+def test_admin_page_invites_and_is_accessible(browser, server: str) -> None:  # noqa: ANN001
+    context, page = _signed_in_page(browser, server, bypass_csp=True, username="admin")
+    page.goto("/admin/users")
+    page.fill("#invite-username", "new.colleague")
+    page.select_option("#invite-role", "viewer")
+    page.click("text=Create invite link")
+    assert "/invite/" in page.inner_text("[data-testid=invite-link]")
+    _shot(page, "admin")
+    assert _serious_violations(page) == []
+    context.close()

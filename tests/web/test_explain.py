@@ -9,7 +9,12 @@ import re
 import openpyxl
 import pytest
 
-from healthgap.web.explain import explain_gap, summary_rows
+from healthgap.web.explain import (
+    explain_gap,
+    pooled_periods,
+    summary_rows,
+    target_trajectories,
+)
 
 
 @pytest.mark.parametrize("compare", ["england", "quintiles"])
@@ -70,3 +75,24 @@ def test_excel_download_has_data_and_metadata_sheets(client_as, demo_la: str) ->
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert len(book.sheetnames) >= 2
     assert any("meta" in name.lower() for name in book.sheetnames)
+
+
+def test_target_fragment_gives_the_core_verdict(client_as, app, demo_la: str) -> None:  # noqa: ANN001
+    response = client_as("viewer").get(
+        f"/explain/{demo_la}/target?compare=quintiles&target_year=2030&reduction=10"
+    )
+    assert response.status_code == 200 and "<html" not in response.text
+    expected = target_trajectories(
+        app.state.workspaces, area=demo_la, compare="quintiles", target_year=2030, reduction=0.10
+    )
+    assert [t.sex for t in expected] == ["male", "female"]
+    for t in expected:
+        assert f'data-testid="verdict-{t.sex}">{t.verdict.upper()}<' in response.text
+        assert t.verdict in ("on track", "not on track", "too uncertain to say")
+    assert pooled_periods(app.state.workspaces) == [
+        "2010-12",
+        "2013-15",
+        "2016-18",
+        "2019-21",
+        "2022-24",
+    ]

@@ -5,33 +5,41 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
+from fastapi.testclient import TestClient
+from web_helpers import add_user, build_small_workspace, login
 
 from conftest import make_settings
-from healthgap.web import Settings
+from healthgap.web import Settings, create_app
 
 METHOD = '"Chiang II abridged life table, Silcocks variance for the open band"'
-# Testborough = the sum of its two small areas' deaths and person-years (tests/web/web_helpers.py).
-TREND_CSV = (
+SYNTHETIC = '"SYNTHETIC: made-up demonstration data, not real statistics"'
+HEADER = (
     "area_code,area_name,sex,period,statistic,value,lowercl,uppercl,confidence,method,"
-    "suppression_note\n"
-    f"E06000001,Testborough,female,2012-14,life expectancy at 0,78.27,78.02,78.52,95%,{METHOD},\n"
-    f"E06000001,Testborough,female,2015-17,life expectancy at 0,78.27,78.02,78.52,95%,{METHOD},\n"
-    f"E06000001,Testborough,male,2012-14,life expectancy at 0,75.93,75.68,76.18,95%,{METHOD},\n"
-    f"E06000001,Testborough,male,2015-17,life expectancy at 0,75.93,75.68,76.18,95%,{METHOD},\n"
+    "deaths_used,person_years_used,suppression_note,disclosure_note,data_note\n"
 )
-SMALL_AREAS_CSV = (
-    "area_code,area_name,sex,period,statistic,value,lowercl,uppercl,confidence,method,"
-    "suppression_note\n"
-    "E01000001,Testborough 001A,female,2015-17,life expectancy at 0,83.84,83.46,84.23,95%,"
-    f"{METHOD},\n"
-    "E01000001,Testborough 001A,male,2015-17,life expectancy at 0,81.26,80.89,81.62,95%,"
-    f"{METHOD},\n"
-    "E01000002,Testborough 002B,female,2015-17,life expectancy at 0,74.60,74.25,74.95,95%,"
-    f"{METHOD},\n"
-    "E01000002,Testborough 002B,male,2015-17,life expectancy at 0,72.32,71.97,72.67,95%,"
-    f"{METHOD},\n"
+# Testborough = the sum of its two small areas' deaths and person-years (web_helpers.py).
+# Counts go through the default disclosure policy: rounded to the nearest 5.
+TREND_CSV = HEADER + "".join(
+    f"E06000001,Testborough,{sex},{period},life expectancy at 0,{v},95%,{METHOD},"
+    f"{deaths},1200000.0,,deaths_used rounded to nearest 5,{SYNTHETIC}\n"
+    for sex, v, deaths in (
+        ("female", "78.27,78.02,78.52", "27655.0"),
+        ("male", "75.93,75.68,76.18", "33185.0"),
+    )
+    for period in ("2012-14", "2015-17")
+)
+SMALL_AREAS_CSV = HEADER + "".join(
+    f"{code},{name},{sex},2015-17,life expectancy at 0,{v},95%,{METHOD},"
+    f"{deaths},600000.0,,deaths_used rounded to nearest 5,{SYNTHETIC}\n"
+    for code, name, sex, v, deaths in (
+        ("E01000001", "Testborough 001A", "female", "83.84,83.46,84.23", "9220.0"),
+        ("E01000001", "Testborough 001A", "male", "81.26,80.89,81.62", "11060.0"),
+        ("E01000002", "Testborough 002B", "female", "74.6,74.25,74.95", "18435.0"),
+        ("E01000002", "Testborough 002B", "male", "72.32,71.97,72.67", "22125.0"),
+    )
 )
 
 
@@ -54,16 +62,65 @@ def test_trend_csv_body_and_name(client_as) -> None:  # noqa: ANN001
 def test_small_area_csv_body_and_name(client_as) -> None:  # noqa: ANN001
     response = client_as("viewer").get("/area/E06000001/small-areas-2015-17.csv")
     assert response.headers["content-disposition"] == (
-        'attachment; filename="life-expectancy-at-birth_small-areas-in_E06000001_2015-17.csv"'
+        'attachment; filename="life-expectancy-at-birth_areas-in_E06000001_2015-17.csv"'
     )
     assert response.text == SMALL_AREAS_CSV
 
 
-def test_downloads_hold_no_counts(client_as) -> None:  # noqa: ANN001
-    """Disclosure: no count column can leak a small number of deaths."""
-    body = client_as("viewer").get("/area/E06000001/small-areas-2015-17.csv").text
-    columns = pd.read_csv(io.StringIO(body)).columns
-    assert not {"deaths", "deaths_used", "count", "person_years_used"} & set(columns)
+def test_fingertips_layout(client_as) -> None:  # noqa: ANN001
+    response = client_as("viewer").get("/area/E06000001/life-expectancy.fingertips.csv")
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="life-expectancy-at-birth_E06000001_testborough_trend.fingertips.csv"'
+    )
+    table = pd.read_csv(io.StringIO(response.text))
+    assert list(table.columns[:13]) == [
+        "Indicator ID",
+        "Indicator Name",
+        "Parent Code",
+        "Parent Name",
+        "Area Code",
+        "Area Name",
+        "Area Type",
+        "Sex",
+        "Age",
+        "Category Type",
+        "Category",
+        "Time period",
+        "Value",
+    ]
+    first = table.iloc[0]
+    assert (first["Area Code"], first["Sex"], first["Time period"], first["Value"]) == (
+        "E06000001",
+        "Female",
+        "2012 - 14",
+        78.27,
+    )
+
+
+def test_excel_has_data_and_metadata_sheets(client_as) -> None:  # noqa: ANN001
+    response = client_as("viewer").get("/area/E06000001/small-areas-2015-17.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert len(book.sheetnames) == 2
+    notes = " ".join(str(c.value) for row in book[book.sheetnames[1]].iter_rows() for c in row)
+    assert "Disclosure control" in notes and "SYNTHETIC" in notes
+
+
+def test_small_counts_are_suppressed_in_downloads(
+    tmp_path: Path, migrated_database_file: Path
+) -> None:
+    """A tiny population: deaths of 1-7 are blanked with a note, larger ones rounded to 5."""
+    tiny = build_small_workspace(tmp_path / "tiny", person_years_per_band=20.0)
+    app = create_app(make_settings(tmp_path, tiny, migrated_database_file))
+    add_user(app.state.database, "viewer")
+    viewer = login(TestClient(app, base_url="http://testserver"), "viewer")
+    body = viewer.get("/area/E06000001/small-areas-2015-17.csv").text
+    table = pd.read_csv(io.StringIO(body))
+    suppressed = table[table["disclosure_note"] == "deaths_used suppressed (1-7)"]
+    assert len(suppressed) == 2 and suppressed["deaths_used"].isna().all()
+    shown = table["deaths_used"].dropna()
+    assert len(shown) == 2 and (shown % 5 == 0).all()
+    assert table["value"].isna().all()  # and life expectancy itself is not calculated
+    app.state.database.dispose()
 
 
 def test_area_value_lies_between_its_small_areas() -> None:

@@ -30,6 +30,7 @@ def test_preview_fragment_equals_the_core_result(form, app) -> None:  # noqa: AN
     response = analyst.post("/plan/preview", data=data, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "<html" not in response.text  # a fragment for HTMX to swap in
+    assert "Statins for primary prevention" in response.text  # names, not ids
     planner = app.state.planner
     result = planner.run(parse_choices(data, planner.library))
     gap = result.tables["gap"]

@@ -18,7 +18,7 @@ PASSWORD = "correct horse battery staple"
 ROLES = ("viewer", "analyst", "admin")
 
 
-def build_small_workspace(path: Path) -> Path:
+def build_small_workspace(path: Path, person_years_per_band: float = 30_000.0) -> Path:
     """One local authority with two small areas, two periods, males and females.
 
     Mortality follows a Gompertz curve so life expectancy lands near 80 years; the second small
@@ -41,7 +41,7 @@ def build_small_workspace(path: Path) -> Path:
     for code, factor in (("E01000001", 1.0), ("E01000002", 2.0)):
         for period in ("2012-14", "2015-17"):
             for sex, sex_factor in (("male", 1.2), ("female", 1.0)):
-                person_years = np.full(len(starts), 30_000.0)
+                person_years = np.full(len(starts), person_years_per_band)
                 expected = person_years * base_rate * factor * sex_factor
                 population.append(
                     pd.DataFrame(

@@ -35,8 +35,9 @@ def print_problems(error: HealthgapError) -> None:
         for column in ("file", "row", "column", "rule", "message"):
             table.add_column(column, overflow="fold")
         for p in error.problems[:500]:
-            table.add_row(p.file, "" if p.row is None else str(p.row), p.column or "", p.rule,
-                          p.message)
+            table.add_row(
+                p.file, "" if p.row is None else str(p.row), p.column or "", p.rule, p.message
+            )
         err_console.print(table)
         if len(error.problems) > 500:
             err_console.print(f"... and {len(error.problems) - 500} more problems")

@@ -14,7 +14,12 @@ from healthgap.cli import app, console
 from healthgap.errors import InputError
 from healthgap.reports.plan_charts import dpp_chart, frontier_chart, waterfall_chart
 from healthgap.reports.render import save_chart
-from healthgap.scenarios import ScenarioModel, baseline_from_workspace, load_scenario
+from healthgap.scenarios import (
+    ScenarioModel,
+    baseline_from_workspace,
+    load_scenario,
+    shrink_to_parent,
+)
 from healthgap.scenarios.budget import allocate_budget, rank_objectives
 from healthgap.scenarios.results import run_scenario
 
@@ -76,12 +81,18 @@ def plan(
     charts: Annotated[
         str, typer.Option("--charts", help="Chart format: svg, png or json.")
     ] = "svg",
+    shrink_to: Annotated[
+        str | None,
+        typer.Option("--shrink-to", help="Shrink small-area rates towards this parent level."),
+    ] = None,
 ) -> None:
     """Model how scaling up interventions changes deaths, life expectancy and the gap."""
     if draws < 0:
         raise InputError("--draws must be 0 or more", rule="bad_draws")
     spec = load_scenario(scenario)
     baseline = baseline_from_workspace(workspace, periods=_periods(periods))
+    if shrink_to:
+        baseline = shrink_to_parent(baseline, shrink_to)
     model = ScenarioModel.for_scenario(baseline, spec)
     synthetic = _is_synthetic(workspace)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),

@@ -53,7 +53,8 @@ def waterfall_chart(waterfall: pd.DataFrame, *, synthetic: bool = False) -> dict
     )  # fmt: skip
     rows = pd.concat([rows, last])
     rows["kind"] = np.where(rows["statistic"].isin(["baseline", "scenario gap"]), "gap", "change")
-    floor = float(rows["end"].min()) * 0.995
+    # each sex gets its own axis, starting just below its smallest gap
+    floor = rows.groupby("sex")["end"].transform("min") * 0.995
     rows["start"] = np.where(rows["kind"] == "gap", floor, rows["start"])
     order = list(dict.fromkeys(rows.sort_values("step")["statistic"]))
     x = {"field": "statistic", "type": "nominal", "sort": order, "title": None}
@@ -64,6 +65,7 @@ def waterfall_chart(waterfall: pd.DataFrame, *, synthetic: bool = False) -> dict
         "data": {"values": _records(rows[["sex", "statistic", "step", "start", "end",
                                           "label", "kind"]])},
         "facet": {"row": {"field": "sex", "type": "nominal", "title": None}},
+        "resolve": {"scale": {"y": "independent"}},
         "spec": {
             "width": 420, "height": 220,
             "layer": [

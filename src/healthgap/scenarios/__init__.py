@@ -30,7 +30,12 @@ from healthgap.scenarios.scenario import (
     scenario_from_dict,
 )
 from healthgap.scenarios.small_area import check_pooling, shrink_to_parent, suppression_flags
-from healthgap.scenarios.uncertainty import monte_carlo, probability_better, summarise
+from healthgap.scenarios.uncertainty import (
+    compare_scenarios,
+    monte_carlo,
+    probability_better,
+    summarise,
+)
 
 __all__ = [
     "Baseline",
@@ -51,6 +56,7 @@ __all__ = [
     "baseline_from_workspace",
     "check_pooling",
     "combine",
+    "compare_scenarios",
     "exact_level",
     "lifetime_view",
     "load_intervention",

@@ -25,9 +25,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
+from healthgap.agebands import STANDARD_STARTS
 from healthgap.errors import InputError, Problem
 from healthgap.scenarios.baseline import Baseline
 from healthgap.scenarios.library import Intervention
@@ -119,12 +123,44 @@ def _with_overrides(spec: InterventionSpec, item: Intervention, where: str) -> I
     tables = {**item.tables, **spec.tables}
     eligible = {**item.eligible, **(spec.exposure or {})}
     if spec.exposure:
-        eligible.setdefault("evidence", "A")
+        eligible["evidence"] = spec.exposure.get("evidence", "A")
+        eligible["table"] = _exposure_rows(spec, where)
     unit_cost = item.unit_cost
     if spec.unit_cost is not None:
         unit_cost = replace(unit_cost, value=spec.unit_cost, source="local value", evidence="A",
                             overridden=True)  # fmt: skip
     return replace(item, parameters=params, tables=tables, eligible=eligible, unit_cost=unit_cost)
+
+
+def _exposure_rows(spec: InterventionSpec, where: str) -> list[dict[str, Any]]:
+    """Rows of a user exposure table: a DataFrame, a list of rows or a CSV path (relative to
+    the scenario file)."""
+    table = (spec.exposure or {}).get("table")
+    if table is None:
+        return []
+    column = f"{spec.path}.exposure.table"
+    if isinstance(table, str | Path):
+        path = Path(table) if Path(table).is_absolute() else Path(where).parent / table
+        try:
+            table = pd.read_csv(path)
+        except (OSError, ValueError) as exc:
+            raise InputError([Problem(where, None, column, "unreadable", str(exc))]) from None
+    frame = pd.DataFrame(table)
+    problems = [
+        Problem(where, None, column, "missing_column", f"the exposure table needs {name!r}")
+        for name in ("age_start", "value")
+        if name not in frame
+    ]
+    if not problems:
+        bad = frame[~frame["age_start"].isin(STANDARD_STARTS) | ~frame["value"].between(0, 1)]
+        problems = [
+            Problem(where, int(i) + 2, column, "bad_exposure_row",
+                    f"age_start must be a band start and value a share 0-1: {row.to_dict()}")
+            for i, row in bad.iterrows()
+        ]  # fmt: skip
+    if problems:
+        raise InputError(problems)
+    return frame.to_dict("records")
 
 
 def resolve(
@@ -149,12 +185,8 @@ def resolve(
             problems.extend(err.problems)
             continue
         mask = _target_mask(spec, item, baseline, where, problems)
-        ratio = item.quintile_ratio()
-        q_ratio = np.where(quintile > 0, ratio[np.clip(quintile - 1, 0, 4)], 1.0)
-        share = item.eligible_share(baseline.starts)
-        eligible = P_annual * share[None, None, :] * q_ratio[:, None, None] * mask
-        if item.kind == "smoking":
-            eligible = np.minimum(eligible, P_annual)
+        share = item.exposure(baseline.sexes, baseline.starts)[np.clip(quintile, 0, 5)]
+        eligible = P_annual * share * mask
         pool = float(eligible.sum())
         cohorts = cohort_multipliers(spec.start_year, spec.end_year, spec.ramp_years,
                                      scenario.horizon)  # fmt: skip

@@ -181,6 +181,16 @@ class Comparison:
         return cls(groups, np.array([[0, 1]]), (str(base), str(comparator or "all")))
 
 
+def _positions(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """Position of each value in ``index`` (-1 if absent); fast for categorical columns,
+    whose few categories are looked up once instead of millions of strings."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        lookup = index.get_indexer(values.cat.categories.astype(str))
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes >= 0, lookup[codes], -1)
+    return index.get_indexer(values.astype(str))
+
+
 def baseline_from_tables(
     areas: pd.DataFrame,
     population: pd.DataFrame,
@@ -225,21 +235,21 @@ def baseline_from_tables(
     cells["quintile"] = assign_quantiles(small, n=5, by=by).fillna(0).astype(int).to_numpy()
 
     area_index = pd.Index(cells["area_code"].astype(str))
-    pop = population[population["period"].astype(str).isin(chosen)]
-    dth = deaths[deaths["period"].astype(str).isin(chosen)]
+    pop = population[_positions(population["period"], pd.Index(chosen)) >= 0]
+    dth = deaths[_positions(deaths["period"], pd.Index(chosen)) >= 0]
     P = np.zeros((len(cells), len(sexes), len(starts)))
     D = np.zeros((len(cells), len(sexes), len(starts), len(causes)))
     for frame, target, value, extra in (
         (pop, P, "person_years", None),
         (dth, D, "deaths", "cause"),
     ):
-        a = area_index.get_indexer(frame["area_code"].astype(str))
-        s = pd.Index(list(sexes)).get_indexer(frame["sex"].astype(str))
+        a = _positions(frame["area_code"], area_index)
+        s = _positions(frame["sex"], pd.Index(list(sexes)))
         x = pd.Index(list(starts)).get_indexer(frame["age_start"].astype(int))
         keep = (a >= 0) & (s >= 0) & (x >= 0)
         index: tuple[np.ndarray, ...] = (a[keep], s[keep], x[keep])
         if extra is not None:
-            c = pd.Index(list(causes)).get_indexer(frame[extra].astype(str))
+            c = _positions(frame[extra], pd.Index(list(causes)))
             keep_c = c[keep] >= 0
             index = tuple(i[keep_c] for i in index) + (c[keep][keep_c],)
             values = frame[value].to_numpy(float)[keep][keep_c]

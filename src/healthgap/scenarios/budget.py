@@ -143,8 +143,24 @@ def allocate_budget(
 ) -> BudgetResult:
     """Best mix for ``budget`` (pounds over the horizon) under ``objective``.
 
-    ``draws`` (from :func:`healthgap.scenarios.uncertainty.monte_carlo`) adds how often
-    each mix is optimal across draws.
+    Parameters
+    ----------
+    model, scenario : ScenarioModel, ScenarioSpec
+        The scenario's volumes set the point at which per-unit effects are estimated;
+        each line's ``capacity`` (or its eligible pool) bounds its units.
+    budget : float
+        Pounds over the horizon; must be positive.
+    objective : {"gap", "le", "lifetime"}
+        Year-T gap reduction, LE gain of the base groups, or lifetime life-years.
+    draws : dict, optional
+        Output of :func:`healthgap.scenarios.uncertainty.monte_carlo` with ``detail``:
+        adds how often each mix is optimal across draws.
+
+    Returns
+    -------
+    BudgetResult
+        The mix (units a year and cost per intervention), the full-model re-check
+        (gap reduction, life-years, cost) and the mix frequency table.
     """
     if objective not in OBJECTIVES:
         raise InputError(f"objective {objective!r}: use one of {OBJECTIVES}", rule="bad_objective")

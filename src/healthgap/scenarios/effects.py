@@ -76,6 +76,7 @@ class _Cells:
     quintile: np.ndarray  # (cell,)
     starts: tuple[int, ...]
     causes: tuple[str, ...]
+    sexes: tuple[str, ...]
     years: int
     cohorts: np.ndarray  # (horizon,)
     year: int
@@ -130,11 +131,9 @@ def _smoking(item: Intervention, params: Params, cx: _Cells) -> np.ndarray:
         ]
     )  # (cause,)
     # prevalence depends on the cell only through its quintile: work per quintile (0..5)
-    ratio = np.concatenate([[1.0], item.quintile_ratio()])
-    prevalence = np.minimum(1.0, item.eligible_share(starts)[None, :] * ratio[:, None])
-    prevalence = prevalence[:, None, :, None, None]  # (quintile, 1, band, 1, 1)
+    prevalence = item.exposure(cx.sexes, starts)[..., None, None]  # (quintile, sex, band, 1, 1)
     small = lifelong * (removed * _acts_on(item, causes))[:, None]  # (cause, draw)
-    per_quitter = (excess * small) / (1.0 + prevalence * excess)  # (quintile, 1, band, c, d)
+    per_quitter = (excess * small) / (1.0 + prevalence * excess)  # (quintile, sex, band, c, d)
     per_person = _per_person(cx.units, cx.population, cx.years)
     return per_person * per_quitter[np.clip(cx.quintile, 0, 5)]
 
@@ -207,6 +206,7 @@ def fraction_removed(
     years: int,
     cohorts: np.ndarray,
     year: int,
+    sexes: Sequence[str] = ("male", "female"),
 ) -> np.ndarray:
     """Fraction of annual deaths removed by one intervention in ``year``.
 
@@ -231,8 +231,8 @@ def fraction_removed(
     -------
     numpy.ndarray, shape (cell, sex, band, cause, draw)
     """
-    cells = _Cells(units, deaths, population, quintile, tuple(starts), tuple(causes), int(years),
-                   np.asarray(cohorts, float), int(year))  # fmt: skip
+    cells = _Cells(units, deaths, population, quintile, tuple(starts), tuple(causes),
+                   tuple(sexes), int(years), np.asarray(cohorts, float), int(year))  # fmt: skip
     out = _KIND[item.kind](item, params, cells)
     shape = (*deaths.shape, max(len(np.atleast_1d(v)) for v in params.values()) if params else 1)
     return np.broadcast_to(out, shape)

@@ -41,7 +41,7 @@ True
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -212,7 +212,7 @@ class ScenarioModel:
         return [
             fraction_removed(r.intervention, p, r.units[cells], b.deaths[cells],
                              b.population[cells], q, starts=b.starts, causes=b.causes,
-                             years=b.years, cohorts=r.cohorts, year=year)
+                             years=b.years, cohorts=r.cohorts, year=year, sexes=b.sexes)
             for r, p in zip(items, params, strict=True)
         ]  # fmt: skip
 
@@ -252,8 +252,18 @@ class ScenarioModel:
         G = sparse.csr_matrix(self._groups[:, cells])
         annual = 1.0 / self.baseline.years
         lost = D_cells * (1 - retained)  # (cell, sex, band, cause, draw)
+        alone_all: list[np.ndarray] = []  # deaths each intervention removes alone, all causes
+
+        def each_lost() -> Iterator[np.ndarray]:
+            for f in fractions:  # one large array at a time
+                lost_k = D_cells * f
+                if detail:
+                    alone_all.append(lost_k.sum(3))
+                yield lost_k
+
+        lost_each = each_lost()
         arrays: dict[str, np.ndarray] = {
-            "dpp": np.stack([(D_cells * f).sum(0) for f in fractions]) * annual,
+            "dpp": np.stack([lost_k.sum(0) for lost_k in lost_each]) * annual,
             "dpp_combined": lost.sum(0) * annual,
         }
         base_all = self._group_deaths.sum(-1)[..., None]  # (group, sex, band, 1)
@@ -278,9 +288,14 @@ class ScenarioModel:
         extras: dict[str, Any] = {"cells": cells, "new_group_deaths": None}
         if detail:
             tau = scenario.target_reduction
-            alone = [self._e0(new_deaths((D_cells * f).sum(3))) for f in fractions]
-            steps = [self._e0(new_deaths((D_cells * (1 - combine(fractions[: k + 1])[0])).sum(3)))
-                     for k in range(len(fractions))]  # fmt: skip
+            alone = [self._e0(new_deaths(lost_k)) for lost_k in alone_all]
+            steps, running = [], np.ones_like(retained)
+            for k, f in enumerate(fractions):  # gap after adding each intervention in turn
+                if k == len(fractions) - 1:
+                    steps.append(e0_new)
+                    break
+                running = running * np.clip(1.0 - f, 0.0, None)
+                steps.append(self._e0(new_deaths((D_cells * (1 - running)).sum(3))))
             arrays["gap_reduction_alone"] = np.stack(
                 [self._gaps(e0_base, v, tau)["gap_reduction"] for v in alone]
             )

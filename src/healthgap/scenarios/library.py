@@ -29,7 +29,7 @@ Effect kinds (formulas in :mod:`healthgap.scenarios.effects`):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -88,6 +88,22 @@ class Intervention:
     def quintile_ratio(self) -> np.ndarray:
         """Relative eligible share by deprivation quintile (1 = most deprived)."""
         return np.asarray(self.eligible.get("quintile_ratio", [1.0] * 5), dtype=float)
+
+    def exposure(self, sexes: Sequence[str], starts: Sequence[int]) -> np.ndarray:
+        """Eligible share (e.g. smoking prevalence) by quintile 0..5 (0 = unknown), sex and
+        band: ``by_age`` x ``quintile_ratio``, then any rows of an exposure ``table``
+        (columns ``age_start``, ``value`` and optionally ``sex`` and ``quintile``)."""
+        ratio = np.concatenate([[1.0], self.quintile_ratio()])
+        share = self.eligible_share(starts)
+        out = np.broadcast_to(ratio[:, None, None] * share, (6, len(sexes), len(starts))).copy()
+        inside = (np.asarray(starts) >= self.ages[0]) & (np.asarray(starts) <= self.ages[1])
+        for row in self.eligible.get("table") or ():
+            x = list(starts).index(int(row["age_start"]))
+            s = slice(None) if row.get("sex") in (None, "", "persons") else list(sexes).index(
+                str(row["sex"]))  # fmt: skip
+            q = slice(None) if row.get("quintile") in (None, "", 0) else int(row["quintile"])
+            out[q, s, x] = float(row["value"])
+        return np.clip(out, 0.0, 1.0) * inside
 
 
 def age_steps(steps: Mapping[Any, float], starts: Iterable[int]) -> np.ndarray:

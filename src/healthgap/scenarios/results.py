@@ -38,11 +38,13 @@ import numpy as np
 import pandas as pd
 
 from healthgap.decomposition.arriaga import arriaga_contributions, split_by_cause
+from healthgap.errors import InputError
 from healthgap.scenarios.costs import cost_table, horizon_units
 from healthgap.scenarios.engine import Evaluation, ScenarioModel
 from healthgap.scenarios.lifetime import lifetime_view
 from healthgap.scenarios.parameters import parameter_table
 from healthgap.scenarios.scenario import ScenarioSpec
+from healthgap.scenarios.small_area import suppression_flags
 from healthgap.scenarios.uncertainty import monte_carlo, summarise
 
 __all__ = ["ScenarioResult", "run_scenario"]
@@ -130,17 +132,73 @@ def _decomposition(model: ScenarioModel, ev: Evaluation) -> pd.DataFrame:
     return frame[frame.groupby(["group", "sex"])["value"].transform(lambda v: v.abs().sum()) > 0]
 
 
+def _with_intervals(
+    table: pd.DataFrame,
+    a: dict[str, np.ndarray],
+    mc: dict[str, np.ndarray],
+    life: dict[str, np.ndarray],
+    confidence: float,
+) -> pd.DataFrame:
+    """Add intervals to the per-intervention effects. Lifetime life-years scale with each
+    draw's deaths postponed in year T (exact for drugs, whose effects are proportional)."""
+    dpp_draws = mc["dpp"].sum(axis=(1, 2, 3))  # (k, draw)
+    point = a["dpp"][..., 0].sum(axis=(1, 2, 3))[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(point > 0, dpp_draws / point, 1.0)
+    draws = {
+        "dpp_year_T": dpp_draws,
+        "gap_reduction_alone": mc["gap_reduction_alone"].mean(axis=(1, 2)),
+        "lyg": life["lyg"][:, None] * ratio,
+        "lyg_discounted": life["lyg_discounted"][:, None] * ratio,
+    }
+    out = table.copy()
+    for name, values in draws.items():
+        s = summarise(values, confidence)
+        out[f"{name}_lowercl"], out[f"{name}_uppercl"] = s["lowercl"], s["uppercl"]
+    out["confidence"] = f"{confidence:.0%}"
+    return out
+
+
 def run_scenario(
     model: ScenarioModel,
     scenario: ScenarioSpec,
     *,
     draws: int = 0,
     seed: int = 1,
-    chunk_size: int = 100,
+    chunk_size: int = 25,
     confidence: float = 0.95,
     progress: Callable[[int, int], None] | None = None,
 ) -> ScenarioResult:
-    """Evaluate ``scenario`` and build every output table (with intervals if ``draws``)."""
+    """Evaluate ``scenario`` and build every output table (with intervals if ``draws``).
+
+    Parameters
+    ----------
+    model : ScenarioModel
+        A fitted model (see :meth:`ScenarioModel.for_scenario`).
+    scenario : ScenarioSpec
+        The scenario; its problems are reported as one :class:`InputError`.
+    draws : int
+        Monte Carlo draws (0: point estimates only, interval columns empty).
+    seed : int
+        Seed of the common random numbers.
+    chunk_size : int
+        Draws evaluated together; bounds memory.
+    confidence : float
+        Interval level as a fraction (0.95); 95 raises :class:`InputError`.
+    progress : callable, optional
+        ``progress(done, total)`` after each chunk of draws.
+
+    Returns
+    -------
+    ScenarioResult
+        ``tables``: ``gap``, ``life_expectancy`` (suppressed below 5,000 person-years or
+        with a 95% CI wider than 20 years, reason in ``suppressed``), ``dpp``,
+        ``decomposition``, ``interventions`` (costs, both views), ``waterfall``,
+        ``parameters``.
+    """
+    if not 0 < confidence < 1:
+        raise InputError(f"confidence is a fraction such as 0.95, not {confidence}",
+                         rule="bad_confidence")  # fmt: skip
     items = model.resolve(scenario)
     ev = model.evaluate(scenario, items=items)
     a = ev.arrays
@@ -169,6 +227,11 @@ def run_scenario(
          _frame(gkeys, "e0_gain", (a["e0_new"] - a["e0_base"])[..., 0], gain_draws,
                 confidence)]
     )  # fmt: skip
+    flags = suppression_flags(model.group_population.sum(-1), model.base_life_table.se[..., 0])
+    le = tables["life_expectancy"]
+    le["suppressed"] = np.tile(flags.ravel(), 3)
+    hidden = le["suppressed"] != ""
+    le.loc[hidden, ["value", "median", "lowercl", "uppercl"]] = np.nan  # PHE small-area rules
     dkeys = dict(zip(("intervention", "sex", "age_start", "cause"),
                      _grid(np.asarray([*labels, "combined"]), np.asarray(b.sexes),
                            np.asarray(b.starts), np.asarray(b.causes)), strict=True))  # fmt: skip
@@ -199,6 +262,8 @@ def run_scenario(
             ", ".join(sorted(n for n, p in r.parameters.items() if p.is_assumption)) for r in items
         ],  # fmt: skip
     )
+    if mc:
+        tables["interventions"] = _with_intervals(tables["interventions"], a, mc, life, confidence)
     steps = list(a["waterfall"][..., 0])  # (k, pair, sex)
     wkeys = {**keys}
     tables["waterfall"] = pd.concat(

@@ -5,7 +5,8 @@ r"""Small-area rules for scenario life tables (interventions.md §5.7).
 * **Suppression**: life expectancy is suppressed when its 95% interval is wider than
   20 years or the person-years are below 5,000 (:func:`suppression_flags`).
 * **Shrinkage** (optional): empirical-Bayes gamma-Poisson shrinkage of each cell's
-  age- and cause-specific rates towards its parent area's rate,
+  age- and cause-specific rates towards its parent area's rate (by default the parent's
+  rate in the same deprivation quintile),
 
 .. math::
 
@@ -76,9 +77,18 @@ def check_pooling(groups: pd.DataFrame, person_years: np.ndarray, name: str = "<
         )
 
 
-def shrink_to_parent(baseline: Baseline, level: str, *, floor: float = 1e-12) -> Baseline:
-    """Baseline whose cell rates are shrunk towards their parent at ``level``."""
-    parents = pd.Index(baseline.codes_at(level))
+def shrink_to_parent(
+    baseline: Baseline, level: str, *, within_quintile: bool = True, floor: float = 1e-12
+) -> Baseline:
+    """Baseline whose cell rates are shrunk towards their parent at ``level``.
+
+    With ``within_quintile`` (default) the target is the parent's rate for the same
+    deprivation quintile, so shrinkage steadies small areas without erasing the
+    deprivation gradient the gap is made of; without it, the gap itself shrinks.
+    """
+    parents = pd.Series(baseline.codes_at(level))
+    if within_quintile:
+        parents = parents + " Q" + baseline.cells["quintile"].astype(str).to_numpy()
     codes, uniques = pd.factorize(parents)
     n_parents = len(uniques)
     D, P = baseline.deaths, baseline.population[..., None]  # (n, s, x, c), (n, s, x, 1)

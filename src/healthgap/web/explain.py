@@ -13,11 +13,21 @@ from typing import Any
 import pandas as pd
 
 from healthgap.decomposition.comparisons import build_comparison, period_label_years
-from healthgap.decomposition.decompose import decompose_gap
-from healthgap.reports.charts import contributions_chart, scarf_chart
+from healthgap.decomposition.decompose import decompose_gap, life_expectancy_gaps
+from healthgap.frameworks.targets import assess_gap_target
+from healthgap.reports.charts import contributions_chart, gap_trend_chart, scarf_chart
 from healthgap.web.workspaces import WorkspaceService
 
-__all__ = ["COMPARATORS", "Explanation", "default_period", "explain_gap", "summary_rows"]
+__all__ = [
+    "COMPARATORS",
+    "Explanation",
+    "Trajectory",
+    "default_period",
+    "explain_gap",
+    "pooled_periods",
+    "summary_rows",
+    "target_trajectories",
+]
 
 COMPARATORS = {
     "england": "England",
@@ -99,3 +109,74 @@ def summary_rows(result: pd.DataFrame) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    sex: str
+    verdict: str
+    explanation: str
+    numbers: dict[str, Any]
+    chart: dict[str, Any]
+
+
+def pooled_periods(service: WorkspaceService, width: int = 3) -> list[str]:
+    """Non-overlapping pools of ``width`` years ending at the latest year (oldest first),
+    e.g. 2010-12 ... 2022-24; overlapping pools would overstate the trend's certainty."""
+    years = sorted(
+        int(p) for p in service.table("deaths")["period"].astype(str).unique() if p.isdigit()
+    )
+    labels = []
+    end = years[-1] if years else 0
+    while years and end - width + 1 >= years[0]:
+        start = end - width + 1
+        labels.append(f"{start}-{str(end)[2:]}")
+        end -= width
+    return labels[::-1]
+
+
+def target_trajectories(
+    service: WorkspaceService, *, area: str, compare: str, target_year: int, reduction: float
+) -> list[Trajectory]:
+    """The gap's trend over pooled periods projected to ``target_year``, with the core's
+    verdict (:func:`healthgap.frameworks.targets.assess_gap_target`), for each sex."""
+    labels = pooled_periods(service)
+    if len(labels) < 3:
+        return []
+    wanted = {y for label in labels for y in period_label_years(label)}
+    population = service.table("population")
+    deaths = service.table("deaths")
+    population = population[population["period"].astype(str).isin(wanted)]
+    deaths = deaths[deaths["period"].astype(str).isin(wanted)]
+    synthetic = bool(service.summary()["synthetic"])
+    out = []
+    for sex in ("male", "female"):
+        gaps = []
+        for label in labels:
+            comparison = build_comparison(
+                service.areas(),
+                population,
+                deaths,
+                area=area,
+                compare=compare,
+                period=label,
+                sexes=[sex],
+            )
+            gaps.append(
+                life_expectancy_gaps(comparison.deaths, comparison.population, comparison.pairs)
+            )
+        series = pd.concat(gaps, ignore_index=True)
+        if "period" not in series.columns:
+            series["period"] = labels
+        result = assess_gap_target(
+            series, baseline_period=labels[0], target_year=target_year, reduction=reduction
+        )
+        chart = gap_trend_chart(
+            result.trajectory,
+            base_label=f"{comparison.base_label} ({sex})",
+            comparator_label=comparison.comparator_label,
+            verdict=result.verdict,
+            synthetic=synthetic,
+        )
+        out.append(Trajectory(sex, result.verdict, result.explanation, result.numbers, chart))
+    return out

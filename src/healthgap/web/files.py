@@ -59,6 +59,7 @@ def table_file(
     *,
     metadata: Mapping[str, str],
     synthetic: bool,
+    fingertips: Mapping[str, object] | None = None,
 ) -> Response:
     """``frame`` as a CSV, Excel or Fingertips-layout download named ``<stem>.<fmt>``."""
     if fmt not in TABLE_FORMATS:
@@ -71,6 +72,7 @@ def table_file(
             layout=layout,
             metadata=dict(metadata),
             synthetic=synthetic,
+            fingertips=fingertips if layout == "fingertips" else None,
         )
         body = path.read_bytes()
     return _attachment(body, f"{stem}.{fmt}", media_type)

@@ -17,6 +17,7 @@ import secrets
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import AsyncIterator
 
 from fastapi import HTTPException, Request
 
@@ -36,20 +37,32 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-async def check_csrf(request: Request) -> None:
-    """Reject a state-changing request whose token is missing or wrong (403)."""
-    if request.method in SAFE_METHODS:
-        return
-    expected = request.session.get(CSRF_FIELD)
-    sent = request.headers.get(CSRF_HEADER)
-    if sent is None:
-        content_type = request.headers.get("content-type", "")
-        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            # Starlette caches the parsed form, so the route can still read it afterwards.
-            value = (await request.form()).get(CSRF_FIELD)
-            sent = value if isinstance(value, str) else None
-    if not expected or not sent or not hmac.compare_digest(expected, sent):
-        raise HTTPException(status_code=403, detail="csrf")
+async def check_csrf(request: Request) -> AsyncIterator[None]:
+    """Reject a state-changing request whose token is missing or wrong (403).
+
+    A dependency with ``yield`` so that a form it parsed (with any uploaded files) is closed
+    after the request, even when the route refuses it before reading the form.
+    """
+    form = None
+    try:
+        if request.method not in SAFE_METHODS:
+            expected = request.session.get(CSRF_FIELD)
+            sent = request.headers.get(CSRF_HEADER)
+            if sent is None:
+                content_type = request.headers.get("content-type", "")
+                if content_type.startswith(
+                    ("application/x-www-form-urlencoded", "multipart/form-data")
+                ):
+                    # Starlette caches the parsed form, so the route can still read it.
+                    form = await request.form()
+                    value = form.get(CSRF_FIELD)
+                    sent = value if isinstance(value, str) else None
+            if not expected or not sent or not hmac.compare_digest(expected, sent):
+                raise HTTPException(status_code=403, detail="csrf")
+        yield
+    finally:
+        if form is not None:
+            await form.close()
 
 
 class LoginRateLimiter:

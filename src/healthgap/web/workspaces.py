@@ -8,6 +8,7 @@ so a second view of the same area costs a dictionary look-up.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ class WorkspaceService:
         self._workspace: Workspace | None = None
         self._lock = threading.Lock()
         self._tables: dict[tuple[str, str], pd.DataFrame] = {}
+        self._results: dict[tuple[object, ...], Any] = {}
         if path is not None:
             self._workspace = open_workspace(path)
             with database.unit_of_work() as session:
@@ -77,6 +79,22 @@ class WorkspaceService:
             if key not in self._tables:
                 self._tables[key] = workspace.read(name)
             return self._tables[key]
+
+    def memo(self, key: tuple[object, ...], compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per key and workspace content; callers must not mutate it.
+
+        The key includes the workspace's content hashes, so an upload invalidates it.
+        """
+        full_key = (*key, tuple(sorted(self.workspace().hashes().items())))
+        with self._lock:
+            if full_key in self._results:
+                return self._results[full_key]
+        value = compute()  # outside the lock: a slow page must not block the others
+        with self._lock:
+            if len(self._results) > 256:  # bounded: forget everything, recompute on demand
+                self._results.clear()
+            self._results[full_key] = value
+        return value
 
     def areas(self) -> pd.DataFrame:
         return self.table("areas")

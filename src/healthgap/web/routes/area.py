@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from healthgap.store import Role, User
 from healthgap.web.deps import render, require
+from healthgap.web.inequality import benchmark_against_country, within_area_inequality
 from healthgap.web.profile import (
     life_expectancy_at_birth,
     small_area_life_expectancy,
     small_area_period,
 )
+from healthgap.web.workspaces import WorkspaceService
 
 router = APIRouter()
 Viewer = Annotated[User, Depends(require(Role.viewer))]
@@ -47,20 +49,39 @@ def area_profile(request: Request, _user: Viewer, area_code: str) -> Response:
             {"title": "Unknown area", "message": f"No area has the code {area_code}."},
             404,
         )
+    context = service.memo(("area-profile", area_code), lambda: _profile(service, area_code))
+    return render(request, "area.html", {"area": area, **context})
+
+
+def _profile(service: WorkspaceService, area_code: str) -> dict[str, Any]:
+    """Everything the area profile shows, computed by the core (cached per area)."""
     le = life_expectancy_at_birth(service, area_code)
     latest = None if le.empty else sorted(le["period"].unique())[-1]
     headline = [] if le.empty else le[le["period"] == latest].to_dict("records")
     small_period = small_area_period(service)
     small = small_area_life_expectancy(service, area_code, small_period) if latest else None
-    return render(
-        request,
-        "area.html",
-        {
-            "area": area,
-            "latest": latest,
-            "small_period": small_period,
-            "headline": headline,
-            "trend": [] if le.empty else le.to_dict("records"),
-            "small_areas": [] if small is None or small.empty else small.to_dict("records"),
+    benchmark = benchmark_against_country(service, le) if latest else None
+    if benchmark is not None:
+        compared, comparator_name = benchmark
+        latest_rows = compared[compared["period"] == latest]
+        by_sex = {row["sex"]: row for row in latest_rows.to_dict("records")}
+        headline = [
+            {**row, **{f"cmp_{k}": v for k, v in by_sex.get(row["sex"], {}).items()}}
+            for row in headline
+        ]
+    inequality = within_area_inequality(service, area_code, small_period) if small_period else None
+    return {
+        "latest": latest,
+        "small_period": small_period,
+        "comparator_name": benchmark[1] if benchmark else None,
+        "inequality": None
+        if inequality is None
+        else {
+            "groups": inequality["groups"].to_dict("records"),
+            "gap": inequality["gap"].to_dict("records"),
+            "sii": inequality["sii"].to_dict("records"),
         },
-    )
+        "headline": headline,
+        "trend": [] if le.empty else le.to_dict("records"),
+        "small_areas": [] if small is None or small.empty else small.to_dict("records"),
+    }

@@ -11,11 +11,27 @@ from fastapi.responses import Response
 from healthgap.errors import InputError
 from healthgap.store import Role, User
 from healthgap.web.deps import render, require
-from healthgap.web.explain import COMPARATORS, default_period, explain_gap, summary_rows
+from healthgap.web.explain import (
+    COMPARATORS,
+    Explanation,
+    default_period,
+    explain_gap,
+    summary_rows,
+    target_trajectories,
+)
 from healthgap.web.files import chart_file, slug, table_file
+from healthgap.web.workspaces import WorkspaceService
 
 router = APIRouter(prefix="/explain")
 Viewer = Annotated[User, Depends(require(Role.viewer))]
+
+
+def _explained(service: WorkspaceService, area: str, compare: str, period: str) -> Explanation:
+    # Cached per choice: the page, its charts and its downloads share one decomposition.
+    return service.memo(
+        ("explain", area, compare, period),
+        lambda: explain_gap(service, area=area, compare=compare, period=period),
+    )
 
 
 def _choices(request: Request, compare: str, period: str | None) -> tuple[str, str]:
@@ -42,7 +58,7 @@ def explain_page(
             404,
         )
     compare, period = _choices(request, compare, period)
-    explanation = explain_gap(service, area=area_code, compare=compare, period=period)
+    explanation = _explained(service, area_code, compare, period)
     # "<" escaped so that no label can close the <script type="application/json"> holding it.
     charts = {
         key: json.dumps(spec, allow_nan=False).replace("<", "\\u003c")
@@ -75,7 +91,7 @@ def decomposition_file(
 ) -> Response:
     service = request.app.state.workspaces
     compare, period = _choices(request, compare, period)
-    explanation = explain_gap(service, area=area_code, compare=compare, period=period)
+    explanation = _explained(service, area_code, compare, period)
     stem = f"le-gap-by-age-and-cause_{area_code}_vs-{compare}_{slug(period)}"
     metadata = {
         "base": explanation.base_label,
@@ -101,9 +117,51 @@ def chart_download(
 ) -> Response:
     service = request.app.state.workspaces
     compare, period = _choices(request, compare, period)
-    explanation = explain_gap(service, area=area_code, compare=compare, period=period)
+    explanation = _explained(service, area_code, compare, period)
     spec = explanation.charts.get(f"{kind}_{sex}")
     if spec is None:
         raise InputError(f"no {kind} chart for {sex}", rule="unknown_chart")
     stem = f"le-gap-{kind}-chart_{area_code}_{sex}_vs-{compare}_{slug(period)}"
     return chart_file(spec, stem, fmt)
+
+
+@router.get("/{area_code}/target")
+def target_fragment(
+    request: Request,
+    _user: Viewer,
+    area_code: str,
+    compare: str = "england",
+    target_year: int = 2030,
+    reduction: float = 10.0,
+) -> Response:
+    """The target trajectory and its verdict (loaded by HTMX after the page: it is slower)."""
+    service = request.app.state.workspaces
+    compare, _ = _choices(request, compare, None)
+    if not 0 < reduction <= 100 or not 2000 <= target_year <= 2100:
+        raise InputError(
+            "give a reduction of 1 to 100 % and a target year such as 2030", rule="bad_target"
+        )
+    trajectories = service.memo(
+        ("target", area_code, compare, target_year, reduction),
+        lambda: target_trajectories(
+            service,
+            area=area_code,
+            compare=compare,
+            target_year=target_year,
+            reduction=reduction / 100,
+        ),
+    )
+    charts = {
+        f"trend_{t.sex}": json.dumps(t.chart, allow_nan=False).replace("<", "\\u003c")
+        for t in trajectories
+    }
+    return render(
+        request,
+        "_explain_target.html",
+        {
+            "trajectories": trajectories,
+            "charts": charts,
+            "target_year": target_year,
+            "reduction": reduction,
+        },
+    )

@@ -45,13 +45,14 @@ def _is_htmx(request: Request) -> bool:
 def _results_context(plan: Planner, choices: dict[str, Any]) -> dict[str, Any]:
     result = plan.run(choices)
     if result is None:
-        return {"result": None}
+        return {"result": None, "library": plan.library}
     gap = result.tables["gap"]
     by_sex: dict[str, dict[str, float]] = {}
     for row in gap.itertuples():
         by_sex.setdefault(str(row.sex), {})[str(row.statistic)] = float(row.value)
     return {
         "result": result,
+        "library": plan.library,
         "gap_by_sex": by_sex,
         "interventions": result.tables["interventions"].to_dict("records"),
     }

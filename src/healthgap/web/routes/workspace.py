@@ -1,8 +1,13 @@
-"""Data: upload files, validated by the Foundation readers; nothing is written unless all pass."""
+"""Data: upload files into the workspace with the Foundation's all-or-nothing import.
+
+:func:`healthgap.data.import_files` checks every file and every cross-table rule first; the
+problem table is shown in the page and nothing is written unless all pass.
+"""
 
 from __future__ import annotations
 
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -10,8 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from healthgap.data.load import load
-from healthgap.data.workspace import write_workspace
+from healthgap.data import import_files
 from healthgap.errors import HealthgapWarning, InputError, Problem
 from healthgap.store import Role, User
 from healthgap.web.deps import render, require
@@ -27,21 +31,28 @@ def data_page(request: Request, _user: Viewer) -> Response:
     return render(request, "data.html", {})
 
 
+def _as_uploaded(problem: Problem, folder: str) -> Problem:
+    # Problems name the temporary copy; show the name the user uploaded instead.
+    name = problem.file[len(folder) + 1 :] if problem.file.startswith(folder) else problem.file
+    return Problem(name, problem.row, problem.column, problem.rule, problem.message)
+
+
 @router.post("/upload")
 async def upload(request: Request, _user: Analyst) -> Response:
-    import warnings
-
     service = request.app.state.workspaces
     workspace = service.workspace()
-    files = [f for f in (await request.form()).getlist("files") if isinstance(f, UploadFile)]
+    uploads = [f for f in (await request.form()).getlist("files") if isinstance(f, UploadFile)]
     problems: list[Problem] = []
-    tables = {}
     notes: list[str] = []
+    imported: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
-        for upload_file in files:
-            name = Path(upload_file.filename or "upload").name
-            if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
+        paths = []
+        for upload_file in uploads:
+            name = Path(upload_file.filename or "").name
+            if not name:
                 await upload_file.close()
+                continue
+            if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
                 problems.append(
                     Problem(
                         name,
@@ -51,24 +62,26 @@ async def upload(request: Request, _user: Analyst) -> Response:
                         "upload a .csv, .xlsx or .parquet file",
                     )
                 )
-                continue
-            path = Path(folder) / name
-            path.write_bytes(await upload_file.read())
+            else:
+                path = Path(folder) / name
+                path.write_bytes(await upload_file.read())
+                paths.append(path)
             await upload_file.close()
+        if not uploads or (not paths and not problems):
+            problems.append(Problem("<form>", None, "files", "no_file", "choose at least one file"))
+        if not problems:
+            before = set(workspace.hashes().items())
             try:
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always", HealthgapWarning)
-                    table = load(path, None, name=name)
-                notes += [str(w.message) for w in caught]
-                tables[table.attrs["table"]] = table
+                    written = import_files(paths, workspace.path)
+                notes = [str(w.message) for w in caught]
+                imported = sorted(
+                    name for name, h in written.hashes().items() if (name, h) not in before
+                )
             except InputError as exc:
-                problems += exc.problems
-    if not files:
-        problems.append(Problem("<form>", None, "files", "no_file", "choose at least one file"))
+                problems = [_as_uploaded(p, folder) for p in exc.problems]
     if problems:
         return render(request, "data.html", {"problems": problems}, 400)
-    merged = {name: workspace.read(name) for name in workspace.tables}
-    merged.update(tables)
-    write_workspace(workspace.path, merged, metadata=workspace.metadata)
     service.reload()
-    return render(request, "data.html", {"imported": sorted(tables), "notes": notes})
+    return render(request, "data.html", {"imported": imported or ["nothing new"], "notes": notes})

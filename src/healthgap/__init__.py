@@ -1,0 +1,133 @@
+"""healthgap: measure, explain and plan to close gaps in life expectancy.
+
+The public API is listed in ``__all__`` (checked by ``tests/test_public_api.py``);
+everything else is internal and may change.
+
+>>> import healthgap
+>>> tables = healthgap.load_demo("small")
+>>> sorted(tables)
+['areas', 'deaths', 'population']
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from healthgap.agebands import STANDARD_STARTS, esp2013
+from healthgap.data import (
+    add_persons,
+    aggregate,
+    assign_quantiles,
+    import_files,
+    load,
+    load_mortality_2014,
+    open_workspace,
+    pool_periods,
+    reband,
+    validate_tables,
+    write_workspace,
+)
+from healthgap.datasets import build_demo_workspace, generate_demo, load_demo
+from healthgap.decomposition import (
+    build_comparison,
+    decompose_gap,
+    decompose_gap_change,
+    life_expectancy_gaps,
+    life_years_lost,
+)
+from healthgap.errors import (
+    BandingWarning,
+    HealthgapError,
+    HealthgapWarning,
+    InputError,
+    MethodError,
+    PermissionDenied,
+    Problem,
+    SmallNumbersWarning,
+    StorageError,
+    SuppressionWarning,
+    WorkspaceError,
+)
+from healthgap.frameworks import apply_rule, assess_gap_target, load_rule
+from healthgap.measures import (
+    chiang_life_table,
+    compare,
+    crude_rate,
+    deprivation_gap,
+    deprivation_group_life_expectancy,
+    directly_standardised_rate,
+    healthy_life_expectancy,
+    indirectly_standardised_rate,
+    indirectly_standardised_ratio,
+    life_expectancy,
+    proportion,
+    slope_index_of_inequality,
+)
+from healthgap.scenarios import (
+    ScenarioModel,
+    allocate_budget,
+    baseline_from_workspace,
+    load_library,
+    load_scenario,
+    run_scenario,
+)
+
+try:
+    __version__ = version("healthgap")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "STANDARD_STARTS",
+    "BandingWarning",
+    "HealthgapError",
+    "HealthgapWarning",
+    "InputError",
+    "MethodError",
+    "PermissionDenied",
+    "Problem",
+    "ScenarioModel",
+    "SmallNumbersWarning",
+    "StorageError",
+    "SuppressionWarning",
+    "WorkspaceError",
+    "__version__",
+    "add_persons",
+    "aggregate",
+    "allocate_budget",
+    "apply_rule",
+    "assess_gap_target",
+    "assign_quantiles",
+    "baseline_from_workspace",
+    "build_comparison",
+    "build_demo_workspace",
+    "chiang_life_table",
+    "compare",
+    "crude_rate",
+    "decompose_gap",
+    "decompose_gap_change",
+    "deprivation_gap",
+    "deprivation_group_life_expectancy",
+    "directly_standardised_rate",
+    "esp2013",
+    "generate_demo",
+    "healthy_life_expectancy",
+    "import_files",
+    "indirectly_standardised_rate",
+    "indirectly_standardised_ratio",
+    "life_expectancy",
+    "life_expectancy_gaps",
+    "life_years_lost",
+    "load",
+    "load_demo",
+    "load_library",
+    "load_mortality_2014",
+    "load_rule",
+    "load_scenario",
+    "open_workspace",
+    "pool_periods",
+    "proportion",
+    "reband",
+    "run_scenario",
+    "slope_index_of_inequality",
+    "validate_tables",
+    "write_workspace",
+]
