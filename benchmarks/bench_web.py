@@ -23,7 +23,7 @@ import threading
 import time
 from pathlib import Path
 
-import httpx
+import httpx2 as httpx
 
 PASSWORD = "benchmark password 1"
 PLAN_CHANGES = 200

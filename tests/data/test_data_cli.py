@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from _data_files import DEATHS_LABELS, deaths_lines, ons_deaths_lines, population_lines, write
 
-from healthgap.cli import main
+from cli_runner import run_cli
 from healthgap.data import import_files
 
 RUN = [sys.executable, "-c", "import sys; from healthgap.cli import main; main(sys.argv[1:])"]
@@ -18,23 +18,7 @@ RUN = [sys.executable, "-c", "import sys; from healthgap.cli import main; main(s
 
 def healthgap(*args: str) -> subprocess.CompletedProcess[str]:
     """Run the CLI in-process (fast); exit status and output as from a subprocess."""
-    import contextlib
-    import io
-
-    from healthgap.cli import console, err_console
-
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    wide = contextlib.ExitStack()
-    for rich_console in (console, err_console):  # wide enough that table rows never wrap
-        wide.callback(setattr, rich_console, "width", rich_console.width)
-        rich_console.width = 400
-    with wide, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+    return run_cli(*args)
 
 
 def test_a_real_process_exits_2_without_traceback(tmp_path) -> None:

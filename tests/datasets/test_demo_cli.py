@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 from pathlib import Path
 
-from healthgap.cli import console, err_console, main
+from cli_runner import run_cli
 from healthgap.data.workspace import open_workspace
 
 
 def run(*args: str) -> tuple[int, str, str]:
     """Run the CLI in-process; exit status, stdout and stderr."""
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    wide = contextlib.ExitStack()
-    for rich_console in (console, err_console):  # wide enough that table rows never wrap
-        wide.callback(setattr, rich_console, "width", rich_console.width)
-        rich_console.width = 300
-    with wide, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-    return code, out.getvalue(), err.getvalue()
+    result = run_cli(*args)
+    return result.returncode, result.stdout, result.stderr
 
 
 def test_demo_small_builds_summarises_and_reuses(tmp_path: Path) -> None:

@@ -29,21 +29,15 @@ def _run(args: list[str]) -> int:
     return 0
 
 
+def _explain(command: str, workspace: Path, area: str, out: Path, *options: str) -> int:
+    """Exit code of ``healthgap <command> WORKSPACE --area AREA [options] --out OUT``."""
+    return _run([command, str(workspace), "--area", area, *options, "--out", str(out)])
+
+
 def test_explain_against_england_writes_tables_and_charts(workspace: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    code = _run(
-        [
-            "explain",
-            str(workspace),
-            "--area",
-            "E07900034",
-            "--compare",
-            "england",
-            "--period",
-            "2022-24",
-            "--out",
-            str(out),
-        ]
+    code = _explain(
+        "explain", workspace, "E07900034", out, "--compare", "england", "--period", "2022-24"
     )
     assert code == 0
     table = pd.read_csv(out / "decomposition.csv")
@@ -64,25 +58,9 @@ def test_explain_quintiles_and_change_since_an_earlier_period(
     workspace: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "q"
-    code = _run(
-        [
-            "explain",
-            str(workspace),
-            "--area",
-            "E07900034",
-            "--compare",
-            "quintiles",
-            "--period",
-            "2022-24",
-            "--change-from",
-            "2016-18",
-            "--by",
-            "age,cause",
-            "--sex",
-            "male",
-            "--out",
-            str(out),
-        ]
+    options = ["--compare", "quintiles", "--period", "2022-24", "--change-from", "2016-18"]
+    code = _explain(
+        "explain", workspace, "E07900034", out, *options, "--by", "age,cause", "--sex", "male"
     )
     assert code == 0
     table = pd.read_csv(out / "decomposition.csv")
@@ -93,22 +71,9 @@ def test_explain_quintiles_and_change_since_an_earlier_period(
 
 def test_explain_target_gives_a_verdict(workspace: Path, tmp_path: Path) -> None:
     out = tmp_path / "t"
-    code = _run(
-        [
-            "explain-target",
-            str(workspace),
-            "--area",
-            "E07900034",
-            "--compare",
-            "quintiles",
-            "--periods",
-            "2013-15,2016-18,2019-21,2022-24",
-            "--target-year",
-            "2030",
-            "--out",
-            str(out),
-        ]
-    )
+    periods = "2013-15,2016-18,2019-21,2022-24"
+    options = ["--compare", "quintiles", "--periods", periods, "--target-year", "2030"]
+    code = _explain("explain-target", workspace, "E07900034", out, *options)
     assert code == 0
     verdict = json.loads((out / "verdict.json").read_text())
     assert verdict["verdict"] in {"on track", "not on track", "too uncertain to say"}
@@ -126,18 +91,7 @@ def test_explain_classify_runs_on_a_workspace(workspace: Path, tmp_path: Path) -
 def test_user_errors_exit_2_without_a_traceback(
     workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = _run(
-        [
-            "explain",
-            str(workspace),
-            "--area",
-            "E99999999",
-            "--period",
-            "2022-24",
-            "--out",
-            str(tmp_path),
-        ]
-    )
+    code = _explain("explain", workspace, "E99999999", tmp_path, "--period", "2022-24")
     captured = capsys.readouterr()
     assert code == 2
     assert "unknown_area" in captured.err + captured.out

@@ -99,23 +99,15 @@ def test_absolute_target_and_cis_instead_of_se() -> None:
 
 
 def test_bad_arguments_are_all_reported() -> None:
+    two_periods = _series([8.0, 7.0, 6.0, 5.0, 4.0]).head(2)
     with pytest.raises(InputError) as info:
         assess_gap_target(
-            _series([8.0, 7.0, 6.0, 5.0, 4.0]).head(2),
-            baseline_period="1999",
-            target_year=2025,
-            reduction=10,
-            confidence=95,
+            two_periods, baseline_period="1999", target_year=2025, reduction=10, confidence=95
         )
     rules = sorted(p.rule for p in info.value.problems)
     assert rules == ["confidence_not_fraction", "not_a_fraction"]
     with pytest.raises(InputError) as info:
-        assess_gap_target(
-            _series([8.0, 7.0, 6.0, 5.0, 4.0]).head(2),
-            baseline_period="1999",
-            target_year=2025,
-            reduction=0.1,
-        )
+        assess_gap_target(two_periods, baseline_period="1999", target_year=2025, reduction=0.1)
     assert sorted(p.rule for p in info.value.problems) == ["no_baseline", "too_few_periods"]
     with pytest.raises(InputError, match="not a year"):
         period_midpoint("last year")

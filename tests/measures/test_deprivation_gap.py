@@ -74,7 +74,7 @@ def test_groups_pool_deaths_and_population_of_their_areas() -> None:
         assert got.loc[sex, "uppercl"] == pytest.approx(expected.loc[sex, "uppercl"], rel=1e-12)
 
 
-def test_gap_is_most_minus_least_deprived_with_summed_variances() -> None:
+def test_gap_is_least_minus_most_deprived_with_summed_variances() -> None:
     areas, deaths, population = _small_areas()
     groups = deprivation_group_life_expectancy(deaths, population, areas, quantiles=5, ages=[0])
     gap = deprivation_gap(deaths, population, areas, quantiles=5, confidence=(0.95, 0.998))
@@ -87,14 +87,14 @@ def test_gap_is_most_minus_least_deprived_with_summed_variances() -> None:
             (most["uppercl"] - most["lowercl"]) / (2 * z95),
             (least["uppercl"] - least["lowercl"]) / (2 * z95),
         )
-        assert row["value"] == pytest.approx(most["value"] - least["value"], rel=1e-12)
-        assert row["value"] < 0  # the most deprived live shorter lives here
+        assert row["value"] == pytest.approx(least["value"] - most["value"], rel=1e-12)
+        assert row["value"] > 0  # the most deprived live shorter lives here
         assert row["lower95_0cl"] == pytest.approx(row["value"] - z95 * se, rel=1e-10)
         assert row["upper99_8cl"] == pytest.approx(row["value"] + z998 * se, rel=1e-10)
         assert row["most_deprived_value"] == most["value"]
     assert (
         gap["statistic"].iloc[0]
-        == "gap in life expectancy at 0, most minus least deprived quintile"
+        == "gap in life expectancy at 0, least minus most deprived quintile"
     )
     assert set(gap["suppression_reason"]) == {""}
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from healthgap.errors import InputError
-from healthgap.measures import sii as sii_module
+from healthgap.measures import _sii_fit as sii_fit
 from healthgap.measures.sii import slope_index_of_inequality
 
 
@@ -42,9 +42,9 @@ def test_linear_shortcut_agrees_with_refitting_every_draw(monkeypatch: pytest.Mo
     shortcut = slope_index_of_inequality(data, keys=("area",), se="se", confidence=(0.95, 0.998))
 
     def refit(t, se, c0, c1, R, rng):  # noqa: ANN001, ANN202 - same signature as _linear_draws
-        return sii_module._refit_draws(t, se, c0, c1, "normal", R, rng)
+        return sii_fit._refit_draws(t, se, c0, c1, "normal", R, rng)
 
-    monkeypatch.setattr(sii_module, "_linear_draws", refit)
+    monkeypatch.setattr(sii_fit, "_linear_draws", refit)
     refitted = slope_index_of_inequality(data, keys=("area",), se="se", confidence=(0.95, 0.998))
     rows = shortcut["measure"] != "intercept"
     for level, share in (("95_0", 0.02), ("99_8", 0.03)):

@@ -153,3 +153,19 @@ def test_admin_sets_a_role(client_as, database) -> None:  # noqa: ANN001
     with database.reader() as session:
         roles = {u.username: u.role for u in list_users(session)}
     assert roles["someone"] == "analyst"
+
+
+def test_logs_hold_no_address_name_or_token(client: TestClient, database, caplog) -> None:  # noqa: ANN001
+    add_user(database, "viewer", "ann.smith")
+    with caplog.at_level("INFO", logger="healthgap.web"):
+        token = csrf_from(client.get("/login").text)
+        client.post(
+            "/login",
+            data={"username": "ann.smith", "password": "wrong password!", "csrf_token": token},
+        )
+        client.get("/invite/secret-token-123")
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "POST /login 401" in text
+    assert "GET /invite/{token} 200" in text
+    for private in ("ann.smith", "secret-token-123", "testclient", "127.0.0.1"):
+        assert private not in text

@@ -18,8 +18,13 @@ from rich.table import Table
 from healthgap.cli import app, console
 from healthgap.data import open_workspace
 from healthgap.decomposition.changes import decompose_gap_change
-from healthgap.decomposition.comparisons import build_comparison, in_period, period_label_years
-from healthgap.decomposition.decompose import decompose_gap, life_expectancy_gaps
+from healthgap.decomposition.comparisons import (
+    build_comparison,
+    gaps_over_periods,
+    in_period,
+    period_label_years,
+)
+from healthgap.decomposition.decompose import decompose_gap
 from healthgap.errors import InputError
 from healthgap.frameworks.area_indicators import spearhead_indicators
 from healthgap.frameworks.classification import apply_rule, load_rule
@@ -237,17 +242,9 @@ def target_command(
     if len(labels) < 3:
         raise InputError("give at least 3 periods with --periods", rule="too_few_periods")
     areas, population, deaths, synthetic = _read(workspace, labels)
-    gaps = []
-    for label in labels:
-        comparison = build_comparison(
-            areas, population, deaths, area=area, compare=compare, period=label, sexes=[sex]
-        )
-        gaps.append(
-            life_expectancy_gaps(comparison.deaths, comparison.population, comparison.pairs)
-        )
-    series = pd.concat(gaps, ignore_index=True)
-    if "period" not in series.columns:
-        series["period"] = labels
+    series, comparison = gaps_over_periods(
+        areas, population, deaths, area=area, compare=compare, periods=labels, sex=sex
+    )
     result = assess_gap_target(
         series,
         baseline_period=baseline or labels[0],

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Annotated
@@ -23,13 +24,13 @@ from healthgap.cli import app, console
 from healthgap.data import add_persons, aggregate, open_workspace, pool_periods
 from healthgap.data.workspace import Workspace
 from healthgap.errors import HealthgapWarning, InputError, WorkspaceError
-from healthgap.measures._validation import confidence_label, parse_confidence
 from healthgap.measures.deprivation_gap import (
     deprivation_gap,
     deprivation_group_life_expectancy,
     mortality_by_band,
 )
 from healthgap.measures.healthy_life_expectancy import HLE_METHOD, healthy_life_expectancy
+from healthgap.measures.intervals import confidence_labels, normalise_confidence
 from healthgap.measures.life_expectancy import LE_METHOD, life_expectancy
 from healthgap.reports.tables import SYNTHETIC_NOTE, write_table
 
@@ -131,22 +132,73 @@ def _select(
     return aggregate(finest, areas, level)
 
 
-def _context(
-    workspace: Path, level: str, sex: list[str] | None
-) -> tuple[Workspace, pd.DataFrame, list[str]]:
+@dataclass(frozen=True)
+class _Request:
+    """What every measure command reads: the workspace, its areas and the selection."""
+
+    ws: Workspace
+    areas: pd.DataFrame
+    level: str
+    period: str
+    sexes: list[str]
+    levels: tuple[float, ...]
+
+    def table(self, name: str, level: str | None = None) -> pd.DataFrame:
+        """Table ``name`` at ``level`` (default the request's) for the period and sexes."""
+        return _select(self.ws, name, self.areas, level or self.level, self.period, self.sexes)
+
+    def mortality(self) -> pd.DataFrame:
+        """All-cause deaths joined to person-years, by area, sex, period and age band."""
+        return mortality_by_band(self.table("deaths"), self.table("population"), KEYS)
+
+
+def _request(
+    workspace: Path, level: str, period: str, sex: list[str] | None, confidence: list[float] | None
+) -> _Request:
+    levels = normalise_confidence(confidence or [0.95], lowest=None)
     ws = open_workspace(workspace)
     areas = ws.read("areas")
-    levels = set(areas["level"].astype(str))
-    if level not in levels:
+    known = set(areas["level"].astype(str))
+    if level not in known:
         raise InputError(
-            f"level {level!r} is not in the workspace (it has {', '.join(sorted(levels))})",
+            f"level {level!r} is not in the workspace (it has {', '.join(sorted(known))})",
             rule="unknown_level",
         )
     sexes = sex or ["male", "female"]
     bad = [s for s in sexes if s not in ("male", "female", "persons")]
     if bad:
         raise InputError(f"--sex must be male, female or persons, not {bad}", rule="invalid_sex")
-    return ws, areas, sexes
+    return _Request(ws, areas, level, period, sexes, levels)
+
+
+def _measure_and_write(
+    request: _Request,
+    compute: Callable[[], pd.DataFrame],
+    out: Path,
+    layout: str,
+    *,
+    indicator: str,
+    method: str | None = None,
+    level: str | None = None,
+    names: bool = True,
+) -> None:
+    """Run ``compute`` showing its warnings, then write its result (with area names)."""
+    with _warnings_shown():
+        result = compute()
+    if method is None:  # the measure's own method column
+        method = str(result["method"].iloc[0]) if len(result) else ""
+    _write(
+        _with_names(result, request.areas) if names else result,
+        out,
+        layout,
+        request.ws,
+        request.areas,
+        level=level or request.level,
+        period=request.period,
+        method=method,
+        levels=request.levels,
+        indicator=indicator,
+    )
 
 
 def _with_names(frame: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
@@ -181,7 +233,7 @@ def _write(
         "source": f"healthgap workspace {ws.path} (tables hashed {_short_hashes(ws)})",
         "geography": f"{level}, period {period}",
         "method": method,
-        "confidence": confidence_label(levels),
+        "confidence": confidence_labels(levels),
         "suppression": notes,
         "software": f"healthgap {package_version('healthgap')}",
     }
@@ -232,24 +284,15 @@ def le_command(
     layout: FormatOpt = "tidy",
 ) -> None:
     """Life expectancy at every age band with CIs (Chiang II, PHE suppression rules)."""
-    levels = parse_confidence(confidence or [0.95])
-    ws, areas, sexes = _context(workspace, level, sex)
-    deaths = _select(ws, "deaths", areas, level, period, sexes)
-    population = _select(ws, "population", areas, level, period, sexes)
-    data = mortality_by_band(deaths, population, KEYS)
-    with _warnings_shown():
-        result = life_expectancy(data, confidence=levels, ages=age or "all")
-    _write(
-        _with_names(result, areas),
+    request = _request(workspace, level, period, sex, confidence)
+    data = request.mortality()
+    _measure_and_write(
+        request,
+        lambda: life_expectancy(data, confidence=request.levels, ages=age or "all"),
         out,
         layout,
-        ws,
-        areas,
-        level=level,
-        period=period,
-        method=LE_METHOD,
-        levels=levels,
         indicator="Life expectancy",
+        method=LE_METHOD,
     )
 
 
@@ -265,34 +308,21 @@ def hle_command(
     layout: FormatOpt = "tidy",
 ) -> None:
     """Healthy life expectancy (Sullivan) from the workspace's good_health table."""
-    levels = parse_confidence(confidence or [0.95])
-    ws, areas, sexes = _context(workspace, level, sex)
-    if not ws.has("good_health"):
+    request = _request(workspace, level, period, sex, confidence)
+    if not request.ws.has("good_health"):
         raise WorkspaceError(
-            f"workspace {ws.path} has no good_health table: import the prevalence of good "
-            "health by age band (columns prevalence, respondents) first"
+            f"workspace {request.ws.path} has no good_health table: import the prevalence of "
+            "good health by age band (columns prevalence, respondents) first"
         )
-    deaths = _select(ws, "deaths", areas, level, period, sexes)
-    population = _select(ws, "population", areas, level, period, sexes)
-    health = _select(ws, "good_health", areas, level, period, sexes)
-    data = mortality_by_band(deaths, population, KEYS).merge(
-        health[[*KEYS, "age_start", "prevalence", "respondents"]],
-        on=[*KEYS, "age_start"],
-        how="inner",
-    )
-    with _warnings_shown():
-        result = healthy_life_expectancy(data, confidence=levels, ages=age or "all")
-    _write(
-        _with_names(result, areas),
+    health = request.table("good_health")[[*KEYS, "age_start", "prevalence", "respondents"]]
+    data = request.mortality().merge(health, on=[*KEYS, "age_start"], how="inner")
+    _measure_and_write(
+        request,
+        lambda: healthy_life_expectancy(data, confidence=request.levels, ages=age or "all"),
         out,
         layout,
-        ws,
-        areas,
-        level=level,
-        period=period,
-        method=HLE_METHOD,
-        levels=levels,
         indicator="Healthy life expectancy",
+        method=HLE_METHOD,
     )
 
 
@@ -315,33 +345,28 @@ def gap_command(
     layout: FormatOpt = "tidy",
 ) -> None:
     """Gap in life expectancy between the most and least deprived deciles (or quintiles)."""
-    levels = parse_confidence(confidence or [0.95])
+    request = _request(workspace, "lsoa", period, sex, confidence)
     if quantiles not in (5, 10):
         raise InputError("--quantiles must be 10 or 5", rule="invalid_quantiles")
-    ws, areas, sexes = _context(workspace, "lsoa", sex)
-    deaths = _select(ws, "deaths", areas, "lsoa", period, sexes)
-    population = _select(ws, "population", areas, "lsoa", period, sexes)
-    small = areas[areas["level"].astype(str) == "lsoa"]
-    by = f"parent_{within}" if within else None
-    options = {"quantiles": quantiles, "by": by, "confidence": levels}
-    with _warnings_shown():
-        if groups:
-            result = deprivation_group_life_expectancy(
-                deaths, population, small, ages=age or "all", **options
-            )
-        else:
-            result = deprivation_gap(deaths, population, small, ages=age or [0], **options)
-    _write(
-        result,
+    deaths, population = request.table("deaths"), request.table("population")
+    small = request.areas[request.areas["level"].astype(str) == "lsoa"]
+    options = {
+        "quantiles": quantiles,
+        "by": f"parent_{within}" if within else None,
+        "confidence": request.levels,
+    }
+    if groups:
+        measure, ages = deprivation_group_life_expectancy, age or "all"
+    else:
+        measure, ages = deprivation_gap, age or [0]
+    _measure_and_write(
+        request,
+        lambda: measure(deaths, population, small, ages=ages, **options),
         out,
         layout,
-        ws,
-        areas,
-        level=within or "country",
-        period=period,
-        method=str(result["method"].iloc[0]) if len(result) else "",
-        levels=levels,
         indicator="Life expectancy by deprivation" if groups else "Deprivation gap in LE",
+        level=within or "country",
+        names=False,
     )
 
 
@@ -359,24 +384,14 @@ def dsr_command(
     """All-cause directly standardised mortality rate (ESP2013, Dobson/Byar limits)."""
     from healthgap.measures.dsr import directly_standardised_rate
 
-    levels = parse_confidence(confidence or [0.95])
-    ws, areas, sexes = _context(workspace, level, sex)
-    deaths = _select(ws, "deaths", areas, level, period, sexes)
-    population = _select(ws, "population", areas, level, period, sexes)
-    data = mortality_by_band(deaths, population, KEYS)
-    with _warnings_shown():
-        result = directly_standardised_rate(
-            data, keys=KEYS, multiplier=multiplier, confidence=levels
-        )
-    _write(
-        _with_names(result, areas),
+    request = _request(workspace, level, period, sex, confidence)
+    data = request.mortality()
+    _measure_and_write(
+        request,
+        lambda: directly_standardised_rate(
+            data, keys=KEYS, multiplier=multiplier, confidence=request.levels
+        ),
         out,
         layout,
-        ws,
-        areas,
-        level=level,
-        period=period,
-        method=str(result["method"].iloc[0]) if len(result) else "",
-        levels=levels,
         indicator="Directly standardised mortality rate",
     )

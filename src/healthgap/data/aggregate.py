@@ -49,6 +49,19 @@ def _sum_cells(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return out[[c for c in frame.columns if c in out.columns]]
 
 
+def _cell_problems(
+    cells: pd.DataFrame, keys: list[str], column: str, rule: str, what: str | pd.Series
+) -> list[Problem]:
+    """One problem per row of ``cells``, naming the cell by its ``keys`` ("E1/2014/male")."""
+    labels = cells[keys[0]].astype(str).str.cat([cells[k].astype(str) for k in keys[1:]], sep="/")
+    messages = (labels + what).tolist()
+    rows = [int(i) + 2 for i in cells.index]
+    return [
+        Problem("<table>", row, column, rule, message)
+        for row, message in zip(rows, messages, strict=True)
+    ]
+
+
 def _key_columns(frame: pd.DataFrame) -> list[str]:
     return [
         c
@@ -135,18 +148,8 @@ def pool_periods(
         n_periods = frame.groupby(keys, sort=False)["period"].transform("nunique")
         short = frame[n_periods < len(periods)].drop_duplicates(keys)
         if not short.empty:
-            raise InputError(
-                [
-                    Problem(
-                        "<table>",
-                        int(i) + 2,
-                        "period",
-                        "missing_period",
-                        f"{'/'.join(map(str, row[keys]))} lacks some of {', '.join(periods)}",
-                    )
-                    for i, row in short.iterrows()
-                ]
-            )
+            lacks = f" lacks some of {', '.join(periods)}"
+            raise InputError(_cell_problems(short, keys, "period", "missing_period", lacks))
     pooled = frame.assign(period=label or _pool_label(periods))
     return _sum_cells(pooled, [*keys[:1], "period", *keys[1:]])
 
@@ -181,18 +184,8 @@ def add_persons(table: pd.DataFrame) -> pd.DataFrame:
         n_sexes = sexed.groupby(keys, sort=False)["sex"].transform("nunique")
         lone = sexed[n_sexes < 2].drop_duplicates(keys)
         if not lone.empty:
-            raise InputError(
-                [
-                    Problem(
-                        "<table>",
-                        int(i) + 2,
-                        "sex",
-                        "missing_sex",
-                        f"{'/'.join(map(str, row[keys]))} has only {row['sex']}",
-                    )
-                    for i, row in lone.iterrows()
-                ]
-            )
+            only = " has only " + lone["sex"].astype(str)
+            raise InputError(_cell_problems(lone, keys, "sex", "missing_sex", only))
     keep = [c for c in sexed.columns if c not in _NON_ADDITIVE]
     persons = _sum_cells(sexed[keep].assign(sex="persons"), [*keys[:1], "sex", *keys[1:]])
     if not has_persons.empty:

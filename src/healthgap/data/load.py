@@ -22,7 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from healthgap.data.bands import band_coverage_problems, parse_age_labels, reband
+from healthgap.data.age_columns import check_band_coverage, melt_wide, parse_ages
+from healthgap.data.bands import reband
+from healthgap.data.file_problems import FileProblems
 from healthgap.data.layouts import detect_layout, resolve_layout
 from healthgap.data.model import KEY_COLUMNS, TABLE_COLUMNS
 from healthgap.data.readers import ROW, read_table_file
@@ -33,7 +35,6 @@ from healthgap.data.vocab import (
     normalise_sex,
     parse_numbers,
 )
-from healthgap.errors import InputError, Problem
 
 __all__ = ["load", "read_header"]
 
@@ -111,18 +112,14 @@ class _Mapper:
         self.source = source
         self.filename = filename
         self.table: str = spec["table"]
-        self.problems: list[Problem] = []
+        self.problems = FileProblems(source)
         self.source_rows: list[int] | None = None
         self._headers = {c.lower(): c for c in raw.columns}
 
     # -- helpers -----------------------------------------------------------------------
     def _problem_rows(self, mask: pd.Series, column: str, rule: str, message: Any) -> None:
         """Add one problem per True row of ``mask``; ``message`` may be a Series per row."""
-        hits = self.raw.loc[mask[mask].index]
-        texts = message[mask] if isinstance(message, pd.Series) else None
-        for i, row in enumerate(hits[ROW].tolist()):
-            text = str(texts.iloc[i]) if texts is not None else str(message)
-            self.problems.append(Problem(self.source, int(row), column, rule, text))
+        self.problems.add_rows(self.raw[ROW], mask, column, rule, message)
 
     def _source(self, header: str) -> str | None:
         return self._headers.get(str(header).lower())
@@ -149,14 +146,14 @@ class _Mapper:
         if "age" in self.spec or "wide" in self.spec:
             out = self._ages(out)
             self._raise_if_problems()
-            self._check_bands(out)
+            column = self.spec.get("age", {}).get("column", "age")
+            check_band_coverage(out, self.raw[ROW], self.table, column, self.problems)
         self._check_duplicates(out)
         self._raise_if_problems()
         return self._finish(out)
 
     def _raise_if_problems(self) -> None:
-        if self.problems:
-            raise InputError(self.problems)
+        self.problems.raise_if_any()
 
     def _keep_rows(self) -> None:
         keep = pd.Series(True, index=self.raw.index)
@@ -173,9 +170,7 @@ class _Mapper:
                 keep &= cells.isin([str(v) for v in rule])
         self.raw = self.raw[keep]
         if self.raw.empty:
-            self.problems.append(
-                Problem(self.source, None, None, "empty_file", "no rows left to import")
-            )
+            self.problems.add(None, None, "empty_file", "no rows left to import")
             self._raise_if_problems()
 
     def _map_columns(self) -> pd.DataFrame:
@@ -196,15 +191,12 @@ class _Mapper:
                     if "default" in entry:
                         out[target] = str(entry["default"])
                     continue
-                self.problems.append(
-                    Problem(
-                        self.source,
-                        1,
-                        str(entry["source"]),
-                        "missing_column",
-                        f"no column {entry['source']!r} (needed for {target}); "
-                        f"columns found: {', '.join(c for c in self.raw.columns if c != ROW)}",
-                    )
+                self.problems.add(
+                    1,
+                    str(entry["source"]),
+                    "missing_column",
+                    f"no column {entry['source']!r} (needed for {target}); "
+                    f"columns found: {', '.join(c for c in self.raw.columns if c != ROW)}",
                 )
                 continue
             out[target] = self._convert(target, self.raw[column], column, entry)
@@ -229,9 +221,7 @@ class _Mapper:
         if target == "sex":
             sex = normalise_sex(pd.Series([value])).iloc[0]
             if pd.isna(sex):
-                self.problems.append(
-                    Problem(self.source, None, "sex", "unknown_sex", f"{value!r} is not a sex code")
-                )
+                self.problems.add(None, "sex", "unknown_sex", f"{value!r} is not a sex code")
                 return value
             return str(sex)
         return value
@@ -240,15 +230,12 @@ class _Mapper:
         for key in KEY_COLUMNS[self.table]:
             if key == "age_start" or key in out.columns:
                 continue
-            if not any(p.rule == "missing_column" for p in self.problems):
-                self.problems.append(
-                    Problem(
-                        self.source,
-                        1,
-                        key,
-                        "missing_column",
-                        f"the layout gives no {key!r}: map a column or set a constant",
-                    )
+            if not any(p.rule == "missing_column" for p in self.problems.items):
+                self.problems.add(
+                    1,
+                    key,
+                    "missing_column",
+                    f"the layout gives no {key!r}: map a column or set a constant",
                 )
 
     def _convert(self, target: str, cells: pd.Series, column: str, entry: Mapping) -> pd.Series:
@@ -288,106 +275,16 @@ class _Mapper:
 
     def _ages(self, out: pd.DataFrame) -> pd.DataFrame:
         if "wide" in self.spec:
-            return self._melt_wide(out)
+            wide = self.spec["wide"]
+            total = self._source(wide.get("total_column", ""))
+            return melt_wide(self.raw, out, wide, total, self.problems)
         age = self.spec["age"]
         column = self._source(age["column"])
         if column is None:
-            self.problems.append(
-                Problem(self.source, 1, age["column"], "missing_column", "no age column")
-            )
-            self._raise_if_problems()
-        bands = self._parse_ages(self.raw[column], age, column)
+            self.problems.add(1, age["column"], "missing_column", "no age column")
+            self.problems.raise_if_any()
+        bands = parse_ages(self.raw[column], age, column, self.raw[ROW], self.problems)
         return out.join(bands)
-
-    def _parse_ages(self, cells: pd.Series, age: Mapping, column: str) -> pd.DataFrame:
-        text = cells.astype(str).str.strip()
-        kind = age.get("kind", "label")
-        if kind == "start":
-            starts, bad = parse_numbers(text)
-            bad |= starts.isna() | (starts < 0) | (starts != np.floor(starts))
-            known = np.sort(starts[~bad].unique())
-            ends = dict(zip(known, [*known[1:], np.inf], strict=True))
-            bands = pd.DataFrame({"age_start": starts, "age_end": starts.map(ends)})
-        else:
-            bands = parse_age_labels(text)
-            if kind == "single_year":
-                bad_single = (bands["age_end"] - bands["age_start"] != 1) & np.isfinite(
-                    bands["age_end"]
-                )
-                bands.loc[bad_single, ["age_start", "age_end"]] = np.nan
-            bad = bands["age_start"].isna()
-        if "open_from" in age:
-            top = float(age["open_from"])
-            bands.loc[bands["age_start"] == top, "age_end"] = np.inf
-            above = bands["age_start"] > top
-            self._problem_rows(
-                above, column, "bad_age_band", "'" + text + f"' is above the open band {top:g}+"
-            )
-        self._problem_rows(bad, column, "bad_age_band", "'" + text + "' is not an age or age band")
-        return bands
-
-    def _melt_wide(self, out: pd.DataFrame) -> pd.DataFrame:
-        wide = self.spec["wide"]
-        ages = [c for c in self.raw.columns if c != ROW and re.fullmatch(wide["age_columns"], c)]
-        if not ages:
-            self.problems.append(
-                Problem(self.source, 1, None, "missing_column", "no age columns (0, 1, ..., 90)")
-            )
-            self._raise_if_problems()
-        value = wide["value"]
-        # All age columns as one column of text, parsed in one go (column by column is slow).
-        stacked = self.raw[ages].astype(str).stack()
-        text = stacked.str.strip()
-        numbers, unreadable = parse_numbers(text)
-        headers = stacked.index.get_level_values(1)
-        rows = self.raw[ROW].reindex(stacked.index.get_level_values(0)).to_numpy()
-        checks = [
-            (unreadable, "non_numeric", "is not a number"),
-            (numbers < 0, "negative_count", "is a negative count"),
-            (text == "", "missing_value", "is empty"),
-        ]
-        for mask, rule, what in checks:
-            for i in np.flatnonzero(mask.to_numpy()):
-                message = f"'{text.iloc[i]}' {what}"
-                self.problems.append(Problem(self.source, int(rows[i]), headers[i], rule, message))
-        counts = numbers.unstack()[ages]
-        total_header = self._source(wide.get("total_column", ""))
-        if total_header is not None:
-            total, _ = parse_numbers(self.raw[total_header])
-            off = (counts.sum(axis=1) - total).abs() > 0.5
-            self._problem_rows(
-                off & total.notna(),
-                total_header,
-                "total_mismatch",
-                "the ages sum to "
-                + counts.sum(axis=1).map("{:g}".format)
-                + ", not "
-                + total.map("{:g}".format),
-            )
-        self._raise_if_problems()
-        header_bands = self._parse_ages(pd.Series(ages, index=ages), wide, "header")
-        long = out.join(counts).melt(
-            id_vars=list(out.columns),
-            value_vars=ages,
-            var_name="__age__",
-            value_name=value,
-            ignore_index=False,
-        )
-        long = long.join(header_bands, on="__age__").drop(columns="__age__")
-        return long
-
-    def _check_bands(self, out: pd.DataFrame) -> None:
-        """Each group must run from 0 to an open top band without gaps or overlaps."""
-        keys = [k for k in KEY_COLUMNS[self.table] if k != "age_start" and k in out.columns]
-        frame = out[[*keys, "age_start", "age_end"]].assign(
-            **{ROW: self.raw[ROW].reindex(out.index).to_numpy()}
-        )
-        column = self.spec.get("age", {}).get("column", "age")
-        # Deaths rows may be left out where the count is zero, so only their overlaps count.
-        for row, rule, message in band_coverage_problems(
-            frame, keys, ROW, complete=self.table != "deaths"
-        ):
-            self.problems.append(Problem(self.source, row, column, rule, message))
 
     def _check_duplicates(self, out: pd.DataFrame) -> None:
         keys = [k for k in KEY_COLUMNS[self.table] if k in out.columns]
@@ -398,14 +295,11 @@ class _Mapper:
             rows = self.raw[ROW].reindex(out.index)
             first_row = rows.groupby([out[k] for k in keys], sort=False).transform("min")
             for index in np.flatnonzero(dup.to_numpy()):
-                self.problems.append(
-                    Problem(
-                        self.source,
-                        int(rows.iloc[index]),
-                        keys[-1],
-                        "duplicate_key",
-                        f"same {', '.join(keys)} as row {int(first_row.iloc[index])}",
-                    )
+                self.problems.add(
+                    int(rows.iloc[index]),
+                    keys[-1],
+                    "duplicate_key",
+                    f"same {', '.join(keys)} as row {int(first_row.iloc[index])}",
                 )
 
     def _finish(self, out: pd.DataFrame) -> pd.DataFrame:

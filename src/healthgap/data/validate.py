@@ -13,7 +13,7 @@ against the areas table, periods) are vectorised pandas.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -322,24 +322,29 @@ def _deaths_vs_population(deaths: _Table, population: _Table) -> list[Problem]:
     # A merge on columns: joining on a MultiIndex is several times slower at LSOA scale.
     joined = per_cell.merge(pop, on=cell, how="left").set_index(cell)
     absent = joined["person_years"].isna() & (joined["deaths"] > 0)
-    for (area, period, sex, age), row in joined[absent].iterrows():
-        problems.append(
-            deaths.problem(
-                int(row["position"]),
-                "deaths",
-                "deaths_without_population",
-                f"{area} {period} {sex} age {age}: deaths but no population row",
-            )
-        )
-    over = joined["deaths"] > joined["person_years"]
-    for (area, period, sex, age), row in joined[over].iterrows():
-        problems.append(
-            deaths.problem(
-                int(row["position"]),
-                "deaths",
-                "deaths_exceed_population",
-                f"{area} {period} {sex} age {age}: {row['deaths']:g} deaths > "
-                f"{row['person_years']:g} person-years",
-            )
-        )
+    problems += _cell_problems(
+        deaths, joined[absent], "deaths_without_population", "deaths but no population row"
+    )
+    over = joined[joined["deaths"] > joined["person_years"]]
+    details = [
+        f"{d:g} deaths > {py:g} person-years"
+        for d, py in zip(over["deaths"].tolist(), over["person_years"].tolist(), strict=True)
+    ]
+    problems += _cell_problems(deaths, over, "deaths_exceed_population", details)
     return problems
+
+
+def _cell_problems(
+    deaths: _Table, cells: pd.DataFrame, rule: str, details: str | Sequence[str]
+) -> list[Problem]:
+    """One ``deaths`` problem per cell of ``cells`` (indexed by area, period, sex and age,
+    with the ``position`` of the cell's first row), each naming its cell."""
+    if isinstance(details, str):
+        details = [details] * len(cells)
+    keys = [cells.index.get_level_values(i).tolist() for i in range(4)]
+    return [
+        deaths.problem(int(position), "deaths", rule, f"{area} {period} {sex} age {age}: {detail}")
+        for position, area, period, sex, age, detail in zip(
+            cells["position"].tolist(), *keys, details, strict=True
+        )
+    ]

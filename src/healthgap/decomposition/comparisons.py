@@ -22,9 +22,16 @@ from dataclasses import dataclass
 import pandas as pd
 
 from healthgap.data import aggregate, assign_quantiles, pool_periods
+from healthgap.decomposition.decompose import life_expectancy_gaps
 from healthgap.errors import InputError
 
-__all__ = ["Comparison", "build_comparison", "in_period", "period_label_years"]
+__all__ = [
+    "Comparison",
+    "build_comparison",
+    "gaps_over_periods",
+    "in_period",
+    "period_label_years",
+]
 
 KEY = ("area_code", "period", "sex")
 
@@ -169,3 +176,41 @@ def build_comparison(
     for k, v in out.items():
         out[k] = v.astype({"area_code": str, "period": str, "sex": str}).reset_index(drop=True)
     return Comparison(out["deaths"], out["population"], pairs, base_label, comparator_label)
+
+
+def gaps_over_periods(
+    areas: pd.DataFrame,
+    population: pd.DataFrame,
+    deaths: pd.DataFrame,
+    *,
+    area: str,
+    compare: str = "england",
+    periods: Sequence[str],
+    sex: str,
+) -> tuple[pd.DataFrame, Comparison]:
+    """The gap of one comparison in each of ``periods``, for a trend or a target.
+
+    Returns the rows of :func:`~healthgap.decomposition.decompose.life_expectancy_gaps`
+    (one per period, with ``period``), and the comparison of the last period (its labels
+    name the two sides in charts). Periods are few, so they are built one at a time.
+
+    >>> from healthgap.datasets import generate_demo
+    >>> demo = generate_demo("small", years=3)
+    >>> la = demo["areas"].query("level == 'la'")["area_code"].iloc[0]
+    >>> gaps, last = gaps_over_periods(demo["areas"], demo["population"], demo["deaths"],
+    ...     area=la, compare="quintiles", periods=["2010", "2011", "2012"], sex="male")
+    >>> gaps["period"].tolist(), last.comparator_label.startswith("least deprived fifth")
+    (['2010', '2011', '2012'], True)
+    """
+    gaps = []
+    for label in periods:
+        comparison = build_comparison(
+            areas, population, deaths, area=area, compare=compare, period=label, sexes=[sex]
+        )
+        gaps.append(
+            life_expectancy_gaps(comparison.deaths, comparison.population, comparison.pairs)
+        )
+    series = pd.concat(gaps, ignore_index=True)
+    if "period" not in series.columns:
+        series["period"] = list(periods)
+    return series, comparison

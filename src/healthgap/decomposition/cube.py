@@ -80,6 +80,14 @@ def _check_table(
     return problems
 
 
+def _key_labels(frame: pd.DataFrame, key: Sequence[str]) -> list[str]:
+    """``"k=v, k=v"`` naming each row of ``frame`` by its ``key`` columns, for messages."""
+    if not key:
+        return [""] * len(frame)
+    parts = [f"{k}=" + frame[k].astype(str) for k in key]
+    return parts[0].str.cat(parts[1:], sep=", ").tolist()
+
+
 def build_cube(
     deaths: pd.DataFrame,
     population: pd.DataFrame,
@@ -116,21 +124,21 @@ def build_cube(
         cells, weights=population["person_years"].to_numpy(float), minlength=n_pop * n_band
     ).reshape(n_pop, n_band)
     present = np.bincount(cells, minlength=n_pop * n_band).reshape(n_pop, n_band) > 0
-    for p, b in zip(*np.nonzero(~present), strict=True):
-        label = ", ".join(f"{k}={v}" for k, v in keys.iloc[p].items())
-        problems.append(
-            Problem(
-                "population",
-                None,
-                "age_start",
-                "missing_age_band",
-                f"population {label} has no row for age band {starts[b]}",
-            )
+    lacking, band = np.nonzero(~present)
+    problems += [
+        Problem(
+            "population",
+            None,
+            "age_start",
+            "missing_age_band",
+            f"population {label} has no row for age band {starts[b]}",
         )
+        for label, b in zip(_key_labels(keys.iloc[lacking], key), band, strict=True)
+    ]
 
     death_code = index.get_indexer(pd.MultiIndex.from_frame(deaths[key]))
-    for row in np.flatnonzero(death_code < 0)[:200]:
-        label = ", ".join(f"{k}={deaths[k].iloc[row]}" for k in key)
+    orphans = np.flatnonzero(death_code < 0)[:200]
+    for row, label in zip(orphans, _key_labels(deaths.iloc[orphans], key), strict=True):
         problems.append(
             Problem(
                 "deaths",
@@ -198,8 +206,8 @@ def resolve_pairs(
     base = index.get_indexer(pd.MultiIndex.from_frame(side("base")))
     comparator = index.get_indexer(pd.MultiIndex.from_frame(side("comparator")))
     for name, found in (("base", base), ("comparator", comparator)):
-        for row in np.flatnonzero(found < 0)[:200]:
-            label = ", ".join(f"{k}={v}" for k, v in side(name).iloc[row].items())
+        unknown = np.flatnonzero(found < 0)[:200]
+        for row, label in zip(unknown, _key_labels(side(name).iloc[unknown], key), strict=True):
             problems.append(
                 Problem(
                     "pairs",

@@ -64,8 +64,14 @@ import numpy as np
 import pandas as pd
 
 from healthgap.errors import InputError, Problem
-from healthgap.measures.intervals import confidence_label, normalise_confidence
-from healthgap.measures.rates import flag_rows, numeric_problems, require_columns
+from healthgap.measures._validation import (
+    ARGUMENT,
+    missing_columns,
+    numeric_columns,
+    raise_if_any,
+    row_problems,
+)
+from healthgap.measures.intervals import confidence_label, level_columns, normalise_confidence
 
 __all__ = ["BENCHMARK_COLOURS", "BENCHMARK_TEXT_COLOURS", "POLARITIES", "compare"]
 
@@ -106,8 +112,7 @@ def _limit_names(
     """The CI columns at ``level``: given, named for the level, or plain lowercl/uppercl."""
     if lowercl and uppercl:
         return lowercl, uppercl
-    tag = f"{level * 100:.1f}".replace(".", "_")
-    named = (f"lower{tag}cl", f"upper{tag}cl")  # as the measures name several levels
+    named = level_columns(level)  # as the measures name several levels
     if set(named) <= set(frame.columns):
         return named
     plain = ("lowercl", "uppercl")
@@ -191,17 +196,16 @@ def compare(
     on = list(on)
 
     def arg(column: str, rule: str, message: str) -> Problem:
-        return Problem("<arguments>", None, column, rule, message)
+        return Problem(ARGUMENT, None, column, rule, message)
 
     problems = []
     if polarity not in POLARITIES:
         problems.append(arg("polarity", "bad_polarity", f"must be one of {POLARITIES}"))
     if level not in BENCHMARK_LEVELS:
         problems.append(arg("confidence", "bad_benchmark_level", "benchmark at 0.95 or 0.998"))
-    problems += require_columns(data, [*on, value], source)
-    problems += require_columns(comparator, [*on, value], "comparator")
-    if problems:
-        raise InputError(problems)
+    problems += missing_columns(data, [*on, value], source)
+    problems += missing_columns(comparator, [*on, value], "comparator")
+    raise_if_any(problems)
     names = _limit_names(data, level, lowercl, uppercl)
     if names is None:
         raise InputError(
@@ -209,19 +213,17 @@ def compare(
                      f"no {confidence_label(level)} confidence limits found; name them with "
                      "lowercl= and uppercl=")]
         )  # fmt: skip
-    problems = require_columns(data, list(names), source)
-    problems += numeric_problems(data, [value, *names], source)
-    problems += numeric_problems(comparator, [value], "comparator")
+    raise_if_any(missing_columns(data, list(names), source))
+    _, problems = numeric_columns(data, [value, *names], source, allow_missing=True)
+    problems += numeric_columns(comparator, [value], "comparator", allow_missing=True)[1]
     if on:
-        duplicated = comparator.duplicated(on).to_numpy()
-        problems += flag_rows(
-            duplicated, on[0], "duplicate_comparator", "comparator row {value} is repeated",
-            comparator[on[0]].to_numpy(), "comparator",
+        problems += row_problems(
+            comparator.duplicated(on).to_numpy(), "comparator", on[0], "duplicate_comparator",
+            "comparator row {value} is repeated", comparator[on[0]].to_numpy(),
         )  # fmt: skip
     elif len(comparator) != 1:
         problems.append(arg("comparator", "bad_comparator", "give one comparator row"))
-    if problems:
-        raise InputError(problems)
+    raise_if_any(problems)
 
     comparator_limits = _limit_names(comparator, level, None, None)
     kept = {value: "comparator_value"}

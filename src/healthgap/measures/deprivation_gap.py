@@ -17,11 +17,11 @@ import pandas as pd
 from healthgap.data.deprivation import assign_quantiles
 from healthgap.data.model import ALL_CAUSES
 from healthgap.errors import InputError, Problem
-from healthgap.measures._validation import (
-    ci_column_names,
-    confidence_label,
-    parse_confidence,
-    require_columns,
+from healthgap.measures._validation import missing_columns, raise_if_any
+from healthgap.measures.intervals import (
+    confidence_labels,
+    limit_columns,
+    normalise_confidence,
     z_value,
 )
 from healthgap.measures.life_expectancy import life_expectancy
@@ -54,8 +54,8 @@ def mortality_by_band(
     [0.0, 2.0]
     """
     cell = [*keys, "age_start"]
-    require_columns(population, [*cell, "person_years"], "population")
-    require_columns(deaths, [*cell, "deaths"], "deaths")
+    raise_if_any(missing_columns(population, [*cell, "person_years"], "population"))
+    raise_if_any(missing_columns(deaths, [*cell, "deaths"], "deaths"))
     if "cause" in deaths.columns and (deaths["cause"] == ALL_CAUSES).any():
         deaths = deaths[deaths["cause"] == ALL_CAUSES]
     summed = deaths.groupby(cell, sort=False, observed=True)["deaths"].sum()
@@ -160,7 +160,7 @@ def deprivation_group_life_expectancy(
     keys = list(keys)
     group_keys = ([by] if by else []) + [QUANTILE]
     needed = ["area_code", quantile_column or score] + ([by] if by else [])
-    require_columns(areas, needed, "areas")
+    raise_if_any(missing_columns(areas, needed, "areas"))
     if quantile_column is not None:
         quantile = pd.to_numeric(areas[quantile_column], errors="coerce").astype("Int64")
     else:
@@ -208,7 +208,7 @@ def deprivation_gap(
     ages: str | Sequence[int] = (0,),
     starts: Sequence[int] | None = None,
 ) -> pd.DataFrame:
-    r"""Gap in life expectancy: most deprived quantile minus least deprived, with a CI.
+    r"""Gap in life expectancy: least deprived quantile minus most deprived, with a CI.
 
     Parameters are those of :func:`deprivation_group_life_expectancy`; ``ages``
     defaults to birth only.
@@ -216,10 +216,10 @@ def deprivation_gap(
     Returns
     -------
     DataFrame
-        ``by`` (if given), ``keys``, ``age_start``, ``value`` (the gap, negative when the
-        most deprived live shorter lives), the limits, ``confidence``, ``statistic``,
-        ``method``, ``most_deprived_value``, ``least_deprived_value``,
-        ``suppression_reason`` and ``suppression_note``.
+        ``by`` (if given), ``keys``, ``age_start``, ``value`` (the gap, positive when the
+        most deprived live shorter lives, as OHID publishes it), the limits,
+        ``confidence``, ``statistic``, ``method``, ``most_deprived_value``,
+        ``least_deprived_value``, ``suppression_reason`` and ``suppression_note``.
 
     Notes
     -----
@@ -228,7 +228,7 @@ def deprivation_gap(
 
     .. math::
 
-        \Delta = e_1 - e_n, \qquad
+        \Delta = e_n - e_1, \qquad
         \Delta \pm z \sqrt{\mathrm{SE}(e_1)^2 + \mathrm{SE}(e_n)^2}
 
     The two groups are disjoint populations, so their life tables are independent
@@ -252,9 +252,9 @@ def deprivation_gap(
     >>> gap = deprivation_gap(deaths, pop, areas, quantiles=2)
     >>> gap[["value", "lowercl", "uppercl"]].round(2)
        value  lowercl  uppercl
-    0  -8.72    -9.61    -7.84
+    0   8.72     7.84     9.61
     """
-    levels = parse_confidence(confidence)
+    levels = normalise_confidence(confidence, lowest=None)
     groups = deprivation_group_life_expectancy(
         deaths,
         population,
@@ -279,19 +279,21 @@ def deprivation_gap(
     least = groups.loc[groups[QUANTILE] == quantiles, columns]
     pair = most.merge(least, on=cell, how="inner", suffixes=("_most", "_least"))
 
-    gap = pair["_e_most"].to_numpy() - pair["_e_least"].to_numpy()
+    # Least minus most deprived: the positive "years shorter" that OHID publishes and the
+    # same direction as the decomposition (comparator minus base).
+    gap = pair["_e_least"].to_numpy() - pair["_e_most"].to_numpy()
     se = np.hypot(pair["_se_most"].to_numpy(), pair["_se_least"].to_numpy())
     shown = pair["value_most"].notna().to_numpy() & pair["value_least"].notna().to_numpy()
     out = pair[cell].reset_index(drop=True)
     out["value"] = np.where(shown, gap, np.nan)
-    for level, (lower, upper) in zip(levels, ci_column_names(levels), strict=True):
+    for level, (lower, upper) in zip(levels, limit_columns(levels), strict=True):
         out[lower] = np.where(shown, gap - z_value(level) * se, np.nan)
         out[upper] = np.where(shown, gap + z_value(level) * se, np.nan)
     name = _quantile_name(quantiles)
-    out["confidence"] = confidence_label(levels)
+    out["confidence"] = confidence_labels(levels)
     ages_text = out["age_start"].astype(str)
     out["statistic"] = (
-        "gap in life expectancy at " + ages_text + f", most minus least deprived {name}"
+        "gap in life expectancy at " + ages_text + f", least minus most deprived {name}"
     )
     out["method"] = GAP_METHOD
     out["most_deprived_value"] = pair["value_most"].to_numpy()

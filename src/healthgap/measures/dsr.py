@@ -70,20 +70,21 @@ import numpy as np
 import pandas as pd
 
 from healthgap.agebands import esp2013
-from healthgap.errors import InputError, Problem
+from healthgap.errors import InputError
+from healthgap.measures._grouping import group_index
+from healthgap.measures._validation import (
+    format_multiplier,
+    multiplier_problems,
+    raise_if_any,
+    read_numeric,
+    row_problems,
+)
 from healthgap.measures.intervals import (
     byars_lower,
     byars_upper,
-    confidence_label,
+    confidence_labels,
     limit_columns,
     normalise_confidence,
-)
-from healthgap.measures.rates import (
-    flag_rows,
-    format_multiplier,
-    group_index,
-    numeric_problems,
-    require_columns,
 )
 
 __all__ = ["MIN_DSR_COUNT", "directly_standardised_rate"]
@@ -98,32 +99,18 @@ METHOD_NON_INDEPENDENT = "Dobson, with confidence adjusted for non-independent e
 def _standard_table(standard: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Check a standard-population table; return its sorted starts and weights."""
     name = "standard"
-    problems = require_columns(standard, ["age_start", "standard_population"], name)
-    if problems:
-        raise InputError(problems)
-    problems = numeric_problems(standard, ["age_start", "standard_population"], name)
-    if problems:
-        raise InputError(problems)
-    starts = standard["age_start"].to_numpy(dtype=float)
-    weights = standard["standard_population"].to_numpy(dtype=float)
-    problems = flag_rows(
-        np.isnan(weights) | (weights < 0),
-        "standard_population",
-        "negative_standard",
-        "standard population {value} is missing or negative",
-        weights,
-        name,
-    )
-    problems += flag_rows(
-        pd.Series(starts).duplicated().to_numpy() | np.isnan(starts),
-        "age_start",
-        "duplicate_band",
-        "band {value} is missing or given twice",
-        starts,
-        name,
-    )
-    if problems:
-        raise InputError(problems)
+    columns = ["age_start", "standard_population"]
+    numbers = read_numeric(standard, required=columns, numeric=columns, name=name)
+    starts, weights = numbers["age_start"], numbers["standard_population"]
+    problems = row_problems(
+        np.isnan(weights) | (weights < 0), name, "standard_population", "negative_standard",
+        "standard population {value} is missing or negative", weights,
+    )  # fmt: skip
+    problems += row_problems(
+        pd.Series(starts).duplicated().to_numpy() | np.isnan(starts), name, "age_start",
+        "duplicate_band", "band {value} is missing or given twice", starts,
+    )  # fmt: skip
+    raise_if_any(problems)
     order = np.argsort(starts)
     return starts[order], weights[order]
 
@@ -133,14 +120,10 @@ def _map_bands(
 ) -> np.ndarray:
     """Index of the standard band holding each data band; refuse bands that do not fit."""
     band = np.searchsorted(std_starts, ages, side="right") - 1
-    problems = flag_rows(
-        np.isnan(ages) | (band < 0),
-        age_column,
-        "unknown_band",
-        "band starting at {value} is not in the standard population",
-        ages,
-        source,
-    )
+    problems = row_problems(
+        np.isnan(ages) | (band < 0), source, age_column, "unknown_band",
+        "band starting at {value} is not in the standard population", ages,
+    )  # fmt: skip
     # A band must end inside the standard band it starts in: look at the next band's start
     # in the same group (sorted), and for the group's last (open) band at the open standard band.
     whole = np.isfinite(ages) & (ages >= 0) & (ages < 1000) & (ages == np.round(ages))
@@ -154,17 +137,12 @@ def _map_bands(
     ends_elsewhere = np.where(is_last, sorted_band != len(std_starts) - 1, next_band != sorted_band)
     straddles = np.zeros(len(ages), dtype=bool)
     straddles[order] = ends_elsewhere & (sorted_band >= 0)
-    problems += flag_rows(
-        straddles,
-        age_column,
-        "band_straddles_standard",
+    problems += row_problems(
+        straddles, source, age_column, "band_straddles_standard",
         "band starting at {value} spans more than one band of the standard population; "
-        "use bands that nest inside the standard's",
-        ages,
-        source,
-    )
-    if problems:
-        raise InputError(problems)
+        "use bands that nest inside the standard's", ages,
+    )  # fmt: skip
+    raise_if_any(problems)
     return band
 
 
@@ -241,54 +219,33 @@ def directly_standardised_rate(
                 rule="missing_event_frequency",
             )
         needed.append(event_frequency)
-    problems = require_columns(data, needed, source)
-    if problems:
-        raise InputError(problems)
     numeric = [count, population] + ([standard_column] if standard_column else [])
     numeric += [] if standard_column else [age_start]
     numeric += [] if independent_events else [event_frequency]  # type: ignore[list-item]
-    problems = numeric_problems(data, numeric, source)
-    if multiplier <= 0:
-        problems.append(
-            Problem("<arguments>", None, "multiplier", "bad_multiplier", "must be above 0")
-        )
-    if problems:
-        raise InputError(problems)
-
-    x = data[count].to_numpy(dtype=float)
-    n = data[population].to_numpy(dtype=float)
-    problems = flag_rows(x < 0, count, "negative_count", "count {value} is negative", x, source)
-    problems += flag_rows(
-        np.isnan(n) | (n <= 0),
-        population,
-        "population_not_positive",
-        "population {value} is missing or not above 0",
-        n,
-        source,
+    numbers = read_numeric(
+        data, required=needed, numeric=numeric, name=source, more=multiplier_problems(multiplier)
     )
+    x, n = numbers[count], numbers[population]
+    problems = row_problems(x < 0, source, count, "negative_count", "count {value} is negative", x)
+    problems += row_problems(
+        np.isnan(n) | (n <= 0), source, population, "population_not_positive",
+        "population {value} is missing or not above 0", n,
+    )  # fmt: skip
     freq = np.ones(len(data))
     if not independent_events:
-        freq = data[event_frequency].to_numpy(dtype=float)
-        problems += flag_rows(
-            np.isnan(freq) | (freq < 1) | (freq != np.round(freq)),
-            str(event_frequency),
-            "bad_event_frequency",
-            "event frequency {value} is not a whole number of 1 or more",
+        freq = numbers[str(event_frequency)]
+        problems += row_problems(
+            np.isnan(freq) | (freq < 1) | (freq != np.round(freq)), source, str(event_frequency),
+            "bad_event_frequency", "event frequency {value} is not a whole number of 1 or more",
             freq,
-            source,
-        )
+        )  # fmt: skip
     if standard_column:
-        w_row = data[standard_column].to_numpy(dtype=float)
-        problems += flag_rows(
-            np.isnan(w_row) | (w_row < 0),
-            standard_column,
-            "negative_standard",
-            "standard population {value} is missing or negative",
-            w_row,
-            source,
-        )
-    if problems:
-        raise InputError(problems)
+        w_row = numbers[standard_column]
+        problems += row_problems(
+            np.isnan(w_row) | (w_row < 0), source, standard_column, "negative_standard",
+            "standard population {value} is missing or negative", w_row,
+        )  # fmt: skip
+    raise_if_any(problems)
     x = np.nan_to_num(x, nan=0.0)  # the reference counts a missing count as 0
 
     groups = group_index(data, keys)
@@ -298,7 +255,7 @@ def directly_standardised_rate(
         band_weight = None
     else:
         std_starts, std_weights = _standard_table(esp2013() if standard is None else standard)
-        ages = data[age_start].to_numpy(dtype=float)
+        ages = numbers[age_start]
         band = _map_bands(ages, groups.codes, std_starts, age_start, source)
         n_bands = len(std_starts)
         band_weight = std_weights
@@ -364,7 +321,7 @@ def directly_standardised_rate(
             upper = (dsr + spread * (byars_upper(observed, level) - observed)) * multiplier
         out[lower_name] = np.where(suppressed, np.nan, lower)
         out[upper_name] = np.where(suppressed, np.nan, upper)
-    out["confidence"] = ", ".join(confidence_label(level) for level in levels)
+    out["confidence"] = confidence_labels(levels)
     out["statistic"] = np.where(
         suppressed,
         f"dsr NA for total count < {MIN_DSR_COUNT}",

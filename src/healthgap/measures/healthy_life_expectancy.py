@@ -12,26 +12,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from healthgap.errors import InputError
-from healthgap.measures._validation import (
-    ci_column_names,
-    confidence_label,
-    parse_confidence,
-    require_columns,
-    require_numeric,
-    row_problems,
-    z_value,
-)
-from healthgap.measures.life_expectancy import (
-    MAX_CI_WIDTH,
-    Z95,
-    band_columns,
-    from_band_on,
-    life_expectancy_arrays,
-    text_column,
-    tidy_frame,
-    warn_suppressed,
-)
+from healthgap.measures._life_table_output import band_columns, tidy_result
+from healthgap.measures._validation import raise_if_any, read_numeric, row_problems
+from healthgap.measures.intervals import normalise_confidence
+from healthgap.measures.life_expectancy import MAX_CI_WIDTH, Z95, life_expectancy_arrays
 
 __all__ = ["HLE_METHOD", "healthy_life_expectancy"]
 
@@ -43,8 +27,8 @@ HLE_METHOD = (
 
 def _check_prevalence(data: pd.DataFrame, prevalence: str, respondents: str, name: str) -> None:
     """Every prevalence in [0, 1] and every respondent count positive, all problems at once."""
-    require_columns(data, [prevalence, respondents], name)
-    numbers = require_numeric(data, [prevalence, respondents], name)
+    columns = [prevalence, respondents]
+    numbers = read_numeric(data, required=columns, numeric=columns, name=name, allow_missing=False)
     p, n = numbers[prevalence], numbers[respondents]
     problems = row_problems(
         (p < 0) | (p > 1),
@@ -56,8 +40,7 @@ def _check_prevalence(data: pd.DataFrame, prevalence: str, respondents: str, nam
     problems += row_problems(
         n <= 0, name, respondents, "respondents_not_positive", "must be more than 0"
     )
-    if problems:
-        raise InputError(problems)
+    raise_if_any(problems)
 
 
 def healthy_life_expectancy(
@@ -145,7 +128,7 @@ def healthy_life_expectancy(
        value  lowercl  uppercl  life_expectancy
     0   70.1    69.35    70.84            79.64
     """
-    levels = parse_confidence(confidence)
+    levels = normalise_confidence(confidence, lowest=None)
     _check_prevalence(data, prevalence, respondents, "data")
     arrays, extra = life_expectancy_arrays(
         data,
@@ -180,28 +163,15 @@ def healthy_life_expectancy(
         row_reason[(row_reason == 0) & (Z95 * se > MAX_CI_WIDTH / 2)] = ci_too_wide
 
     columns = band_columns(table.starts, ages)
-    row_reason = row_reason[:, columns]
-    warn_suppressed(row_reason, arrays.rules, stacklevel=2)
-    shown = row_reason == 0
-    limits_shown = shown | (row_reason == ci_too_wide)
-    value, se = hle[:, columns], se[:, columns]
-
-    out = tidy_frame(arrays.keys, columns, table.starts, age_start)
-    out["value"] = np.where(shown, value, np.nan).ravel()
-    for level, (lower, upper) in zip(levels, ci_column_names(levels), strict=True):
-        half = z_value(level) * se
-        with np.errstate(invalid="ignore"):  # suppressed groups may hold inf - inf
-            out[lower] = np.where(limits_shown, value - half, np.nan).ravel()
-            out[upper] = np.where(limits_shown, value + half, np.nan).ravel()
-    n_rows = value.size
-    out["confidence"] = text_column(0, [confidence_label(levels)], n_rows)
-    labels = [f"healthy life expectancy at {s}" for s in table.starts]
-    out["statistic"] = text_column(np.tile(columns, len(value)), labels, n_rows)
-    out["method"] = text_column(0, [HLE_METHOD], n_rows)
-    out["life_expectancy"] = np.where(shown, table.e[:, columns], np.nan).ravel()
-    out["person_years_used"] = from_band_on(arrays.population)[:, columns].ravel()
-    out["deaths_used"] = from_band_on(arrays.deaths)[:, columns].ravel()
-    codes = row_reason.ravel()
-    out["suppression_reason"] = text_column(codes, ["", *(r.key for r in arrays.rules)], n_rows)
-    out["suppression_note"] = text_column(codes, ["", *(r.note for r in arrays.rules)], n_rows)
-    return pd.DataFrame(out)
+    return tidy_result(
+        arrays,
+        columns,
+        age_start,
+        value=hle[:, columns],
+        se=se[:, columns],
+        row_reason=row_reason[:, columns],
+        levels=levels,
+        statistic="healthy life expectancy",
+        method=HLE_METHOD,
+        extra={"life_expectancy": table.e[:, columns]},
+    )

@@ -49,7 +49,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -59,11 +59,14 @@ from healthgap.errors import InputError, Problem
 
 __all__ = [
     "EXACT_BELOW",
+    "LOWEST_LEVEL",
     "byars_lower",
     "byars_upper",
     "confidence_label",
+    "confidence_labels",
     "exact_poisson_lower",
     "exact_poisson_upper",
+    "level_columns",
     "limit_columns",
     "normalise_confidence",
     "poisson_limits",
@@ -74,15 +77,22 @@ __all__ = [
 
 #: Counts below this get exact Poisson limits; from this up, Byar's approximation.
 EXACT_BELOW = 10
+#: The lowest confidence level the reference's rate and inequality methods accept.
+LOWEST_LEVEL = 0.9
 
 
 def normalise_confidence(
-    confidence: float | Sequence[float], *, argument: str = "confidence"
+    confidence: float | Sequence[float],
+    *,
+    argument: str = "confidence",
+    lowest: float | None = LOWEST_LEVEL,
 ) -> tuple[float, ...]:
     """Check confidence levels given as fractions and return them as a tuple.
 
-    Every level must be a number with 0.9 <= c < 1 (the reference's lower bound). A
-    percentage such as 95 is refused, so a mistaken scale never passes silently.
+    Every level must be a number with ``lowest`` <= c < 1 (by default 0.9, the
+    reference's lower bound; ``lowest=None`` allows any fraction above 0). A percentage
+    such as 95 is refused, so a mistaken scale never passes silently. Every problem is
+    listed.
 
     >>> normalise_confidence(0.95), normalise_confidence((0.95, 0.998))
     ((0.95,), (0.95, 0.998))
@@ -92,53 +102,43 @@ def normalise_confidence(
     healthgap.errors.InputError: 1 problem found:
       <arguments>, column 'confidence': [confidence_not_fraction] ...
     """
-    levels: Iterable[object] = (
-        (confidence,) if isinstance(confidence, int | float | np.floating) else confidence
-    )
-    levels = tuple(levels)
+    scalar = isinstance(confidence, str) or np.isscalar(confidence)
+    levels: tuple[object, ...] = (confidence,) if scalar else tuple(confidence)  # type: ignore[arg-type]
     problems: list[Problem] = []
+
+    def problem(rule: str, message: str) -> None:
+        problems.append(Problem("<arguments>", None, argument, rule, message))
+
     if not levels:
-        problems.append(
-            Problem("<arguments>", None, argument, "confidence_missing", "give at least one level")
-        )
+        problem("confidence_missing", "give at least one level")
     for level in levels:
-        if isinstance(level, bool) or not isinstance(level, int | float | np.floating):
-            problems.append(
-                Problem(
-                    "<arguments>",
-                    None,
-                    argument,
-                    "confidence_not_number",
-                    f"confidence level {level!r} is not a number",
-                )
-            )
+        number = isinstance(level, int | float | np.floating | np.integer)
+        hint = f" (did you mean {level / 100:g}?)" if _is_percent(level) else ""
+        wrong = f"confidence must be a fraction between 0 and 1, got {level!r}{hint}"
+        if isinstance(level, bool) or not number:
+            problem("confidence_not_number", wrong)
         elif level >= 1:
-            problems.append(
-                Problem(
-                    "<arguments>",
-                    None,
-                    argument,
-                    "confidence_not_fraction",
-                    f"confidence {level!r} must be a fraction below 1, e.g. 0.95 (not 95)",
-                )
+            problem("confidence_not_fraction", wrong)
+        elif lowest is not None and level < lowest:
+            problem(
+                "confidence_too_low",
+                f"confidence {level!r} is below {lowest:g}, the lowest level the methods allow",
             )
-        elif level < 0.9:
-            problems.append(
-                Problem(
-                    "<arguments>",
-                    None,
-                    argument,
-                    "confidence_too_low",
-                    f"confidence {level!r} is below 0.9, the lowest level the methods allow",
-                )
-            )
+        elif level <= 0:
+            problem("confidence_not_fraction", wrong)
     if len(set(levels)) != len(levels):
-        problems.append(
-            Problem("<arguments>", None, argument, "confidence_repeated", "a level is repeated")
-        )
+        problem("confidence_repeated", "a level is repeated")
     if problems:
         raise InputError(problems)
     return tuple(float(level) for level in levels)  # type: ignore[arg-type]
+
+
+def _is_percent(level: object) -> bool:
+    return (
+        isinstance(level, int | float | np.floating | np.integer)
+        and not isinstance(level, bool)
+        and 1.0 < float(level) < 100.0
+    )
 
 
 def z_value(confidence: ArrayLike) -> np.ndarray:
@@ -159,6 +159,25 @@ def confidence_label(level: float) -> str:
     return f"{round(level * 100, 6):g}%"
 
 
+def confidence_labels(levels: Sequence[float]) -> str:
+    """Label of several levels, as the ``confidence`` column holds it.
+
+    >>> confidence_labels((0.95, 0.998))
+    '95%, 99.8%'
+    """
+    return ", ".join(confidence_label(level) for level in levels)
+
+
+def level_columns(level: float) -> tuple[str, str]:
+    """The (lower, upper) column names of one of several levels, as the reference names them.
+
+    >>> level_columns(0.95), level_columns(0.998)
+    (('lower95_0cl', 'upper95_0cl'), ('lower99_8cl', 'upper99_8cl'))
+    """
+    tag = f"{level * 100:.1f}".replace(".", "_")
+    return f"lower{tag}cl", f"upper{tag}cl"
+
+
 def limit_columns(levels: Sequence[float]) -> list[tuple[str, str]]:
     """Names of the (lower, upper) columns for each level.
 
@@ -172,11 +191,7 @@ def limit_columns(levels: Sequence[float]) -> list[tuple[str, str]]:
     """
     if len(levels) == 1:
         return [("lowercl", "uppercl")]
-    names = []
-    for level in levels:
-        tag = f"{level * 100:.1f}".replace(".", "_")
-        names.append((f"lower{tag}cl", f"upper{tag}cl"))
-    return names
+    return [level_columns(level) for level in levels]
 
 
 def byars_lower(count: ArrayLike, confidence: float) -> np.ndarray:

@@ -53,20 +53,17 @@ import numpy as np
 import pandas as pd
 
 from healthgap.errors import InputError, Problem
-from healthgap.measures.intervals import (
-    confidence_label,
-    limit_columns,
-    normalise_confidence,
-    poisson_limits,
-    poisson_method,
-)
-from healthgap.measures.rates import (
-    flag_rows,
+from healthgap.measures._grouping import group_index
+from healthgap.measures._validation import (
     format_multiplier,
-    group_index,
-    numeric_problems,
-    require_columns,
+    missing_columns,
+    multiplier_problems,
+    numeric_columns,
+    raise_if_any,
+    row_problems,
 )
+from healthgap.measures.intervals import normalise_confidence
+from healthgap.measures.rates import add_poisson_ratio
 
 __all__ = ["indirectly_standardised_rate", "indirectly_standardised_ratio"]
 
@@ -87,58 +84,46 @@ def _observed_and_expected(
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
     """Check the input and return (key table, O, E, reference rate per person)."""
     needed = [*keys, age_start, count, population]
+    numeric = [count, population]
     if reference is None:
         needed += [reference_count, reference_population]
-    problems = require_columns(data, needed, source)
+        numeric += [reference_count, reference_population]
+    problems = missing_columns(data, needed, source)
     if reference is not None:
-        problems += require_columns(reference, [age_start, *REFERENCE_COLUMNS], "reference")
-    if problems:
-        raise InputError(problems)
-    problems = numeric_problems(data, [count, population], source)
-    if reference is None:
-        problems += numeric_problems(data, [reference_count, reference_population], source)
-    else:
-        problems += numeric_problems(reference, list(REFERENCE_COLUMNS), "reference")
-    if problems:
-        raise InputError(problems)
+        problems += missing_columns(reference, [age_start, *REFERENCE_COLUMNS], "reference")
+    raise_if_any(problems)
+    numbers, problems = numeric_columns(data, numeric, source, allow_missing=True)
+    if reference is not None:
+        ref_numbers, ref_problems = numeric_columns(
+            reference, REFERENCE_COLUMNS, "reference", allow_missing=True
+        )
+        numbers.update(ref_numbers)
+        problems += ref_problems
+    raise_if_any(problems)
 
-    x = data[count].to_numpy(dtype=float)
-    n = data[population].to_numpy(dtype=float)
-    problems = flag_rows(x < 0, count, "negative_count", "count {value} is negative", x, source)
-    problems += flag_rows(
-        n < 0, population, "negative_population", "population {value} is negative", n, source
+    x, n = numbers[count], numbers[population]
+    problems = row_problems(x < 0, source, count, "negative_count", "count {value} is negative", x)
+    problems += row_problems(
+        n < 0, source, population, "negative_population", "population {value} is negative", n
     )
     if reference is None:
-        ref_x = data[reference_count].to_numpy(dtype=float)
-        ref_n = data[reference_population].to_numpy(dtype=float)
         ref_source, ref_x_name, ref_n_name = source, reference_count, reference_population
     else:
-        duplicated = reference[age_start].duplicated().to_numpy()
-        problems += flag_rows(
-            duplicated,
-            age_start,
-            "duplicate_band",
-            "band {value} is given twice",
-            reference[age_start].to_numpy(),
-            "reference",
-        )
-        ref_x = reference["reference_count"].to_numpy(dtype=float)
-        ref_n = reference["reference_population"].to_numpy(dtype=float)
+        problems += row_problems(
+            reference[age_start].duplicated().to_numpy(), "reference", age_start,
+            "duplicate_band", "band {value} is given twice", reference[age_start].to_numpy(),
+        )  # fmt: skip
         ref_source, ref_x_name, ref_n_name = "reference", *REFERENCE_COLUMNS
-    problems += flag_rows(
-        ref_x < 0, ref_x_name, "negative_count", "reference count {value} is negative", ref_x,
-        ref_source,
+    ref_x, ref_n = numbers[ref_x_name], numbers[ref_n_name]
+    problems += row_problems(
+        ref_x < 0, ref_source, ref_x_name, "negative_count",
+        "reference count {value} is negative", ref_x,
     )  # fmt: skip
-    problems += flag_rows(
-        np.isnan(ref_n) | (ref_n <= 0),
-        ref_n_name,
-        "population_not_positive",
-        "reference population {value} is missing or not above 0",
-        ref_n,
-        ref_source,
-    )
-    if problems:
-        raise InputError(problems)
+    problems += row_problems(
+        np.isnan(ref_n) | (ref_n <= 0), ref_source, ref_n_name, "population_not_positive",
+        "reference population {value} is missing or not above 0", ref_n,
+    )  # fmt: skip
+    raise_if_any(problems)
     ref_x = np.nan_to_num(ref_x, nan=0.0)
     groups = group_index(data, keys)
 
@@ -150,16 +135,12 @@ def _observed_and_expected(
     else:
         position = pd.Index(reference[age_start]).get_indexer(data[age_start])
         labels = data[age_start].to_numpy()
-        problems = flag_rows(
-            position < 0,
-            age_start,
-            "unknown_band",
-            "band {value} is not in the reference table",
-            labels,
-            source,
-        )
-        if problems:
-            raise InputError(problems)
+        raise_if_any(
+            row_problems(
+                position < 0, source, age_start, "unknown_band",
+                "band {value} is not in the reference table", labels,
+            )
+        )  # fmt: skip
         band_rate = (ref_x / ref_n)[position]
         ref_rate = np.full(groups.size, ref_x.sum() / ref_n.sum())
 
@@ -175,33 +156,26 @@ def _observed_from_totals(
     totals: pd.DataFrame, key_table: pd.DataFrame, keys: list[str], count: str
 ) -> np.ndarray:
     """Observed counts looked up by key; every group must have exactly one total."""
-    problems = require_columns(totals, [*keys, count], "observed_totals")
-    if problems:
-        raise InputError(problems)
+    raise_if_any(missing_columns(totals, [*keys, count], "observed_totals"))
     if not keys:
         if len(totals) != 1:
             raise InputError("observed_totals must have one row", rule="bad_observed_totals")
         return totals[count].to_numpy(dtype=float)
-    problems = flag_rows(
-        totals.duplicated(keys).to_numpy(),
-        keys[0],
-        "duplicate_group",
+    problems = row_problems(
+        totals.duplicated(keys).to_numpy(), "observed_totals", keys[0], "duplicate_group",
         "this group is given more than once",
-        totals[keys[0]].to_numpy(),
-        "observed_totals",
-    )
+    )  # fmt: skip
     matched = key_table.merge(totals[[*keys, count]], on=keys, how="left", validate="one_to_one")
     observed = matched[count].to_numpy(dtype=float)
     problems += [
         Problem("observed_totals", None, count, "missing_total", f"no observed total for {key}")
         for key in key_table[np.isnan(observed)].to_dict("records")
     ]
-    problems += flag_rows(
-        observed < 0, count, "negative_count", "observed total {value} is negative", observed,
-        "observed_totals",
+    problems += row_problems(
+        observed < 0, "observed_totals", count, "negative_count",
+        "observed total {value} is negative", observed,
     )  # fmt: skip
-    if problems:
-        raise InputError(problems)
+    raise_if_any(problems)
     return observed
 
 
@@ -216,16 +190,7 @@ def _assemble(
     out = key_table.copy()
     out["observed"] = observed
     out["expected"] = E
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["value"] = observed / E * scale
-        for level, (lower_name, upper_name) in zip(levels, limit_columns(levels), strict=True):
-            lower, upper = poisson_limits(observed, level)
-            out[lower_name] = lower / E * scale
-            out[upper_name] = upper / E * scale
-    out["confidence"] = ", ".join(confidence_label(level) for level in levels)
-    out["statistic"] = statistic
-    out["method"] = poisson_method(observed)
-    return out
+    return add_poisson_ratio(out, observed, E, scale, levels, statistic)
 
 
 def indirectly_standardised_ratio(
@@ -310,8 +275,7 @@ def indirectly_standardised_rate(
     >>> out[["ref_rate", "value", "statistic"]].round(2).to_dict("records")
     [{'ref_rate': 6.0, 'value': 10.0, 'statistic': 'indirectly standardised rate per 1000'}]
     """
-    if multiplier <= 0:
-        raise InputError("multiplier must be above 0", rule="bad_multiplier")
+    raise_if_any(multiplier_problems(multiplier))
     levels = normalise_confidence(confidence)
     table, observed, E, ref_rate = _observed_and_expected(
         data, list(keys), age_start, count, population, reference, reference_count,

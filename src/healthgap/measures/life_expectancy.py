@@ -16,15 +16,10 @@ import numpy as np
 import pandas as pd
 
 from healthgap.agebands import STANDARD_STARTS, band_labels
-from healthgap.errors import BandingWarning, InputError, Problem, SuppressionWarning
-from healthgap.measures._validation import (
-    ARGUMENT,
-    ci_column_names,
-    confidence_label,
-    parse_confidence,
-    pivot_to_bands,
-    z_value,
-)
+from healthgap.errors import BandingWarning, InputError
+from healthgap.measures._grouping import pivot_to_bands
+from healthgap.measures._life_table_output import band_columns, tidy_result
+from healthgap.measures.intervals import normalise_confidence, z_value
 from healthgap.measures.life_table import LifeTable, chiang_life_table
 
 __all__ = ["LE_METHOD", "MIN_PERSON_YEARS", "LifeExpectancyArrays", "life_expectancy"]
@@ -208,54 +203,6 @@ def life_expectancy_arrays(
     return arrays, {column: grid.values[column] for column in extra}
 
 
-def warn_suppressed(row_reason: np.ndarray, rules: Sequence[_Rule], *, stacklevel: int) -> None:
-    """One SuppressionWarning per rule that stopped a value, each text once."""
-    fired = np.unique(row_reason[row_reason > 0])
-    texts = dict.fromkeys(rules[code - 1].warning for code in fired)
-    for text in texts:
-        warnings.warn(text, SuppressionWarning, stacklevel=stacklevel + 1)
-
-
-def band_columns(starts: Sequence[int], ages: str | Sequence[int]) -> np.ndarray:
-    """Band positions of the ages asked for (``"all"`` or a list of band starts)."""
-    if isinstance(ages, str):
-        if ages != "all":
-            raise InputError(f'ages must be "all" or a list of band starts, got {ages!r}')
-        return np.arange(len(starts))
-    wanted = [int(a) for a in np.atleast_1d(ages)]
-    unknown = [a for a in wanted if a not in starts]
-    if unknown:
-        raise InputError(
-            Problem(
-                ARGUMENT,
-                None,
-                "ages",
-                "unknown_age_band",
-                f"{a} is not the start of an age band ({', '.join(map(str, starts))})",
-            )
-            for a in unknown
-        )
-    return np.asarray([list(starts).index(a) for a in wanted])
-
-
-def tidy_frame(
-    keys: pd.DataFrame, columns: np.ndarray, starts: Sequence[int], age_start: str
-) -> dict[str, object]:
-    """Key columns repeated once per selected band, plus the band start column."""
-    n_groups, n_cols = len(keys), len(columns)
-    take = np.repeat(np.arange(n_groups), n_cols)
-    out: dict[str, object] = {c: keys[c].array.take(take) for c in keys.columns}
-    out[age_start] = np.tile(np.asarray(starts, dtype=np.int64)[columns], n_groups)
-    return out
-
-
-def text_column(codes: np.ndarray | int, categories: Sequence[str], n_rows: int) -> pd.Categorical:
-    """A column of repeated labels (unique ``categories``) as a Categorical: building a
-    million Python strings would cost more than the whole life table."""
-    codes = np.broadcast_to(np.asarray(codes, dtype=np.int16), (n_rows,))
-    return pd.Categorical.from_codes(codes, categories=list(categories))
-
-
 def life_expectancy(
     data: pd.DataFrame,
     *,
@@ -347,39 +294,22 @@ def life_expectancy(
     0          0  79.64    79.01    80.28
     1         65  19.69    19.30    20.08
     """
-    levels = parse_confidence(confidence)
+    levels = normalise_confidence(confidence, lowest=None)
     arrays, _ = life_expectancy_arrays(
         data, keys=keys, age_start=age_start, deaths=deaths, population=population, starts=starts
     )
     table = arrays.table
     columns = band_columns(table.starts, ages)
-    warn_suppressed(arrays.row_reason[:, columns], arrays.rules, stacklevel=2)
-    out = tidy_frame(arrays.keys, columns, table.starts, age_start)
-
-    shown = arrays.shown[:, columns]
-    limits_shown = arrays.limits_shown[:, columns]
-    e = table.e[:, columns]
     with np.errstate(invalid="ignore"):  # only suppressed cells have negative variances
         se = np.sqrt(table.variance[:, columns])
-    out["value"] = np.where(shown, e, np.nan).ravel()
-    for level, (lower, upper) in zip(levels, ci_column_names(levels), strict=True):
-        half = z_value(level) * se
-        with np.errstate(invalid="ignore"):
-            out[lower] = np.where(limits_shown, e - half, np.nan).ravel()
-            out[upper] = np.where(limits_shown, e + half, np.nan).ravel()
-    n_rows = e.size
-    out["confidence"] = text_column(0, [confidence_label(levels)], n_rows)
-    statistics = [f"life expectancy at {s}" for s in table.starts]
-    out["statistic"] = text_column(np.tile(columns, len(e)), statistics, n_rows)
-    out["method"] = text_column(0, [LE_METHOD], n_rows)
-    out["person_years_used"] = from_band_on(arrays.population)[:, columns].ravel()
-    out["deaths_used"] = from_band_on(arrays.deaths)[:, columns].ravel()
-    codes = arrays.row_reason[:, columns].ravel()
-    out["suppression_reason"] = text_column(codes, ["", *(r.key for r in arrays.rules)], n_rows)
-    out["suppression_note"] = text_column(codes, ["", *(r.note for r in arrays.rules)], n_rows)
-    return pd.DataFrame(out)
-
-
-def from_band_on(values: np.ndarray) -> np.ndarray:
-    """Totals at ages at or above each band (reverse cumulative sum along bands)."""
-    return np.flip(np.cumsum(np.flip(values, axis=-1), axis=-1), axis=-1)
+    return tidy_result(
+        arrays,
+        columns,
+        age_start,
+        value=table.e[:, columns],
+        se=se,
+        row_reason=arrays.row_reason[:, columns],
+        levels=levels,
+        statistic="life expectancy",
+        method=LE_METHOD,
+    )

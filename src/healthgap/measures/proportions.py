@@ -43,21 +43,14 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from healthgap.errors import InputError, Problem
+from healthgap.measures._validation import format_multiplier
 from healthgap.measures.intervals import (
-    confidence_label,
+    confidence_labels,
     limit_columns,
     normalise_confidence,
     wilson_limits,
 )
-from healthgap.measures.rates import (
-    flag_rows,
-    format_multiplier,
-    group_index,
-    numeric_problems,
-    require_columns,
-    sum_by_group,
-)
+from healthgap.measures.rates import counts_by_group
 
 __all__ = ["proportion"]
 
@@ -96,44 +89,22 @@ def proportion(
         ``statistic`` and ``method`` ("Wilson").
     """
     levels = normalise_confidence(confidence)
-    problems = require_columns(data, [*keys, numerator, denominator], source)
-    if problems:
-        raise InputError(problems)
-    problems = numeric_problems(data, [numerator, denominator], source)
-    if multiplier <= 0:
-        problems.append(
-            Problem("<arguments>", None, "multiplier", "bad_multiplier", "must be above 0")
-        )
-    if problems:
-        raise InputError(problems)
-    x = data[numerator].to_numpy(dtype=float)
-    n = data[denominator].to_numpy(dtype=float)
-    problems = flag_rows(
-        x < 0, numerator, "negative_count", "numerator {value} is negative", x, source
+    out, X, N = counts_by_group(
+        data,
+        keys=keys,
+        count=numerator,
+        population=denominator,
+        multiplier=multiplier,
+        source=source,
+        nouns=("numerator", "denominator"),
+        count_within_population=True,
     )
-    problems += flag_rows(
-        n <= 0, denominator, "population_not_positive", "denominator {value} is not above 0", n,
-        source,
-    )  # fmt: skip
-    problems += flag_rows(
-        x > n, numerator, "numerator_exceeds_denominator",
-        "numerator {value} is larger than the denominator", x, source,
-    )  # fmt: skip
-    if problems:
-        raise InputError(problems)
-
-    groups = group_index(data, keys)
-    X = sum_by_group(x, groups.codes, groups.size)
-    N = sum_by_group(n, groups.codes, groups.size)
-    out = groups.keys.copy()
-    out[numerator] = X
-    out[denominator] = N
     out["value"] = X / N * multiplier
     for level, (lower_name, upper_name) in zip(levels, limit_columns(levels), strict=True):
         lower, upper = wilson_limits(X, N, level)
         out[lower_name] = lower * multiplier
         out[upper_name] = upper * multiplier
-    out["confidence"] = ", ".join(confidence_label(level) for level in levels)
+    out["confidence"] = confidence_labels(levels)
     out["statistic"] = (
         "percentage" if multiplier == 100 else f"proportion of {format_multiplier(multiplier)}"
     )

@@ -1,5 +1,4 @@
-r"""Crude rates with Byar's (or exact Poisson) confidence limits, and the grouping and input
-checks shared by the rate-family measures (DSR, ISR, proportions).
+r"""Crude rates with Byar's (or exact Poisson) confidence limits.
 
 Formula
 -------
@@ -44,108 +43,97 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from healthgap.errors import InputError, Problem
+from healthgap.measures._grouping import group_index, sum_by_group
+from healthgap.measures._validation import (
+    format_multiplier,
+    multiplier_problems,
+    raise_if_any,
+    read_numeric,
+    row_problems,
+)
 from healthgap.measures.intervals import (
-    confidence_label,
+    confidence_labels,
     limit_columns,
     normalise_confidence,
     poisson_limits,
     poisson_method,
 )
 
-__all__ = [
-    "GroupIndex",
-    "crude_rate",
-    "flag_rows",
-    "format_multiplier",
-    "group_index",
-    "numeric_problems",
-    "require_columns",
-    "sum_by_group",
-]
+__all__ = ["add_poisson_ratio", "counts_by_group", "crude_rate"]
 
 
-def require_columns(data: pd.DataFrame, columns: Sequence[str], source: str) -> list[Problem]:
-    """Problems for each named column missing from ``data``."""
-    return [
-        Problem(source, None, column, "missing_column", f"column {column!r} is missing")
-        for column in dict.fromkeys(columns)
-        if column not in data.columns
-    ]
+def add_poisson_ratio(
+    out: pd.DataFrame,
+    observed: np.ndarray,
+    denominator: np.ndarray,
+    scale: float | np.ndarray,
+    levels: Sequence[float],
+    statistic: str,
+) -> pd.DataFrame:
+    """Add ``value`` = observed / denominator x scale, its Poisson limits (exact below 10
+    events, Byar's from 10 up) scaled alike, ``confidence``, ``statistic`` and ``method``.
 
-
-def numeric_problems(data: pd.DataFrame, columns: Sequence[str], source: str) -> list[Problem]:
-    """Problems for each named column that is not numeric (booleans are refused too)."""
-    return [
-        Problem(source, None, column, "not_numeric", f"column {column!r} must hold numbers")
-        for column in columns
-        if not pd.api.types.is_numeric_dtype(data[column])
-        or pd.api.types.is_bool_dtype(data[column])
-    ]
-
-
-def flag_rows(
-    mask: np.ndarray, column: str, rule: str, message: str, values: np.ndarray, source: str
-) -> list[Problem]:
-    """One problem per row where ``mask`` is true; rows are counted as in a spreadsheet
-    (header = row 1, so the first data row is row 2). ``message`` may use ``{value}``."""
-    positions = np.flatnonzero(mask)
-    return [
-        Problem(source, int(i) + 2, column, rule, message.format(value=values[i]))
-        for i in positions
-    ]
-
-
-class GroupIndex:
-    """Integer group code of every row, and the sorted table of distinct keys."""
-
-    def __init__(self, codes: np.ndarray, keys: pd.DataFrame) -> None:
-        self.codes = codes
-        self.keys = keys
-
-    @property
-    def size(self) -> int:
-        return len(self.keys)
-
-
-def group_index(data: pd.DataFrame, keys: Sequence[str]) -> GroupIndex:
-    """Group rows by ``keys`` (sorted, missing keys kept as their own group).
-
-    With no keys every row is in one group, and the key table has one row and no columns.
+    Shared by crude rates (denominator: population) and indirect standardisation
+    (denominator: expected events).
     """
-    keys = list(keys)
-    if not keys:
-        return GroupIndex(np.zeros(len(data), dtype=np.intp), pd.DataFrame(index=range(1)))
-    # Group in order of appearance (no sort of every row), then sort the small key table
-    # and renumber, so that codes and output follow key order whatever the row order.
-    grouped = data.groupby(keys, sort=False, dropna=False, observed=True)
-    codes = grouped.ngroup().to_numpy(dtype=np.intp)
-    table = grouped.size().index.to_frame(index=False)
-    order = table.sort_values(keys, na_position="last", kind="stable").index.to_numpy()
-    rank = np.empty(len(order), dtype=np.intp)
-    rank[order] = np.arange(len(order))
-    return GroupIndex(rank[codes], table.iloc[order].reset_index(drop=True))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["value"] = observed / denominator * scale
+        for level, (lower_name, upper_name) in zip(levels, limit_columns(levels), strict=True):
+            lower, upper = poisson_limits(observed, level)
+            out[lower_name] = lower / denominator * scale
+            out[upper_name] = upper / denominator * scale
+    out["confidence"] = confidence_labels(levels)
+    out["statistic"] = statistic
+    out["method"] = poisson_method(observed)
+    return out
 
 
-def sum_by_group(values: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
-    """Sum ``values`` within groups; a missing value makes its group's sum missing."""
-    values = np.asarray(values, dtype=float)
-    missing = np.isnan(values)
-    total = np.bincount(codes, weights=np.where(missing, 0.0, values), minlength=n_groups)
-    if missing.any():
-        has_missing = np.bincount(codes, weights=missing, minlength=n_groups) > 0
-        total[has_missing] = np.nan
-    return total
+def counts_by_group(
+    data: pd.DataFrame,
+    *,
+    keys: Sequence[str],
+    count: str,
+    population: str,
+    multiplier: float,
+    source: str,
+    nouns: tuple[str, str] = ("count", "population"),
+    count_within_population: bool = False,
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Check a count and a population column, and sum both within the groups of ``keys``.
 
-
-def format_multiplier(multiplier: float) -> str:
-    """Multiplier as the reference prints it: ``100000`` not ``1e+05``, ``0.5`` as is."""
-    return str(int(multiplier)) if float(multiplier).is_integer() else str(multiplier)
-
-
-def rate_statistic(multiplier: float) -> str:
-    """The reference's statistic label, e.g. ``"rate per 100000"``."""
-    return f"rate per {format_multiplier(multiplier)}"
+    Refuses (every row listed) negative counts, populations of zero or less and, with
+    ``count_within_population``, counts above their population; ``nouns`` name the two
+    in the messages. Returns the key table with the two sums added, and the sums.
+    """
+    numbers = read_numeric(
+        data,
+        required=[*keys, count, population],
+        numeric=[count, population],
+        name=source,
+        more=multiplier_problems(multiplier),
+    )
+    x, n = numbers[count], numbers[population]
+    what, of_what = nouns
+    problems = row_problems(
+        x < 0, source, count, "negative_count", f"{what} {{value}} is negative", x
+    )
+    problems += row_problems(
+        n <= 0, source, population, "population_not_positive",
+        f"{of_what} {{value}} is not above 0", n,
+    )  # fmt: skip
+    if count_within_population:
+        problems += row_problems(
+            x > n, source, count, "numerator_exceeds_denominator",
+            f"{what} {{value}} is larger than the {of_what}", x,
+        )  # fmt: skip
+    raise_if_any(problems)
+    groups = group_index(data, keys)
+    X = sum_by_group(x, groups.codes, groups.size)
+    N = sum_by_group(n, groups.codes, groups.size)
+    out = groups.keys.copy()
+    out[count] = X
+    out[population] = N
+    return out, X, N
 
 
 def crude_rate(
@@ -189,43 +177,8 @@ def crude_rate(
         a bad confidence level or multiplier; every offending row is listed.
     """
     levels = normalise_confidence(confidence)
-    problems = require_columns(data, [*keys, count, population], source)
-    if problems:
-        raise InputError(problems)
-    problems = numeric_problems(data, [count, population], source)
-    if multiplier <= 0:
-        problems.append(
-            Problem("<arguments>", None, "multiplier", "bad_multiplier", "must be above 0")
-        )
-    if problems:
-        raise InputError(problems)
-    x = data[count].to_numpy(dtype=float)
-    n = data[population].to_numpy(dtype=float)
-    problems = flag_rows(x < 0, count, "negative_count", "count {value} is negative", x, source)
-    problems += flag_rows(
-        n <= 0,
-        population,
-        "population_not_positive",
-        "population {value} is not above 0",
-        n,
-        source,
+    out, observed, P = counts_by_group(
+        data, keys=keys, count=count, population=population, multiplier=multiplier, source=source
     )
-    if problems:
-        raise InputError(problems)
-
-    groups = group_index(data, keys)
-    observed = sum_by_group(x, groups.codes, groups.size)
-    P = sum_by_group(n, groups.codes, groups.size)
-    out = groups.keys.copy()
-    out[count] = observed
-    out[population] = P
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["value"] = observed / P * multiplier
-        for level, (lower_name, upper_name) in zip(levels, limit_columns(levels), strict=True):
-            lower, upper = poisson_limits(observed, level)
-            out[lower_name] = lower / P * multiplier
-            out[upper_name] = upper / P * multiplier
-    out["confidence"] = ", ".join(confidence_label(level) for level in levels)
-    out["statistic"] = rate_statistic(multiplier)
-    out["method"] = poisson_method(observed)
-    return out
+    statistic = f"rate per {format_multiplier(multiplier)}"
+    return add_poisson_ratio(out, observed, P, multiplier, levels, statistic)

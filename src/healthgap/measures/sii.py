@@ -84,147 +84,29 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from healthgap.errors import InputError, Problem, SmallNumbersWarning, SuppressionWarning
+from healthgap.errors import Problem, SmallNumbersWarning, SuppressionWarning
+from healthgap.measures._grouping import group_index
+from healthgap.measures._sii_fit import (
+    fit_weights,
+    from_scale,
+    point_and_limits,
+    simulate,
+    to_scale,
+)
+from healthgap.measures._validation import ARGUMENT, raise_if_any, read_numeric, row_problems
 from healthgap.measures.intervals import (
-    confidence_label,
+    confidence_labels,
     limit_columns,
     normalise_confidence,
     z_value,
 )
-from healthgap.measures.rates import flag_rows, group_index, numeric_problems, require_columns
 
 __all__ = ["slope_index_of_inequality"]
 
 VALUE_TYPES = ("normal", "rate", "proportion")
 MIN_QUANTILES, MAX_QUANTILES, WARN_ABOVE_QUANTILES = 5, 100, 10
 MIN_REPETITIONS = 1000
-#: Largest number of simulated values held at once: bounds memory (about 32 MB a block).
-DRAW_BUDGET = 4_000_000
 Z95 = float(z_value(0.95))
-
-
-def _to_scale(values: np.ndarray, value_type: str) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if value_type == "rate":
-            return np.log(values)
-        if value_type == "proportion":
-            return np.log(values / (1.0 - values))
-    return values
-
-
-def _from_scale(values: np.ndarray, value_type: str) -> np.ndarray:
-    if value_type == "rate":
-        return np.exp(values)
-    if value_type == "proportion":
-        return 1.0 / (1.0 + np.exp(-values))
-    return values
-
-
-def _fit_weights(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Coefficients c0, c1 (shape (G, Q)) with beta0 = sum(c0 y), beta1 = sum(c1 y)."""
-    S1 = np.sum(a * b, axis=-1, keepdims=True)
-    S2 = np.sum(a * b * b, axis=-1, keepdims=True)
-    det = S2 - S1**2
-    return a * (S2 - S1 * b) / det, a * (b - S1) / det
-
-
-def _order_statistics(draws: np.ndarray, levels: tuple[float, ...]) -> np.ndarray:
-    """Limits (level, lower/upper, G) at sorted positions round(R(1 -/+ c)/2), 1-based."""
-    R = draws.shape[-1]
-    positions = []
-    for level in levels:
-        positions += [
-            int(np.round(R * (1 - level) / 2)) - 1,
-            int(np.round(R * (1 + level) / 2)) - 1,
-        ]
-    positions = [min(max(p, 0), R - 1) for p in positions]
-    # A full sort is faster than np.partition here (NumPy's vectorised sort). A ratio draw
-    # is NaN only for an intercept of exactly 0; it would sort last.
-    ordered = np.sort(draws, axis=-1)
-    return ordered[..., positions].T.reshape(len(levels), 2, -1)
-
-
-def _simulate(
-    t: np.ndarray,
-    se: np.ndarray,
-    c0: np.ndarray,
-    c1: np.ndarray,
-    value_type: str,
-    transform: bool,
-    repetitions: int,
-    levels: tuple[float, ...],
-    rng: np.random.Generator,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Simulated limits of the slope and of (b0 + b1)/b0, each shaped (level, 2, G)."""
-    G, Q = t.shape
-    slope_limits = np.empty((len(levels), 2, G))
-    ratio_limits = np.empty((len(levels), 2, G))
-    linear = transform or value_type == "normal"
-    per_group = 2 if linear else Q
-    group_chunk = max(1, DRAW_BUDGET // (per_group * repetitions))
-    for start in range(0, G, group_chunk):
-        part = slice(start, min(start + group_chunk, G))
-        if linear:
-            slope, intercept = _linear_draws(
-                t[part], se[part], c0[part], c1[part], repetitions, rng
-            )
-        else:
-            slope, intercept = _refit_draws(
-                t[part], se[part], c0[part], c1[part], value_type, repetitions, rng
-            )
-        slope_limits[:, :, part] = _order_statistics(slope, levels)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio_limits[:, :, part] = _order_statistics((intercept + slope) / intercept, levels)
-    return slope_limits, ratio_limits
-
-
-def _linear_draws(
-    t: np.ndarray, se: np.ndarray, c0: np.ndarray, c1: np.ndarray, R: int, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    """Draw (b1, b0) from their exact joint normal: the refit of Normal(t, se) draws.
-
-    Single precision (7 digits) is ample against the Monte-Carlo error of the limits, and
-    halves the cost of drawing and sorting."""
-    beta0, beta1 = np.sum(c0 * t, axis=-1), np.sum(c1 * t, axis=-1)
-    var0 = np.sum((c0 * se) ** 2, axis=-1)
-    var1 = np.sum((c1 * se) ** 2, axis=-1)
-    cov = np.sum(c0 * c1 * se**2, axis=-1)
-    sd1 = np.sqrt(var1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        along = np.where(sd1 > 0, cov / sd1, 0.0)  # Cholesky factor of the 2x2 covariance
-    across = np.sqrt(np.maximum(var0 - along**2, 0.0))
-    normals = rng.standard_normal((2, len(t), R), dtype=np.float32)
-
-    def column(values: np.ndarray) -> np.ndarray:
-        return values.astype(np.float32)[:, None]
-
-    slope = column(beta1) + column(sd1) * normals[0]
-    intercept = column(beta0) + column(along) * normals[0] + column(across) * normals[1]
-    return slope, intercept
-
-
-def _refit_draws(
-    t: np.ndarray,
-    se: np.ndarray,
-    c0: np.ndarray,
-    c1: np.ndarray,
-    value_type: str,
-    R: int,
-    rng: np.random.Generator,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Draw every quantile on the transformed scale, back-transform, refit (in draw chunks)."""
-    G, Q = t.shape
-    single = np.float32  # as in _linear_draws: ample precision, half the cost
-    slope, intercept = np.empty((G, R), dtype=single), np.empty((G, R), dtype=single)
-    t32, se32, c0_32, c1_32 = (x.astype(single)[:, :, None] for x in (t, se, c0, c1))
-    draw_chunk = max(1, DRAW_BUDGET // (G * Q))
-    for start in range(0, R, draw_chunk):
-        part = slice(start, min(start + draw_chunk, R))
-        normals = rng.standard_normal((G, Q, part.stop - part.start), dtype=single)
-        y = _from_scale(t32 + se32 * normals, value_type)
-        slope[:, part] = np.sum(c1_32 * y, axis=1)
-        intercept[:, part] = np.sum(c0_32 * y, axis=1)
-    return slope, intercept
 
 
 def _check_arguments(
@@ -239,7 +121,7 @@ def _check_arguments(
     repetitions: int,
 ) -> list[Problem]:
     def arg(column: str, rule: str, message: str) -> Problem:
-        return Problem("<arguments>", None, column, rule, message)
+        return Problem(ARGUMENT, None, column, rule, message)
 
     problems = []
     if value_type not in VALUE_TYPES:
@@ -266,53 +148,36 @@ def _check_arguments(
 
 
 def _check_rows(
-    frame: pd.DataFrame, columns: dict[str, str], value_type: str, source: str
+    values: dict[str, np.ndarray], columns: dict[str, str], value_type: str, source: str
 ) -> list[Problem]:
-    """Row rules of the reference; ``columns`` maps roles to column names."""
+    """Row rules of the reference; ``values`` and ``columns`` map roles to arrays and names."""
 
-    def values(role: str) -> np.ndarray:
-        return frame[columns[role]].to_numpy(dtype=float)
+    def flag(role: str, bad: np.ndarray, rule: str, message: str) -> list[Problem]:
+        return row_problems(bad, source, columns[role], rule, message, values[role])
 
-    pop = values("population")
-    problems = flag_rows(
-        np.isnan(pop) | (pop <= 0), columns["population"], "population_not_positive",
-        "population {value} is missing or not above 0", pop, source,
-    )  # fmt: skip
+    pop = values["population"]
+    problems = flag("population", np.isnan(pop) | (pop <= 0), "population_not_positive",
+                    "population {value} is missing or not above 0")  # fmt: skip
     if "se" in columns:
-        se = values("se")
-        problems += flag_rows(
-            np.isnan(se) | (se < 0), columns["se"], "bad_standard_error",
-            "standard error {value} is missing or negative", se, source,
-        )  # fmt: skip
-    bounded = []
-    for role in ("lowercl", "uppercl"):
-        if role in columns:
-            limit = values(role)
-            problems += flag_rows(
-                np.isnan(limit), columns[role], "missing_limit", "confidence limit is missing",
-                limit, source,
-            )  # fmt: skip
-            bounded.append(role)
+        se = values["se"]
+        problems += flag("se", np.isnan(se) | (se < 0), "bad_standard_error",
+                         "standard error {value} is missing or negative")  # fmt: skip
+    bounded = [role for role in ("lowercl", "uppercl") if role in columns]
+    for role in bounded:
+        problems += flag(role, np.isnan(values[role]), "missing_limit",
+                         "confidence limit is missing")  # fmt: skip
     if "value" in columns:
         bounded.append("value")
     elif "count" in columns:
-        count = values("count")
-        problems += flag_rows(
-            count <= 0, columns["count"], "count_not_positive", "count {value} is not above 0",
-            count, source,
-        )  # fmt: skip
+        problems += flag("count", values["count"] <= 0, "count_not_positive",
+                         "count {value} is not above 0")  # fmt: skip
     for role in bounded:
-        v = values(role)
+        v = values[role]
         if value_type == "proportion":
-            bad, rule, text = (v <= 0) | (v >= 1), "proportion_out_of_range", "strictly inside"
-            problems += flag_rows(
-                bad, columns[role], rule, f"proportion {{value}} must be {text} (0, 1)", v, source
-            )
+            problems += flag(role, (v <= 0) | (v >= 1), "proportion_out_of_range",
+                             "proportion {value} must be strictly inside (0, 1)")  # fmt: skip
         elif value_type == "rate":
-            problems += flag_rows(
-                v <= 0, columns[role], "rate_not_positive", "rate {value} must be above 0", v,
-                source,
-            )  # fmt: skip
+            problems += flag(role, v <= 0, "rate_not_positive", "rate {value} must be above 0")
     return problems
 
 
@@ -377,35 +242,33 @@ def slope_index_of_inequality(
     """
     levels = normalise_confidence(confidence)
     keys = list(keys)
-    problems = _check_arguments(
-        value, count, se, lowercl, uppercl, value_type, transform, multiplier, repetitions
+    raise_if_any(
+        _check_arguments(
+            value, count, se, lowercl, uppercl, value_type, transform, multiplier, repetitions
+        )
     )
-    if problems:
-        raise InputError(problems)
     # The columns used, by role; an SE wins over limits, a value over a count.
     roles = {"quantile": quantile, "population": population}
     roles.update({"value": value} if value is not None else {"count": str(count)})
     roles.update({"se": se} if se is not None else {"lowercl": lowercl, "uppercl": uppercl})
-    problems = require_columns(data, [*keys, *roles.values()], source)
-    if problems:
-        raise InputError(problems)
-    problems = numeric_problems(data, list(roles.values()), source)
-    if problems:
-        raise InputError(problems)
-    problems = _check_rows(data, roles, value_type, source)
-    problems += flag_rows(
-        data.duplicated([*keys, quantile]).to_numpy(), quantile, "duplicate_quantile",
-        "quantile {value} appears twice in its group", data[quantile].to_numpy(), source,
+    numbers = read_numeric(
+        data, required=[*keys, *roles.values()], numeric=list(roles.values()), name=source
+    )
+    values = {role: numbers[column] for role, column in roles.items()}
+    problems = _check_rows(values, roles, value_type, source)
+    problems += row_problems(
+        data.duplicated([*keys, quantile]).to_numpy(), source, quantile, "duplicate_quantile",
+        "quantile {value} appears twice in its group", data[quantile].to_numpy(),
     )  # fmt: skip
-    quantiles = np.unique(data[quantile].dropna().to_numpy(dtype=float))
+    quantile_of_row = values["quantile"]
+    quantiles = np.unique(quantile_of_row[~np.isnan(quantile_of_row)])
     if not MIN_QUANTILES <= len(quantiles) <= MAX_QUANTILES:
         problems.append(
             Problem(source, None, quantile, "bad_quantile_count",
                     f"{len(quantiles)} quantiles found; the number of quantiles must be "
                     f"between {MIN_QUANTILES} and {MAX_QUANTILES}")
         )  # fmt: skip
-    if problems:
-        raise InputError(problems)
+    raise_if_any(problems)
     if len(quantiles) > WARN_ABOVE_QUANTILES:
         warnings.warn(
             "Small values can make SII unstable when using a large number of quantiles",
@@ -415,26 +278,22 @@ def slope_index_of_inequality(
 
     groups = group_index(data, keys)
     G, Q = groups.size, len(quantiles)
-    k = np.searchsorted(quantiles, data[quantile].to_numpy(dtype=float))
-    present = ~np.isnan(data[quantile].to_numpy(dtype=float))
+    k = np.searchsorted(quantiles, quantile_of_row)
+    present = ~np.isnan(quantile_of_row)
 
     def grid(column: np.ndarray) -> np.ndarray:
         out = np.full((G, Q), np.nan)
         out[groups.codes[present], k[present]] = column[present]
         return out
 
-    pop = grid(data[population].to_numpy(dtype=float))
-    raw = (
-        data[value].to_numpy(dtype=float)
-        if value is not None
-        else data[str(count)].to_numpy(dtype=float) / data[population].to_numpy(dtype=float)
-    )
-    t = _to_scale(grid(raw), value_type)
+    pop = grid(values["population"])
+    raw = values["value"] if value is not None else values["count"] / values["population"]
+    t = to_scale(grid(raw), value_type)
     if se is not None:
-        se_grid = grid(data[se].to_numpy(dtype=float))
+        se_grid = grid(values["se"])
     else:
-        upper = _to_scale(grid(data[str(uppercl)].to_numpy(dtype=float)), value_type)
-        lower = _to_scale(grid(data[str(lowercl)].to_numpy(dtype=float)), value_type)
+        upper = to_scale(grid(values["uppercl"]), value_type)
+        lower = to_scale(grid(values["lowercl"]), value_type)
         se_grid = (upper - lower) / (2.0 * Z95)
     complete = ~np.any(np.isnan(pop) | np.isnan(t) | np.isnan(se_grid), axis=1)
     if not complete.all():
@@ -446,14 +305,16 @@ def slope_index_of_inequality(
 
     a = pop[complete] / np.sum(pop[complete], axis=1, keepdims=True)
     b = np.cumsum(a, axis=1) - a / 2.0
-    c0, c1 = _fit_weights(a, b)
-    fit_on = t[complete] if transform else _from_scale(t[complete], value_type)
+    c0, c1 = fit_weights(a, b)
+    fit_on = t[complete] if transform else from_scale(t[complete], value_type)
     beta0, beta1 = np.sum(c0 * fit_on, axis=1), np.sum(c1 * fit_on, axis=1)
     rng = np.random.default_rng(seed)
-    slope_lim, ratio_lim = _simulate(
+    slope_lim, ratio_lim = simulate(
         t[complete], se_grid[complete], c0, c1, value_type, transform, int(repetitions), levels, rng
     )
-    estimates = _finish(beta0, beta1, slope_lim, ratio_lim, value_type, transform, multiplier)
+    estimates = point_and_limits(
+        beta0, beta1, slope_lim, ratio_lim, value_type, transform, multiplier
+    )
 
     measures = ["sii"] + (["rii"] if rii else []) + (["intercept"] if intercept else [])
     M = len(measures)
@@ -472,7 +333,7 @@ def slope_index_of_inequality(
                 columns[upper_name][complete, j] = limits[i, 1]
     for name, grid_values in columns.items():
         result[name] = grid_values.ravel()
-    result["confidence"] = ", ".join(confidence_label(level) for level in levels)
+    result["confidence"] = confidence_labels(levels)
     scale = f"{value_type}{', transformed' if transform else ''}, multiplier {multiplier:g}"
     statistic = {
         "sii": f"slope index of inequality ({scale})",
@@ -487,35 +348,3 @@ def slope_index_of_inequality(
         "",
     )
     return result
-
-
-def _finish(
-    beta0: np.ndarray,
-    beta1: np.ndarray,
-    slope_lim: np.ndarray,
-    ratio_lim: np.ndarray,
-    value_type: str,
-    transform: bool,
-    multiplier: float,
-) -> dict[str, tuple[np.ndarray, np.ndarray | None]]:
-    """Point values and limits (level, lower/upper, G) of sii, rii and intercept."""
-    if transform:
-        back = lambda v: _from_scale(v, value_type)  # noqa: E731 - short local alias
-        middle = beta0 + beta1 / 2.0
-        sii = (back(beta0 + beta1) - back(beta0)) * multiplier
-        sii_lim = (back(middle + slope_lim / 2.0) - back(middle - slope_lim / 2.0)) * multiplier
-        rii = back(beta0 + beta1) / back(beta0)
-        rii_lim = back(middle + slope_lim / 2.0) / back(middle - slope_lim / 2.0)
-        fitted_start = back(beta0)
-    else:
-        sii, sii_lim = beta1 * multiplier, slope_lim * multiplier
-        rii, rii_lim = (beta0 + beta1) / beta0, ratio_lim
-        fitted_start = beta0
-    if multiplier < 0:  # polarity reversed: swap the limits and invert the ratio
-        sii_lim = sii_lim[:, ::-1]
-        rii, rii_lim = 1.0 / rii, 1.0 / rii_lim[:, ::-1]
-    return {
-        "sii": (sii, sii_lim),
-        "rii": (rii, rii_lim),
-        "intercept": (fitted_start * abs(multiplier), None),
-    }

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from healthgap.agebands import band_label
-from healthgap.reports.charts import OKABE_ITO, SCHEMA, SYNTHETIC_NOTE, _records
+from healthgap.reports.chart_style import OKABE_ITO, SCHEMA, SYNTHETIC_NOTE, records
 
 __all__ = ["dpp_chart", "frontier_chart", "waterfall_chart"]
 
@@ -62,7 +62,7 @@ def waterfall_chart(waterfall: pd.DataFrame, *, synthetic: bool = False) -> dict
         "$schema": SCHEMA,
         "title": _title(f"Life expectancy gap, baseline to scenario: {first}", synthetic,
                         "Axis does not start at zero: steps are small against the gap"),
-        "data": {"values": _records(rows[["sex", "statistic", "step", "start", "end",
+        "data": {"values": records(rows[["sex", "statistic", "step", "start", "end",
                                           "label", "kind"]])},
         "facet": {"row": {"field": "sex", "type": "nominal", "title": None}},
         "resolve": {"scale": {"y": "independent"}},
@@ -98,7 +98,7 @@ def dpp_chart(dpp: pd.DataFrame, *, synthetic: bool = False) -> dict[str, Any]:
         "$schema": SCHEMA,
         "title": _title("Deaths prevented or postponed in the evaluation year", synthetic,
                         "By age band and cause; all interventions combined"),
-        "data": {"values": _records(rows)},
+        "data": {"values": records(rows)},
         "width": 480, "height": 260,
         "mark": "bar",
         "encoding": {
@@ -144,7 +144,7 @@ def frontier_chart(interventions: pd.DataFrame, *, synthetic: bool = False) -> d
         }
         panels.append({
             "title": title, "width": 300, "height": 240,
-            "data": {"values": _records(rows)},
+            "data": {"values": records(rows)},
             "layer": [
                 {"mark": {"type": "line", "point": True, "color": OKABE_ITO[0]},
                  "encoding": {**enc, "order": {"field": "rank"},

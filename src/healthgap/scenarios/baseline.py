@@ -129,7 +129,7 @@ class Baseline:
                 and self.nests_within(level, c[len("parent_"):])]  # fmt: skip
         cells = first[keep].reset_index(drop=True)
         cells.insert(0, "cell", np.asarray(uniques))
-        cells.insert(1, "area_code", first.index.map(lambda i: codes[i]).to_numpy())
+        cells.insert(1, "area_code", codes[first.index.to_numpy()])
         cells["quintile"] = first["quintile"].to_numpy()
         deaths = np.zeros((len(uniques), *self.deaths.shape[1:]))
         population = np.zeros((len(uniques), *self.population.shape[1:]))

@@ -24,18 +24,8 @@ interventions.md §5.3 and the worked example §6; Chiang (1968); PHEindicatorme
 
 Examples
 --------
->>> import numpy as np, pandas as pd
->>> from healthgap.scenarios import Baseline, ScenarioModel, scenario_from_dict
->>> cells = pd.DataFrame({"cell": ["Q1", "Q5"], "area_code": ["A", "A"], "quintile": [1, 5]})
->>> D = np.zeros((2, 1, 20, 1)); D[:, 0, :, 0] = np.linspace(1, 300, 20) * [[1.3], [1.0]]
->>> base = Baseline.from_arrays(D, np.full((2, 1, 20), 3e4), cells, sexes=("male",),
-...                             causes=("circulatory",), years=3)
->>> spec = scenario_from_dict({"horizon": 3, "comparison": {"type": "quintiles"},
-...     "interventions": [{"intervention": "statins", "volume": {"units_per_year": 100},
-...                        "target": {"quintiles": [1]}}]})
->>> result = ScenarioModel(base).fit().evaluate(spec)
->>> bool(result.arrays["gap_reduction"].item() > 0)
-True
+Fitting a model and evaluating a scenario on a two-quintile baseline is shown in
+:mod:`healthgap.scenarios.results` (one example for the engine and its tidy tables).
 """
 
 from __future__ import annotations

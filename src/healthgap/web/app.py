@@ -86,11 +86,13 @@ def create_app(settings: Settings) -> FastAPI:
             "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' "
             "'unsafe-inline'; img-src 'self' data: blob:; frame-ancestors 'none'",
         )
-        # No personal data in logs: no client address, no query string, no user name.
+        # No personal data or secrets in logs: no client address, no query string, no user
+        # name, and the route template instead of the path (an invite token stays out).
+        route = request.scope.get("route")
         log.info(
             "%s %s %d %.1fms",
             request.method,
-            request.url.path,
+            getattr(route, "path", request.url.path),
             response.status_code,
             (time.perf_counter() - started) * 1000,
         )
