@@ -192,7 +192,8 @@ def band_coverage_problems(
         ("missing_age_band", last & np.isfinite(end) & complete,
          "no open top band (ages {e:g}+ missing)"),
     ]  # fmt: skip
-    key_values = frame[list(keys)].astype(str).to_numpy()
+    # A key left empty by a bad cell (reported on its own) is shown as "?".
+    key_values = frame[list(keys)].astype(object).fillna("?").astype(str).to_numpy()
     found = []
     # Labels are built only for rows with a problem; detection above is vectorised.
     for rule, mask, template in checks:
