@@ -150,6 +150,8 @@ def test_cli_plan_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     with pd.ExcelFile(out / "plan.xlsx") as book:
         sheets = book.sheet_names
     assert sheets[0] == "metadata" and "parameters" in sheets
+    for table in out.glob("*.csv"):  # every output made from the demo says SYNTHETIC
+        assert "SYNTHETIC" in table.read_text(encoding="utf-8"), table.name
 
 
 def test_cli_bad_scenario_prints_problems_not_a_traceback(

@@ -226,6 +226,8 @@ def _write(
         reasons = frame["suppression_reason"]
     else:  # measures without reasons of their own (e.g. DSR): a missing value is the reason
         reasons = pd.Series(frame["value"].isna().map({True: "not_calculated", False: ""}))
+    # astype(str): a categorical column would also count its unused categories.
+    reasons = reasons.astype(str)
     counts = reasons[reasons != ""].value_counts()
     notes = "; ".join(f"{reason}: {n} rows" for reason, n in counts.items()) or "none"
     metadata = {

@@ -14,6 +14,7 @@ from healthgap.cli import app, console
 from healthgap.errors import InputError
 from healthgap.reports.plan_charts import dpp_chart, frontier_chart, waterfall_chart
 from healthgap.reports.render import save_chart
+from healthgap.reports.tables import SYNTHETIC_NOTE
 from healthgap.scenarios import (
     ScenarioModel,
     baseline_from_workspace,
@@ -105,18 +106,24 @@ def plan(
 
         result = run_scenario(model, spec, draws=draws, seed=seed, progress=advance)
     out.mkdir(parents=True, exist_ok=True)
+
+    def noted(frame: pd.DataFrame) -> pd.DataFrame:
+        # Every table made from the demo country says so, in CSV and Excel alike.
+        return frame.assign(data_note=SYNTHETIC_NOTE) if synthetic else frame
+
+    result.tables.update({name: noted(table) for name, table in result.tables.items()})
     result.to_csv(out)
-    ranking = rank_objectives(model, spec)
+    ranking = noted(rank_objectives(model, spec))
     ranking.to_csv(out / "ranking.csv", index=False)
     result.tables["ranking"] = ranking
     if budget is not None:
         for objective in ("gap", "lifetime"):
             chosen = allocate_budget(model, spec, budget, objective, draws=result.draws or None)
             name = f"budget_{objective}"
-            table = chosen.table.assign(**{f"full_model_{k}": v
-                                           for k, v in chosen.full_model.items()})  # fmt: skip
+            full_model = {f"full_model_{k}": v for k, v in chosen.full_model.items()}
+            table = noted(chosen.table.assign(**full_model))
             table.to_csv(out / f"{name}.csv", index=False)
-            chosen.mix_frequency.to_csv(out / f"{name}_mix_frequency.csv", index=False)
+            noted(chosen.mix_frequency).to_csv(out / f"{name}_mix_frequency.csv", index=False)
             result.tables[name] = table
             console.print(
                 _frame_table(

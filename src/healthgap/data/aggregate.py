@@ -105,7 +105,7 @@ def aggregate(table: pd.DataFrame, areas: pd.DataFrame, level: str) -> pd.DataFr
     if "level" in areas.columns:
         own = areas.set_index("area_code")["level"].eq(level)
         parents = parents.where(~own | parents.notna(), parents.index.to_series())
-    parent = table["area_code"].map(parents)
+    parent = _map_codes(table["area_code"], parents)
     missing = parent.isna()
     if missing.any():
         codes = table.loc[missing, "area_code"].drop_duplicates()
@@ -115,9 +115,28 @@ def aggregate(table: pd.DataFrame, areas: pd.DataFrame, level: str) -> pd.DataFr
                 for i, c in codes.items()
             ]
         )
-    frame = table.assign(area_code=parent.to_numpy())
+    categorical = isinstance(parent.dtype, pd.CategoricalDtype)
+    frame = table.assign(area_code=parent.array if categorical else parent.to_numpy())
     keep = [c for c in frame.columns if c not in _NON_ADDITIVE]
-    return _sum_cells(frame[keep], _key_columns(frame[keep]))
+    out = _sum_cells(frame[keep], _key_columns(frame[keep]))
+    if categorical:  # same output as for a plain column: parent codes as strings
+        out["area_code"] = out["area_code"].astype(str)
+    return out
+
+
+def _map_codes(codes: pd.Series, mapping: pd.Series) -> pd.Series:
+    """``codes.map(mapping)``; for a categorical column (millions of rows, thousands of
+    areas) each category is looked up once and the result stays categorical, which also
+    makes the group-by that follows several times faster."""
+    if not isinstance(codes.dtype, pd.CategoricalDtype):
+        return codes.map(mapping)
+    categories = codes.cat.categories
+    looked_up = pd.Series(categories, index=categories).map(mapping)
+    parents = pd.Index(looked_up.dropna().unique())
+    positions = parents.get_indexer(looked_up)
+    raw = codes.cat.codes.to_numpy()
+    mapped = np.where(raw >= 0, positions[raw], -1)
+    return pd.Series(pd.Categorical.from_codes(mapped, categories=parents), index=codes.index)
 
 
 def pool_periods(

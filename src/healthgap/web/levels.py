@@ -20,8 +20,11 @@ areas) the pooled table of the period is built once and kept.
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Callable, Iterable, Mapping
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -52,7 +55,7 @@ def _summed_levels(areas: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     table), then each level is summed from those chains: exact whether or not levels nest.
     """
     level_of = areas.set_index(areas["area_code"].astype(str))["level"].astype(str)
-    present = pd.Index(pd.unique(table["area_code"].astype(str))) if len(table) else pd.Index([])
+    present = _codes_present(table["area_code"])
     data_levels = _level_order(level_of.reindex(present).dropna())
     if not data_levels:
         return table.iloc[0:0]
@@ -72,12 +75,11 @@ def _summed_levels(areas: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     if not wanted:
         return table.iloc[0:0]
     parents = small[[parent_column(level) for level in wanted]].astype(object)
-    chain_key = parents.fillna("").astype(str).agg("|".join, axis=1)
-    chain_id = pd.factorize(chain_key)[0]
+    chain_id = parents.fillna("").groupby(list(parents.columns), sort=False).ngroup()
     small_map = pd.DataFrame(
         {"area_code": small["area_code"].astype(str), _CHAIN: [f"c{i}" for i in chain_id]}
     )
-    rows = table[table["area_code"].astype(str).isin(set(small_map["area_code"]))]
+    rows = table[table["area_code"].isin(set(small_map["area_code"]))]
     chained = aggregate(rows, small_map, _CHAIN)
     chains = parents.assign(area_code=small_map[_CHAIN].to_numpy()).drop_duplicates("area_code")
     out = []
@@ -90,18 +92,57 @@ def _summed_levels(areas: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True) if out else table.iloc[0:0]
 
 
+def _codes_present(values: pd.Series) -> pd.Index:
+    """The distinct area codes of a column (fast for a categorical column)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        used = np.unique(values.cat.codes.to_numpy())
+        return pd.Index(values.cat.categories.astype(str)[used[used >= 0]])
+    return pd.Index(pd.unique(values.astype(str)))
+
+
+def _sorted_labels(values: pd.Series) -> pd.Index:
+    return pd.Index(sorted(_codes_present(values)))
+
+
+def _as_category(values: pd.Series, codes: pd.Index) -> pd.Categorical:
+    """``values`` as a categorical over ``codes`` (looked up per category, not per row)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        lookup = codes.get_indexer(values.cat.categories.astype(str))
+        raw = values.cat.codes.to_numpy()
+        positions = np.where(raw >= 0, lookup[raw], -1)
+    else:
+        positions = codes.get_indexer(values.astype(str))
+    return pd.Categorical.from_codes(positions, categories=codes)
+
+
 class _Indexed:
     """One table sorted by area (then period) with the row range of each area."""
 
     def __init__(self, table: pd.DataFrame, codes: pd.Index) -> None:
-        area = pd.Categorical(table["area_code"].astype(str), categories=codes)
-        order = np.lexsort((table["period"].astype(str).to_numpy(), area.codes))
+        area = _as_category(table["area_code"], codes)
+        period = _as_category(table["period"], _sorted_labels(table["period"]))
+        order = np.lexsort((period.codes, area.codes))
         self.frame = table.iloc[order].reset_index(drop=True)
         self.frame["area_code"] = pd.Categorical.from_codes(area.codes[order], categories=codes)
+        self.frame["period"] = pd.Categorical.from_codes(
+            period.codes[order], categories=period.categories
+        )
         self.codes = codes
-        sorted_codes = area.codes[order]
-        self.start = np.searchsorted(sorted_codes, np.arange(len(codes)), side="left")
-        self.stop = np.searchsorted(sorted_codes, np.arange(len(codes)), side="right")
+        self._ranges(area.codes[order])
+
+    @classmethod
+    def from_sorted(cls, frame: pd.DataFrame) -> _Indexed:
+        """An index over a frame already sorted by :meth:`__init__` (read back from disk)."""
+        self = cls.__new__(cls)
+        self.frame = frame
+        self.codes = pd.Index(frame["area_code"].cat.categories.astype(str))
+        self._ranges(frame["area_code"].cat.codes.to_numpy())
+        return self
+
+    def _ranges(self, sorted_codes: np.ndarray) -> None:
+        every = np.arange(len(self.codes))
+        self.start = np.searchsorted(sorted_codes, every, side="left")
+        self.stop = np.searchsorted(sorted_codes, every, side="right")
 
     def select(self, area_codes: Iterable[str]) -> pd.DataFrame:
         found = self.codes.get_indexer(list(area_codes))
@@ -137,17 +178,33 @@ class AreaRows:
         for name, table in tables.items():
             if progress is not None:
                 progress(f"summing {name} to every level")
-            extra = pd.Index(pd.unique(table["area_code"].astype(str))).difference(codes)
-            all_codes = codes.append(extra)
+            all_codes = codes.append(_codes_present(table["area_code"]).difference(codes))
             summed = _summed_levels(areas, table)
-            whole = pd.concat(
-                [table.astype({"area_code": str}), summed.astype({"area_code": str})],
-                ignore_index=True,
-            )
-            if "period" in whole.columns:
-                whole["period"] = whole["period"].astype(str).astype("category")
-            indexed[name] = _Indexed(whole, all_codes)
+            parts = [
+                frame.assign(area_code=_as_category(frame["area_code"], all_codes))
+                for frame in (table, summed)
+            ]
+            indexed[name] = _Indexed(pd.concat(parts, ignore_index=True), all_codes)
         return cls(indexed)
+
+    def save(self, folder: Path) -> None:
+        """Keep the summed tables as Parquet (sorted), so a restart only reads them."""
+        staging = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        for name, table in self._tables.items():
+            table.frame.to_parquet(staging / f"{name}.parquet", index=False)
+        shutil.rmtree(folder, ignore_errors=True)
+        staging.rename(folder)
+
+    @classmethod
+    def load(cls, folder: Path, names: Iterable[str]) -> AreaRows | None:
+        """The tables kept by :meth:`save`, or ``None`` when any is missing or damaged."""
+        try:
+            frames = {name: pd.read_parquet(folder / f"{name}.parquet") for name in names}
+        except (OSError, ValueError):
+            return None
+        return cls({name: _Indexed.from_sorted(frame) for name, frame in frames.items()})
 
     def has(self, name: str) -> bool:
         return name in self._tables
@@ -181,7 +238,7 @@ class AreaRows:
 def _in_period(rows: pd.DataFrame, period: str) -> pd.DataFrame:
     """Rows of ``period``: selected when the label is present, else pooled from its years
     (empty when a year is missing)."""
-    labels = rows["period"].astype(str)
+    labels = rows["period"]
     if (labels == period).any():
         return rows[(labels == period).to_numpy()]
     try:
@@ -189,7 +246,7 @@ def _in_period(rows: pd.DataFrame, period: str) -> pd.DataFrame:
     except Exception:  # noqa: BLE001 - a label that is no year range: nothing to pool
         return rows.iloc[0:0]
     chosen = rows[labels.isin(years).to_numpy()]
-    if chosen.empty or chosen["period"].astype(str).nunique() != len(years):
+    if chosen.empty or chosen["period"].nunique() != len(years):
         return rows.iloc[0:0]
     pooled = pool_periods(chosen, years, label=period)
     return pooled.astype({"area_code": str})

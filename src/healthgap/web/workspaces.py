@@ -7,8 +7,11 @@ so a second view of the same area costs a dictionary look-up.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,21 +20,49 @@ import pandas as pd
 from healthgap.data.workspace import Workspace, open_workspace
 from healthgap.errors import WorkspaceError
 from healthgap.store import Database, register_workspace
+from healthgap.web.levels import AreaRows
 
-__all__ = ["WorkspaceService"]
+__all__ = ["WorkspacePreparing", "WorkspaceService"]
+
+log = logging.getLogger("healthgap.web")
+
+
+# How long a page waits for the workspace to be prepared before showing "preparing".
+PAGE_WAIT_SECONDS = 1.0
+COUNT_TABLES = ("population", "deaths")
+
+
+class WorkspacePreparing(Exception):
+    """The summed tables are still being prepared; the page asks to come back shortly."""
+
+    def __init__(self, stage: str, done: int, total: int) -> None:
+        super().__init__(stage)
+        self.stage, self.done, self.total = stage, done, total
 
 
 class WorkspaceService:
     """One served workspace (or none: the pages then say how to provide one)."""
 
-    def __init__(self, database: Database, path: Path | None, name: str) -> None:
+    def __init__(
+        self,
+        database: Database,
+        path: Path | None,
+        name: str,
+        cache_dir: Path | None = None,
+    ) -> None:
         self.path = path
         self.name = name
+        self.cache_dir = cache_dir
         self.workspace_id: int | None = None
         self._workspace: Workspace | None = None
         self._lock = threading.Lock()
         self._tables: dict[tuple[str, str], pd.DataFrame] = {}
         self._results: dict[tuple[object, ...], Any] = {}
+        self._rows: tuple[str, AreaRows] | None = None
+        self._building: str | None = None
+        self._built = threading.Condition(self._lock)
+        self._stage = ("waiting", 0, 1)
+        self._warmers: list[Callable[[], None]] = []
         if path is not None:
             self._workspace = open_workspace(path)
             with database.unit_of_work() as session:
@@ -95,6 +126,104 @@ class WorkspaceService:
                 self._results.clear()
             self._results[full_key] = value
         return value
+
+    def _content_key(self) -> str:
+        hashes = self.workspace().hashes()
+        names = ("areas", *COUNT_TABLES)
+        return hashlib.sha256("|".join(hashes.get(n, "") for n in names).encode()).hexdigest()
+
+    def has_counts(self) -> bool:
+        workspace = self.workspace()
+        return all(workspace.has(name) for name in COUNT_TABLES)
+
+    def after_warm(self, warm: Callable[[], None]) -> None:
+        """Run ``warm()`` in the background thread once the summed tables are ready (e.g.
+        the Plan page's baseline), so that the first visitor does not pay for it."""
+        self._warmers.append(warm)
+
+    def start_warming(self) -> None:
+        """Prepare the summed tables in a background thread (no-op when ready or started)."""
+        if self._workspace is None or not self.has_counts():
+            return
+        key = self._content_key()
+        with self._lock:
+            if (self._rows is not None and self._rows[0] == key) or self._building == key:
+                return
+            self._building = key
+        threading.Thread(target=self._warm, args=(key,), name="healthgap-warm", daemon=True).start()
+
+    def _warm(self, key: str) -> None:
+        total = len(COUNT_TABLES) + 2 + len(self._warmers)
+
+        def stage(text: str, done: int) -> None:
+            with self._lock:
+                self._stage = (text, done, total)
+
+        try:
+            rows = self._load_or_build(key, stage)
+            with self._lock:
+                self._rows = (key, rows)
+            stage("preparing the Plan page", total - len(self._warmers))
+            for warm in self._warmers:
+                warm()
+        except Exception:  # noqa: BLE001 - reported to the pages, which compute it again
+            log.exception("preparing the workspace failed")
+        finally:
+            with self._lock:
+                if self._building == key:
+                    self._building = None
+                self._built.notify_all()
+
+    def _load_or_build(self, key: str, stage: Callable[[str, int], None]) -> AreaRows:
+        folder = None if self.cache_dir is None else self.cache_dir / "derived" / key[:32]
+        if folder is not None and folder.is_dir():
+            stage("reading the prepared tables", 1)
+            rows = AreaRows.load(folder, COUNT_TABLES)
+            if rows is not None:
+                return rows
+        stage("reading the workspace", 0)
+        tables = {name: self.table(name) for name in COUNT_TABLES}
+        done = iter(range(1, len(COUNT_TABLES) + 1))
+        rows = AreaRows.build(self.areas(), tables, progress=lambda text: stage(text, next(done)))
+        if folder is not None:
+            stage("keeping the prepared tables for the next start", len(COUNT_TABLES) + 1)
+            try:
+                rows.save(folder)
+            except OSError:
+                log.warning("could not keep the prepared tables in %s", folder)
+        return rows
+
+    def area_rows(self, wait: float = PAGE_WAIT_SECONDS) -> AreaRows:
+        """The population and deaths of every area at every level (see :mod:`.levels`).
+
+        Starts preparing them if needed and waits up to ``wait`` seconds; raises
+        :class:`WorkspacePreparing` (shown as a "preparing" page) when they are not ready.
+        """
+        key = self._content_key()
+        self.start_warming()
+        deadline = time.monotonic() + wait
+        with self._lock:
+            while self._rows is None or self._rows[0] != key:
+                remaining = deadline - time.monotonic()
+                if self._building != key:
+                    if remaining > 0 and self._building is None:
+                        # The last attempt failed: try again (errors go to the log).
+                        self._lock.release()
+                        try:
+                            self.start_warming()
+                        finally:
+                            self._lock.acquire()
+                        continue
+                    raise WorkspacePreparing(*self._stage)
+                if remaining <= 0:
+                    raise WorkspacePreparing(*self._stage)
+                self._built.wait(remaining)
+            return self._rows[1]
+
+    def rows(self, name: str, area_codes: Iterable[str], period: str | None = None) -> pd.DataFrame:
+        """Rows of ``name`` (population or deaths) for areas at any level (own or summed),
+        of one period when given (pooled from single years for a range label)."""
+        return self.area_rows().select(name, area_codes, period)
 
     def areas(self) -> pd.DataFrame:
         return self.table("areas")
