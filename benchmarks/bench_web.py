@@ -1,7 +1,7 @@
 """Web workspace timings over loopback: a Plan control change, and area-profile throughput.
 
-Starts ``healthgap serve --demo`` (small SYNTHETIC demo, one local authority) in a separate
-process on a free 127.0.0.1 port, signs in over HTTP and measures:
+Starts ``healthgap serve --demo --demo-size small`` (small SYNTHETIC demo, one local
+authority) in a separate process on a free 127.0.0.1 port, signs in over HTTP and measures:
 
 1. p50/p95 of ``POST /plan/preview`` (what HTMX sends when a control changes) for the demo
    local authority, without uncertainty; target p95 < 300 ms end to end;
@@ -57,7 +57,17 @@ def start_server(folder: Path, port: int) -> subprocess.Popen[bytes]:
         capture_output=True,
     )
     server = subprocess.Popen(
-        [*cli, "serve", "--demo", "--data-dir", str(folder), "--port", str(port)],
+        [
+            *cli,
+            "serve",
+            "--demo",
+            "--demo-size",
+            "small",
+            "--data-dir",
+            str(folder),
+            "--port",
+            str(port),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -67,7 +67,14 @@ def demo_la(demo_workspace: Path) -> str:
 def make_settings(tmp_path: Path, workspace: Path, template: Path) -> Settings:
     (tmp_path / "web").mkdir()
     shutil.copyfile(template, tmp_path / "web" / "healthgap.db")
-    return Settings(data_dir=tmp_path / "web", secret_key="s" * 40, workspace=workspace)
+    # Prepared on the first page that needs it, in that request's thread: no background thread
+    # changing warning filters while the next test builds its app.
+    return Settings(
+        data_dir=tmp_path / "web",
+        secret_key="s" * 40,
+        workspace=workspace,
+        prepare_in_background=False,
+    )
 
 
 @pytest.fixture

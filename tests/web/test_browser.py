@@ -54,7 +54,13 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_workspace: Path) -> It
     import uvicorn
 
     folder = tmp_path_factory.mktemp("browser")
-    app = create_app(Settings(data_dir=folder, secret_key="b" * 40, workspace=demo_workspace))
+    settings = Settings(
+        data_dir=folder,
+        secret_key="b" * 40,
+        workspace=demo_workspace,
+        prepare_in_background=False,  # one thread touching warning filters at a time
+    )
+    app = create_app(settings)
     add_user(app.state.database, "analyst")
     add_user(app.state.database, "admin")
     port = _free_port()
@@ -190,6 +196,15 @@ def test_main_pages_have_no_serious_accessibility_violations(
     axe_page.goto(path.format(la=demo_la))
     if "explain" in path:
         axe_page.wait_for_selector("[data-chart] svg", timeout=15_000)
+        # The target trajectory arrives by HTMX after the page: check it once drawn, not
+        # while vega-embed is half way through (its <svg> gets its label when finished).
+        axe_page.wait_for_selector("#target [data-chart] svg", timeout=15_000)
+        axe_page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-chart]')]"
+            ".every(el => el.dataset.drawn && el.querySelector('svg'))",
+            timeout=15_000,
+        )
+        axe_page.wait_for_load_state("networkidle")
     _shot(axe_page, "a11y" + path.replace("/", "-").replace("{la}", "la").rstrip("-"))
     assert _serious_violations(axe_page) == []
 

@@ -29,6 +29,12 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help="Random seed (0 or more).")] = DEFAULT_SEED,
 ) -> None:
     """Build the SYNTHETIC demo country as a workspace and print its headline figures."""
+    build_and_summarise(size, out, seed)
+
+
+def build_and_summarise(size: str, out: Path | None, seed: int = DEFAULT_SEED) -> Path:
+    """Build (or reuse) the demo workspace, print its summary and return its folder
+    (``healthgap demo`` and ``healthgap serve --demo``)."""
     path = out or Path("workspaces") / f"demo-{size}"
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     stages = {
@@ -52,6 +58,7 @@ def demo(
     console.print(f"[bold]{SYNTHETIC_LABEL}[/] (seed {seed}, size {size}): made-up data.")
     console.print(f"{action} workspace {workspace.path}")
     _print_summary(tables, figures, size)
+    return Path(workspace.path)
 
 
 def _print_summary(tables: dict[str, pd.DataFrame], figures: DemoFigures, size: str) -> None:

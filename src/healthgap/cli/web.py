@@ -55,8 +55,15 @@ def serve(
     database_url: DatabaseUrl = None,
     demo: Annotated[
         bool,
-        typer.Option(help="Serve the SYNTHETIC demo workspace and create a demo admin login."),
+        typer.Option(
+            help="Build (or reuse) the SYNTHETIC demo workspace at ./workspaces/demo-<size>, "
+            "serve it and create a demo admin login."
+        ),
     ] = False,
+    demo_size: Annotated[
+        str,
+        typer.Option(help="Demo size: national (33,800 LSOAs) or small (one LA, quick start)."),
+    ] = "national",
 ) -> None:
     """Serve the web workspace (sign in with an account from `healthgap user create`)."""
     import logging
@@ -67,12 +74,10 @@ def serve(
 
     name = "default"
     if demo:
-        from healthgap.datasets import build_demo_workspace
+        from healthgap.cli.demo import build_and_summarise
 
-        workspace = data_dir / "demo-workspace"
-        console.print("building the SYNTHETIC demo workspace (reused when up to date) ...")
-        build_demo_workspace(workspace, size="small")
-        name = "demo"
+        workspace = build_and_summarise(demo_size, None)
+        name = f"demo-{demo_size}"
     settings = Settings(
         data_dir=data_dir, database_url=database_url, workspace=workspace, workspace_name=name
     )

@@ -31,7 +31,7 @@ from healthgap.web.deps import LoginRequiredError, render
 from healthgap.web.jobs import JobRunner
 from healthgap.web.security import LoginRateLimiter, check_csrf
 from healthgap.web.settings import Settings
-from healthgap.web.workspaces import WorkspaceService
+from healthgap.web.workspaces import WorkspaceNotReadyError, WorkspaceService
 
 __all__ = ["create_app"]
 
@@ -53,8 +53,46 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.database = database
-    app.state.workspaces = WorkspaceService(database, settings.workspace, settings.workspace_name)
-    app.state.planner = None  # built on first use of the Plan page
+    service = WorkspaceService(
+        database,
+        settings.workspace,
+        settings.workspace_name,
+        cache_dir=settings.data_dir,
+        background=settings.prepare_in_background,
+    )
+    app.state.workspaces = service
+    app.state.planner = None  # built on first use of the Plan page, or while warming
+
+    def warm_planner() -> None:
+        from healthgap.web.planning import Planner
+
+        if app.state.planner is None:
+            app.state.planner = Planner(service)
+        app.state.planner.warm()
+
+    def warm_pooled() -> None:
+        from healthgap.web.profile import small_area_period
+
+        period = small_area_period(service)
+        if period is not None:  # the small-area tables and fifths of regions and the country
+            for name in ("population", "deaths"):
+                service.area_rows().pooled(name, period)
+
+    def warm_country_profile() -> None:
+        # The country's profile ranks all its small areas by deprivation (about 2 s on the
+        # national demo): the most visited page, so it is ready before anyone asks.
+        from healthgap.web.routes.area import cached_profile
+
+        countries = service.areas().loc[lambda a: a["level"].astype(str) == "country"]
+        for code in countries["area_code"].astype(str):
+            cached_profile(service, code)
+
+    service.after_warm(warm_pooled)
+    service.after_warm(warm_planner)
+    service.after_warm(warm_country_profile)
+    # Sum the workspace to every level (and fit the Plan baseline) in a background thread,
+    # so the first visitor of a national workspace does not wait for it.
+    service.start_warming()
     app.state.jobs = JobRunner()
     app.state.login_limiter = LoginRateLimiter(
         settings.login_max_failures, settings.login_window_seconds
@@ -121,6 +159,17 @@ def _install_error_pages(app: FastAPI) -> None:
         if request.headers.get("HX-Request"):
             return Response(status_code=401, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(WorkspaceNotReadyError)
+    async def preparing(request: Request, exc: WorkspaceNotReadyError) -> Response:
+        context = {"stage": exc.stage, "done": exc.done, "total": exc.total}
+        if request.headers.get("HX-Request"):
+            # A fragment that asks again in a few seconds (HTMX swaps 2xx responses only).
+            context["retry_url"] = str(request.url)
+            return render(request, "_preparing.html", context)
+        response = render(request, "preparing.html", context, 503)
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.exception_handler(PermissionDenied)
     async def forbidden(request: Request, exc: PermissionDenied) -> Response:

@@ -12,10 +12,13 @@ from typing import Any
 
 import pandas as pd
 
+from healthgap.data.model import parent_column
 from healthgap.decomposition.comparisons import build_comparison, period_label_years
 from healthgap.decomposition.decompose import decompose_gap, life_expectancy_gaps
+from healthgap.errors import InputError
 from healthgap.frameworks.targets import assess_gap_target
 from healthgap.reports.charts import contributions_chart, gap_trend_chart, scarf_chart
+from healthgap.web.levels import LARGE_SELECTION
 from healthgap.web.workspaces import WorkspaceService
 
 __all__ = [
@@ -52,19 +55,55 @@ def default_period(service: WorkspaceService) -> str:
     return periods[-1]
 
 
-def _in_periods(table: pd.DataFrame, period: str) -> pd.DataFrame:
-    wanted = {period, *period_label_years(period)}
-    return table[table["period"].astype(str).isin(wanted)]
+def _comparison_codes(service: WorkspaceService, area: str, compare: str) -> list[str]:
+    """The areas whose rows ``build_comparison`` reads: the area and its country, or the
+    small areas inside it for the deprivation fifths."""
+    areas = service.areas()
+    level = str(areas.loc[areas["area_code"] == area, "level"].iloc[0])
+    if compare == "quintiles":
+        inside = areas[(areas.get(parent_column(level)) == area) & (areas["level"] == "lsoa")]
+        return [area, *inside["area_code"].astype(str)]
+    countries = areas.loc[areas["level"] == "country", "area_code"].astype(str).tolist()
+    own = areas.loc[areas["area_code"] == area].get("parent_country", pd.Series(dtype=str))
+    return [area, *countries, *own.dropna().astype(str)]
+
+
+def _check_period(service: WorkspaceService, period: str) -> None:
+    """The core's message for a period the workspace cannot provide."""
+    present = {str(p) for p in service.table("population")["period"].unique()}
+    if period in present:
+        return
+    missing = sorted(set(period_label_years(period)) - present)
+    if missing:
+        raise InputError(
+            f"period {period!r} needs years {', '.join(missing)}, not in the data",
+            rule="missing_period",
+        )
+
+
+def _tables_for(
+    service: WorkspaceService, codes: list[str], periods: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Population and deaths of ``codes`` for ``periods``: single years for the core to pool
+    (few areas), or each period pooled once and kept (the whole country's small areas)."""
+    for period in periods:
+        _check_period(service, period)
+    if len(codes) > LARGE_SELECTION:
+        return tuple(  # type: ignore[return-value]
+            pd.concat([service.rows(name, codes, p) for p in periods], ignore_index=True)
+            for name in ("population", "deaths")
+        )
+    wanted = {y for p in periods for y in (p, *period_label_years(p))}
+    return tuple(  # type: ignore[return-value]
+        rows[rows["period"].astype(str).isin(wanted).to_numpy()]
+        for rows in (service.rows(name, codes) for name in ("population", "deaths"))
+    )
 
 
 def explain_gap(service: WorkspaceService, *, area: str, compare: str, period: str) -> Explanation:
+    population, deaths = _tables_for(service, _comparison_codes(service, area, compare), [period])
     comparison = build_comparison(
-        service.areas(),
-        _in_periods(service.table("population"), period),
-        _in_periods(service.table("deaths"), period),
-        area=area,
-        compare=compare,
-        period=period,
+        service.areas(), population, deaths, area=area, compare=compare, period=period
     )
     result = decompose_gap(
         comparison.deaths, comparison.population, comparison.pairs, by=("age", "cause")
@@ -124,7 +163,7 @@ def pooled_periods(service: WorkspaceService, width: int = 3) -> list[str]:
     """Non-overlapping pools of ``width`` years ending at the latest year (oldest first),
     e.g. 2010-12 ... 2022-24; overlapping pools would overstate the trend's certainty."""
     years = sorted(
-        int(p) for p in service.table("deaths")["period"].astype(str).unique() if p.isdigit()
+        int(p) for p in map(str, service.table("deaths")["period"].unique()) if p.isdigit()
     )
     labels = []
     end = years[-1] if years else 0
@@ -143,11 +182,8 @@ def target_trajectories(
     labels = pooled_periods(service)
     if len(labels) < 3:
         return []
-    wanted = {y for label in labels for y in period_label_years(label)}
-    population = service.table("population")
-    deaths = service.table("deaths")
-    population = population[population["period"].astype(str).isin(wanted)]
-    deaths = deaths[deaths["period"].astype(str).isin(wanted)]
+    codes = _comparison_codes(service, area, compare)
+    population, deaths = _tables_for(service, codes, labels)
     synthetic = bool(service.summary()["synthetic"])
     out = []
     for sex in ("male", "female"):

@@ -14,9 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from healthgap.data.aggregate import pool_periods
-from healthgap.decomposition.comparisons import period_label_years
-from healthgap.errors import HealthgapError, HealthgapWarning
+from healthgap.errors import HealthgapWarning
 from healthgap.measures.comparisons import compare
 from healthgap.measures.deprivation_gap import (
     deprivation_gap,
@@ -77,17 +75,10 @@ def within_area_inequality(
     smallest = smallest[smallest["deprivation_score"].notna()]
     if len(smallest) < 2 * QUINTILES:
         return None
-    rows = deaths_and_population(service, smallest["area_code"].tolist())
+    rows = deaths_and_population(service, smallest["area_code"].tolist(), period)
     rows = rows[rows["sex"].isin(["male", "female"])]
-    try:
-        years = period_label_years(period)
-    except HealthgapError:
-        years = [period]
-    rows = rows[rows["period"].astype(str).isin(years)]
-    if rows["period"].nunique() != len(years):
+    if rows.empty:
         return None
-    if len(years) > 1:
-        rows = pool_periods(rows, years, label=period)
     deaths = rows.drop(columns="person_years").assign(cause="all")
     population = rows.drop(columns="deaths")
     with warnings.catch_warnings():

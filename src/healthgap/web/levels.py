@@ -23,7 +23,6 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Mapping
-
 from pathlib import Path
 
 import numpy as np

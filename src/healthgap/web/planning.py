@@ -134,6 +134,11 @@ class Planner:
             )
         return self._baseline
 
+    def warm(self) -> None:
+        """Build the workspace's baseline now (seconds on a national workspace)."""
+        with self._lock:
+            self._baseline_for_workspace()
+
     def model(self, area_code: str) -> ScenarioModel:
         with self._lock:
             if area_code not in self._models:

@@ -12,9 +12,7 @@ import warnings
 
 import pandas as pd
 
-from healthgap.data.aggregate import pool_periods
-from healthgap.data.model import LEVELS, parent_column
-from healthgap.decomposition.comparisons import period_label_years
+from healthgap.data.model import LEVELS
 from healthgap.errors import HealthgapWarning
 from healthgap.measures.life_expectancy import life_expectancy
 from healthgap.web.workspaces import WorkspaceService
@@ -29,30 +27,20 @@ __all__ = [
 _KEYS = ["area_code", "period", "sex", "age_start"]
 
 
-def deaths_and_population(service: WorkspaceService, area_codes: list[str]) -> pd.DataFrame:
-    """Deaths (all causes) and person-years by area, period, sex and age band."""
-    deaths = service.table("deaths")
-    population = service.table("population")
-    deaths = deaths[deaths["area_code"].isin(area_codes)]
+def deaths_and_population(
+    service: WorkspaceService, area_codes: list[str], period: str | None = None
+) -> pd.DataFrame:
+    """Deaths (all causes) and person-years by area, period, sex and age band.
+
+    Areas at any level: their own rows, or the rows of the smallest areas inside them summed
+    (prepared once per workspace, see :mod:`healthgap.web.levels`). With ``period``, only that
+    period, pooled from its single years for a range label such as ``"2022-24"``.
+    """
+    deaths = service.rows("deaths", area_codes, period)
+    population = service.rows("population", area_codes, period)
     deaths = deaths.groupby(_KEYS, as_index=False, observed=True)["deaths"].sum()
-    population = population[population["area_code"].isin(area_codes)]
-    return population.merge(deaths, on=_KEYS, how="left").fillna({"deaths": 0})
-
-
-def _rows_for_area(service: WorkspaceService, area_code: str) -> pd.DataFrame:
-    own = deaths_and_population(service, [area_code])
-    if not own.empty:
-        return own
-    # Sum the smallest areas inside it (counts add up; rates do not, hence before the measure).
-    children = service.children(area_code)
-    if children.empty:
-        return own
-    smallest = children[children["level"] == children["level"].iloc[0]]
-    rows = deaths_and_population(service, smallest["area_code"].tolist())
-    summed = rows.groupby(["period", "sex", "age_start"], as_index=False)[
-        ["person_years", "deaths"]
-    ].sum()
-    return summed.assign(area_code=area_code)
+    merged = population.merge(deaths, on=_KEYS, how="left").fillna({"deaths": 0})
+    return merged.astype({"area_code": str, "period": str})
 
 
 def _quietly(data: pd.DataFrame) -> pd.DataFrame:
@@ -62,26 +50,9 @@ def _quietly(data: pd.DataFrame) -> pd.DataFrame:
         return life_expectancy(data, ages=[0])
 
 
-def _rows_for_children(
-    service: WorkspaceService, below: pd.DataFrame, children: pd.DataFrame
-) -> pd.DataFrame:
-    """Deaths and population of the areas in ``below``, summed up from the smallest areas
-    when the workspace holds only those."""
-    own = deaths_and_population(service, below["area_code"].tolist())
-    if not own.empty:
-        return own
-    smallest_level = [lv for lv in LEVELS if lv in set(children["level"])][0]
-    smallest = children[children["level"] == smallest_level]
-    level = below["level"].iloc[0]
-    rows = deaths_and_population(service, smallest["area_code"].tolist())
-    mapping = smallest.set_index("area_code")[parent_column(level)]
-    rows = rows.assign(area_code=rows["area_code"].map(mapping))
-    return rows.groupby(_KEYS, as_index=False, observed=True)[["person_years", "deaths"]].sum()
-
-
 def life_expectancy_at_birth(service: WorkspaceService, area_code: str) -> pd.DataFrame:
     """Life expectancy at birth of one area, by sex and period, males and females only."""
-    rows = _rows_for_area(service, area_code)
+    rows = deaths_and_population(service, [area_code])
     rows = rows[rows["sex"].isin(["male", "female"])]
     if rows.empty:
         return pd.DataFrame()
@@ -114,16 +85,8 @@ def small_area_life_expectancy(
     # The level just below: the one whose areas name this area as their direct parent.
     order = [level for level in LEVELS if level in set(children["level"])]
     below = children[children["level"] == order[-1]] if order else children
-    rows = _rows_for_children(service, below, children)
+    rows = deaths_and_population(service, below["area_code"].tolist(), period)
     rows = rows[rows["sex"].isin(["male", "female"])]
-    if period not in set(rows["period"].astype(str)):
-        years = period_label_years(period)
-        rows = rows[rows["period"].astype(str).isin(years)]
-        if rows["period"].nunique() != len(years):
-            return pd.DataFrame()
-        rows = pool_periods(rows, years, label=period)
-    else:
-        rows = rows[rows["period"].astype(str) == period]
     if rows.empty:
         return pd.DataFrame()
     le = _quietly(rows)

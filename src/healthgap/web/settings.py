@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     )
     workspace: Path | None = Field(default=None, description="Workspace folder to serve.")
     workspace_name: str = "default"
+    prepare_in_background: bool = Field(
+        default=True,
+        description="Sum the workspace to every level in a background thread at start (off: "
+        "the first page that needs it does so; tests use this to stay single-threaded).",
+    )
     session_max_age_seconds: int = Field(default=8 * 3600, gt=0)
     cookie_secure: bool = Field(
         default=False, description="Send the session cookie over HTTPS only (set behind TLS)."

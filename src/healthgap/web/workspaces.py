@@ -22,7 +22,7 @@ from healthgap.errors import WorkspaceError
 from healthgap.store import Database, register_workspace
 from healthgap.web.levels import AreaRows
 
-__all__ = ["WorkspacePreparing", "WorkspaceService"]
+__all__ = ["WorkspaceNotReadyError", "WorkspaceService"]
 
 log = logging.getLogger("healthgap.web")
 
@@ -32,7 +32,7 @@ PAGE_WAIT_SECONDS = 1.0
 COUNT_TABLES = ("population", "deaths")
 
 
-class WorkspacePreparing(Exception):
+class WorkspaceNotReadyError(Exception):
     """The summed tables are still being prepared; the page asks to come back shortly."""
 
     def __init__(self, stage: str, done: int, total: int) -> None:
@@ -49,10 +49,13 @@ class WorkspaceService:
         path: Path | None,
         name: str,
         cache_dir: Path | None = None,
+        background: bool = True,
     ) -> None:
         self.path = path
         self.name = name
         self.cache_dir = cache_dir
+        self.background = background
+        self._build_lock = threading.Lock()  # one synchronous build at a time
         self.workspace_id: int | None = None
         self._workspace: Workspace | None = None
         self._lock = threading.Lock()
@@ -63,6 +66,7 @@ class WorkspaceService:
         self._built = threading.Condition(self._lock)
         self._stage = ("waiting", 0, 1)
         self._warmers: list[Callable[[], None]] = []
+        self._failed: tuple[str, Exception] | None = None
         if path is not None:
             self._workspace = open_workspace(path)
             with database.unit_of_work() as session:
@@ -143,7 +147,7 @@ class WorkspaceService:
 
     def start_warming(self) -> None:
         """Prepare the summed tables in a background thread (no-op when ready or started)."""
-        if self._workspace is None or not self.has_counts():
+        if not self.background or self._workspace is None or not self.has_counts():
             return
         key = self._content_key()
         with self._lock:
@@ -163,11 +167,13 @@ class WorkspaceService:
             rows = self._load_or_build(key, stage)
             with self._lock:
                 self._rows = (key, rows)
-            stage("preparing the Plan page", total - len(self._warmers))
+            stage("warming the page caches", total - len(self._warmers))
             for warm in self._warmers:
                 warm()
-        except Exception:  # noqa: BLE001 - reported to the pages, which compute it again
+        except Exception as error:  # noqa: BLE001 - shown on the next page, which retries
             log.exception("preparing the workspace failed")
+            with self._lock:
+                self._failed = (key, error)
         finally:
             with self._lock:
                 if self._building == key:
@@ -197,28 +203,37 @@ class WorkspaceService:
         """The population and deaths of every area at every level (see :mod:`.levels`).
 
         Starts preparing them if needed and waits up to ``wait`` seconds; raises
-        :class:`WorkspacePreparing` (shown as a "preparing" page) when they are not ready.
+        :class:`WorkspaceNotReadyError` (shown as a "preparing" page) when they are not ready.
         """
+        if not self.has_counts():
+            missing = [n for n in COUNT_TABLES if not self.workspace().has(n)]
+            raise WorkspaceError(f"the workspace has no {' or '.join(missing)} table")
         key = self._content_key()
+        if not self.background:
+            return self._build_here(key)
         self.start_warming()
         deadline = time.monotonic() + wait
         with self._lock:
             while self._rows is None or self._rows[0] != key:
+                if self._failed is not None and self._failed[0] == key:
+                    error, self._failed = self._failed[1], None  # the next request retries
+                    raise error
                 remaining = deadline - time.monotonic()
-                if self._building != key:
-                    if remaining > 0 and self._building is None:
-                        # The last attempt failed: try again (errors go to the log).
-                        self._lock.release()
-                        try:
-                            self.start_warming()
-                        finally:
-                            self._lock.acquire()
-                        continue
-                    raise WorkspacePreparing(*self._stage)
-                if remaining <= 0:
-                    raise WorkspacePreparing(*self._stage)
+                if remaining <= 0 or self._building != key:
+                    raise WorkspaceNotReadyError(*self._stage)
                 self._built.wait(remaining)
             return self._rows[1]
+
+    def _build_here(self, key: str) -> AreaRows:
+        """Without a background thread: the first caller builds, later ones reuse."""
+        with self._build_lock:
+            with self._lock:
+                if self._rows is not None and self._rows[0] == key:
+                    return self._rows[1]
+            rows = self._load_or_build(key, lambda _text, _done: None)
+            with self._lock:
+                self._rows = (key, rows)
+            return rows
 
     def rows(self, name: str, area_codes: Iterable[str], period: str | None = None) -> pd.DataFrame:
         """Rows of ``name`` (population or deaths) for areas at any level (own or summed),

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from healthgap.data.model import LEVELS
 from healthgap.store import Role, User
 from healthgap.web.deps import render, require
 from healthgap.web.inequality import benchmark_against_country, within_area_inequality
@@ -21,21 +22,76 @@ router = APIRouter()
 Viewer = Annotated[User, Depends(require(Role.viewer))]
 
 
+LEVEL_NAMES = {
+    "country": "Country",
+    "region": "Region",
+    "icb": "Integrated care board",
+    "utla": "Upper-tier local authority",
+    "la": "Local authority",
+    "ward": "Ward",
+    "msoa": "Middle layer super output area",
+    "lsoa": "Lower layer super output area (small area)",
+}
+SHOWN_PLACES = 100  # a list a person can scan; the search narrows it
+
+
+def _level_choices(service: WorkspaceService) -> list[tuple[str, str, int]]:
+    counts = service.areas()["level"].astype(str).value_counts()
+    order = [lv for lv in ("country", *reversed(LEVELS)) if lv in counts.index]
+    order += [lv for lv in counts.index if lv not in order]
+    return [(lv, LEVEL_NAMES.get(lv, lv), int(counts[lv])) for lv in order]
+
+
+def _picker(service: WorkspaceService, level: str | None, q: str) -> dict[str, Any]:
+    """The places of one level whose name or code contains ``q`` (case-insensitive)."""
+    levels = [code for code, _, _ in _level_choices(service)]
+    if level not in levels:
+        level = "la" if "la" in levels else levels[0]
+    areas = service.areas()
+    places = areas[areas["level"].astype(str) == level]
+    query = q.strip()
+    if query:
+        needle = query.lower()
+        names = places["area_name"].astype(str).str.lower()
+        codes = places["area_code"].astype(str).str.lower()
+        places = places[names.str.contains(needle, regex=False) | codes.str.startswith(needle)]
+    places = places.sort_values("area_name")
+    return {
+        "level": level,
+        "level_label": LEVEL_NAMES.get(level, level).lower(),
+        "q": query,
+        "total": len(places),
+        "shown": places.head(SHOWN_PLACES)[["area_code", "area_name"]].to_dict("records"),
+    }
+
+
 @router.get("/")
-def home(request: Request, _user: Viewer, area: str | None = None) -> Response:
+def home(
+    request: Request,
+    _user: Viewer,
+    area: str | None = None,
+    level: str | None = None,
+    q: str = "",
+    filter: str | None = None,  # noqa: A002 - the name of the form's "Filter the list" button
+) -> Response:
+    """Pick a place: choose a level, then search by name or code (HTMX updates the list;
+    without JavaScript the "Filter the list" button does the same)."""
     service = request.app.state.workspaces
-    if area:
+    if area and not filter:
         return RedirectResponse(f"/area/{area}", status_code=303)
-    areas = service.areas() if service.available else None
-    levels = [] if areas is None else list(dict.fromkeys(areas["level"]))
-    options = (
-        []
-        if areas is None
-        else areas.sort_values(["level", "area_name"])[["area_code", "area_name", "level"]].to_dict(
-            "records"
-        )
-    )
-    return render(request, "home.html", {"levels": levels, "options": options})
+    if not service.available:
+        return render(request, "home.html", {"levels": [], "picker": {}})
+    context = {"levels": _level_choices(service), "picker": _picker(service, level, q)}
+    return render(request, "home.html", context)
+
+
+@router.get("/areas/options")
+def area_options(
+    request: Request, _user: Viewer, level: str | None = None, q: str = ""
+) -> Response:
+    """The list of places for the picker (an HTMX fragment)."""
+    service = request.app.state.workspaces
+    return render(request, "_area_choices.html", {"picker": _picker(service, level, q)})
 
 
 @router.get("/area/{area_code}")
@@ -49,8 +105,13 @@ def area_profile(request: Request, _user: Viewer, area_code: str) -> Response:
             {"title": "Unknown area", "message": f"No area has the code {area_code}."},
             404,
         )
-    context = service.memo(("area-profile", area_code), lambda: _profile(service, area_code))
+    context = cached_profile(service, area_code)
     return render(request, "area.html", {"area": area, **context})
+
+
+def cached_profile(service: WorkspaceService, area_code: str) -> dict[str, Any]:
+    """The area profile's values, computed once per area and workspace content."""
+    return service.memo(("area-profile", area_code), lambda: _profile(service, area_code))
 
 
 def _profile(service: WorkspaceService, area_code: str) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -14,6 +14,7 @@ from healthgap.web.deps import render, require
 from healthgap.web.explain import (
     COMPARATORS,
     Explanation,
+    Trajectory,
     default_period,
     explain_gap,
     summary_rows,
@@ -152,7 +153,7 @@ def target_fragment(
         ),
     )
     charts = {
-        f"trend_{t.sex}": json.dumps(t.chart, allow_nan=False).replace("<", "\\u003c")
+        f"trend_{t.sex}": json.dumps(_described(t), allow_nan=False).replace("<", "\\u003c")
         for t in trajectories
     }
     return render(
@@ -165,3 +166,29 @@ def target_fragment(
             "reduction": reduction,
         },
     )
+
+
+def _described(trajectory: Trajectory) -> dict[str, Any]:
+    """The trend chart with a text alternative (vega-embed labels its <svg> with the spec's
+    description; without one the drawn chart has no accessible name)."""
+    fallback = (
+        f"Line chart of the gap in life expectancy for {trajectory.sex}s over time with the "
+        f"target line; verdict: {trajectory.verdict}. {trajectory.explanation}"
+    )
+    return {
+        **_decorative_rules(trajectory.chart),
+        "description": trajectory.chart.get("description") or fallback,
+    }
+
+
+def _decorative_rules(spec: dict[str, Any]) -> dict[str, Any]:
+    """Reference lines (rule marks such as the target line) without a description of their
+    own are marked decorative (``aria: false``): the verdict text and the chart's description
+    say what they show, and an unnamed ARIA image fails WCAG 1.1.1."""
+    out = dict(spec)
+    mark = out.get("mark")
+    if isinstance(mark, dict) and mark.get("type") == "rule" and "description" not in mark:
+        out["mark"] = {**mark, "aria": False}
+    if isinstance(out.get("layer"), list):
+        out["layer"] = [_decorative_rules(layer) for layer in out["layer"]]
+    return out
