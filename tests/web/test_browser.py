@@ -141,6 +141,28 @@ def test_sign_in_and_open_an_area_profile(page, demo_la: str) -> None:  # noqa: 
     _shot(page, "area-profile")
 
 
+def test_area_profile_draws_its_trend_chart_accessibly(axe_page, demo_la: str) -> None:  # noqa: ANN001
+    """The LE trend chart is drawn by the vendored vega-embed (an <svg> appears inside the
+    role="img" figure named by the spec's description) and axe finds no serious violations."""
+    axe_page.goto(f"/area/{demo_la}")
+    axe_page.wait_for_selector("[data-testid=le-trend-chart] svg", timeout=15_000)
+    axe_page.wait_for_function(
+        "() => document.querySelector('[data-testid=le-trend-chart]').dataset.drawn",
+        timeout=15_000,
+    )
+    label = axe_page.get_attribute("[data-testid=le-trend-chart]", "aria-label") or ""
+    assert label.startswith("Life expectancy at birth by period for ")
+    axe_page.wait_for_load_state("networkidle")
+    _shot(axe_page, "area-profile-trend-chart")
+    assert _serious_violations(axe_page) == []
+
+
+def test_area_trend_chart_draws_under_the_csp(page, demo_la: str) -> None:  # noqa: ANN001
+    page.goto(f"/area/{demo_la}")
+    page.wait_for_selector("[data-testid=le-trend-chart] svg", timeout=15_000)
+    assert page.locator("[data-testid=le-trend-chart] svg path").count() > 4
+
+
 def test_explain_page_draws_its_charts(page, demo_la: str) -> None:  # noqa: ANN001
     page.goto(f"/explain/{demo_la}?compare=quintiles")
     # vega-embed replaces each placeholder with an SVG: the vendored scripts ran under the CSP.
@@ -164,6 +186,20 @@ def test_changing_a_plan_control_updates_the_results(page, demo_la: str) -> None
     second = page.inner_text("[data-testid=reduction-male]")
     assert float(second) > float(first) > 0
     _shot(page, "plan")
+
+
+def test_plan_results_draw_as_charts(axe_page, demo_la: str) -> None:  # noqa: ANN001
+    """The waterfall, deaths-postponed and frontier charts are drawn after the HTMX swap,
+    and the page with results has no serious accessibility violations."""
+    axe_page.goto("/plan")
+    axe_page.select_option("#area_code", demo_la)
+    axe_page.fill("#statins__volume", "500")
+    axe_page.select_option("#statins__target", "q1")
+    for name in ("waterfall", "deaths-postponed", "frontier"):
+        axe_page.wait_for_selector(f"[data-testid=plan-chart-{name}] svg", timeout=15_000)
+    axe_page.wait_for_load_state("networkidle")
+    _shot(axe_page, "plan-charts")
+    assert _serious_violations(axe_page) == []
 
 
 def test_download_the_trend_csv(page, demo_la: str, tmp_path: Path) -> None:  # noqa: ANN001

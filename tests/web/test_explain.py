@@ -96,3 +96,28 @@ def test_target_fragment_gives_the_core_verdict(client_as, app, demo_la: str) ->
         "2019-21",
         "2022-24",
     ]
+
+
+def test_target_trajectory_downloads(client_as, demo_la: str) -> None:  # noqa: ANN001
+    """The trajectory table (CSV with both sexes, Fingertips layout) and its charts."""
+    viewer = client_as("viewer")
+    query = "compare=quintiles&target_year=2030&reduction=10.0"
+    fragment = viewer.get(f"/explain/{demo_la}/target?{query}").text
+    assert f'href="/explain/{demo_la}/target-trajectory.csv?' in fragment
+    assert f'href="/explain/{demo_la}/chart-trajectory-male.svg?' in fragment
+    table = viewer.get(f"/explain/{demo_la}/target-trajectory.csv?{query}")
+    assert table.status_code == 200
+    assert table.headers["content-disposition"] == (
+        f'attachment; filename="le-gap-target-trajectory_{demo_la}_vs-quintiles_10pc-by-2030.csv"'
+    )
+    header, *rows = table.text.splitlines()
+    assert header.startswith("area_code,area_name,sex,period,year,kind,")
+    assert {r.split(",")[2] for r in rows} == {"male", "female"}
+    assert {r.split(",")[5] for r in rows} >= {"observed", "projected"}
+    fingertips = viewer.get(f"/explain/{demo_la}/target-trajectory.fingertips.csv?{query}")
+    assert fingertips.text.startswith("Indicator ID,Indicator Name,")
+    for image, start in (("svg", b"<svg"), ("png", b"\x89PNG\r\n\x1a\n")):
+        chart = viewer.get(f"/explain/{demo_la}/chart-trajectory-female.{image}?{query}")
+        assert chart.status_code == 200
+        assert chart.content.startswith(start) and len(chart.content) > 5_000
+        assert chart.headers["content-disposition"].endswith(f'_10pc-by-2030.{image}"')

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 import time
 
+import pandas as pd
 import pytest
 from web_helpers import csrf_from
 
@@ -118,3 +120,87 @@ def test_save_compare_and_download(form) -> None:  # noqa: ANN001
     assert csv.text.startswith("comparison,sex,statistic,value")
     duplicate = analyst.post("/plan/scenarios", data={**data, "name": "Statins in Q1"})
     assert duplicate.status_code == 400 and "duplicate_name" in duplicate.text
+
+
+def test_preview_shows_the_result_charts_with_downloads(form) -> None:  # noqa: ANN001
+    analyst, data = form
+    text = analyst.post("/plan/preview", data=data, headers={"HX-Request": "true"}).text
+    for name in ("waterfall", "deaths-postponed", "frontier"):
+        spec = re.search(
+            rf'<script type="application/json" id="spec-plan-{name}">(.*?)</script>', text
+        )
+        assert spec and '"$schema"' in spec.group(1), name
+        assert "SYNTHETIC data: not real areas" in spec.group(1)
+        assert (
+            f'href="/plan/chart-{name}.svg?area_code={data["area_code"]}&amp;horizon=5&amp;' in text
+        )
+
+
+@pytest.mark.parametrize(
+    ("image", "start", "min_size"), [("svg", b"<svg", 5_000), ("png", b"\x89PNG\r\n\x1a\n", 10_000)]
+)
+@pytest.mark.parametrize("name", ["waterfall", "deaths-postponed", "frontier"])
+def test_plan_chart_downloads_are_images(
+    form, name: str, image: str, start: bytes, min_size: int
+) -> None:  # noqa: ANN001
+    analyst, data = form
+    query = "&".join(f"{k}={v}" for k, v in data.items() if k != "csrf_token")
+    response = analyst.get(f"/plan/chart-{name}.{image}?{query}")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"] == (
+        f'attachment; filename="scenario-{name}-chart_{data["area_code"]}_5-years.{image}"'
+    )
+    assert response.content.startswith(start)
+    assert len(response.content) > min_size
+
+
+def test_plan_chart_download_needs_an_intervention(form) -> None:  # noqa: ANN001
+    analyst, data = form
+    response = analyst.get(f"/plan/chart-waterfall.svg?area_code={data['area_code']}")
+    assert response.status_code == 400
+
+
+def _query(data: dict[str, str]) -> str:
+    return "&".join(f"{k}={v}" for k, v in data.items() if k != "csrf_token")
+
+
+def test_results_table_downloads_hold_the_results_on_screen(form, app) -> None:  # noqa: ANN001
+    analyst, data = form
+    fragment = analyst.post("/plan/preview", data=data, headers={"HX-Request": "true"}).text
+    for table in ("gap", "interventions"):
+        assert f'href="/plan/results-{table}.csv?area_code=' in fragment
+    response = analyst.get(f"/plan/results-gap.csv?{_query(data)}")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == (
+        f'attachment; filename="scenario-gap_{data["area_code"]}_5-years.csv"'
+    )
+    shown = pd.read_csv(io.StringIO(response.text))
+    planner = app.state.planner
+    gap = planner.run(parse_choices(data, planner.library)).tables["gap"]
+    reductions = shown[shown["statistic"] == "gap_reduction"].set_index("sex")["value"]
+    expected = gap[gap["statistic"] == "gap_reduction"].set_index("sex")["value"]
+    assert reductions.sort_index().round(6).tolist() == expected.sort_index().round(6).tolist()
+    assert shown["data_note"].str.startswith("SYNTHETIC").all()
+    excel = analyst.get(f"/plan/results-deaths-postponed.xlsx?{_query(data)}")
+    assert excel.content.startswith(b"PK")
+    assert analyst.get(f"/plan/results-gap.fingertips.csv?{_query(data)}").status_code == 400
+
+
+def test_budget_and_comparison_downloads(form) -> None:  # noqa: ANN001
+    analyst, data = form
+    budget = analyst.post("/plan/budget", data={**data, "budget": "50000"}).text
+    assert 'href="/plan/budget.csv?area_code=' in budget
+    response = analyst.get(f"/plan/budget.csv?{_query(data)}&budget=50000")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"].endswith('_50000-pounds.csv"')
+    assert response.text.splitlines()[0].startswith("intervention,")
+    saved = analyst.post("/plan/scenarios", data={**data, "name": "Statins <i>Q1</i>"})
+    page = analyst.get(saved.url).text if saved.url else ""
+    ids = re.findall(r"/plan/scenarios/(\d+)/results.csv", page)
+    assert ids and f'href="/plan/compare.csv?ids={ids[0]}"' in page
+    comparison = analyst.get(f"/plan/compare.csv?ids={ids[0]}")
+    assert comparison.status_code == 200
+    assert comparison.headers["content-disposition"] == (
+        f'attachment; filename="scenario-comparison_{ids[0]}-statins-i-q1-i.csv"'
+    )
+    assert comparison.text.splitlines()[1].startswith(f"{ids[0]},Statins <i>Q1</i>,")

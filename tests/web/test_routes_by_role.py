@@ -23,11 +23,15 @@ SPECIAL = {("POST", "/login"), ("POST", "/logout"), ("POST", "/invite/{token}")}
 MISSING_OK = {
     ("GET", "/plan/jobs/{job_id}"),
     ("GET", "/plan/scenarios/{scenario_id}/results.{fmt}"),
+    ("GET", "/plan/compare.{fmt}"),  # no saved scenario to compare
 }
 RANK = {"viewer": 0, "analyst": 1, "admin": 2}
 CONCRETE = {
     "{period}": "2022-24",
     "{fmt}": "csv",
+    "{image}": "svg",
+    "{chart}": "waterfall",
+    "{table}": "gap",
     "{kind}": "contributions",
     "{sex}": "male",
     "{token}": "not-a-token",
@@ -40,8 +44,11 @@ SWEPT = [r for r in route_list() if r not in SPECIAL]
 
 def concrete(path: str, area_code: str) -> str:
     path = path.replace("{area_code}", area_code).replace("{sex}.{fmt}", "{sex}.svg")
-    if path.endswith("/target"):
+    if path.endswith(("/target", "/target-trajectory.{fmt}")):
         path += "?compare=quintiles"  # the faster comparator; the rules are the same
+    if path.startswith(("/plan/chart-", "/plan/results-", "/plan/budget.")):
+        path += f"?area_code={area_code}&statins__volume=200"  # a chart needs a scenario
+        path += "&budget=50000" if path.startswith("/plan/budget.") else ""
     for placeholder, value in CONCRETE.items():
         path = path.replace(placeholder, value)
     return path

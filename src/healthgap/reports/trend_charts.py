@@ -1,6 +1,8 @@
 """Vega-Lite charts of inequality over time and across deprivation: gap trend and SII.
 
 - :func:`gap_trend_chart`: the gap per period with CIs, trend, projection and target line;
+- :func:`life_expectancy_trend_chart`: life expectancy by period for males and females with
+  CI error bars and the comparator's line;
 - :func:`sii_chart`: group values with CIs and the fitted slope index of inequality line.
 
 >>> groups = pd.DataFrame({"quantile": [1, 2], "value": [76.0, 80.0],
@@ -19,7 +21,7 @@ import pandas as pd
 
 from healthgap.reports.chart_style import OKABE_ITO, SCHEMA, chart_title, records
 
-__all__ = ["gap_trend_chart", "sii_chart"]
+__all__ = ["gap_trend_chart", "life_expectancy_trend_chart", "sii_chart"]
 
 
 def gap_trend_chart(
@@ -114,6 +116,168 @@ def gap_trend_chart(
             target_text,
         ],
     }
+
+
+def life_expectancy_trend_chart(
+    area_le: pd.DataFrame,
+    *,
+    area_label: str,
+    comparator_le: pd.DataFrame | None = None,
+    comparator_label: str | None = None,
+    synthetic: bool = False,
+) -> dict[str, Any]:
+    """Life expectancy by period, one panel per sex, with 95% CI error bars; the comparator
+    (e.g. the country) as a dashed line with its own limits when given.
+
+    ``area_le`` and ``comparator_le`` have ``sex``, ``period``, ``value``, ``lowercl`` and
+    ``uppercl`` (as from :func:`healthgap.measures.life_expectancy.life_expectancy`). Each
+    series is named by a text label at its latest point and by line style and point shape, so
+    colour is never the only cue; the spec's ``description`` is the chart's text alternative.
+
+    >>> le = pd.DataFrame({"sex": ["male", "male"], "period": ["2019-21", "2020-22"],
+    ...                    "value": [78.1, 78.4], "lowercl": [77.8, 78.1],
+    ...                    "uppercl": [78.4, 78.7]})
+    >>> spec = life_expectancy_trend_chart(le, area_label="Area A", comparator_le=le,
+    ...                                    comparator_label="England")
+    >>> spec["title"]["text"]
+    'Life expectancy at birth: Area A and England'
+    >>> spec["description"][:60]
+    'Life expectancy at birth by period for Area A (solid line) a'
+    """
+    columns = ["sex", "period", "value", "lowercl", "uppercl"]
+    parts = [area_le[columns].assign(series=area_label)]
+    has_comparator = comparator_le is not None and comparator_label is not None
+    if has_comparator:
+        parts.append(comparator_le[columns].assign(series=comparator_label))
+    data = pd.concat(parts, ignore_index=True).dropna(subset=["value"])
+    data = data.sort_values(["series", "sex", "period"], ignore_index=True)
+    data["sex"] = data["sex"].astype(str).str.capitalize() + "s"
+    last = data.groupby(["series", "sex"])["period"].transform("max")
+    data["end_label"] = data["series"].where(data["period"] == last)
+    # The higher series is labelled above its latest error bar, the other below its own, so
+    # the two labels part instead of crossing the lines.
+    latest_value = data["value"].where(data["end_label"].notna())
+    highest = latest_value.groupby(data["sex"]).transform("max")
+    data["label_side"] = (latest_value == highest).map({True: "above", False: "below"})
+    series = [area_label, *([comparator_label] if has_comparator else [])]
+    periods = sorted(data["period"].astype(str).unique())
+    x = {"field": "period", "type": "ordinal", "sort": periods, "title": "Period"}
+    legend = {"title": "Life expectancy of", "orient": "bottom", "labelLimit": 0}
+    colour = {
+        "field": "series",
+        "type": "nominal",
+        "scale": {"domain": series, "range": list(OKABE_ITO[: len(series)])},
+        "legend": legend,
+    }
+    dash = {
+        "field": "series",
+        "type": "nominal",
+        "scale": {"domain": series, "range": [[1, 0], [6, 4]][: len(series)]},
+        "legend": None,
+    }
+    shape = {
+        "field": "series",
+        "type": "nominal",
+        "scale": {"domain": series, "range": ["circle", "square"][: len(series)]},
+        "legend": legend,
+    }
+    y_title = "Life expectancy at birth (years)"
+    title = f"Life expectancy at birth: {area_label}" + (
+        f" and {comparator_label}" if has_comparator else ""
+    )
+    return {
+        "$schema": SCHEMA,
+        "title": chart_title(title, "Error bars: 95% confidence intervals", synthetic),
+        "description": _trend_description(data, area_label, comparator_label),
+        "data": {"values": records(data)},
+        "facet": {"column": {"field": "sex", "type": "nominal", "title": None}},
+        "resolve": {"scale": {"y": "independent"}},
+        "spec": {
+            "width": 300,
+            "height": 260,
+            "layer": [
+                {
+                    "mark": {"type": "rule"},
+                    "encoding": {
+                        "x": x,
+                        "y": {
+                            "field": "lowercl",
+                            "type": "quantitative",
+                            "title": y_title,
+                            "scale": {"zero": False},
+                        },
+                        "y2": {"field": "uppercl"},
+                        "color": colour,
+                    },
+                },
+                {
+                    "mark": {"type": "line"},
+                    "encoding": {
+                        "x": x,
+                        "y": {"field": "value", "type": "quantitative"},
+                        "color": colour,
+                        "strokeDash": dash,
+                    },
+                },
+                {
+                    "mark": {"type": "point", "filled": True, "size": 50},
+                    "encoding": {
+                        "x": x,
+                        "y": {"field": "value", "type": "quantitative"},
+                        "color": colour,
+                        "shape": shape,
+                        "tooltip": [
+                            {"field": "series", "title": "Life expectancy of"},
+                            {"field": "sex"},
+                            {"field": "period"},
+                            {"field": "value", "format": ".1f"},
+                            {"field": "lowercl", "format": ".1f"},
+                            {"field": "uppercl", "format": ".1f"},
+                        ],
+                    },
+                },
+                *(
+                    {
+                        "transform": [
+                            {"filter": f"datum.end_label != null && datum.label_side == '{side}'"}
+                        ],
+                        "mark": {
+                            "type": "text",
+                            "align": "right",
+                            "baseline": baseline,
+                            "dy": dy,
+                            "color": "black",
+                        },
+                        "encoding": {
+                            "x": x,
+                            "y": {"field": limit, "type": "quantitative"},
+                            "text": {"field": "end_label"},
+                        },
+                    }
+                    for side, limit, baseline, dy in (
+                        ("above", "uppercl", "bottom", -4),
+                        ("below", "lowercl", "top", 4),
+                    )
+                ),
+            ],
+        },
+    }
+
+
+def _trend_description(data: pd.DataFrame, area_label: str, comparator_label: str | None) -> str:
+    """The chart's text alternative: what it shows and the latest values."""
+    latest = data[data["end_label"].notna()]
+    values = "; ".join(
+        f"{row.series}, {row.sex.lower()}, {row.period}: {row.value:.1f} years "
+        f"(95% CI {row.lowercl:.1f} to {row.uppercl:.1f})"
+        for row in latest.itertuples()
+    )
+    against = f" and {comparator_label} (dashed line)" if comparator_label else ""
+    return (
+        f"Life expectancy at birth by period for {area_label} (solid line){against}, "
+        f"males and females in separate panels, with 95% confidence intervals. "
+        f"Latest: {values}."
+    )
 
 
 def sii_chart(

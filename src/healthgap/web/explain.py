@@ -157,6 +157,8 @@ class Trajectory:
     explanation: str
     numbers: dict[str, Any]
     chart: dict[str, Any]
+    #: the core's ``TargetAssessment.trajectory`` (observed and projected gap, target) by sex
+    table: pd.DataFrame
 
 
 def pooled_periods(service: WorkspaceService, width: int = 3) -> list[str]:
@@ -214,5 +216,8 @@ def target_trajectories(
             verdict=result.verdict,
             synthetic=synthetic,
         )
-        out.append(Trajectory(sex, result.verdict, result.explanation, result.numbers, chart))
+        table = result.trajectory.assign(sex=sex, area_code=area)
+        out.append(
+            Trajectory(sex, result.verdict, result.explanation, result.numbers, chart, table)
+        )
     return out

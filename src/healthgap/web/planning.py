@@ -11,8 +11,10 @@ import threading
 import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from healthgap.errors import HealthgapWarning, InputError, Problem
+from healthgap.reports.plan_charts import dpp_chart, frontier_chart, waterfall_chart
 from healthgap.scenarios import (
     Baseline,
     ScenarioModel,
@@ -27,7 +29,7 @@ from healthgap.scenarios import (
 from healthgap.web.profile import small_area_period
 from healthgap.web.workspaces import WorkspaceService
 
-__all__ = ["TARGET_GROUPS", "Planner", "parse_choices"]
+__all__ = ["TARGET_GROUPS", "Planner", "choices_query", "parse_choices", "result_charts"]
 
 TARGET_GROUPS = {
     "all": ("Everyone eligible", {}),
@@ -81,6 +83,34 @@ def parse_choices(form: Mapping[str, str], library: Mapping[str, Any]) -> dict[s
         "horizon": int(horizon_raw),
         "target_reduction": reduction,
         "interventions": interventions,
+    }
+
+
+def choices_query(choices: Mapping[str, Any]) -> str:
+    """The Plan form's fields for ``choices`` as a query string (inverse of
+    :func:`parse_choices`), so a chart download asks for the results on screen.
+
+    >>> choices_query({"area_code": "E1", "horizon": 5, "target_reduction": 10.0,
+    ...                "interventions": {"statins": {"volume": 200.0, "target": "q1"}}})
+    'area_code=E1&horizon=5&target_reduction=10.0&statins__volume=200.0&statins__target=q1'
+    """
+    fields: dict[str, Any] = {
+        "area_code": choices["area_code"],
+        "horizon": choices["horizon"],
+        "target_reduction": choices["target_reduction"],
+    }
+    for key, control in choices["interventions"].items():
+        fields[f"{key}__volume"] = control["volume"]
+        fields[f"{key}__target"] = control["target"]
+    return urlencode(fields)
+
+
+def result_charts(result: ScenarioResult, *, synthetic: bool) -> dict[str, dict[str, Any]]:
+    """The scenario's charts (:mod:`healthgap.reports.plan_charts`) by download name."""
+    return {
+        "waterfall": waterfall_chart(result.tables["waterfall"], synthetic=synthetic),
+        "deaths-postponed": dpp_chart(result.tables["dpp"], synthetic=synthetic),
+        "frontier": frontier_chart(result.tables["interventions"], synthetic=synthetic),
     }
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
-from healthgap.web.routes import admin, area, auth, downloads, explain, plan, workspace
+from healthgap.web.routes import (
+    admin,
+    area,
+    auth,
+    downloads,
+    explain,
+    plan,
+    plan_downloads,
+    workspace,
+)
 
 __all__ = ["ROUTERS", "route_list"]
 
@@ -14,6 +23,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     area.router,
     explain.router,
     plan.router,
+    plan_downloads.router,
     workspace.router,
     downloads.router,
     admin.router,

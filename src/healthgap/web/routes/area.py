@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
+import pandas as pd
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from healthgap.data.model import LEVELS
+from healthgap.reports.trend_charts import life_expectancy_trend_chart
 from healthgap.store import Role, User
 from healthgap.web.deps import render, require
 from healthgap.web.inequality import benchmark_against_country, within_area_inequality
@@ -106,7 +109,12 @@ def area_profile(request: Request, _user: Viewer, area_code: str) -> Response:
             404,
         )
     context = cached_profile(service, area_code)
-    return render(request, "area.html", {"area": area, **context})
+    chart = context["trend_chart"]
+    # "<" escaped so that no label can close the <script type="application/json"> holding it.
+    chart_json = (
+        None if chart is None else json.dumps(chart, allow_nan=False).replace("<", "\\u003c")
+    )
+    return render(request, "area.html", {"area": area, **context, "trend_chart_json": chart_json})
 
 
 def cached_profile(service: WorkspaceService, area_code: str) -> dict[str, Any]:
@@ -130,6 +138,14 @@ def _profile(service: WorkspaceService, area_code: str) -> dict[str, Any]:
             {**row, **{f"cmp_{k}": v for k, v in by_sex.get(row["sex"], {}).items()}}
             for row in headline
         ]
+    trend_chart = None
+    if latest:
+        comparator = None
+        if benchmark is not None and "comparator_lowercl" in benchmark[0].columns:
+            comparator = benchmark[0][
+                ["sex", "period", "comparator_value", "comparator_lowercl", "comparator_uppercl"]
+            ].rename(columns=lambda c: c.removeprefix("comparator_"))
+        trend_chart = _trend_chart(service, area_code, le, comparator, benchmark)
     inequality = within_area_inequality(service, area_code, small_period) if small_period else None
     return {
         "latest": latest,
@@ -143,6 +159,24 @@ def _profile(service: WorkspaceService, area_code: str) -> dict[str, Any]:
             "sii": inequality["sii"].to_dict("records"),
         },
         "headline": headline,
+        "trend_chart": trend_chart,
         "trend": [] if le.empty else le.to_dict("records"),
         "small_areas": [] if small is None or small.empty else small.to_dict("records"),
     }
+
+
+def _trend_chart(
+    service: WorkspaceService,
+    area_code: str,
+    le: pd.DataFrame,
+    comparator: pd.DataFrame | None,
+    benchmark: tuple[pd.DataFrame, str] | None,
+) -> dict[str, Any]:
+    """The life expectancy trend chart (Vega-Lite), with the country's line when compared."""
+    return life_expectancy_trend_chart(
+        le,
+        area_label=str(service.area(area_code)["area_name"]),
+        comparator_le=comparator,
+        comparator_label=benchmark[1] if comparator is not None and benchmark else None,
+        synthetic=bool(service.summary()["synthetic"]),
+    )

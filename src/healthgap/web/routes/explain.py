@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
+import pandas as pd
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
@@ -115,8 +117,20 @@ def chart_download(
     fmt: str,
     compare: str = "england",
     period: str | None = None,
+    target_year: int = 2030,
+    reduction: float = 10.0,
 ) -> Response:
     service = request.app.state.workspaces
+    if kind == "trajectory":  # the target trajectory's chart (same choices as its fragment)
+        chosen = _trajectories(request, area_code, compare, target_year, reduction)
+        found = [t for t in chosen if t.sex == sex]
+        if not found:
+            raise InputError(f"no trajectory chart for {sex}", rule="unknown_chart")
+        stem = (
+            f"le-gap-target-trajectory-chart_{area_code}_{sex}_vs-{compare}_"
+            f"{_reduction_label(reduction)}-by-{target_year}"
+        )
+        return chart_file(_described(found[0]), stem, fmt)
     compare, period = _choices(request, compare, period)
     explanation = _explained(service, area_code, compare, period)
     spec = explanation.charts.get(f"{kind}_{sex}")
@@ -124,6 +138,80 @@ def chart_download(
         raise InputError(f"no {kind} chart for {sex}", rule="unknown_chart")
     stem = f"le-gap-{kind}-chart_{area_code}_{sex}_vs-{compare}_{slug(period)}"
     return chart_file(spec, stem, fmt)
+
+
+@router.get("/{area_code}/target-trajectory.{fmt}")
+def target_trajectory_file(
+    request: Request,
+    _user: Viewer,
+    area_code: str,
+    fmt: str,
+    compare: str = "england",
+    target_year: int = 2030,
+    reduction: float = 10.0,
+) -> Response:
+    """The target trajectory table (observed and projected gap with 95% limits, the trend and
+    the target) of both sexes, as CSV, Excel or the Fingertips CSV layout."""
+    service = request.app.state.workspaces
+    area = service.area(area_code)
+    trajectories = _trajectories(request, area_code, compare, target_year, reduction)
+    if area is None or not trajectories:
+        return Response("no target trajectory for this area\n", status_code=404)
+    table = pd.concat([t.table for t in trajectories], ignore_index=True)
+    table = table.assign(area_name=area["area_name"])
+    first = ["area_code", "area_name", "sex", "period", "year", "kind"]
+    table = table[first + [c for c in table.columns if c not in first]]
+    table = table.round(dict.fromkeys(("value", "lowercl", "uppercl", "trend", "target"), 3))
+    stem = (
+        f"le-gap-target-trajectory_{area_code}_vs-{compare}_"
+        f"{_reduction_label(reduction)}-by-{target_year}"
+    )
+    metadata = {
+        "area": f"{area['area_name']} ({area_code})",
+        "comparator": COMPARATORS[compare],
+        "target": f"gap narrowed by {reduction:g}% by {target_year}",
+        "verdicts": "; ".join(f"{t.sex}: {t.verdict}" for t in trajectories),
+        "statistic": "gap in life expectancy at birth (years), observed and projected",
+        "rounding": "values, limits, trend and target to 3 decimal places",
+    }
+    return table_file(
+        table,
+        stem,
+        fmt,
+        metadata=metadata,
+        synthetic=bool(service.summary()["synthetic"]),
+        fingertips={
+            "indicator_name": f"Gap in life expectancy at birth vs {COMPARATORS[compare]}",
+            "area_type": str(area["level"]),
+            "area_names": {area_code: str(area["area_name"])},
+        },
+    )
+
+
+def _reduction_label(reduction: float) -> str:
+    return f"{reduction:g}".replace(".", "-") + "pc"
+
+
+def _trajectories(
+    request: Request, area_code: str, compare: str, target_year: int, reduction: float
+) -> list[Trajectory]:
+    """The target trajectories for these choices, computed once (page, table and charts)."""
+    service = request.app.state.workspaces
+    compare, _ = _choices(request, compare, None)
+    if not 0 < reduction <= 100 or not 2000 <= target_year <= 2100:
+        raise InputError(
+            "give a reduction of 1 to 100 % and a target year such as 2030", rule="bad_target"
+        )
+    return service.memo(
+        ("target", area_code, compare, target_year, reduction),
+        lambda: target_trajectories(
+            service,
+            area=area_code,
+            compare=compare,
+            target_year=target_year,
+            reduction=reduction / 100,
+        ),
+    )
 
 
 @router.get("/{area_code}/target")
@@ -136,22 +224,7 @@ def target_fragment(
     reduction: float = 10.0,
 ) -> Response:
     """The target trajectory and its verdict (loaded by HTMX after the page: it is slower)."""
-    service = request.app.state.workspaces
-    compare, _ = _choices(request, compare, None)
-    if not 0 < reduction <= 100 or not 2000 <= target_year <= 2100:
-        raise InputError(
-            "give a reduction of 1 to 100 % and a target year such as 2030", rule="bad_target"
-        )
-    trajectories = service.memo(
-        ("target", area_code, compare, target_year, reduction),
-        lambda: target_trajectories(
-            service,
-            area=area_code,
-            compare=compare,
-            target_year=target_year,
-            reduction=reduction / 100,
-        ),
-    )
+    trajectories = _trajectories(request, area_code, compare, target_year, reduction)
     charts = {
         f"trend_{t.sex}": json.dumps(_described(t), allow_nan=False).replace("<", "\\u003c")
         for t in trajectories
@@ -164,6 +237,9 @@ def target_fragment(
             "charts": charts,
             "target_year": target_year,
             "reduction": reduction,
+            "query": urlencode(
+                {"compare": compare, "target_year": target_year, "reduction": reduction}
+            ),
         },
     )
 

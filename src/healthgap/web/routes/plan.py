@@ -7,6 +7,7 @@ uncertainty runs (they use a worker for seconds).
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,8 +18,14 @@ from fastapi.responses import RedirectResponse, Response
 from healthgap.errors import InputError
 from healthgap.store import Role, User, get_scenario, list_scenarios, save_scenario
 from healthgap.web.deps import database, render, require
-from healthgap.web.files import slug, table_file
-from healthgap.web.planning import TARGET_GROUPS, Planner, parse_choices
+from healthgap.web.files import chart_file, slug, table_file
+from healthgap.web.planning import (
+    TARGET_GROUPS,
+    Planner,
+    choices_query,
+    parse_choices,
+    result_charts,
+)
 
 router = APIRouter(prefix="/plan")
 Viewer = Annotated[User, Depends(require(Role.viewer))]
@@ -42,10 +49,15 @@ def _is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _results_context(plan: Planner, choices: dict[str, Any]) -> dict[str, Any]:
+def _results_context(plan: Planner, choices: dict[str, Any], *, synthetic: bool) -> dict[str, Any]:
     result = plan.run(choices)
     if result is None:
         return {"result": None, "library": plan.library}
+    # "<" escaped so that no label can close the <script type="application/json"> holding it.
+    charts = {
+        name: json.dumps(spec, allow_nan=False).replace("<", "\\u003c")
+        for name, spec in result_charts(result, synthetic=synthetic).items()
+    }
     gap = result.tables["gap"]
     by_sex: dict[str, dict[str, float]] = {}
     for row in gap.itertuples():
@@ -55,7 +67,13 @@ def _results_context(plan: Planner, choices: dict[str, Any]) -> dict[str, Any]:
         "library": plan.library,
         "gap_by_sex": by_sex,
         "interventions": result.tables["interventions"].to_dict("records"),
+        "charts": charts,
+        "chart_query": choices_query(choices),
     }
+
+
+def _synthetic(request: Request) -> bool:
+    return bool(request.app.state.workspaces.summary()["synthetic"])
 
 
 def _page(
@@ -82,7 +100,7 @@ def _page(
         **extra,
     }
     if "result" not in context and choices["interventions"]:
-        context |= _results_context(plan, choices)
+        context |= _results_context(plan, choices, synthetic=_synthetic(request))
     return render(request, "plan.html", context, status)
 
 
@@ -103,7 +121,7 @@ async def preview(request: Request, _user: Viewer) -> Response:
     plan = planner(request)
     try:
         choices = parse_choices(await _form(request), plan.library)
-        context = _results_context(plan, choices)
+        context = _results_context(plan, choices, synthetic=_synthetic(request))
     except InputError as exc:
         if _is_htmx(request):
             return render(request, "_plan_results.html", {"problems": exc.problems})
@@ -111,6 +129,22 @@ async def preview(request: Request, _user: Viewer) -> Response:
     if _is_htmx(request):
         return render(request, "_plan_results.html", {**context, "choices": choices})
     return _page(request, choices, **context)
+
+
+@router.get("/chart-{chart}.{image}")
+def chart_download(request: Request, _user: Viewer, chart: str, image: str) -> Response:
+    """A chart of the results for the controls given as query parameters (the Plan form's
+    fields, as the page's download links carry them), as SVG or PNG."""
+    plan = planner(request)
+    choices = parse_choices(dict(request.query_params), plan.library)
+    result = plan.run(choices)
+    if result is None:
+        raise InputError("give at least one intervention a volume", rule="no_intervention")
+    spec = result_charts(result, synthetic=_synthetic(request)).get(chart)
+    if spec is None:
+        raise InputError(f"no {chart!r} chart", rule="unknown_chart")
+    stem = f"scenario-{chart}-chart_{choices['area_code']}_{choices['horizon']}-years"
+    return chart_file(spec, stem, image)
 
 
 @router.post("/uncertainty")
@@ -150,8 +184,11 @@ async def budget_view(request: Request, _user: Viewer) -> Response:
             "give a budget above £0 and at least one intervention a volume", rule="bad_budget"
         )
     result = plan.budget(choices, budget)
+    query = f"{choices_query(choices)}&budget={budget:g}"
     return render(
-        request, "_plan_budget.html", {"budget": result, "rows": result.table.to_dict("records")}
+        request,
+        "_plan_budget.html",
+        {"budget": result, "rows": result.table.to_dict("records"), "query": query},
     )
 
 
@@ -190,11 +227,22 @@ def compare(
     columns = []
     for s in scenarios:
         choices = {**s.choices, "area_code": s.area_code}
-        columns.append({"scenario": s, "choices": choices, **_results_context(plan, choices)})
+        columns.append(
+            {
+                "scenario": s,
+                "choices": choices,
+                **_results_context(plan, choices, synthetic=_synthetic(request)),
+            }
+        )
     return render(
         request,
         "compare.html",
-        {"columns": columns, "library": plan.library, "targets": TARGET_GROUPS},
+        {
+            "columns": columns,
+            "library": plan.library,
+            "targets": TARGET_GROUPS,
+            "ids_query": "&".join(f"ids={c['scenario'].id}" for c in columns),
+        },
     )
 
 
