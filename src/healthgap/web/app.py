@@ -29,6 +29,7 @@ from healthgap.errors import (
 from healthgap.store import Database
 from healthgap.web.deps import LoginRequiredError, render
 from healthgap.web.jobs import JobRunner
+from healthgap.web.routes.area import LEVEL_NAMES
 from healthgap.web.security import LoginRateLimiter, check_csrf
 from healthgap.web.settings import Settings
 from healthgap.web.workspaces import WorkspaceNotReadyError, WorkspaceService
@@ -100,6 +101,8 @@ def create_app(settings: Settings) -> FastAPI:
     # autoescape is on for every .html template (Jinja2Templates' default select_autoescape).
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     assert templates.env.autoescape, "templates must autoescape"
+    # Show "Local authority", not the level key "la", wherever a page names a level.
+    templates.env.filters["level_name"] = lambda level: LEVEL_NAMES.get(level, level)
     app.state.templates = templates
 
     app.add_middleware(
