@@ -13,8 +13,12 @@ from typing import Any
 import pandas as pd
 
 from healthgap.data.model import parent_column
-from healthgap.decomposition.comparisons import build_comparison, period_label_years
-from healthgap.decomposition.decompose import decompose_gap, life_expectancy_gaps
+from healthgap.decomposition.comparisons import (
+    build_comparison,
+    gaps_over_periods,
+    period_label_years,
+)
+from healthgap.decomposition.decompose import decompose_gap
 from healthgap.errors import InputError
 from healthgap.frameworks.targets import assess_gap_target
 from healthgap.reports.charts import contributions_chart, gap_trend_chart, scarf_chart
@@ -189,23 +193,9 @@ def target_trajectories(
     synthetic = bool(service.summary()["synthetic"])
     out = []
     for sex in ("male", "female"):
-        gaps = []
-        for label in labels:
-            comparison = build_comparison(
-                service.areas(),
-                population,
-                deaths,
-                area=area,
-                compare=compare,
-                period=label,
-                sexes=[sex],
-            )
-            gaps.append(
-                life_expectancy_gaps(comparison.deaths, comparison.population, comparison.pairs)
-            )
-        series = pd.concat(gaps, ignore_index=True)
-        if "period" not in series.columns:
-            series["period"] = labels
+        series, comparison = gaps_over_periods(
+            service.areas(), population, deaths, area=area, compare=compare, periods=labels, sex=sex
+        )
         result = assess_gap_target(
             series, baseline_period=labels[0], target_year=target_year, reduction=reduction
         )
