@@ -194,12 +194,17 @@ def against_targets(
     data = data[columns + ["kind"]].reset_index(drop=True)
     if policy is None:
         return data.drop(columns="kind").assign(disclosure_note="")
-    people = data["kind"].isin(["proportion", "count"])
-    controlled, notes = policy.for_columns(counts=["numerator"], rate_count="numerator").apply(
-        data[people]
-    )
-    rest = data[~people].assign(disclosure_note="", value_flag="")
-    out = pd.concat([controlled, rest]).sort_index().drop(columns="kind")
+    parts, notes = [], []
+    for kinds, counts, rate_count in (
+        (["proportion"], ["numerator"], "numerator"),  # people out of people
+        (["count"], ["numerator", "value"], None),  # the value is itself the count
+    ):
+        rows = data[data["kind"].isin(kinds)]
+        controlled, notes = policy.for_columns(counts=counts, rate_count=rate_count).apply(rows)
+        parts.append(controlled)
+    parts.append(data[data["kind"] == "rate"].assign(disclosure_note=""))  # FTE days
+    out = pd.concat(parts).sort_index().drop(columns="kind")
+    out["value_flag"] = out["value_flag"].fillna("") if "value_flag" in out else ""
     out.attrs["disclosure"] = " ".join(notes)
     return out
 
