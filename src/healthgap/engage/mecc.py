@@ -46,6 +46,7 @@ __all__ = [
     "ContactEntry",
     "check_batch",
     "entries_frame",
+    "entries_from_frame",
     "parse_entry",
 ]
 
@@ -400,3 +401,36 @@ def entries_frame(entries: Iterable[ContactEntry]) -> pd.DataFrame:
     frame = pd.DataFrame([e._cells() for e in entries], columns=list(LOG_COLUMNS))
     frame["contact_date"] = pd.to_datetime(frame["contact_date"])
     return frame
+
+
+def entries_from_frame(
+    frame: pd.DataFrame,
+    *,
+    today: date | None = None,
+    vocabulary: MeccVocabulary | None = None,
+    directory: MeccDirectory | None = None,
+    source: str = "contact log",
+) -> list[ContactEntry]:
+    """Check every row of a contact log table (:data:`LOG_COLUMNS`, e.g. the demo's) and
+    return the entries, or raise InputError with every problem (rows counted from 2, as in
+    a spreadsheet). Used to load tables into the store through the same checks as a sync.
+    """
+    vocab = vocabulary or load_vocabulary()
+    checker = _Checker(vocab, directory, today or date.today(), source)
+    entries = []
+    dates = pd.to_datetime(frame["contact_date"]).dt.date
+    for row, (record, when) in enumerate(zip(frame.to_dict("records"), dates, strict=True), 2):
+        staff_id = str(record.pop("staff_id"))
+        destination = record.get("destination")
+        payload = {
+            **record,
+            "contact_date": when,
+            "topics": str(record["topics"]).split(TOPIC_SEPARATOR),
+            "destination": destination if isinstance(destination, str) else None,
+        }
+        entry = checker.entry(payload, staff_id, row)
+        if entry is not None:
+            entries.append(entry)
+    if checker.problems:
+        raise InputError(checker.problems)
+    return entries
