@@ -42,6 +42,7 @@ from healthgap.data.readers import ROW, read_table_file
 from healthgap.data.vocab import parse_numbers
 from healthgap.disclosure import DisclosurePolicy
 from healthgap.engage.mecc_dashboards import DEFAULT_POLICY, filter_period
+from healthgap.engage.mecc_dates import parse_dates
 from healthgap.engage.mecc_vocabulary import MeccVocabulary, load_vocabulary
 from healthgap.measures.proportions import proportion
 
@@ -104,9 +105,11 @@ def read_referrals_received(
     for name in ("received_date", "service", "area_code"):
         empty = table[name].str.strip() == ""
         found.add_rows(rows, empty, name, "missing_value", f"{name} is empty")
-    dates = pd.to_datetime(table["received_date"].str.strip(), errors="coerce", format="mixed")
+    dates = parse_dates(table["received_date"])
     bad = dates.isna() & (table["received_date"].str.strip() != "")
-    found.add_rows(rows, bad, "received_date", "bad_date", "not a date (use YYYY-MM-DD)")
+    found.add_rows(
+        rows, bad, "received_date", "bad_date", "not a date (use YYYY-MM-DD or DD/MM/YYYY)"
+    )
     lookup = {code: code for code in vocab.codes("destinations")}
     lookup |= {label.lower(): code for code, label in vocab.labels("destinations").items()}
     services = table["service"].str.strip().map(lambda v: lookup.get(v, lookup.get(v.lower())))

@@ -41,6 +41,7 @@ import yaml
 from healthgap.data.file_problems import FileProblems
 from healthgap.data.readers import ROW, read_table_file
 from healthgap.data.vocab import parse_numbers
+from healthgap.engage.mecc_dates import parse_dates
 from healthgap.engage.staff_health import (
     STAFF_HEALTH_COLUMNS,
     StaffHealthMetrics,
@@ -192,7 +193,7 @@ def _check(
         "unknown_organisation",
         "'" + long["organisation"] + "' is not a registered organisation",
     )
-    months = pd.to_datetime(long["period"], errors="coerce", format="mixed", dayfirst=True)
+    months = parse_dates(long["period"])
     bad_period = months.isna() & (long["period"] != "")
     found.add_rows(rows, bad_period, headers["period"], "bad_period", "not a month (use YYYY-MM)")
     known = long["metric"].isin(defs.codes())
