@@ -26,14 +26,21 @@ healthgap.errors.InputError: 1 problem found:
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import astuple, dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
+from healthgap.engage.mecc_checks import EntryChecker
 from healthgap.engage.mecc_directory import MeccDirectory
+from healthgap.engage.mecc_entry import (
+    ENTRY_FIELDS,
+    LOG_COLUMNS,
+    MAX_BATCH_ENTRIES,
+    TOPIC_SEPARATOR,
+    ContactEntry,
+)
 from healthgap.engage.mecc_vocabulary import MeccVocabulary, load_vocabulary
 from healthgap.errors import InputError, Problem
 
@@ -49,239 +56,6 @@ __all__ = [
     "entries_from_frame",
     "parse_entry",
 ]
-
-#: The fields a device may send for one entry; anything else is refused as free text.
-ENTRY_FIELDS: tuple[str, ...] = (
-    "client_id",
-    "contact_date",
-    "setting",
-    "organisation",
-    "team",
-    "topics",
-    "action",
-    "destination",
-)
-#: Columns of a contact log table (one row per entry), as the dashboards read it.
-LOG_COLUMNS: tuple[str, ...] = (
-    "client_id",
-    "contact_date",
-    "staff_id",
-    "organisation",
-    "team",
-    "setting",
-    "topics",
-    "action",
-    "destination",
-)
-#: How several topic codes are joined in one cell of a log table ("alcohol|tobacco").
-TOPIC_SEPARATOR = "|"
-#: Most entries one sync may carry: a full day's queue of a busy member of staff, many times.
-MAX_BATCH_ENTRIES = 500
-_MAX_AGE_DAYS = 366
-
-
-@dataclass(frozen=True)
-class ContactEntry:
-    """A checked entry; ``staff_id`` comes from the signed-in session, never the payload."""
-
-    client_id: str
-    contact_date: date
-    staff_id: str
-    organisation: str
-    team: str
-    setting: str
-    topics: tuple[str, ...]
-    action: str
-    destination: str | None
-
-    def as_row(self) -> dict[str, object]:
-        """The entry as one row of a log table (topics joined by :data:`TOPIC_SEPARATOR`)."""
-        return dict(zip(LOG_COLUMNS, self._cells(), strict=True))
-
-    def _cells(self) -> tuple[object, ...]:
-        values = astuple(self)
-        return (*values[:6], TOPIC_SEPARATOR.join(self.topics), *values[7:])
-
-
-@dataclass
-class _Checker:
-    vocabulary: MeccVocabulary
-    directory: MeccDirectory | None
-    today: date
-    source: str
-    problems: list[Problem] = field(default_factory=list)
-
-    def bad(self, row: int | None, column: str | None, rule: str, message: str) -> None:
-        self.problems.append(Problem(self.source, row, column, rule, message))
-
-    def code(
-        self, payload: Mapping[str, object], name: str, section: str, row: int | None, rule: str
-    ) -> str | None:
-        value = payload.get(name)
-        if value is None or value == "":
-            self.bad(row, name, "missing_value", f"{name} is required")
-            return None
-        if not isinstance(value, str) or value not in self.vocabulary.codes(section):
-            allowed = ", ".join(self.vocabulary.codes(section))
-            self.bad(row, name, rule, f"{_show(value)} is not one of: {allowed}")
-            return None
-        return value
-
-    def entry(self, payload: object, staff_id: str, row: int | None) -> ContactEntry | None:
-        start = len(self.problems)
-        if not isinstance(payload, Mapping):
-            self.bad(row, None, "not_an_object", "each entry must be an object of codes")
-            return None
-        for name in sorted(set(map(str, payload)) - set(ENTRY_FIELDS)):
-            self.bad(
-                row,
-                name,
-                "free_text_refused",
-                "the log holds codes only, no free text or personal details; "
-                f"remove the field {name!r}",
-            )
-        client_id = self.client_id(payload.get("client_id"), row)
-        when = self.contact_date(payload.get("contact_date"), row)
-        setting = self.code(payload, "setting", "settings", row, "unknown_setting")
-        organisation, team = self.place(payload, row) or (None, None)
-        topics = self.topics(payload.get("topics"), row)
-        action = self.code(payload, "action", "actions", row, "unknown_action")
-        destination = self.destination(payload.get("destination"), action, row)
-        if self.directory is not None and not self.directory.has_staff(staff_id):
-            self.bad(
-                row,
-                "staff_id",
-                "unknown_staff",
-                "the signed-in member of staff is not in the staff list of any organisation",
-            )
-        if len(self.problems) > start:
-            return None
-        return ContactEntry(
-            client_id, when, staff_id, organisation, team, setting, topics, action, destination
-        )  # type: ignore[arg-type]
-
-    def client_id(self, value: object, row: int | None) -> str | None:
-        if value is None or value == "":
-            self.bad(row, "client_id", "missing_value", "client_id is required")
-            return None
-        try:
-            return str(uuid.UUID(str(value)))
-        except ValueError:
-            self.bad(row, "client_id", "bad_client_id", f"{_show(value)} is not a UUID")
-            return None
-
-    def contact_date(self, value: object, row: int | None) -> date | None:
-        if value is None or value == "":
-            self.bad(row, "contact_date", "missing_value", "contact_date is required")
-            return None
-        try:
-            when = value if isinstance(value, date) else date.fromisoformat(str(value))
-        except ValueError:
-            self.bad(row, "contact_date", "bad_date", f"{_show(value)} is not a YYYY-MM-DD date")
-            return None
-        if when > self.today:
-            self.bad(
-                row,
-                "contact_date",
-                "future_date",
-                f"{when.isoformat()} is after today ({self.today.isoformat()})",
-            )
-            return None
-        if when < self.today - timedelta(days=_MAX_AGE_DAYS):
-            self.bad(
-                row,
-                "contact_date",
-                "too_old",
-                f"{when.isoformat()} is more than a year before today",
-            )
-            return None
-        return when
-
-    def place(self, payload: Mapping[str, object], row: int | None) -> tuple[str, str] | None:
-        found = []
-        for name in ("organisation", "team"):
-            value = payload.get(name)
-            if value is None or value == "":
-                self.bad(row, name, "missing_value", f"{name} is required")
-            elif not isinstance(value, str):
-                self.bad(row, name, f"unknown_{name}", f"{_show(value)} is not a code")
-            else:
-                found.append(value)
-        if len(found) < 2:
-            return None
-        organisation, team = found
-        if self.directory is not None:
-            if not self.directory.has_organisation(organisation):
-                self.bad(
-                    row,
-                    "organisation",
-                    "unknown_organisation",
-                    f"{_show(organisation)} is not a registered organisation",
-                )
-                return None
-            if not self.directory.has_team(organisation, team):
-                self.bad(
-                    row, "team", "unknown_team", f"{_show(team)} is not a team of {organisation}"
-                )
-                return None
-        return organisation, team
-
-    def topics(self, value: object, row: int | None) -> tuple[str, ...] | None:
-        if value is None or value == "" or value == []:
-            self.bad(row, "topics", "no_topic", "choose at least one topic")
-            return None
-        values = [value] if isinstance(value, str) else value
-        if not isinstance(values, list | tuple):
-            self.bad(row, "topics", "unknown_topic", "topics must be a list of topic codes")
-            return None
-        order = self.vocabulary.codes("topics")
-        unknown = [v for v in values if not isinstance(v, str) or v not in order]
-        if unknown:
-            self.bad(
-                row,
-                "topics",
-                "unknown_topic",
-                f"{', '.join(map(_show, unknown))} not among: {', '.join(order)}",
-            )
-            return None
-        return tuple(code for code in order if code in values)
-
-    def destination(self, value: object, action: str | None, row: int | None) -> str | None:
-        if action is None:
-            return None
-        if not self.vocabulary.needs_destination(action):
-            if value not in (None, ""):
-                self.bad(
-                    row,
-                    "destination",
-                    "destination_not_allowed",
-                    f"{action} sends nobody anywhere; leave destination empty",
-                )
-            return None
-        if value is None or value == "":
-            self.bad(
-                row,
-                "destination",
-                "missing_destination",
-                f"a {action} must say where the person was sent",
-            )
-            return None
-        codes = self.vocabulary.codes("destinations")
-        if not isinstance(value, str) or value not in codes:
-            self.bad(
-                row,
-                "destination",
-                "unknown_destination",
-                f"{_show(value)} is not one of: {', '.join(codes)}",
-            )
-            return None
-        return value
-
-
-def _show(value: object) -> str:
-    """A value for a message, cut short: it may be whatever a client sent."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def parse_entry(
@@ -303,7 +77,9 @@ def parse_entry(
     ``unknown_team``, ``unknown_staff``, ``no_topic``, ``unknown_topic``, ``unknown_action``,
     ``missing_destination``, ``destination_not_allowed``, ``unknown_destination``.
     """
-    checker = _Checker(vocabulary or load_vocabulary(), directory, today or date.today(), source)
+    checker = EntryChecker(
+        vocabulary or load_vocabulary(), directory, today or date.today(), source
+    )
     entry = checker.entry(payload, staff_id, None)
     if entry is None:
         raise InputError(checker.problems)
@@ -364,7 +140,9 @@ def check_batch(
             f"{len(payloads)} entries; send at most {max_entries} at a time",
         )
         return BatchCheck((), (problem,), 0)
-    checker = _Checker(vocabulary or load_vocabulary(), directory, today or date.today(), source)
+    checker = EntryChecker(
+        vocabulary or load_vocabulary(), directory, today or date.today(), source
+    )
     first: dict[str, tuple[int, ContactEntry]] = {}
     conflicting: set[str] = set()
     repeated = 0
@@ -416,7 +194,7 @@ def entries_from_frame(
     a spreadsheet). Used to load tables into the store through the same checks as a sync.
     """
     vocab = vocabulary or load_vocabulary()
-    checker = _Checker(vocab, directory, today or date.today(), source)
+    checker = EntryChecker(vocab, directory, today or date.today(), source)
     entries = []
     dates = pd.to_datetime(frame["contact_date"]).dt.date
     for row, (record, when) in enumerate(zip(frame.to_dict("records"), dates, strict=True), 2):
