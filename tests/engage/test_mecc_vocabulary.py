@@ -85,3 +85,15 @@ def test_a_broken_vocabulary_lists_every_problem(tmp_path: Path) -> None:
 def test_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="file_not_found"):
         load_vocabulary(tmp_path / "absent.yaml")
+
+
+def test_the_documentation_lists_every_code() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "mecc.md").read_text(encoding="utf-8")
+    vocabulary = load_vocabulary()
+    missing = [
+        f"{section}:{code}"
+        for section in SECTIONS
+        for code in vocabulary.codes(section)
+        if f"`{code}`" not in docs
+    ]
+    assert not missing
