@@ -14,7 +14,7 @@ from healthgap.store.accounts import (
     set_role,
 )
 from healthgap.store.database import Database, make_engine, migrate, normalise_url
-from healthgap.store.mecc import SyncResult, record_contacts
+from healthgap.store.mecc import SyncResult, record_contacts, sync_contacts
 from healthgap.store.models import Role, SavedScenario, User, WorkspaceEntry
 from healthgap.store.scenarios import (
     get_scenario,
@@ -46,4 +46,5 @@ __all__ = [
     "register_workspace",
     "save_scenario",
     "set_role",
+    "sync_contacts",
 ]

@@ -25,10 +25,13 @@ moment, and the result says how many were new and how many were duplicates.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import numpy as np
 import pandas as pd
@@ -46,6 +49,7 @@ from healthgap.engage.mecc_directory import (
 from healthgap.engage.staff_health import STAFF_HEALTH_COLUMNS
 from healthgap.engage.training import SCORE_COLUMNS, TRAINING_COLUMNS
 from healthgap.errors import StorageError
+from healthgap.store.database import Database
 from healthgap.store.mecc_models import (
     ContactRecord,
     OrganisationRecord,
@@ -68,9 +72,15 @@ __all__ = [
     "save_directory",
     "save_staff_health",
     "save_training",
+    "sync_contacts",
 ]
 
 _CHUNK = 1000  # rows per statement: well under every driver's parameter limit
+# SQLite has one writer at a time and makes the others poll (busy_timeout), which can starve
+# one request for seconds under a burst of syncs; queueing them on a lock in the process is
+# fair and keeps every wait short. PostgreSQL needs no such lock.
+_SQLITE_WRITERS: WeakKeyDictionary[Database, threading.Lock] = WeakKeyDictionary()
+_GUARD = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -186,6 +196,22 @@ def record_contacts(session: Session, entries: Sequence[ContactEntry]) -> SyncRe
     for chunk in _chunks(rows):
         inserted += len(session.execute(statement, chunk).all())
     return SyncResult(len(entries), inserted, len(entries) - inserted)
+
+
+def _writer_lock(database: Database) -> AbstractContextManager[object]:
+    if database.engine.dialect.name != "sqlite":
+        return nullcontext()
+    with _GUARD:
+        return _SQLITE_WRITERS.setdefault(database, threading.Lock())
+
+
+def sync_contacts(database: Database, entries: Sequence[ContactEntry]) -> SyncResult:
+    """Store one sync batch in its own transaction (:func:`record_contacts` inside
+    :meth:`~healthgap.store.Database.unit_of_work`); the path the web app's sync endpoint
+    should take. On SQLite, concurrent syncs of this process queue for the one writer
+    instead of polling for it."""
+    with _writer_lock(database), database.unit_of_work() as session:
+        return record_contacts(session, entries)
 
 
 def count_contacts(session: Session) -> int:
