@@ -46,6 +46,7 @@ from healthgap.engage.mecc_directory import (
     TEAM_COLUMNS,
     MeccDirectory,
 )
+from healthgap.engage.mecc_vocabulary import MeccVocabulary
 from healthgap.engage.staff_health import STAFF_HEALTH_COLUMNS
 from healthgap.engage.training import SCORE_COLUMNS, TRAINING_COLUMNS
 from healthgap.errors import StorageError
@@ -132,10 +133,13 @@ def _records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]
     ]
 
 
-def save_directory(session: Session, directory: MeccDirectory) -> None:
+def save_directory(
+    session: Session, directory: MeccDirectory, *, vocabulary: MeccVocabulary | None = None
+) -> None:
     """Add or update every organisation, team and member of staff of ``directory`` (checked
-    by :meth:`MeccDirectory.checked` first); people and teams not listed are left alone."""
-    checked = directory.checked()
+    by :meth:`MeccDirectory.checked` against ``vocabulary`` first, the built-in one by
+    default); people and teams not listed are left alone."""
+    checked = directory.checked(vocabulary)
     _upsert(
         session, OrganisationRecord.__table__, _records(checked.organisations, ORGANISATION_COLUMNS)
     )
