@@ -18,6 +18,7 @@ PACKAGES = [
     "healthgap.scenarios",
     "healthgap.reports",
     "healthgap.errors",
+    "healthgap.engage",
 ]
 
 

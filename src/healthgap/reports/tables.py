@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from healthgap.disclosure import DisclosurePolicy
 from healthgap.errors import InputError
 
 __all__ = [
@@ -66,71 +66,6 @@ FINGERTIPS_COLUMNS: tuple[str, ...] = (
     "New data",
     "Compared to goal",
 )
-
-
-@dataclass(frozen=True)
-class DisclosurePolicy:
-    """Statistical disclosure control for anything published (ecosystem.md section 2.5).
-
-    Defaults: counts of 1-7 suppressed, other counts rounded to the nearest 5 (NHS
-    Digital HES practice), no rate on fewer than 10 events and rates on fewer than 20
-    flagged ``u`` (ONS). ``count_columns`` are the event counts controlled; denominators
-    (person-years) are not disclosive and are left alone. ``rate_count_column`` holds
-    the events behind a rate (e.g. ``total_count`` of a DSR); the rate rules apply only
-    to tables that have it.
-    """
-
-    suppress_from: int = 1
-    suppress_to: int = 7
-    rounding_base: int = 5
-    rate_min_events: int = 10
-    flag_below: int = 20
-    count_columns: tuple[str, ...] = ("count", "deaths", "deaths_used", "total_count", "observed")
-    rate_count_column: str = "total_count"
-
-    @property
-    def note(self) -> str:
-        """The sentence shown in every output's metadata."""
-        return (
-            f"Disclosure control: counts of {self.suppress_from}-{self.suppress_to} are "
-            f"suppressed and other counts rounded to the nearest {self.rounding_base}; rates "
-            f"on fewer than {self.rate_min_events} events are not shown and rates on fewer "
-            f"than {self.flag_below} are flagged 'u' (unreliable)."
-        )
-
-    def apply(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-        """A controlled copy of ``frame`` with a ``disclosure_note`` column, and the notes."""
-        out = frame.copy()
-        row_notes = np.full(len(out), "", dtype=object)
-        value_columns = [c for c in out.columns if c == "value" or c.startswith(("lower", "upper"))]
-        if self.rate_count_column in out.columns:
-            events = pd.to_numeric(out[self.rate_count_column], errors="coerce").to_numpy()
-            withheld = events < self.rate_min_events
-            out.loc[withheld, value_columns] = np.nan
-            row_notes = _add(row_notes, withheld, f"rate not shown (< {self.rate_min_events})")
-            flagged = ~withheld & (events < self.flag_below)
-            out["value_flag"] = np.where(flagged, "u", "")
-            row_notes = _add(row_notes, flagged, f"u: rate on fewer than {self.flag_below} events")
-        for column in [c for c in self.count_columns if c in out.columns]:
-            counts = pd.to_numeric(out[column], errors="coerce").to_numpy(dtype=float)
-            small = (counts >= self.suppress_from) & (counts <= self.suppress_to)
-            rounded = np.floor(counts / self.rounding_base + 0.5) * self.rounding_base
-            changed = ~small & np.isfinite(counts) & (rounded != counts)
-            out[column] = np.where(small, np.nan, rounded)
-            row_notes = _add(
-                row_notes, small, f"{column} suppressed ({self.suppress_from}-{self.suppress_to})"
-            )
-            row_notes = _add(
-                row_notes, changed, f"{column} rounded to nearest {self.rounding_base}"
-            )
-        out["disclosure_note"] = row_notes
-        return out, [self.note]
-
-
-def _add(notes: np.ndarray, mask: np.ndarray, text: str) -> np.ndarray:
-    """Append ``text`` to the notes of the rows in ``mask`` (joined with '; ')."""
-    joined = np.where(notes == "", text, notes + "; " + text)
-    return np.where(mask, joined, notes)
 
 
 def _mark_synthetic(frame: pd.DataFrame, synthetic: bool) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""Persistence of the web workspace: users, the workspace registry and saved scenarios.
+"""Persistence of the web workspace: users, the workspace registry, saved scenarios and MECC
+(``healthgap.store.mecc``: directory, contact logs, training, staff health).
 
 All writes go through :meth:`Database.unit_of_work`; the schema is kept by Alembic migrations,
 applied when a :class:`Database` is opened. SQLite by default, PostgreSQL by URL.
@@ -13,6 +14,7 @@ from healthgap.store.accounts import (
     set_role,
 )
 from healthgap.store.database import Database, make_engine, migrate, normalise_url
+from healthgap.store.mecc import SyncResult, record_contacts, sync_contacts
 from healthgap.store.models import Role, SavedScenario, User, WorkspaceEntry
 from healthgap.store.scenarios import (
     get_scenario,
@@ -26,6 +28,7 @@ __all__ = [
     "Database",
     "Role",
     "SavedScenario",
+    "SyncResult",
     "User",
     "WorkspaceEntry",
     "accept_invite",
@@ -39,7 +42,9 @@ __all__ = [
     "make_engine",
     "migrate",
     "normalise_url",
+    "record_contacts",
     "register_workspace",
     "save_scenario",
     "set_role",
+    "sync_contacts",
 ]
