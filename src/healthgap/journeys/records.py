@@ -47,6 +47,7 @@ from healthgap.journeys.validation import Where, journey_problems
 __all__ = [
     "FIELDS",
     "FORMAT",
+    "LIST_SEPARATOR",
     "Field",
     "coerce",
     "journey_from_dict",
@@ -174,14 +175,16 @@ def parse_record(
     locate: Callable[[str], tuple[str, int | None, str]],
     *,
     extra: Sequence[str] = (),
+    specs: Sequence[Field] | None = None,
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Values of one record of ``part`` by :data:`FIELDS`, and the problems of its cells.
 
     ``locate(column)`` gives the (file, row, column) of a cell; ``extra`` names keys that are
-    allowed but parsed elsewhere (e.g. a touchpoint's nested ``evidence`` list).
+    allowed but parsed elsewhere (e.g. a touchpoint's nested ``evidence`` list); ``specs``
+    replaces ``FIELDS[part]`` for records of other kinds (e.g. insight notes).
     """
     found: list[Problem] = []
-    specs = FIELDS[part]
+    specs = FIELDS[part] if specs is None else specs
     known = {f.name for f in specs} | set(extra)
     for key in raw:
         if key not in known:
