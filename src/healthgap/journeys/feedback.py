@@ -15,7 +15,7 @@ printable HTML fragment is done by :mod:`healthgap.reports.journey_feedback`. A
 >>> summary.what_we_are_doing[0].text
 'Rewrite the invitation in plain words with a text link to book online'
 >>> summary.what_we_are_doing[0].status
-'agreed: starting soon'
+'agreed and starting soon'
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ __all__ = [
 #: Improvement status in words for participants.
 STATUS_WORDS: dict[str, str] = {
     "proposed": "being looked at",
-    "agreed": "agreed: starting soon",
+    "agreed": "agreed and starting soon",
     "in_progress": "under way",
     "done": "done",
     "dropped": "looked at, but we cannot do this for now",
@@ -127,10 +127,13 @@ def check_feedback_send(send: FeedbackSend, *, today: date | None = None) -> Fee
     return send
 
 
-def _clean_quote(quotes: Iterable[str]) -> str:
+def _clean_quote(quotes: Iterable[str], used: set[str]) -> str:
+    """The first quote not shown yet that has no likely personal data ("" if none)."""
     for quote in quotes:
-        if quote.strip() and not find_personal_data(quote):
-            return quote.strip()
+        text = quote.strip()
+        if text and text not in used and not find_personal_data(text):
+            used.add(text)
+            return text
     return ""
 
 
@@ -198,8 +201,9 @@ def build_feedback_summary(
     if journey is None and not chosen:
         raise InputError("give a journey or some insight notes", rule="nothing_to_summarise")
     mentions, quotes = _heard(journey, chosen)
+    used: set[str] = set()
     heard = tuple(
-        Heard(theme, count, _clean_quote(quotes[theme]))
+        Heard(theme, count, _clean_quote(quotes[theme], used))
         for theme, count in mentions.most_common(max_themes)
     )
     actions = []
