@@ -89,8 +89,8 @@ def test_drop_off_mirrors_conversion(counts: list[int]) -> None:
     assert (conv.loc[known, "value"] + drop.loc[known, "value"]).to_numpy() == pytest.approx(1.0)
     assert conv.loc[known, "lowercl"].to_numpy() == pytest.approx(1 - drop.loc[known, "uppercl"])
     tolerance = 1e-12  # the Wilson limit at x = n is 1 up to rounding
-    assert ((conv.loc[known, "lowercl"] <= conv.loc[known, "value"] + tolerance)
-            & (conv.loc[known, "value"] <= conv.loc[known, "uppercl"] + tolerance)).all()  # fmt: skip
+    value, lower, upper = (conv.loc[known, c] for c in ("value", "lowercl", "uppercl"))
+    assert ((lower <= value + tolerance) & (value <= upper + tolerance)).all()
     # A step after one with nobody has no conversion rather than an error.
     assert conv["value"].isna().sum() == 1 + sum(c == 0 for c in counts[:-1])
 

@@ -91,7 +91,8 @@ _NAME_CUES = [
     re.compile(rf"\b(?:[Mm]y|[Oo]ur|[Hh]er|[Hh]is|[Tt]heir)\s+(?:{_RELATIONS}),?\s+({_WORD})"),
     re.compile(rf"\b({_WORD}),?\s+(?:the|my|our|from|at)\s+(?:{_ROLES})\b"),
     re.compile(rf"\b({_WORD})\s+(?:said|says|told|tells|asked|asks|rang|phoned|texted)\b"),
-    re.compile(rf"\b({_WORD})\s+({_WORD})\b"),
+    # A lookahead, so that "Ring Dave Smith" is tried as "Ring Dave" and as "Dave Smith".
+    re.compile(rf"\b(?=({_WORD})\s+({_WORD})\b)"),
 ]
 
 

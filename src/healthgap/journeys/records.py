@@ -161,11 +161,14 @@ def coerce(value: object, kind: str) -> tuple[object, str | None]:
         except ValueError:
             return None, "is not a date (YYYY-MM-DD)"
     if kind == "list":
+        # An empty list counts as missing, so that a required list (themes) must hold something.
         if isinstance(text, str):
-            return tuple(p.strip() for p in text.split(LIST_SEPARATOR) if p.strip()), None
-        if isinstance(text, list | tuple) and all(isinstance(p, str) for p in text):
-            return tuple(p.strip() for p in text if p.strip()), None
-        return None, "must be a list of texts"
+            items = tuple(p.strip() for p in text.split(LIST_SEPARATOR) if p.strip())
+        elif isinstance(text, list | tuple) and all(isinstance(p, str) for p in text):
+            items = tuple(p.strip() for p in text if p.strip())
+        else:
+            return None, "must be a list of texts"
+        return items or None, None
     raise ValueError(f"unknown field kind {kind!r}")
 
 
