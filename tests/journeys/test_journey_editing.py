@@ -115,6 +115,12 @@ def test_stages_and_improvements(small: Journey) -> None:
         update_improvement(more, "text-reminder", status="maybe")
     assert remove_improvement(more, "text-reminder") == small
     assert update_journey_details(small, goal="Be seen sooner").goal == "Be seen sooner"
+    with pytest.raises(InputError, match="missing_value"):
+        update_journey_details(small, title="  ")
+    with pytest.raises(InputError, match="cannot change id"):
+        update_journey_details(small, id="renamed")
+    with pytest.raises(InputError, match="missing_value"):
+        update_touchpoint(small, "call", name="")
 
 
 def test_versions_and_to_be_copies(small: Journey) -> None:

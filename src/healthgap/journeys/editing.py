@@ -70,8 +70,9 @@ def _missing(what: str, key: str) -> InputError:
 
 
 def update_journey_details(journey: Journey, **changes: Any) -> Journey:
-    """Change the journey's own fields (title, goal, segment, description, ...)."""
-    _check_changes(Journey, changes, ("stages", "touchpoints", "improvements", "version"))
+    """Change the journey's own fields (title, goal, segment, description, ...); the id is
+    fixed because insight notes and stored versions refer to it."""
+    _check_changes(Journey, changes, ("id", "stages", "touchpoints", "improvements", "version"))
     return check_journey(replace(journey, **changes))
 
 

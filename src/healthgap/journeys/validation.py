@@ -6,7 +6,7 @@ the item's position and a field) into the file, row and column a person can find
 names JSON paths (``touchpoints[3].emotion``); :class:`CsvWhere` names the CSV file and the
 spreadsheet row.
 
-Rules: ``bad_id``, ``duplicate_id``, ``unknown_kind``, ``unknown_segment_kind``,
+Rules: ``bad_id``, ``duplicate_id``, ``missing_value``, ``unknown_kind``, ``unknown_segment_kind``,
 ``bad_version``, ``no_stages``, ``duplicate_order``, ``duplicate_funnel_step``,
 ``negative_count``, ``unknown_stage``, ``unknown_lane``, ``emotion_out_of_range``,
 ``negative_wait``, ``unknown_touchpoint``, ``unknown_improvement_kind``, ``unknown_status``.
@@ -253,11 +253,26 @@ def _improvement_problems(journey: Journey, where: Where) -> list[Problem]:
     return found
 
 
+def _empty_text(journey: Journey, where: Where) -> list[Problem]:
+    """Texts that files require are also required of edits made through the API."""
+    places = [("journey", None, name, getattr(journey, name)) for name in ("title", "goal")]
+    places.append(("journey", None, "segment_label", journey.segment.label))
+    places += [("stages", i, "name", s.name) for i, s in enumerate(journey.stages)]
+    places += [("touchpoints", i, "name", t.name) for i, t in enumerate(journey.touchpoints)]
+    places += [("improvements", i, "text", m.text) for i, m in enumerate(journey.improvements)]
+    return [
+        where.problem(part, index, column, "missing_value", f"{column} is required")
+        for part, index, column, text in places
+        if not str(text).strip()
+    ]
+
+
 def journey_problems(journey: Journey, where: Where | None = None) -> list[Problem]:
     """Every broken rule of ``journey`` (empty when it is valid)."""
     where = where or Where(f"journey {journey.id!r}")
     return [
         *_journey_level(journey, where),
+        *_empty_text(journey, where),
         *_stage_problems(journey, where),
         *_touchpoint_problems(journey, where),
         *_improvement_problems(journey, where),
