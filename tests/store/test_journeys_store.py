@@ -102,9 +102,11 @@ def test_journey_round_trips_and_keeps_dated_versions(database: Database, demo) 
     assert loaded is not None and loaded.journey == demo
 
     edited = move_touchpoint(demo, "slot-system", "up")
-    edited = replace(edited, version_date=date(2025, 4, 1))
     with database.unit_of_work() as session:
-        saved = save_journey(session, edited, expected_version=1, note="reordered")
+        saved = save_journey(
+            session, edited, expected_version=1, note="reordered", version_date=date(2025, 4, 1)
+        )
+    edited = replace(edited, version_date=date(2025, 4, 1))
     assert saved.version == 2
     with database.reader() as session:
         current = get_journey(session, demo.id)

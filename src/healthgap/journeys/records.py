@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -329,8 +329,6 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 
 def journey_to_dict(journey: Journey) -> dict[str, Any]:
     """The JSON/YAML form of ``journey`` (dates as ISO text; round-trips exactly)."""
-    from dataclasses import asdict
-
     meta = {
         f.name: getattr(journey, f.name)
         for f in FIELDS["journey"]

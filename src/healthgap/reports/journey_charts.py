@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from healthgap.journeys.funnel import FUNNEL_STATISTICS
+from healthgap.journeys.funnel import FUNNEL_STATISTICS, journey_funnel
 from healthgap.journeys.map_table import swimlane_cells
 from healthgap.journeys.model import LANE_LABELS, LANES, Journey, emotion_words
 from healthgap.reports.chart_style import OKABE_ITO, SCHEMA, chart_title, records
@@ -272,8 +272,6 @@ def funnel_chart(
 def journey_charts(journey: Journey, funnel: pd.DataFrame | None = None) -> dict[str, Any]:
     """Every chart of one journey by name (``swimlane``, ``emotion`` and, given a funnel or
     stage counts, ``funnel``)."""
-    from healthgap.journeys.funnel import journey_funnel
-
     charts = {"swimlane": swimlane_chart(journey), "emotion": emotion_curve_chart(journey)}
     if funnel is None and any(s.count is not None for s in journey.stages):
         funnel = journey_funnel(journey)

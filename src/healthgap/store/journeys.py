@@ -175,8 +175,11 @@ def save_journey(
     expected_version: int,
     user_id: int | None = None,
     note: str = "",
+    version_date: date | None = None,
 ) -> StoredJourney:
     """Save an edit made from ``expected_version``; the stored version becomes one more.
+
+    ``version_date`` dates the new version (default: the journey's own ``version_date``).
 
     Raises
     ------
@@ -187,7 +190,7 @@ def save_journey(
     """
     check_journey(journey)
     new_version = expected_version + 1
-    saved = replace(journey, version=new_version)
+    saved = replace(journey, version=new_version, version_date=version_date or journey.version_date)
     now = utcnow()
     # The version check and the bump are one statement, and the transaction's first write.
     result = session.execute(
