@@ -11,6 +11,7 @@ Exceptions::
     ├── MethodError                a method cannot give an answer for these data (e.g. too small)
     ├── WorkspaceError             a workspace folder is missing, damaged or of another version
     ├── StorageError               the database refused a write (web app)
+    │   └── ConflictError          someone else saved a newer version first (optimistic lock)
     └── PermissionDenied           the user's role does not allow the action (web app)
 
 Warnings::
@@ -28,6 +29,7 @@ from dataclasses import asdict, dataclass
 
 __all__ = [
     "BandingWarning",
+    "ConflictError",
     "HealthgapError",
     "HealthgapWarning",
     "InputError",
@@ -120,6 +122,17 @@ class WorkspaceError(HealthgapError):
 
 class StorageError(HealthgapError):
     """The database refused a write; nothing was written."""
+
+
+class ConflictError(StorageError):
+    """A save carried a stale version: someone else saved first; nothing was written.
+
+    ``current_version`` is the version now stored, so the interface can offer a reload.
+    """
+
+    def __init__(self, message: str, *, current_version: int | None = None) -> None:
+        super().__init__(message)
+        self.current_version = current_version
 
 
 class PermissionDenied(HealthgapError):  # noqa: N818 - the documented name, as in the tree

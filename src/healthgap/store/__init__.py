@@ -5,6 +5,7 @@ All writes go through :meth:`Database.unit_of_work`; the schema is kept by Alemb
 applied when a :class:`Database` is opened. SQLite by default, PostgreSQL by URL.
 """
 
+from healthgap.store import journey_models as journey_models  # registers the journey tables
 from healthgap.store.accounts import (
     accept_invite,
     authenticate,
