@@ -89,8 +89,9 @@ def pledges_by_day_chart(
 def _horizontal_bars(
     rows: pd.DataFrame, category: str, axis_title: str, title: dict[str, Any]
 ) -> dict[str, Any]:
-    shown = rows[rows["count"].notna()]
-    y = {"field": category, "type": "nominal", "sort": "-x", "title": axis_title}
+    shown = rows[rows["count"].notna()].sort_values("count", ascending=False, kind="stable")
+    order = [str(c) for c in shown[category]]
+    y = {"field": category, "type": "nominal", "sort": order, "title": axis_title}
     x = {"field": "count", "type": "quantitative", "title": "Pledges"}
     return {
         "$schema": SCHEMA,
@@ -137,6 +138,7 @@ def followup_chart(
     rows = table.copy()
     rows["answer"] = rows["outcome"].map(lambda o: CheckinOutcome(o).label)
     rows["week_label"] = "Week " + rows["week"].astype(str)
+    weeks = [f"Week {w}" for w in sorted(rows["week"].unique())]
     rows["label"] = rows["value"].map(lambda v: "not shown" if pd.isna(v) else f"{v:.0f}%")
     subtitle = _subtitle(rows, "Bars: % of answers; lines: 95% confidence intervals (Wilson)")
     y = {"field": "answer", "type": "nominal", "sort": _OUTCOME_ORDER, "title": None}
@@ -147,7 +149,8 @@ def followup_chart(
         "title": chart_title(f"How pledges went: {campaign_title}", subtitle, synthetic),
         "data": {"values": records(rows[["week_label", "answer", "value", "lowercl",
                                          "uppercl", "label"]])},
-        "facet": {"row": {"field": "week_label", "type": "nominal", "title": None}},
+        "facet": {"row": {"field": "week_label", "type": "nominal", "title": None,
+                          "sort": weeks}},
         "spec": {
             "width": 360,
             "encoding": {"y": y},
