@@ -257,7 +257,7 @@ def _views(session: Session, pledges: list[Pledge], slug: str) -> list[PledgeVie
     set_texts = dict(
         session.execute(select(PledgeSetPledge.id, PledgeSetPledge.text).where(
             PledgeSetPledge.id.in_(ids)
-        )).tuples()
+        )).all()
     ) if ids else {}  # fmt: skip
     return [
         PledgeView(
