@@ -92,21 +92,25 @@ def _now(now: datetime | None) -> datetime:
     return moment
 
 
-def _decide(rule: RateLimit, current: int, previous: int, now: datetime) -> RateDecision:
+def _decide(
+    rule: RateLimit, current: int, previous: int, now: datetime, *, stored: int
+) -> RateDecision:
+    """Decide on a hit that makes the window's count ``current``; ``stored`` is what the
+    table holds after this call, so a retry would make it ``stored + 1``."""
     seconds = now.timestamp()
-    window = math.floor(seconds / rule.window_seconds)
-    elapsed = seconds - window * rule.window_seconds
+    elapsed = seconds - math.floor(seconds / rule.window_seconds) * rule.window_seconds
     fraction = elapsed / rule.window_seconds
-    count = current + previous * (1 - fraction) if rule.sliding else float(current)
-    allowed = count <= rule.limit
-    if allowed:
-        wait = 0
-    elif current > rule.limit or not rule.sliding:
-        wait = math.ceil(rule.window_seconds - elapsed)
-    else:  # wait until enough of the previous window has slid out
-        needed = (count - rule.limit) / max(previous, 1)
-        wait = max(1, math.ceil(needed * rule.window_seconds))
-    return RateDecision(allowed, round(count, 3), rule.limit, wait)
+    carried = previous * (1 - fraction) if rule.sliding else 0.0
+    count = current + carried
+    if count <= rule.limit:
+        return RateDecision(True, round(count, 3), rule.limit, 0)
+    to_window_end = math.ceil(rule.window_seconds - elapsed)
+    retry = stored + 1
+    if not rule.sliding or previous == 0 or retry > rule.limit:
+        return RateDecision(False, round(count, 3), rule.limit, to_window_end)
+    # wait until enough of the previous window has slid out for a retry to fit
+    needed = (retry + carried - rule.limit) / previous * rule.window_seconds
+    return RateDecision(False, round(count, 3), rule.limit, min(math.ceil(needed), to_window_end))
 
 
 def _previous(session: Session, rule: RateLimit, digest: str, window: int) -> int:
@@ -139,14 +143,15 @@ def hit(
         amount=cost,
         extra={"expires_at": expires},
     )
-    return _decide(rule, current, _previous(session, rule, digest, window), moment)
+    previous = _previous(session, rule, digest, window)
+    return _decide(rule, current, previous, moment, stored=current)
 
 
 def peek(
     session: Session, rule: RateLimit, key: str, *, now: datetime | None = None
 ) -> RateDecision:
     """The decision a hit would get now, without counting one (e.g. to refuse a login early
-    and count only failures)."""
+    and count only failures); ``count`` is the (estimated) count that hit would make."""
     moment = _now(now)
     window = math.floor(moment.timestamp() / rule.window_seconds)
     digest = _digest(rule, key)
@@ -157,11 +162,9 @@ def peek(
             RateLimitCounter.window_start == window,
         )
     )
+    stored = int(current or 0)
     previous = _previous(session, rule, digest, window)
-    decision = _decide(rule, int(current or 0) + 1, previous, moment)
-    return RateDecision(
-        decision.allowed, decision.count - 1, rule.limit, decision.retry_after_seconds
-    )
+    return _decide(rule, stored + 1, previous, moment, stored=stored)
 
 
 def reset(session: Session, rule: RateLimit, key: str) -> None:
