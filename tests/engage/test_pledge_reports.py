@@ -167,3 +167,18 @@ def test_privacy_notice_comes_from_the_settings_and_is_escaped() -> None:
     assert "30 May 2026" in html  # 31 March + 60 days
     assert "once a moderator has checked it" in html
     assert date(2027, 3, 31).strftime("%-d %B %Y") in html  # public details: + 365 days
+
+
+def test_a_new_campaign_with_no_data_gives_empty_tables_not_errors() -> None:
+    columns = ["pledge_id", "created_at", "theme", "postcode_district", "group", "audience",
+               "age_band", "pledger", "status"]  # fmt: skip
+    pledges = pd.DataFrame(columns=columns).astype({"created_at": "datetime64[ns, UTC]"})
+    events = pd.DataFrame(columns=["day", "kind", "channel", "count"])
+    empty = pd.DataFrame(columns=["pledge_id", "week", "outcome", "theme"])
+    tables = {t.name: t.publishable()[0] for t in pledge_report_tables(pledges, events, empty,
+                                                                        empty)}  # fmt: skip
+    assert tables["pledges_overall"]["count"].tolist() == [0, 0]
+    assert tables["conversion_overall"]["method"].tolist() == [
+        "not calculated: no page views counted"
+    ]
+    assert len(tables["pledges_by_theme"]) == 0 and "followup_by_week" not in tables

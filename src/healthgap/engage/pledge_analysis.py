@@ -170,22 +170,36 @@ def conversion(
         table = pd.concat([views.rename(columns={"count": "denominator"}), made], axis=1)
     table = table.fillna({"count": 0, "denominator": 0})
     usable = (table["denominator"] > 0) & (table["count"] <= table["denominator"])
-    result = proportion(
-        table[usable],
-        keys=keys,
-        numerator="count",
-        denominator="denominator",
-        multiplier=100,
-        confidence=confidence,
-        source="conversion",
-    )
-    incomplete = table[~usable].assign(value=np.nan, lowercl=np.nan, uppercl=np.nan)
-    result = pd.concat([result, incomplete], ignore_index=True) if len(incomplete) else result
+    label = f"{confidence * 100:g}%"
+    parts = []
+    if usable.any():
+        parts.append(
+            proportion(
+                table[usable],
+                keys=keys,
+                numerator="count",
+                denominator="denominator",
+                multiplier=100,
+                confidence=confidence,
+                source="conversion",
+            ).assign(method="Wilson")
+        )
+    if (~usable).any():
+        unusable = table[~usable]
+        reason = np.where(
+            unusable["denominator"] == 0,
+            "not calculated: no page views counted",
+            "not calculated: fewer page views than pledges",
+        )
+        parts.append(
+            unusable.assign(value=np.nan, lowercl=np.nan, uppercl=np.nan, confidence=label,
+                            method=reason)
+        )  # fmt: skip
+    columns = [*keys, "count", "denominator", "value", "lowercl", "uppercl", "confidence",
+               "statistic", "method"]  # fmt: skip
+    result = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     result["statistic"] = "pledges per 100 page views"
-    result["method"] = np.where(
-        result["value"].isna(), "not calculated: fewer page views than pledges", "Wilson"
-    )
-    result["confidence"] = result["confidence"].fillna(f"{confidence * 100:g}%")
+    result = result[columns]
     return result.sort_values(keys).reset_index(drop=True) if keys else result
 
 
