@@ -107,10 +107,10 @@ from healthgap.store import Database, RateLimit, hit
 rule = RateLimit("test:processes", limit=1000, window_seconds=3600, sliding=False)
 db = Database(sys.argv[1], run_migrations=False)
 time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
-allowed = 0
+at, allowed = datetime(2026, 1, 10, 12, 0, 1, tzinfo=UTC), 0
 for _ in range(25):
     with db.unit_of_work() as session:
-        allowed += hit(session, rule, "shared", now=datetime(2026, 1, 10, 12, 0, 1, tzinfo=UTC)).allowed
+        allowed += hit(session, rule, "shared", now=at).allowed
 print(allowed)
 """
 
