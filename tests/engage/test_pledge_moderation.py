@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from healthgap.engage import (
     ContentFlag,
@@ -12,6 +14,7 @@ from healthgap.engage import (
     initial_status,
     screen_text,
 )
+from healthgap.engage.pledge_moderation import HEALTH_VOCABULARY
 from healthgap.errors import InputError
 
 
@@ -94,3 +97,24 @@ def test_transitions(current: PledgeStatus, new: PledgeStatus, allowed: bool) ->
     else:
         with pytest.raises(InputError, match="bad_transition"):
             check_transition(current, new)
+
+
+def _library_reference():
+    from better_profanity import Profanity
+
+    reference = Profanity()
+    reference.load_censor_words(whitelist_words=list(HEALTH_VOCABULARY))
+    return reference
+
+
+_REFERENCE = _library_reference()
+_WORDS = ["walk", "Scunthorpe", "fat", "sh1t", "b!tch", "assess", "f*ck", "blow", "job", "2",
+          "girls", "1", "cup", "strip", "club", "bull", "water,", "therapist", "Essex", "h3ll",
+          "jerk", "off", "more."]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=8))
+def test_the_cached_check_gives_the_librarys_answer(words: list[str]) -> None:
+    text = " ".join(words)
+    assert (ContentFlag.profanity in screen_text(text)) == _REFERENCE.contains_profanity(text)

@@ -29,9 +29,10 @@ allowed: see :data:`HEALTH_VOCABULARY`.
 from __future__ import annotations
 
 import enum
-from functools import cache
+from functools import cache, lru_cache
 
 from better_profanity import Profanity
+from better_profanity.utils import get_complete_path_of_file, read_wordlist
 from linkify_it import LinkifyIt
 
 from healthgap.engage.campaigns import ModerationMode
@@ -96,11 +97,41 @@ _ALLOWED_MOVES: dict[PledgeStatus, frozenset[PledgeStatus]] = {
 }
 
 
+def _library_words() -> list[str]:
+    return list(read_wordlist(get_complete_path_of_file("profanity_wordlist.txt")))
+
+
 @cache
-def _profanity() -> Profanity:
-    words = Profanity()
-    words.load_censor_words(whitelist_words=list(HEALTH_VOCABULARY))
-    return words
+def _word_filter() -> Profanity:
+    """The library's single-word entries (all but a few dozen of its list)."""
+    words = [w for w in _library_words() if " " not in w]
+    censor = Profanity(words=words)
+    censor.load_censor_words(custom_words=words, whitelist_words=list(HEALTH_VOCABULARY))
+    return censor
+
+
+@cache
+def _phrase_filter() -> Profanity:
+    """The library's multi-word entries, matched over the whole text as the library does."""
+    phrases = [w for w in _library_words() if " " in w]
+    return Profanity(words=phrases)
+
+
+@lru_cache(maxsize=100_000)
+def _token_is_profane(token: str) -> bool:
+    return _word_filter().contains_profanity(token)
+
+
+def _contains_profanity(text: str) -> bool:
+    """``better-profanity``'s answer for ``text``, computed word by word with a cache.
+
+    The library compares every word with every entry of its list in Python (tens of
+    milliseconds for a short pledge), so each distinct word is checked once per process and
+    remembered; multi-word entries are still matched over the whole text. The answer is the
+    library's own (``tests/engage/test_pledge_moderation.py`` checks the equivalence).
+    """
+    words = dict.fromkeys(text.lower().split())
+    return any(_token_is_profane(w) for w in words) or _phrase_filter().contains_profanity(text)
 
 
 @cache
@@ -114,7 +145,7 @@ def screen_text(*texts: str) -> frozenset[ContentFlag]:
     for text in texts:
         if not text:
             continue
-        if _profanity().contains_profanity(text):
+        if _contains_profanity(text):
             flags.add(ContentFlag.profanity)
         if _links().test(text):
             flags.add(ContentFlag.link)
