@@ -25,7 +25,7 @@ def main(url: str, slug: str, start_at: float, key: str) -> None:
     database = Database(url, run_migrations=False)
     time.sleep(max(0.0, start_at - time.time()))
     receipt = record_pledge(
-        database, campaign_slug=slug, submission=submission,
+        database, campaign=campaign, submission=submission,
         now=datetime(2026, 1, 10, 12, tzinfo=UTC),
     )  # fmt: skip
     print(json.dumps({"public_id": receipt.public_id, "replayed": receipt.replayed}))

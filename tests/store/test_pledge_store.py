@@ -87,10 +87,10 @@ def _count(database: Database, table) -> int:
         return int(session.scalar(select(func.count()).select_from(table)))
 
 
-def _pledge(database: Database, key: str, **changes) -> str:
+def _pledge(database: Database, key: str, campaign=CAMPAIGN, **changes) -> str:
     form = replace(FORM, idempotency_key=key, **changes)
     return record_pledge(
-        database, campaign_slug=SLUG, submission=_submission(form), now=NOW
+        database, campaign=campaign, submission=_submission(form, campaign), now=NOW
     ).public_id
 
 
@@ -117,16 +117,16 @@ def test_campaigns_save_update_and_retire_set_pledges(database: Database) -> Non
 
 def test_a_pledge_is_stored_whole_and_a_replay_counts_once(database: Database) -> None:
     _setup(database)
-    first = record_pledge(database, campaign_slug=SLUG, submission=_submission(), now=NOW)
+    first = record_pledge(database, campaign=CAMPAIGN, submission=_submission(), now=NOW)
     assert not first.replayed and first.status is PledgeStatus.published
     assert first.reminders_scheduled == 3
-    again = record_pledge(database, campaign_slug=SLUG, submission=_submission(), now=NOW)
+    again = record_pledge(database, campaign=CAMPAIGN, submission=_submission(), now=NOW)
     assert again.replayed and again.public_id == first.public_id and again.reminders_scheduled == 3
     assert [_count(database, t) for t in (Pledge, PledgeContact, PledgeReminder,
                                           PledgeModerationEvent)] == [1, 1, 3, 1]  # fmt: skip
     other_content = _submission(replace(FORM, display_name="Someone else"))
     with pytest.raises(InputError, match="form_already_used"):
-        record_pledge(database, campaign_slug=SLUG, submission=other_content, now=NOW)
+        record_pledge(database, campaign=CAMPAIGN, submission=other_content, now=NOW)
     with database.reader() as session:
         view = pledge_view(session, public_id=first.public_id)
         assert view.text.startswith("Walk for 15") and view.display_name == "Sam"
@@ -144,7 +144,7 @@ def test_concurrent_replays_from_threads_store_exactly_one(database: Database) -
         barrier.wait()
         try:
             receipts.append(
-                record_pledge(database, campaign_slug=SLUG, submission=submission, now=NOW)
+                record_pledge(database, campaign=CAMPAIGN, submission=submission, now=NOW)
             )
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
@@ -193,16 +193,16 @@ def test_a_failure_mid_transaction_leaves_nothing(
 
     monkeypatch.setattr(pledge_store, "reminder_schedule", broken)
     with pytest.raises(StorageError):
-        record_pledge(database, campaign_slug=SLUG, submission=_submission(), now=NOW)
+        record_pledge(database, campaign=CAMPAIGN, submission=_submission(), now=NOW)
     assert [_count(database, t) for t in (Pledge, PledgeContact, PledgeModerationEvent)] == [0] * 3
 
 
 def test_pre_moderation_queue_and_the_wall(database: Database) -> None:
     campaign = campaign_from_mapping(example_campaign(moderation="pre"))
     _setup(database, campaign)
-    held = _pledge(database, "a" * 24)
+    held = _pledge(database, "a" * 24, campaign)
     flagged = record_pledge(
-        database, campaign_slug=SLUG, now=NOW,
+        database, campaign=campaign, now=NOW,
         submission=_submission(replace(FORM, idempotency_key="b" * 24, display_name="shit"),
                                campaign),
     )  # fmt: skip
@@ -306,10 +306,10 @@ def test_checkins_replace_earlier_answers(database: Database) -> None:
 def test_unsubscribe_stops_reminders_and_forgets_the_email(database: Database) -> None:
     news = campaign_from_mapping(example_campaign(marketing_sender="Example Council"))
     _setup(database, news)
-    reminders_only = _pledge(database, "a" * 24)
+    reminders_only = _pledge(database, "a" * 24, news)
     form = replace(FORM, idempotency_key="b" * 24, marketing=True)
     both = record_pledge(
-        database, campaign_slug=SLUG, submission=_submission(form, news), now=NOW
+        database, campaign=news, submission=_submission(form, news), now=NOW
     ).public_id
     with database.unit_of_work() as session:
         assert unsubscribe(session, public_id=reminders_only)
@@ -366,7 +366,7 @@ def test_retention_deletes_contacts_then_public_details(database: Database) -> N
     kept_id = _pledge(database, "a" * 24, group="Night shift")
     own = replace(FORM, idempotency_key="b" * 24, set_pledge="", own_text="I, Sam Smith, will run",
                   own_theme="activity")  # fmt: skip
-    record_pledge(database, campaign_slug=SLUG, submission=_submission(own), now=NOW)
+    record_pledge(database, campaign=CAMPAIGN, submission=_submission(own), now=NOW)
     with database.unit_of_work() as session:
         record_checkin(session, public_id=kept_id, week=1, outcome=CheckinOutcome.kept, now=NOW)
     ends = CAMPAIGN.ends_on  # 31 March 2026; contact data kept 120 days, details 365

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from healthgap.engage.campaigns import Campaign, campaign_from_mapping, campaign_to_mapping
@@ -132,31 +132,41 @@ def list_campaigns(session: Session) -> list[PledgeCampaign]:
     return list(session.scalars(select(PledgeCampaign).order_by(PledgeCampaign.starts_on)))
 
 
+def _campaign_and_set_pledge_ids(
+    session: Session, slug: str, code: str | None
+) -> tuple[int, int | None]:
+    """The campaign's row id and the catalogue pledge's row id, in one query."""
+    query = select(PledgeCampaign.id, PledgeSetPledge.id).outerjoin(
+        PledgeSetPledge,
+        (PledgeSetPledge.campaign_id == PledgeCampaign.id) & (PledgeSetPledge.code == code),
+    )
+    found = session.execute(query.where(PledgeCampaign.slug == slug)).first()
+    if found is None:
+        _campaign_row(session, slug)  # raises the unknown-campaign problem
+    if code is not None and found[1] is None:
+        message = f"the pledge {code!r} is not in the saved catalogue of {slug!r}"
+        raise InputError([Problem("campaign", None, "set_pledge", "unknown_pledge", message)])
+    return int(found[0]), found[1]
+
+
 def _insert_pledge(
     session: Session,
-    campaign_row: PledgeCampaign,
+    ids: tuple[int, int | None],
+    public_id: str,
     submission: PledgeSubmission,
     status: PledgeStatus,
     now: datetime,
     pledger_ref: str | None,
 ) -> int | None:
-    set_pledge_id = None
-    if submission.set_pledge_code is not None:
-        set_pledge_id = session.scalar(
-            select(PledgeSetPledge.id).where(
-                PledgeSetPledge.campaign_id == campaign_row.id,
-                PledgeSetPledge.code == submission.set_pledge_code,
-            )
-        )
     table = Pledge.__table__
     statement = (
         dialect_insert(session, table)
         .values(
-            public_id=secrets.token_urlsafe(16),
-            campaign_id=campaign_row.id,
+            public_id=public_id,
+            campaign_id=ids[0],
             idempotency_key=submission.idempotency_key,
             fingerprint=submission.fingerprint,
-            set_pledge_id=set_pledge_id,
+            set_pledge_id=ids[1],
             own_text=submission.text if submission.is_own_pledge else None,
             theme=submission.theme.value,
             display_name=submission.display_name,
@@ -199,32 +209,33 @@ def _replay(session: Session, submission: PledgeSubmission) -> PledgeReceipt:
 def record_pledge(
     database: Database,
     *,
-    campaign_slug: str,
+    campaign: Campaign,
     submission: PledgeSubmission,
     now: datetime,
     pledger_ref: str | None = None,
 ) -> PledgeReceipt:
-    """Store a checked pledge with its contact, reminders and first moderation event, in one
-    transaction; return the receipt after the commit (replays store nothing)."""
+    """Store a pledge checked against ``campaign`` (saved under its slug) with its contact,
+    reminders and first moderation event, in one transaction; return the receipt after the
+    commit. A replay stores nothing and returns the first receipt."""
     now = as_utc(now)
+    status = initial_status(campaign.moderation, submission.flags)
+    public_id = secrets.token_urlsafe(16)
     with database.unit_of_work() as session:
-        campaign_row = _campaign_row(session, campaign_slug)
-        campaign = campaign_from_mapping(campaign_row.definition, source=campaign_slug)
-        status = initial_status(campaign.moderation, submission.flags)
-        pledge_id = _insert_pledge(session, campaign_row, submission, status, now, pledger_ref)
+        ids = _campaign_and_set_pledge_ids(session, campaign.slug, submission.set_pledge_code)
+        pledge_id = _insert_pledge(session, ids, public_id, submission, status, now, pledger_ref)
         if pledge_id is None:
             return _replay(session, submission)
         reason = ", ".join(sorted(f.value for f in submission.flags)) or "new pledge"
-        session.add(
-            PledgeModerationEvent(
+        session.execute(
+            insert(PledgeModerationEvent).values(
                 pledge_id=pledge_id, from_status=None, to_status=status.value,
                 actor="filter" if submission.flags else "system", reason=reason, at=now,
             )
         )  # fmt: skip
-        scheduled = 0
+        reminders = []
         if submission.email:
-            session.add(
-                PledgeContact(
+            session.execute(
+                insert(PledgeContact).values(
                     pledge_id=pledge_id,
                     email=submission.email,
                     reminders=submission.reminders,
@@ -234,16 +245,13 @@ def record_pledge(
                 )
             )
             if submission.reminders:
-                for week, due in reminder_schedule(now, campaign.reminder_weeks):
-                    session.add(
-                        PledgeReminder(
-                            pledge_id=pledge_id, week=week, due_at=due,
-                            status=ReminderStatus.scheduled.value, attempts=0,
-                        )
-                    )  # fmt: skip
-                    scheduled += 1
-        public_id = session.scalar(select(Pledge.public_id).where(Pledge.id == pledge_id))
-    return PledgeReceipt(str(public_id), status, False, scheduled)
+                reminders = [
+                    {"pledge_id": pledge_id, "week": week, "due_at": due, "attempts": 0,
+                     "status": ReminderStatus.scheduled.value}
+                    for week, due in reminder_schedule(now, campaign.reminder_weeks)
+                ]  # fmt: skip
+                session.execute(insert(PledgeReminder), reminders)
+    return PledgeReceipt(public_id, status, False, len(reminders))
 
 
 def _text_of(pledge: Pledge, set_texts: dict[int, str]) -> str:
