@@ -16,6 +16,8 @@ PACKAGES = [
     "healthgap.decomposition",
     "healthgap.frameworks",
     "healthgap.scenarios",
+    "healthgap.engage",
+    "healthgap.store",
     "healthgap.reports",
     "healthgap.errors",
     "healthgap.engage",

@@ -1,5 +1,6 @@
-"""Persistence of the web workspace: users, the workspace registry, saved scenarios and MECC
-(``healthgap.store.mecc``: directory, contact logs, training, staff health).
+"""Persistence of the web workspace: users, the workspace registry, saved scenarios, MECC
+(``healthgap.store.mecc``: directory, contact logs, training, staff health), pledge campaigns
+and the shared rate-limit counters.
 
 All writes go through :meth:`Database.unit_of_work`; the schema is kept by Alembic migrations,
 applied when a :class:`Database` is opened. SQLite by default, PostgreSQL by URL.
@@ -17,6 +18,29 @@ from healthgap.store.accounts import (
 from healthgap.store.database import Database, make_engine, migrate, normalise_url
 from healthgap.store.mecc import SyncResult, record_contacts, sync_contacts
 from healthgap.store.models import Role, SavedScenario, User, WorkspaceEntry
+from healthgap.store.pledge_followup import (
+    claim_due_reminders,
+    count_event,
+    record_checkin,
+    send_due_reminders,
+    unsubscribe,
+)
+from healthgap.store.pledge_retention import RetentionReport, apply_retention
+from healthgap.store.pledges import (
+    PledgeReceipt,
+    PledgeView,
+    delete_pledge,
+    get_campaign,
+    live_count,
+    moderate,
+    moderation_queue,
+    pledge_frame,
+    pledge_view,
+    pledge_wall,
+    record_pledge,
+    save_campaign,
+)
+from healthgap.store.rate_limits import RateDecision, RateLimit, hit, peek, purge_expired
 from healthgap.store.scenarios import (
     get_scenario,
     list_scenarios,
@@ -27,25 +51,49 @@ from healthgap.store.scenarios import (
 
 __all__ = [
     "Database",
+    "PledgeReceipt",
+    "PledgeView",
+    "RateDecision",
+    "RateLimit",
+    "RetentionReport",
     "Role",
     "SavedScenario",
     "SyncResult",
     "User",
     "WorkspaceEntry",
     "accept_invite",
+    "apply_retention",
     "authenticate",
+    "claim_due_reminders",
+    "count_event",
     "create_user",
+    "delete_pledge",
+    "get_campaign",
     "get_scenario",
+    "hit",
     "invite_user",
     "list_scenarios",
     "list_users",
     "list_workspaces",
+    "live_count",
     "make_engine",
     "migrate",
+    "moderate",
+    "moderation_queue",
     "normalise_url",
+    "peek",
+    "pledge_frame",
+    "pledge_view",
+    "pledge_wall",
+    "purge_expired",
+    "record_checkin",
     "record_contacts",
+    "record_pledge",
     "register_workspace",
+    "save_campaign",
     "save_scenario",
+    "send_due_reminders",
     "set_role",
     "sync_contacts",
+    "unsubscribe",
 ]
