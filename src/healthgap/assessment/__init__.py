@@ -1,0 +1,1 @@
+"""Self-assessment of local systems (placeholder while building)."""
