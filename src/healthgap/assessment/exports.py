@@ -19,7 +19,7 @@ go to a board without saying who rated what. Reports from synthetic data say SYN
 >>> report_csv(report).splitlines()[0][:61]
 'item_id,item_number,item_name,section,agreed_label,agreed_rag'
 >>> sorted(report.tables)[:4]
-['action_history', 'actions', 'counts', 'data_steps']
+['action_history', 'action_timeline', 'actions', 'counts']
 """
 
 from __future__ import annotations
