@@ -11,8 +11,9 @@ import pandas as pd
 __all__ = ["blank_missing", "tidy"]
 
 
-def tidy(columns: Mapping[str, Sequence[Any]], types: Mapping[str, str] | None = None
-         ) -> pd.DataFrame:  # fmt: skip
+def tidy(
+    columns: Mapping[str, Sequence[Any]], types: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """A DataFrame whose columns take ``types[name]`` (default text).
 
     >>> empty = tidy({"item_id": [], "count": []}, {"count": "int64"})
@@ -21,9 +22,11 @@ def tidy(columns: Mapping[str, Sequence[Any]], types: Mapping[str, str] | None =
     """
     types = types or {}
     return pd.DataFrame(
-        {name: pd.Series(list(values), dtype=types.get(name, "str"))
-         for name, values in columns.items()}
-    )  # fmt: skip
+        {
+            name: pd.Series(list(values), dtype=types.get(name, "str"))
+            for name, values in columns.items()
+        }
+    )
 
 
 def blank_missing(values: pd.Series, blank: str = "") -> pd.Series:

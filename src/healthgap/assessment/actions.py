@@ -80,8 +80,7 @@ class StatusChange:
     changed_by: str = ""
 
 
-def check_action(version: FrameworkVersion, action: Action, *,
-                 today: date | None = None) -> Action:  # fmt: skip
+def check_action(version: FrameworkVersion, action: Action, *, today: date | None = None) -> Action:
     """The action with tidied text, or :class:`InputError` listing every problem.
 
     Rules: ``unknown_item``, ``action_too_vague`` (text shorter than
@@ -95,12 +94,16 @@ def check_action(version: FrameworkVersion, action: Action, *,
         problems.append(Problem("<action>", None, column, rule, message))
 
     if not version.has_item(action.item_id):
-        problem("item_id", "unknown_item", f"{version.framework_id!r} has no item "
-                f"{action.item_id!r}")  # fmt: skip
+        problem(
+            "item_id", "unknown_item", f"{version.framework_id!r} has no item {action.item_id!r}"
+        )
     text = " ".join(action.text.split())
     if len(text) < MIN_ACTION_TEXT:
-        problem("text", "action_too_vague", "say what will be done, how much and for whom "
-                f"(at least {MIN_ACTION_TEXT} characters)")  # fmt: skip
+        problem(
+            "text",
+            "action_too_vague",
+            f"say what will be done, how much and for whom (at least {MIN_ACTION_TEXT} characters)",
+        )
     owner = " ".join(action.owner_role.split())
     if not owner:
         problem("owner_role", "missing_owner_role", "name the role that owns the action")
@@ -109,22 +112,37 @@ def check_action(version: FrameworkVersion, action: Action, *,
     elif today is not None and action.due < today:
         problem("due", "due_date_past", f"the due date {action.due} is already past")
     if action.indicator not in (None, "") and action.indicator not in INDICATORS:
-        problem("indicator", "unknown_indicator",
-                f"{action.indicator!r} is not an indicator (known: {', '.join(INDICATORS)})")
+        problem(
+            "indicator",
+            "unknown_indicator",
+            f"{action.indicator!r} is not an indicator (known: {', '.join(INDICATORS)})",
+        )
     if action.status not in ActionStatus.__members__:
-        problem("status", "unknown_status",
-                f"status is one of {', '.join(ActionStatus.__members__)}, not {action.status!r}")
+        problem(
+            "status",
+            "unknown_status",
+            f"status is one of {', '.join(ActionStatus.__members__)}, not {action.status!r}",
+        )
     if problems:
         raise InputError(problems)
     return Action(
-        item_id=action.item_id, text=text, owner_role=owner, due=action.due,
-        status=action.status, indicator=action.indicator or None, id=action.id,
+        item_id=action.item_id,
+        text=text,
+        owner_role=owner,
+        due=action.due,
+        status=action.status,
+        indicator=action.indicator or None,
+        id=action.id,
         created_at=action.created_at,
-    )  # fmt: skip
+    )
 
 
-def action_plan_table(version: FrameworkVersion, actions: tuple[Action, ...] | list[Action], *,
-                      as_of: date | None = None) -> pd.DataFrame:  # fmt: skip
+def action_plan_table(
+    version: FrameworkVersion,
+    actions: tuple[Action, ...] | list[Action],
+    *,
+    as_of: date | None = None,
+) -> pd.DataFrame:
     """The plan as a table in framework order, then by due date (never by any score).
 
     ``overdue`` is true for an action not done or dropped whose due date is before
@@ -132,19 +150,24 @@ def action_plan_table(version: FrameworkVersion, actions: tuple[Action, ...] | l
     """
     as_of = as_of or date.today()
     order = {item.id: i for i, item in enumerate(version.ordered_items())}
-    frame = tidy({
-        "action_id": [a.id for a in actions],
-        "item_id": [a.item_id for a in actions],
-        "item_number": [version.item(a.item_id).number for a in actions],
-        "item_name": [version.item(a.item_id).name.text for a in actions],
-        "action": [a.text for a in actions],
-        "owner_role": [a.owner_role for a in actions],
-        "due": [a.due for a in actions],
-        "status": [a.status for a in actions],
-        "indicator": [a.indicator or "" for a in actions],
-        "indicator_label": [indicator_label(a.indicator) if a.indicator else "" for a in actions],
-        "_order": [order.get(a.item_id, len(order)) for a in actions],
-    }, {"action_id": "Int64", "due": "object", "_order": "int64"})  # fmt: skip
+    frame = tidy(
+        {
+            "action_id": [a.id for a in actions],
+            "item_id": [a.item_id for a in actions],
+            "item_number": [version.item(a.item_id).number for a in actions],
+            "item_name": [version.item(a.item_id).name.text for a in actions],
+            "action": [a.text for a in actions],
+            "owner_role": [a.owner_role for a in actions],
+            "due": [a.due for a in actions],
+            "status": [a.status for a in actions],
+            "indicator": [a.indicator or "" for a in actions],
+            "indicator_label": [
+                indicator_label(a.indicator) if a.indicator else "" for a in actions
+            ],
+            "_order": [order.get(a.item_id, len(order)) for a in actions],
+        },
+        {"action_id": "Int64", "due": "object", "_order": "int64"},
+    )
     open_action = ~frame["status"].isin([ActionStatus.done.value, ActionStatus.dropped.value])
     frame["overdue"] = open_action & (pd.to_datetime(frame["due"]) < pd.Timestamp(as_of))
     frame = frame.sort_values(["_order", "due", "action_id"], kind="stable")
@@ -156,21 +179,22 @@ def _utc_naive(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
-def action_history_table(history: tuple[StatusChange, ...] | list[StatusChange]
-                         ) -> pd.DataFrame:  # fmt: skip
+def action_history_table(history: tuple[StatusChange, ...] | list[StatusChange]) -> pd.DataFrame:
     """Every status change, oldest first."""
-    frame = tidy({
-        "action_id": [h.action_id for h in history],
-        "status": [h.status for h in history],
-        "changed_at": [_utc_naive(h.changed_at) for h in history],
-        "note": [h.note for h in history],
-        "changed_by": [h.changed_by for h in history],
-    }, {"action_id": "Int64", "changed_at": "datetime64[us]"})  # fmt: skip
+    frame = tidy(
+        {
+            "action_id": [h.action_id for h in history],
+            "status": [h.status for h in history],
+            "changed_at": [_utc_naive(h.changed_at) for h in history],
+            "note": [h.note for h in history],
+            "changed_by": [h.changed_by for h in history],
+        },
+        {"action_id": "Int64", "changed_at": "datetime64[us]"},
+    )
     return frame.sort_values(["changed_at", "action_id"], kind="stable").reset_index(drop=True)
 
 
-def action_status_timeline(history: tuple[StatusChange, ...] | list[StatusChange]
-                           ) -> pd.DataFrame:  # fmt: skip
+def action_status_timeline(history: tuple[StatusChange, ...] | list[StatusChange]) -> pd.DataFrame:
     """How many actions stood at each status on each day a status changed.
 
     Each action keeps its last status of the day, carried forward until it changes; an

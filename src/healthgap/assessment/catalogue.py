@@ -120,12 +120,16 @@ class Catalogue:
         for fw in fresh:
             if fw.key in merged:
                 problems.append(
-                    Problem(_name(fw), _line_of_version(fw), "framework.version",
-                            "duplicate_version",
-                            f"{fw.framework_id!r} version {fw.version!r} is already installed "
-                            f"(from {merged[fw.key].origin}); give the new wording a new "
-                            "version")
-                )  # fmt: skip
+                    Problem(
+                        _name(fw),
+                        _line_of_version(fw),
+                        "framework.version",
+                        "duplicate_version",
+                        f"{fw.framework_id!r} version {fw.version!r} is already installed "
+                        f"(from {merged[fw.key].origin}); give the new wording a new "
+                        "version",
+                    )
+                )
             else:
                 merged[fw.key] = fw
         ids = {fid for fid, _ in merged}
@@ -133,10 +137,15 @@ class Catalogue:
             for i, tool in enumerate(fw.tools):
                 if tool.framework not in ids:
                     problems.append(
-                        Problem(_name(fw), None, f"tools[{i}].framework", "broken_link",
-                                f"tool {tool.id} names framework {tool.framework!r}, which is "
-                                "not installed")
-                    )  # fmt: skip
+                        Problem(
+                            _name(fw),
+                            None,
+                            f"tools[{i}].framework",
+                            "broken_link",
+                            f"tool {tool.id} names framework {tool.framework!r}, which is "
+                            "not installed",
+                        )
+                    )
         if problems:
             raise InputError(problems)
         return Catalogue(MappingProxyType(merged))

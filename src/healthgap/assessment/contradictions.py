@@ -38,8 +38,7 @@ __all__ = ["SHORTFALL_SHARE", "contradictions"]
 
 #: A plan reaching less than this share of its gap-reduction target is a large shortfall [A].
 SHORTFALL_SHARE = 0.5
-_COLUMNS = ["item_id", "item_number", "item_name", "round", "who", "level_label", "rule",
-            "message"]  # fmt: skip
+_COLUMNS = ["item_id", "item_number", "item_name", "round", "who", "level_label", "rule", "message"]
 
 
 def _judgements(version: FrameworkVersion, assessment: Assessment) -> pd.DataFrame:
@@ -51,36 +50,53 @@ def _judgements(version: FrameworkVersion, assessment: Assessment) -> pd.DataFra
     return both[both["rag"] == version.scale.top_rag]
 
 
-def contradictions(version: FrameworkVersion, assessment: Assessment, evidence: pd.DataFrame,
-                   *, shortfall_share: float = SHORTFALL_SHARE) -> pd.DataFrame:  # fmt: skip
+def contradictions(
+    version: FrameworkVersion,
+    assessment: Assessment,
+    evidence: pd.DataFrame,
+    *,
+    shortfall_share: float = SHORTFALL_SHARE,
+) -> pd.DataFrame:
     """One row per rating the data contradict: ``item_id, item_number, item_name, round,
     who, level_label, rule, message``."""
     judged = _judgements(version, assessment)
     flags = []
     linked = {(i.id, ind) for i in version.items for ind in i.indicators}
     volume_items = {item for item, ind in linked if ind == "intervention_volumes"}
-    shares = evidence[(evidence["indicator"] == "intervention_volumes")
-                      & (evidence["statistic"] == TARGET_SHARE) & evidence["value"].notna()]
+    shares = evidence[
+        (evidence["indicator"] == "intervention_volumes")
+        & (evidence["statistic"] == TARGET_SHARE)
+        & evidence["value"].notna()
+    ]
     worst = shares.sort_values("value").drop_duplicates("item_id")
     short = worst[worst["value"] < shortfall_share]
     hit = judged.merge(short[["item_id", "value", "sex"]], on="item_id", how="inner")
     hit = hit[hit["item_id"].isin(volume_items)]
-    flags.append(hit.assign(
-        rule="volumes_shortfall",
-        message="rated " + hit["level_label"].astype(str) + ", but the plan reaches only "
-        + hit["value"].map("{:.0%}".format) + " of its gap-reduction target ("
-        + hit["sex"].astype(str) + ")",
-    ))  # fmt: skip
+    flags.append(
+        hit.assign(
+            rule="volumes_shortfall",
+            message="rated "
+            + hit["level_label"].astype(str)
+            + ", but the plan reaches only "
+            + hit["value"].map("{:.0%}".format)
+            + " of its gap-reduction target ("
+            + hit["sex"].astype(str)
+            + ")",
+        )
+    )
     need_items = {item for item, ind in linked if ind == "life_expectancy"}
     le = evidence[evidence["indicator"] == "life_expectancy"]
     measured = set(le.loc[le["value"].notna(), "item_id"])
     unmeasured = (need_items & set(le["item_id"])) - measured
     blind = judged[judged["item_id"].isin(unmeasured)]
-    flags.append(blind.assign(
-        rule="need_not_measured",
-        message="rated " + blind["level_label"].astype(str)
-        + ", but the workspace has no life expectancy for this place",
-    ))  # fmt: skip
+    flags.append(
+        blind.assign(
+            rule="need_not_measured",
+            message="rated "
+            + blind["level_label"].astype(str)
+            + ", but the workspace has no life expectancy for this place",
+        )
+    )
     out = pd.concat(flags, ignore_index=True)
     if out.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in _COLUMNS})

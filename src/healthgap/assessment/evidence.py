@@ -50,9 +50,22 @@ __all__ = [
 ]
 
 EVIDENCE_COLUMNS: tuple[str, ...] = (
-    "indicator", "indicator_label", "sex", "period", "statistic", "detail", "value",
-    "lowercl", "uppercl", "confidence", "unit", "note", "method", "source", "available",
-)  # fmt: skip
+    "indicator",
+    "indicator_label",
+    "sex",
+    "period",
+    "statistic",
+    "detail",
+    "value",
+    "lowercl",
+    "uppercl",
+    "confidence",
+    "unit",
+    "note",
+    "method",
+    "source",
+    "available",
+)
 #: Statistic naming the share of the plan's gap-reduction target reached.
 TARGET_SHARE = "share of the gap-reduction target reached"
 LINEAR_METHOD = "planned units divided by the share of the target reached (linear scaling)"
@@ -74,8 +87,12 @@ class AreaData:
 def _need(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise InputError([Problem(name, None, c, "missing_column",
-                                  f"the {name} table needs a column {c!r}") for c in missing])
+        raise InputError(
+            [
+                Problem(name, None, c, "missing_column", f"the {name} table needs a column {c!r}")
+                for c in missing
+            ]
+        )
 
 
 def _at_birth(frame: pd.DataFrame) -> pd.DataFrame:
@@ -101,26 +118,45 @@ def _life_expectancy(data: AreaData) -> pd.DataFrame:
     le = data.life_expectancy
     _need(le, ("area_code", "sex", "period", "value"), "life_expectancy")
     rows = _at_birth(le[le["area_code"].astype(str) == data.area_code])
-    return _rows(rows, sex=_text(rows, "sex"), period=_text(rows, "period"),
-                 statistic="life expectancy at birth", value=rows["value"].astype(float),
-                 lowercl=rows.get("lowercl", np.nan), uppercl=rows.get("uppercl", np.nan),
-                 confidence=_text(rows, "confidence"), unit="years",
-                 note=_text(rows, "suppression_note"), method=_text(rows, "method"))  # fmt: skip
+    return _rows(
+        rows,
+        sex=_text(rows, "sex"),
+        period=_text(rows, "period"),
+        statistic="life expectancy at birth",
+        value=rows["value"].astype(float),
+        lowercl=rows.get("lowercl", np.nan),
+        uppercl=rows.get("uppercl", np.nan),
+        confidence=_text(rows, "confidence"),
+        unit="years",
+        note=_text(rows, "suppression_note"),
+        method=_text(rows, "method"),
+    )
 
 
 def _comparator_gap(data: AreaData) -> pd.DataFrame:
     cmp = data.comparison
     _need(cmp, ("area_code", "sex", "period", "difference", "comparator_value"), "comparison")
     rows = _at_birth(cmp[cmp["area_code"].astype(str) == data.area_code])
-    detail = ("area " + rows["value"].map("{:.1f}".format) + " against "
-              + rows["comparator_value"].map("{:.1f}".format))  # fmt: skip
-    return _rows(rows, sex=_text(rows, "sex"), period=_text(rows, "period"),
-                 statistic="difference from the comparator", detail=detail,
-                 value=rows["difference"].astype(float),
-                 lowercl=rows.get("difference_lowercl", np.nan),
-                 uppercl=rows.get("difference_uppercl", np.nan),
-                 confidence=_text(rows, "confidence"), unit="years",
-                 note=_text(rows, "benchmark_label"), method=_text(rows, "benchmark_method"))
+    detail = (
+        "area "
+        + rows["value"].map("{:.1f}".format)
+        + " against "
+        + rows["comparator_value"].map("{:.1f}".format)
+    )
+    return _rows(
+        rows,
+        sex=_text(rows, "sex"),
+        period=_text(rows, "period"),
+        statistic="difference from the comparator",
+        detail=detail,
+        value=rows["difference"].astype(float),
+        lowercl=rows.get("difference_lowercl", np.nan),
+        uppercl=rows.get("difference_uppercl", np.nan),
+        confidence=_text(rows, "confidence"),
+        unit="years",
+        note=_text(rows, "benchmark_label"),
+        method=_text(rows, "benchmark_method"),
+    )
 
 
 def _deprivation_gap(data: AreaData) -> pd.DataFrame:
@@ -129,19 +165,32 @@ def _deprivation_gap(data: AreaData) -> pd.DataFrame:
     rows = _at_birth(gap)
     detail = pd.Series("", index=rows.index, dtype="object")
     if {"most_deprived_value", "least_deprived_value"} <= set(rows.columns):
-        detail = ("most deprived " + rows["most_deprived_value"].map("{:.1f}".format)
-                  + ", least deprived " + rows["least_deprived_value"].map("{:.1f}".format))
-    return _rows(rows, sex=_text(rows, "sex"), period=_text(rows, "period"),
-                 statistic=_text(rows, "statistic"), detail=detail,
-                 value=rows["value"].astype(float), lowercl=rows.get("lowercl", np.nan),
-                 uppercl=rows.get("uppercl", np.nan), confidence=_text(rows, "confidence"),
-                 unit="years", note=_text(rows, "suppression_note"),
-                 method=_text(rows, "method"))  # fmt: skip
+        detail = (
+            "most deprived "
+            + rows["most_deprived_value"].map("{:.1f}".format)
+            + ", least deprived "
+            + rows["least_deprived_value"].map("{:.1f}".format)
+        )
+    return _rows(
+        rows,
+        sex=_text(rows, "sex"),
+        period=_text(rows, "period"),
+        statistic=_text(rows, "statistic"),
+        detail=detail,
+        value=rows["value"].astype(float),
+        lowercl=rows.get("lowercl", np.nan),
+        uppercl=rows.get("uppercl", np.nan),
+        confidence=_text(rows, "confidence"),
+        unit="years",
+        note=_text(rows, "suppression_note"),
+        method=_text(rows, "method"),
+    )
 
 
 def _largest(parts: pd.DataFrame, by: str, top: int, keys: list[str]) -> pd.DataFrame:
     summed = parts.groupby([*keys, by], observed=True, as_index=False).agg(
-        contribution=("contribution", "sum"), gap=("gap", "first"))
+        contribution=("contribution", "sum"), gap=("gap", "first")
+    )
     summed = summed.sort_values([*keys, "contribution"], ascending=[True] * len(keys) + [False])
     return summed.groupby(keys, observed=True).head(top)
 
@@ -149,54 +198,93 @@ def _largest(parts: pd.DataFrame, by: str, top: int, keys: list[str]) -> pd.Data
 def _gap_contributions(data: AreaData, top: int = 3) -> pd.DataFrame:
     parts = data.decomposition
     _need(parts, ("sex", "period", "age_band", "cause", "contribution", "gap"), "decomposition")
-    keys = [k for k in ("base_area_code", "comparator_area_code", "sex", "period")
-            if k in parts.columns]  # fmt: skip
+    keys = [
+        k for k in ("base_area_code", "comparator_area_code", "sex", "period") if k in parts.columns
+    ]
     out = []
     for by, word in (("cause", "cause"), ("age_band", "age band")):
         rows = _largest(parts, by, top, keys)
-        pair = (_text(rows, "base_area_code") + " vs " + _text(rows, "comparator_area_code")
-                if "base_area_code" in rows.columns else "")  # fmt: skip
+        pair = (
+            _text(rows, "base_area_code") + " vs " + _text(rows, "comparator_area_code")
+            if "base_area_code" in rows.columns
+            else ""
+        )
         share = rows["contribution"] / rows["gap"]
-        note = (share.map("{:.0%}".format) + " of the " + rows["gap"].map("{:.2f}".format)
-                + "-year gap")  # fmt: skip
-        out.append(_rows(rows, sex=_text(rows, "sex"), period=_text(rows, "period"),
-                         statistic=f"contribution to the gap, largest by {word}",
-                         detail=rows[by].astype(str), value=rows["contribution"].astype(float),
-                         unit="years", note=note + (" (" + pair + ")" if len(pair) else ""),
-                         method=_text(parts.head(1), "method").iloc[0] if len(parts) else ""))
+        note = (
+            share.map("{:.0%}".format) + " of the " + rows["gap"].map("{:.2f}".format) + "-year gap"
+        )
+        out.append(
+            _rows(
+                rows,
+                sex=_text(rows, "sex"),
+                period=_text(rows, "period"),
+                statistic=f"contribution to the gap, largest by {word}",
+                detail=rows[by].astype(str),
+                value=rows["contribution"].astype(float),
+                unit="years",
+                note=note + (" (" + pair + ")" if len(pair) else ""),
+                method=_text(parts.head(1), "method").iloc[0] if len(parts) else "",
+            )
+        )
     return pd.concat(out, ignore_index=True)
 
 
 def _intervention_volumes(data: AreaData) -> pd.DataFrame:
     tables = data.plan
     if "interventions" not in tables or "gap" not in tables:
-        raise InputError("the plan needs the 'interventions' and 'gap' tables of a scenario run",
-                         rule="missing_table")
+        raise InputError(
+            "the plan needs the 'interventions' and 'gap' tables of a scenario run",
+            rule="missing_table",
+        )
     units, gap = tables["interventions"], tables["gap"]
     _need(units, ("intervention", "units_per_year"), "interventions")
     _need(gap, ("sex", "statistic", "value"), "gap")
-    planned = _rows(units, statistic="planned units per year",
-                    detail=units["intervention"].astype(str),
-                    value=units["units_per_year"].astype(float), unit="units a year")
-    wide = gap.pivot_table(index=[c for c in ("comparison", "sex") if c in gap.columns],
-                           columns="statistic", values="value", aggfunc="first").reset_index()
+    planned = _rows(
+        units,
+        statistic="planned units per year",
+        detail=units["intervention"].astype(str),
+        value=units["units_per_year"].astype(float),
+        unit="units a year",
+    )
+    wide = gap.pivot_table(
+        index=[c for c in ("comparison", "sex") if c in gap.columns],
+        columns="statistic",
+        values="value",
+        aggfunc="first",
+    ).reset_index()
     _need(wide, ("gap_base", "gap_reduction", "target_share"), "gap")
     shortfall = (1.0 - wide["target_share"]).clip(lower=0.0)
-    share = _rows(wide, sex=_text(wide, "sex"), statistic=TARGET_SHARE,
-                  detail=_text(wide, "comparison"), value=wide["target_share"].astype(float),
-                  unit="share", note="the plan closes " + wide["gap_reduction"].map(
-                      "{:.3f}".format) + " years of a " + wide["gap_base"].map("{:.2f}".format)
-                  + "-year gap; shortfall " + shortfall.map("{:.0%}".format))  # fmt: skip
+    share = _rows(
+        wide,
+        sex=_text(wide, "sex"),
+        statistic=TARGET_SHARE,
+        detail=_text(wide, "comparison"),
+        value=wide["target_share"].astype(float),
+        unit="share",
+        note="the plan closes "
+        + wide["gap_reduction"].map("{:.3f}".format)
+        + " years of a "
+        + wide["gap_base"].map("{:.2f}".format)
+        + "-year gap; shortfall "
+        + shortfall.map("{:.0%}".format),
+    )
     cross = units[["intervention", "units_per_year"]].merge(
-        wide[[c for c in ("sex", "target_share") if c in wide.columns]], how="cross")
+        wide[[c for c in ("sex", "target_share") if c in wide.columns]], how="cross"
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
-        needed = np.where(cross["target_share"] > 0,
-                          cross["units_per_year"] / cross["target_share"], np.nan)
-    scaled = _rows(cross, sex=_text(cross, "sex"),
-                   statistic="units per year for the target at the same mix",
-                   detail=cross["intervention"].astype(str), value=needed, unit="units a year",
-                   note="an approximation: run the plan at these volumes to check",
-                   method=LINEAR_METHOD)  # fmt: skip
+        needed = np.where(
+            cross["target_share"] > 0, cross["units_per_year"] / cross["target_share"], np.nan
+        )
+    scaled = _rows(
+        cross,
+        sex=_text(cross, "sex"),
+        statistic="units per year for the target at the same mix",
+        detail=cross["intervention"].astype(str),
+        value=needed,
+        unit="units a year",
+        note="an approximation: run the plan at these volumes to check",
+        method=LINEAR_METHOD,
+    )
     return pd.concat([planned, share, scaled], ignore_index=True)
 
 
@@ -212,34 +300,43 @@ _BUILDERS: Mapping[str, tuple[str, Callable[[AreaData], pd.DataFrame]]] = {
 def indicator_evidence(indicator: str, data: AreaData) -> pd.DataFrame:
     """Evidence rows of one indicator for the place in ``data`` (:data:`EVIDENCE_COLUMNS`)."""
     if indicator not in _BUILDERS:
-        raise InputError(f"no indicator {indicator!r} (known: {', '.join(INDICATORS)})",
-                         rule="unknown_indicator")
+        raise InputError(
+            f"no indicator {indicator!r} (known: {', '.join(INDICATORS)})", rule="unknown_indicator"
+        )
     table_name, build = _BUILDERS[indicator]
     spec = INDICATORS[indicator]
     if getattr(data, table_name) is None:
-        rows = _rows(pd.DataFrame(index=[0]), available=False,
-                     note=f"no {table_name.replace('_', ' ')} result for {data.area_code} "
-                          "in the workspace")  # fmt: skip
+        rows = _rows(
+            pd.DataFrame(index=[0]),
+            available=False,
+            note=f"no {table_name.replace('_', ' ')} result for {data.area_code} in the workspace",
+        )
     else:
         rows = build(data)
         if rows.empty:
-            rows = _rows(pd.DataFrame(index=[0]), available=False,
-                         note=f"no rows for {data.area_code} in the {table_name} table")
+            rows = _rows(
+                pd.DataFrame(index=[0]),
+                available=False,
+                note=f"no rows for {data.area_code} in the {table_name} table",
+            )
     rows["indicator"] = indicator
     rows["indicator_label"] = spec.label
     rows["source"] = spec.source + (" (SYNTHETIC data)" if data.synthetic else "")
     return rows[list(EVIDENCE_COLUMNS)]
 
 
-def evidence_table(version: FrameworkVersion, data: AreaData, *,
-                   items: tuple[Item, ...] | None = None) -> pd.DataFrame:  # fmt: skip
+def evidence_table(
+    version: FrameworkVersion, data: AreaData, *, items: tuple[Item, ...] | None = None
+) -> pd.DataFrame:
     """Evidence rows of every linked item (default: all items of ``version``), with
     ``item_id, item_number, item_name`` in front; each indicator is built once."""
     chosen = items if items is not None else version.ordered_items()
     linked = [(item, indicator) for item in chosen for indicator in item.indicators]
     built = {ind: indicator_evidence(ind, data) for ind in dict.fromkeys(i for _, i in linked)}
-    parts = [built[ind].assign(item_id=item.id, item_number=item.number,
-                               item_name=item.name.text) for item, ind in linked]  # fmt: skip
+    parts = [
+        built[ind].assign(item_id=item.id, item_number=item.number, item_name=item.name.text)
+        for item, ind in linked
+    ]
     columns = ["item_id", "item_number", "item_name", *EVIDENCE_COLUMNS]
     if not parts:
         return pd.DataFrame(columns=columns)
@@ -259,15 +356,21 @@ def tool_a_data_steps(version: FrameworkVersion, data: AreaData) -> pd.DataFrame
     supports = ", ".join(version.item(i).name.text for i in version.data_steps_support)
     parts = []
     for step in version.data_steps:
-        head = {"step": step.number, "step_id": step.id, "step_title": step.title.text,
-                "supports": supports}  # fmt: skip
+        head = {
+            "step": step.number,
+            "step_id": step.id,
+            "step_title": step.title.text,
+            "supports": supports,
+        }
         if not step.indicators:
-            rows = _rows(pd.DataFrame(index=[0]), available=False,
-                         note="healthgap has no measure for this step: gather it locally")
+            rows = _rows(
+                pd.DataFrame(index=[0]),
+                available=False,
+                note="healthgap has no measure for this step: gather it locally",
+            )
             parts.append(rows.assign(**head, status="gather locally"))
             continue
-        rows = pd.concat([indicator_evidence(i, data) for i in step.indicators],
-                         ignore_index=True)  # fmt: skip
+        rows = pd.concat([indicator_evidence(i, data) for i in step.indicators], ignore_index=True)
         status = "pre-filled" if rows["available"].any() else "no data"
         parts.append(rows.assign(**head, status=status))
     out = pd.concat(parts, ignore_index=True)

@@ -53,22 +53,56 @@ from healthgap.assessment.profiles import profile_table
 from healthgap.assessment.responses import Assessment, evidence_flags, ratings_frame
 from healthgap.assessment.spread import rating_counts, spread_table, strengths, weakest_link
 
-__all__ = ["ITEM_COLUMNS", "AssessmentReport", "assessment_report", "report_csv", "report_json", "report_xlsx"]
+__all__ = [
+    "ITEM_COLUMNS",
+    "AssessmentReport",
+    "assessment_report",
+    "report_csv",
+    "report_json",
+    "report_xlsx",
+]
 
 SYNTHETIC_NOTE = "SYNTHETIC: evidence from made-up demonstration data, not real statistics"
-NO_AVERAGE_NOTE = ("Ratings are ordinal: this report shows how many chose each level and the "
-                   "agreed level, never an average or a total.")  # fmt: skip
+NO_AVERAGE_NOTE = (
+    "Ratings are ordinal: this report shows how many chose each level and the "
+    "agreed level, never an average or a total."
+)
 
 
 #: Columns of the ``items`` table (and the CSV export), in order.
 ITEM_COLUMNS: tuple[str, ...] = (
-    "item_id", "item_number", "item_name", "section", "agreed_label", "agreed_rag",
-    "agreed_reason", "target_label", "status", "ratings", "counts", "lowest_label",
-    "highest_label", "levels_apart", "disagreement", "dont_know", "not_applicable",
-    "without_evidence", "weakest_link", "strength", "evidence_flags", "data_contradictions",
-    "flags", "linked_indicators", "linked_indicator_labels", "reconstructed_wording",
-    "is_sub_question", "agreed_level", "lowest_level", "highest_level", "rag_bands",
-)  # fmt: skip
+    "item_id",
+    "item_number",
+    "item_name",
+    "section",
+    "agreed_label",
+    "agreed_rag",
+    "agreed_reason",
+    "target_label",
+    "status",
+    "ratings",
+    "counts",
+    "lowest_label",
+    "highest_label",
+    "levels_apart",
+    "disagreement",
+    "dont_know",
+    "not_applicable",
+    "without_evidence",
+    "weakest_link",
+    "strength",
+    "evidence_flags",
+    "data_contradictions",
+    "flags",
+    "linked_indicators",
+    "linked_indicator_labels",
+    "reconstructed_wording",
+    "is_sub_question",
+    "agreed_level",
+    "lowest_level",
+    "highest_level",
+    "rag_bands",
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,9 +115,15 @@ class AssessmentReport:
     synthetic: bool = False
 
 
-def assessment_report(version: FrameworkVersion, assessment: Assessment, *,
-                      data: AreaData | None = None, previous: Assessment | None = None,
-                      as_of: date | None = None, anonymise: bool = True) -> AssessmentReport:  # fmt: skip
+def assessment_report(
+    version: FrameworkVersion,
+    assessment: Assessment,
+    *,
+    data: AreaData | None = None,
+    previous: Assessment | None = None,
+    as_of: date | None = None,
+    anonymise: bool = True,
+) -> AssessmentReport:
     """All tables of an assessment: ``scope``, ``items`` (one row per item: spread, agreed
     level, weakest link, strength, flags, linked indicators), ``counts``, ``ratings``,
     ``weakest_link``, ``strengths``, ``flags``, ``evidence``, ``data_steps``, ``profile``,
@@ -92,19 +132,26 @@ def assessment_report(version: FrameworkVersion, assessment: Assessment, *,
     ``data`` holds the place's measures for the evidence panels and contradiction checks;
     ``previous`` an earlier assessment for the radar's "previous" profile.
     """
-    evidence = (evidence_table(version, data, items=version.items_in(assessment.mode))
-                if data is not None else pd.DataFrame(columns=["item_id", "item_number",
-                                                               "item_name", *EVIDENCE_COLUMNS]))
-    flags = pd.concat([evidence_flags(version, assessment),
-                       contradictions(version, assessment, evidence)], ignore_index=True)
+    evidence = (
+        evidence_table(version, data, items=version.items_in(assessment.mode))
+        if data is not None
+        else pd.DataFrame(columns=["item_id", "item_number", "item_name", *EVIDENCE_COLUMNS])
+    )
+    flags = pd.concat(
+        [evidence_flags(version, assessment), contradictions(version, assessment, evidence)],
+        ignore_index=True,
+    )
     weakest, strong = weakest_link(version, assessment), strengths(version, assessment)
     names = _participant_names(assessment, anonymise)
     flags["who"] = flags["who"].map(lambda k: names.get(k, k))
     ratings = ratings_frame(version, assessment.ratings)
     ratings["participant"] = ratings["participant"].map(lambda k: names.get(k, k))
     items = _items_table(version, assessment, flags, weakest, strong)
-    steps = (tool_a_data_steps(version, data) if data is not None and version.data_steps
-             else pd.DataFrame(columns=["step", "step_id", "step_title", "status"]))
+    steps = (
+        tool_a_data_steps(version, data)
+        if data is not None and version.data_steps
+        else pd.DataFrame(columns=["step", "step_id", "step_title", "status"])
+    )
     tables = {
         "scope": _scope_table(version, assessment, data),
         "items": items,
@@ -125,44 +172,74 @@ def assessment_report(version: FrameworkVersion, assessment: Assessment, *,
 
 def _participant_names(assessment: Assessment, anonymise: bool) -> dict[str, str]:
     if anonymise:
-        keys = list(dict.fromkeys([p.key for p in assessment.participants]
-                                  + [r.participant for r in assessment.ratings]))  # fmt: skip
+        keys = list(
+            dict.fromkeys(
+                [p.key for p in assessment.participants]
+                + [r.participant for r in assessment.ratings]
+            )
+        )
         return {key: f"Participant {i}" for i, key in enumerate(keys, start=1)}
     return {p.key: p.name for p in assessment.participants}
 
 
-def _items_table(version: FrameworkVersion, assessment: Assessment, flags: pd.DataFrame,
-                 weakest: pd.DataFrame, strong: pd.DataFrame) -> pd.DataFrame:  # fmt: skip
+def _items_table(
+    version: FrameworkVersion,
+    assessment: Assessment,
+    flags: pd.DataFrame,
+    weakest: pd.DataFrame,
+    strong: pd.DataFrame,
+) -> pd.DataFrame:
     out = spread_table(version, assessment)
     out["linked_indicator_labels"] = out["linked_indicators"].map(
-        lambda ids: "; ".join(indicator_label(i) for i in ids.split(", ")) if ids else "")
+        lambda ids: "; ".join(indicator_label(i) for i in ids.split(", ")) if ids else ""
+    )
     out["weakest_link"] = out["item_id"].isin(weakest["item_id"])
     out["strength"] = out["item_id"].isin(strong["item_id"])
-    out["evidence_flags"] = out["item_id"].map(
-        flags[flags["rule"] == "no_evidence"].groupby("item_id").size()).fillna(0).astype(int)
-    out["data_contradictions"] = out["item_id"].map(
-        flags[flags["rule"] != "no_evidence"].groupby("item_id").size()).fillna(0).astype(int)
-    text = (flags["who"].astype(str) + ": " + flags["message"].astype(str)).groupby(
-        flags["item_id"].astype(str)).agg("; ".join)  # fmt: skip
+    out["evidence_flags"] = (
+        out["item_id"]
+        .map(flags[flags["rule"] == "no_evidence"].groupby("item_id").size())
+        .fillna(0)
+        .astype(int)
+    )
+    out["data_contradictions"] = (
+        out["item_id"]
+        .map(flags[flags["rule"] != "no_evidence"].groupby("item_id").size())
+        .fillna(0)
+        .astype(int)
+    )
+    text = (
+        (flags["who"].astype(str) + ": " + flags["message"].astype(str))
+        .groupby(flags["item_id"].astype(str))
+        .agg("; ".join)
+    )
     out["flags"] = blank_missing(out["item_id"].map(text))
     reconstructed = set(version.reconstructed_items())
     out["reconstructed_wording"] = out["item_id"].isin(reconstructed)
     return out[list(ITEM_COLUMNS)]
 
 
-def _scope_table(version: FrameworkVersion, assessment: Assessment,
-                 data: AreaData | None) -> pd.DataFrame:  # fmt: skip
+def _scope_table(
+    version: FrameworkVersion, assessment: Assessment, data: AreaData | None
+) -> pd.DataFrame:
     scope = assessment.scope
     rows = [
-        ("framework", version.title.text), ("framework_id", version.framework_id),
-        ("framework_version", version.version), ("source", version.source.citation),
+        ("framework", version.title.text),
+        ("framework_id", version.framework_id),
+        ("framework_version", version.version),
+        ("source", version.source.citation),
         ("source_evidence", version.source.evidence),
-        ("reconstruction_note", version.reconstruction_note), ("mode", assessment.mode),
-        ("place_code", scope.place_code), ("place_name", scope.place_name),
-        ("place_level", scope.place_level), ("topic", scope.topic), ("period", scope.period),
-        ("purpose", scope.purpose), ("round", assessment.round),
-        ("participants", str(len(assessment.participants))), ("note", NO_AVERAGE_NOTE),
-    ]  # fmt: skip
+        ("reconstruction_note", version.reconstruction_note),
+        ("mode", assessment.mode),
+        ("place_code", scope.place_code),
+        ("place_name", scope.place_name),
+        ("place_level", scope.place_level),
+        ("topic", scope.topic),
+        ("period", scope.period),
+        ("purpose", scope.purpose),
+        ("round", assessment.round),
+        ("participants", str(len(assessment.participants))),
+        ("note", NO_AVERAGE_NOTE),
+    ]
     if data is not None and data.synthetic:
         rows.append(("data", SYNTHETIC_NOTE))
     return pd.DataFrame(rows, columns=["field", "value"])
@@ -195,10 +272,12 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def report_json(report: AssessmentReport) -> str:
     """Every table as JSON: ``{"scope": {field: value}, "tables": {name: [rows]}}``."""
-    scope = dict(zip(report.tables["scope"]["field"], report.tables["scope"]["value"],
-                     strict=True))  # fmt: skip
-    body = {"scope": scope, "synthetic": report.synthetic,
-            "tables": {name: _records(t) for name, t in report.tables.items() if name != "scope"}}
+    scope = dict(zip(report.tables["scope"]["field"], report.tables["scope"]["value"], strict=True))
+    body = {
+        "scope": scope,
+        "synthetic": report.synthetic,
+        "tables": {name: _records(t) for name, t in report.tables.items() if name != "scope"},
+    }
     return json.dumps(body, indent=2, allow_nan=False, ensure_ascii=False)
 
 

@@ -336,10 +336,12 @@ class FrameworkVersion:
                 return tuple(
                     sorted(
                         self.items,
-                        key=lambda it: (position.get(it.parent or it.id, len(position)),
-                                        it.parent is not None),
+                        key=lambda it: (
+                            position.get(it.parent or it.id, len(position)),
+                            it.parent is not None,
+                        ),
                     )
-                )  # fmt: skip
+                )
         raise InputError(f"no ordering {wanted!r}", rule="unknown_ordering")
 
     @property

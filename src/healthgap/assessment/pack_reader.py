@@ -63,20 +63,31 @@ class PackReader:
             return None
         return value
 
-    def unknown_keys(self, mapping: Mapping[str, Any], allowed: Collection[str],
-                     prefix: str) -> None:  # fmt: skip
+    def unknown_keys(
+        self, mapping: Mapping[str, Any], allowed: Collection[str], prefix: str
+    ) -> None:
         for key in mapping:
             if key not in allowed:
-                self.problem(mapping, key, f"{prefix}{key}", "unknown_field",
-                             f"{key!r} is not a field here (allowed: {', '.join(sorted(allowed))})")
+                self.problem(
+                    mapping,
+                    key,
+                    f"{prefix}{key}",
+                    "unknown_field",
+                    f"{key!r} is not a field here (allowed: {', '.join(sorted(allowed))})",
+                )
 
     def repeated_keys(self, mapping: Mapping[str, Any], prefix: str) -> None:
         for key, line in getattr(mapping, "repeated_keys", []):
-            self.problem_at(line, f"{prefix}{key}", "duplicate_key",
-                            f"{key!r} is written twice in the same block; only one is kept")
+            self.problem_at(
+                line,
+                f"{prefix}{key}",
+                "duplicate_key",
+                f"{key!r} is written twice in the same block; only one is kept",
+            )
 
-    def text(self, mapping: Mapping[str, Any], key: str, field: str,
-             required: bool = True) -> str | None:  # fmt: skip
+    def text(
+        self, mapping: Mapping[str, Any], key: str, field: str, required: bool = True
+    ) -> str | None:
         value = mapping.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -92,14 +103,20 @@ class PackReader:
         if value is None:
             return None
         if not _ID.match(value):
-            self.problem(mapping, key, field, "bad_id",
-                         f"{value!r} is not a valid id: use lower-case letters, digits and _, "
-                         "starting with a letter")
+            self.problem(
+                mapping,
+                key,
+                field,
+                "bad_id",
+                f"{value!r} is not a valid id: use lower-case letters, digits and _, "
+                "starting with a letter",
+            )
             return None
         return value
 
-    def wording(self, mapping: Mapping[str, Any], key: str, field: str,
-                required: bool = True) -> Wording | None:  # fmt: skip
+    def wording(
+        self, mapping: Mapping[str, Any], key: str, field: str, required: bool = True
+    ) -> Wording | None:
         """Text, either plain (from the source) or ``{text, reconstructed, note}``."""
         value = mapping.get(key)
         if value is None:
@@ -116,16 +133,24 @@ class PackReader:
             flag = value.get("reconstructed", False)
             extra = set(value) - {"text", "reconstructed", "note"}
             if not isinstance(text, str) or not text.strip() or not isinstance(flag, bool) or extra:
-                self.problem(mapping, key, field, "bad_wording",
-                             "wording is text, or a mapping with 'text', 'reconstructed' "
-                             "(true or false) and an optional 'note'")
+                self.problem(
+                    mapping,
+                    key,
+                    field,
+                    "bad_wording",
+                    "wording is text, or a mapping with 'text', 'reconstructed' "
+                    "(true or false) and an optional 'note'",
+                )
                 return None
-            return Wording(" ".join(text.split()), flag, " ".join(str(value.get("note", "")).split()))
+            return Wording(
+                " ".join(text.split()), flag, " ".join(str(value.get("note", "")).split())
+            )
         self.problem(mapping, key, field, "bad_wording", f"{field!r} must be text")
         return None
 
-    def id_list(self, mapping: Mapping[str, Any], key: str, field: str,
-                report: bool = True) -> list[str]:  # fmt: skip
+    def id_list(
+        self, mapping: Mapping[str, Any], key: str, field: str, report: bool = True
+    ) -> list[str]:
         value = mapping.get(key)
         if value is None:
             return []

@@ -39,20 +39,27 @@ def parse_scale(reader: PackReader, top: Mapping[str, Any]) -> Scale | None:
         if level is not None:
             levels.append(level)
     if entries is not None and len(entries) < 2:
-        reader.problem(spec, "levels", "scale.levels", "too_few_levels",
-                       "a scale needs at least two levels")
+        reader.problem(
+            spec, "levels", "scale.levels", "too_few_levels", "a scale needs at least two levels"
+        )
     special = _special(reader, spec)
     for level in levels:
         if level.key in _DEFAULT_SPECIAL:
-            reader.problem(spec, "levels", "scale.levels", "reserved_key",
-                           f"level key {level.key!r} is reserved for the special answer")
+            reader.problem(
+                spec,
+                "levels",
+                "scale.levels",
+                "reserved_key",
+                f"level key {level.key!r} is reserved for the special answer",
+            )
     if scale_id is None or name is None or len(levels) != len(entries or []) or len(levels) < 2:
         return None
     return Scale(scale_id, name, tuple(levels), tuple(special))
 
 
-def _level(reader: PackReader, entries: Any, i: int, entry: Any,
-           before: list[Level]) -> Level | None:  # fmt: skip
+def _level(
+    reader: PackReader, entries: Any, i: int, entry: Any, before: list[Level]
+) -> Level | None:
     where = f"scale.levels[{i}]"
     spec = reader.mapping(entry, where, entries.line_of(i))
     if spec is None:
@@ -64,26 +71,47 @@ def _level(reader: PackReader, entries: Any, i: int, entry: Any,
     value = spec.get("value")
     ok = True
     if isinstance(value, bool) or not isinstance(value, int):
-        reader.problem(spec, "value", where + ".value", "bad_level_value",
-                       "value must be a whole number giving the level's position")
+        reader.problem(
+            spec,
+            "value",
+            where + ".value",
+            "bad_level_value",
+            "value must be a whole number giving the level's position",
+        )
         ok = False
     elif before and value <= before[-1].value:
-        reader.problem(spec, "value", where + ".value", "levels_not_ordered",
-                       f"list levels lowest first: {value} does not follow {before[-1].value}")
+        reader.problem(
+            spec,
+            "value",
+            where + ".value",
+            "levels_not_ordered",
+            f"list levels lowest first: {value} does not follow {before[-1].value}",
+        )
         ok = False
     if key is not None and key in {lv.key for lv in before}:
-        reader.problem(spec, "key", where + ".key", "duplicate_level",
-                       f"level key {key!r} is used twice")
+        reader.problem(
+            spec, "key", where + ".key", "duplicate_level", f"level key {key!r} is used twice"
+        )
         ok = False
     rag = str(spec.get("rag", ""))
     if rag not in RAG_COLOURS:
-        reader.problem(spec, "rag", where + ".rag", "unknown_rag",
-                       f"rag must be one of {', '.join(RAG_COLOURS)}, not {rag!r}")
+        reader.problem(
+            spec,
+            "rag",
+            where + ".rag",
+            "unknown_rag",
+            f"rag must be one of {', '.join(RAG_COLOURS)}, not {rag!r}",
+        )
         ok = False
     colour = str(spec.get("colour", RAG_COLOURS.get(rag, "#000000")))
     if not _COLOUR.match(colour):
-        reader.problem(spec, "colour", where + ".colour", "bad_colour",
-                       f"colour must be #RRGGBB, not {colour!r}")
+        reader.problem(
+            spec,
+            "colour",
+            where + ".colour",
+            "bad_colour",
+            f"colour must be #RRGGBB, not {colour!r}",
+        )
         ok = False
     if not ok or key is None or label is None:
         return None
@@ -99,12 +127,22 @@ def _special(reader: PackReader, spec: Mapping[str, Any]) -> list[SpecialAnswer]
     labels = chosen if isinstance(chosen, Mapping) else None
     keys = list(chosen) if isinstance(chosen, list | Mapping) else []
     if not keys and chosen:
-        reader.problem(spec, "special", "scale.special", "not_a_list",
-                       "special must list dont_know and/or not_applicable")
+        reader.problem(
+            spec,
+            "special",
+            "scale.special",
+            "not_a_list",
+            "special must list dont_know and/or not_applicable",
+        )
     for key in keys:
         if key not in _DEFAULT_SPECIAL:
-            reader.problem(spec, "special", "scale.special", "unknown_special",
-                           f"{key!r} is not a special answer (use dont_know, not_applicable)")
+            reader.problem(
+                spec,
+                "special",
+                "scale.special",
+                "unknown_special",
+                f"{key!r} is not a special answer (use dont_know, not_applicable)",
+            )
             continue
         label = _DEFAULT_SPECIAL[key].label
         if labels is not None and labels[key] is not None:

@@ -33,31 +33,56 @@ from typing import Any
 
 from healthgap.assessment.indicators import INDICATORS
 from healthgap.assessment.model import (
-    DataStep,
     FrameworkVersion,
     Item,
-    Mode,
-    Ordering,
     Section,
     Source,
-    Tool,
     Wording,
 )
+from healthgap.assessment.pack_links import (
+    parse_data_steps,
+    parse_modes,
+    parse_orderings,
+    parse_tools,
+)
+from healthgap.assessment.pack_reader import PackReader
 from healthgap.assessment.pack_scale import parse_scale
 from healthgap.assessment.pack_yaml import read_yaml_text, to_plain
-from healthgap.assessment.pack_reader import PackReader
 from healthgap.errors import InputError
 
 __all__ = ["PACK_FORMAT", "load_pack", "parse_pack", "parse_pack_text"]
 
 PACK_FORMAT = "healthgap-assessment-pack/1"
-_TOP = {"format", "framework", "scale", "sections", "items", "modes", "default_mode",
-        "orderings", "default_ordering", "data_steps", "tools"}  # fmt: skip
+_TOP = {
+    "format",
+    "framework",
+    "scale",
+    "sections",
+    "items",
+    "modes",
+    "default_mode",
+    "orderings",
+    "default_ordering",
+    "data_steps",
+    "tools",
+}
 _FRAMEWORK = {"id", "title", "summary", "version", "released", "source", "reconstruction_note"}
-_ITEM = {"id", "number", "section", "name", "prompt", "parent", "guidance", "evidence_prompt",
-         "evidence_required", "indicators", "related", "descriptors", "attributes"}  # fmt: skip
+_ITEM = {
+    "id",
+    "number",
+    "section",
+    "name",
+    "prompt",
+    "parent",
+    "guidance",
+    "evidence_prompt",
+    "evidence_required",
+    "indicators",
+    "related",
+    "descriptors",
+    "attributes",
+}
 _PLACEHOLDERS = {"topic", "place"}
-ALL_ITEMS = "all"
 
 
 def load_pack(path: str | Path) -> FrameworkVersion:
@@ -84,16 +109,21 @@ def parse_pack(content: Any, *, source: str) -> FrameworkVersion:
     reader.unknown_keys(top, _TOP, "")
     fmt = top.get("format", PACK_FORMAT)
     if fmt != PACK_FORMAT:
-        reader.problem(top, "format", "format", "unknown_format",
-                       f"this healthgap reads packs of format {PACK_FORMAT!r}, not {fmt!r}")
+        reader.problem(
+            top,
+            "format",
+            "format",
+            "unknown_format",
+            f"this healthgap reads packs of format {PACK_FORMAT!r}, not {fmt!r}",
+        )
     head = _framework_head(reader, top)
     scale = parse_scale(reader, top)
     sections = _sections(reader, top)
     items, item_ids = _items(reader, top, {s.id for s in sections}, scale)
-    modes, default_mode = _modes(reader, top, items, item_ids)
-    orderings, default_ordering = _orderings(reader, top, items, item_ids)
-    steps, supports = _data_steps(reader, top, item_ids)
-    tools = _tools(reader, top, item_ids)
+    modes, default_mode = parse_modes(reader, top, items, item_ids)
+    orderings, default_ordering = parse_orderings(reader, top, items, item_ids)
+    steps, supports = parse_data_steps(reader, top, item_ids)
+    tools = parse_tools(reader, top, item_ids)
     if reader.problems or head is None or scale is None:
         raise InputError(reader.problems)
     return FrameworkVersion(
@@ -129,21 +159,28 @@ def _framework_head(reader: PackReader, top: Mapping[str, Any]) -> dict[str, Any
     summary = reader.wording(head, "summary", "framework.summary", required=False)
     version = head.get("version")
     if version is None or not str(version).strip():
-        reader.problem(head, "version", "framework.version", "missing_version",
-                       "the pack needs a version (e.g. version: '1.0'), so assessments made "
-                       "with it keep their wording when it is revised")
-    source_map = reader.mapping(head.get("source"), "framework.source",
-                                reader.line(head, "source"))
+        reader.problem(
+            head,
+            "version",
+            "framework.version",
+            "missing_version",
+            "the pack needs a version (e.g. version: '1.0'), so assessments made "
+            "with it keep their wording when it is revised",
+        )
+    source_map = reader.mapping(head.get("source"), "framework.source", reader.line(head, "source"))
     source = None
     if source_map is not None:
         reader.unknown_keys(source_map, {"citation", "evidence", "note"}, "framework.source.")
         citation = reader.text(source_map, "citation", "framework.source.citation")
         tag = str(source_map.get("evidence", ""))
         if tag not in ("R", "V", "A"):
-            reader.problem(source_map, "evidence", "framework.source.evidence",
-                           "bad_evidence_tag",
-                           f"evidence must be R (checked), V (secondary) or A (assumption), "
-                           f"not {tag!r}")
+            reader.problem(
+                source_map,
+                "evidence",
+                "framework.source.evidence",
+                "bad_evidence_tag",
+                f"evidence must be R (checked), V (secondary) or A (assumption), not {tag!r}",
+            )
         source = Source(citation or "", tag, str(source_map.get("note", "")).strip())
     if framework_id is None or title is None or version is None or source is None:
         return None
@@ -168,11 +205,15 @@ def _sections(reader: PackReader, top: Mapping[str, Any]) -> list[Section]:
         reader.unknown_keys(section, {"id", "title", "description"}, where + ".")
         section_id = reader.ident(section, "id", where + ".id")
         title = reader.wording(section, "title", where + ".title")
-        description = reader.wording(section, "description", where + ".description",
-                                     required=False)
+        description = reader.wording(section, "description", where + ".description", required=False)
         if section_id in {s.id for s in out}:
-            reader.problem(section, "id", where + ".id", "duplicate_section_id",
-                           f"section id {section_id!r} is used twice")
+            reader.problem(
+                section,
+                "id",
+                where + ".id",
+                "duplicate_section_id",
+                f"section id {section_id!r} is used twice",
+            )
         elif section_id and title:
             out.append(Section(section_id, title, description))
     if entries is not None and not entries:
@@ -180,8 +221,9 @@ def _sections(reader: PackReader, top: Mapping[str, Any]) -> list[Section]:
     return out
 
 
-def _items(reader: PackReader, top: Mapping[str, Any], section_ids: set[str],
-           scale: Any) -> tuple[list[Item], set[str]]:  # fmt: skip
+def _items(
+    reader: PackReader, top: Mapping[str, Any], section_ids: set[str], scale: Any
+) -> tuple[list[Item], set[str]]:
     """The items, and every id declared (links are checked against these, so one broken
     item does not also report every link to it)."""
     entries = reader.listing(top.get("items"), "items", reader.line(top, "items"))
@@ -196,8 +238,13 @@ def _items(reader: PackReader, top: Mapping[str, Any], section_ids: set[str],
         reader.unknown_keys(spec, _ITEM, where + ".")
         item_id = reader.ident(spec, "id", where + ".id")
         if item_id in seen:
-            reader.problem(spec, "id", where + ".id", "duplicate_item_id",
-                           f"item id {item_id!r} is already used on line {seen[item_id]}")
+            reader.problem(
+                spec,
+                "id",
+                where + ".id",
+                "duplicate_item_id",
+                f"item id {item_id!r} is already used on line {seen[item_id]}",
+            )
             continue
         if item_id is not None:
             seen[item_id] = reader.line(spec, "id")
@@ -207,61 +254,107 @@ def _items(reader: PackReader, top: Mapping[str, Any], section_ids: set[str],
     if entries is not None and not entries:
         reader.problem(top, "items", "items", "empty", "list at least one item")
     ids = set(seen)
-    parents = {str(s.get("id")) for s in entries or [] if isinstance(s, Mapping)
-               and s.get("parent") is None}  # fmt: skip
+    parents = {
+        str(s.get("id"))
+        for s in entries or []
+        if isinstance(s, Mapping) and s.get("parent") is None
+    }
     for i, spec, item in raw:
         where = f"items[{i}]"
         if item.parent is not None and item.parent not in parents:
-            reader.problem(spec, "parent", where + ".parent", "broken_link",
-                           f"parent {item.parent!r} is not a top-level item of this pack")
+            reader.problem(
+                spec,
+                "parent",
+                where + ".parent",
+                "broken_link",
+                f"parent {item.parent!r} is not a top-level item of this pack",
+            )
         for other in item.related:
             if other not in ids:
-                reader.problem(spec, "related", where + ".related", "broken_link",
-                               f"related item {other!r} is not in this pack")
+                reader.problem(
+                    spec,
+                    "related",
+                    where + ".related",
+                    "broken_link",
+                    f"related item {other!r} is not in this pack",
+                )
     return [item for _, _, item in raw], ids
 
 
-def _item(reader: PackReader, spec: Mapping[str, Any], where: str, item_id: str | None,
-          index: int, section_ids: set[str], scale: Any) -> Item | None:  # fmt: skip
+def _item(
+    reader: PackReader,
+    spec: Mapping[str, Any],
+    where: str,
+    item_id: str | None,
+    index: int,
+    section_ids: set[str],
+    scale: Any,
+) -> Item | None:
     name = reader.wording(spec, "name", where + ".name")
     prompt = reader.wording(spec, "prompt", where + ".prompt")
     guidance = reader.wording(spec, "guidance", where + ".guidance", required=False)
-    evidence_prompt = reader.wording(spec, "evidence_prompt", where + ".evidence_prompt",
-                                     required=False)
+    evidence_prompt = reader.wording(
+        spec, "evidence_prompt", where + ".evidence_prompt", required=False
+    )
     for field, wording in (("prompt", prompt), ("guidance", guidance)):
         if wording is not None:
             _check_placeholders(reader, spec, field, where + "." + field, wording.text)
     section = str(spec.get("section", ""))
     if section not in section_ids:
-        reader.problem(spec, "section", where + ".section", "broken_link",
-                       f"section {section!r} is not listed under sections")
+        reader.problem(
+            spec,
+            "section",
+            where + ".section",
+            "broken_link",
+            f"section {section!r} is not listed under sections",
+        )
     indicators = reader.id_list(spec, "indicators", where + ".indicators")
     for indicator in indicators:
         if indicator not in INDICATORS:
-            reader.problem(spec, "indicators", where + ".indicators", "unknown_indicator",
-                           f"indicator {indicator!r} is not one healthgap provides "
-                           f"(known: {', '.join(INDICATORS)})")
+            reader.problem(
+                spec,
+                "indicators",
+                where + ".indicators",
+                "unknown_indicator",
+                f"indicator {indicator!r} is not one healthgap provides "
+                f"(known: {', '.join(INDICATORS)})",
+            )
     descriptors: dict[str, Wording] = {}
     desc = spec.get("descriptors")
     if desc is not None:
         desc_map = reader.mapping(desc, where + ".descriptors", reader.line(spec, "descriptors"))
         for key in desc_map or {}:
             if scale is not None and not scale.is_level(str(key)):
-                reader.problem(desc_map, key, f"{where}.descriptors.{key}", "unknown_level",
-                               f"level {key!r} is not on the scale {scale.id!r} "
-                               f"(levels: {', '.join(lv.key for lv in scale.levels)})")
+                reader.problem(
+                    desc_map,
+                    key,
+                    f"{where}.descriptors.{key}",
+                    "unknown_level",
+                    f"level {key!r} is not on the scale {scale.id!r} "
+                    f"(levels: {', '.join(lv.key for lv in scale.levels)})",
+                )
             text = reader.wording(desc_map, key, f"{where}.descriptors.{key}")
             if text is not None:
                 descriptors[str(key)] = text
     attributes = spec.get("attributes") or {}
     if not isinstance(attributes, Mapping):
-        reader.problem(spec, "attributes", where + ".attributes", "not_a_mapping",
-                       "attributes must be a mapping of names to text")
+        reader.problem(
+            spec,
+            "attributes",
+            where + ".attributes",
+            "not_a_mapping",
+            "attributes must be a mapping of names to text",
+        )
         attributes = {}
     required = spec.get("evidence_required", False)
     if not isinstance(required, bool):
-        reader.problem(spec, "evidence_required", where + ".evidence_required", "not_a_boolean",
-                       "evidence_required must be true or false")
+        reader.problem(
+            spec,
+            "evidence_required",
+            where + ".evidence_required",
+            "not_a_boolean",
+            "evidence_required must be true or false",
+        )
     parent = spec.get("parent")
     if item_id is None or name is None or prompt is None:
         return None
@@ -282,147 +375,19 @@ def _item(reader: PackReader, spec: Mapping[str, Any], where: str, item_id: str 
     )
 
 
-def _check_placeholders(reader: PackReader, spec: Mapping[str, Any], key: str, where: str,
-                        text: str) -> None:  # fmt: skip
+def _check_placeholders(
+    reader: PackReader, spec: Mapping[str, Any], key: str, where: str, text: str
+) -> None:
     try:
         names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
     except ValueError as exc:
         reader.problem(spec, key, where, "bad_placeholder", f"braces do not pair up: {exc}")
         return
     for name in sorted(names - _PLACEHOLDERS):
-        reader.problem(spec, key, where, "unknown_placeholder",
-                       f"{{{name}}} is not a placeholder; use {{topic}} or {{place}}")
-
-
-def _resolve_ids(reader: PackReader, spec: Mapping[str, Any], where: str,
-                 items: list[Item], known: set[str]) -> tuple[str, ...]:  # fmt: skip
-    """The item ids listed under ``items`` of a mode or ordering (``all`` = every item)."""
-    if spec.get("items") == ALL_ITEMS:
-        return tuple(item.id for item in items)
-    if spec.get("items") == "top":
-        return tuple(item.id for item in items if item.parent is None)
-    listed = reader.id_list(spec, "items", where + ".items")
-    for item_id in listed:
-        if item_id not in known:
-            reader.problem(spec, "items", where + ".items", "broken_link",
-                           f"item {item_id!r} is not in this pack")
-    for dup in sorted({i for i in listed if listed.count(i) > 1}):
-        reader.problem(spec, "items", where + ".items", "duplicate_item_id",
-                       f"item {dup!r} is listed twice")
-    return tuple(listed)
-
-
-def _modes(reader: PackReader, top: Mapping[str, Any], items: list[Item],
-           known: set[str]) -> tuple[list[Mode], str]:  # fmt: skip
-    if "modes" not in top:
-        return [Mode(ALL_ITEMS, Wording("All items"), tuple(i.id for i in items))], ALL_ITEMS
-    entries = reader.listing(top.get("modes"), "modes", reader.line(top, "modes")) or []
-    out: list[Mode] = []
-    for i, entry in enumerate(entries):
-        where = f"modes[{i}]"
-        spec = reader.mapping(entry, where, entries.line_of(i))
-        if spec is None:
-            continue
-        reader.unknown_keys(spec, {"id", "label", "items"}, where + ".")
-        mode_id = reader.ident(spec, "id", where + ".id")
-        label = reader.wording(spec, "label", where + ".label")
-        ids = _resolve_ids(reader, spec, where, items, known)
-        if mode_id in {m.id for m in out}:
-            reader.problem(spec, "id", where + ".id", "duplicate_mode", f"mode {mode_id!r} twice")
-        elif mode_id and label:
-            out.append(Mode(mode_id, label, ids))
-    default = str(top.get("default_mode", out[0].id if out else ""))
-    if out and default not in {m.id for m in out}:
-        reader.problem(top, "default_mode", "default_mode", "broken_link",
-                       f"default_mode {default!r} is not one of the modes")
-    return out, default
-
-
-def _orderings(reader: PackReader, top: Mapping[str, Any], items: list[Item],
-               known: set[str]) -> tuple[list[Ordering], str | None]:  # fmt: skip
-    if "orderings" not in top:
-        return [], None
-    entries = reader.listing(top.get("orderings"), "orderings", reader.line(top, "orderings"))
-    top_ids = {item.id for item in items if item.parent is None}
-    out: list[Ordering] = []
-    for i, entry in enumerate(entries or []):
-        where = f"orderings[{i}]"
-        spec = reader.mapping(entry, where, entries.line_of(i))
-        if spec is None:
-            continue
-        reader.unknown_keys(spec, {"id", "label", "items"}, where + ".")
-        ordering_id = reader.ident(spec, "id", where + ".id")
-        label = reader.wording(spec, "label", where + ".label")
-        ids = _resolve_ids(reader, spec, where, items, known)
-        missing = sorted(top_ids - set(ids))
-        if missing:
-            reader.problem(spec, "items", where + ".items", "ordering_incomplete",
-                           f"the ordering leaves out {', '.join(missing)}")
-        if ordering_id and label:
-            out.append(Ordering(ordering_id, label, ids))
-    default = top.get("default_ordering", out[0].id if out else None)
-    if default is not None and default not in {o.id for o in out}:
-        reader.problem(top, "default_ordering", "default_ordering", "broken_link",
-                       f"default_ordering {default!r} is not one of the orderings")
-    return out, None if default is None else str(default)
-
-
-def _data_steps(reader: PackReader, top: Mapping[str, Any],
-                item_ids: set[str]) -> tuple[list[DataStep], list[str]]:  # fmt: skip
-    if "data_steps" not in top:
-        return [], []
-    block = reader.mapping(top["data_steps"], "data_steps", reader.line(top, "data_steps"))
-    if block is None:
-        return [], []
-    reader.unknown_keys(block, {"supports", "steps"}, "data_steps.")
-    supports = reader.id_list(block, "supports", "data_steps.supports")
-    for item_id in supports:
-        if item_id not in item_ids:
-            reader.problem(block, "supports", "data_steps.supports", "broken_link",
-                           f"item {item_id!r} is not in this pack")
-    entries = reader.listing(block.get("steps"), "data_steps.steps", reader.line(block, "steps"))
-    out: list[DataStep] = []
-    for i, entry in enumerate(entries or []):
-        where = f"data_steps.steps[{i}]"
-        spec = reader.mapping(entry, where, entries.line_of(i))
-        if spec is None:
-            continue
-        reader.unknown_keys(spec, {"number", "id", "title", "indicators"}, where + ".")
-        if spec.get("number") != i + 1:
-            reader.problem(spec, "number", where + ".number", "bad_step_number",
-                           f"steps are numbered 1, 2, 3 ... in order; expected {i + 1}")
-        step_id = reader.ident(spec, "id", where + ".id")
-        title = reader.wording(spec, "title", where + ".title")
-        indicators = reader.id_list(spec, "indicators", where + ".indicators")
-        for indicator in indicators:
-            if indicator not in INDICATORS:
-                reader.problem(spec, "indicators", where + ".indicators", "unknown_indicator",
-                               f"indicator {indicator!r} is not one healthgap provides")
-        if step_id and title:
-            out.append(DataStep(i + 1, step_id, title, tuple(indicators)))
-    return out, supports
-
-
-def _tools(reader: PackReader, top: Mapping[str, Any], item_ids: set[str]) -> list[Tool]:
-    if "tools" not in top:
-        return []
-    entries = reader.listing(top.get("tools"), "tools", reader.line(top, "tools"))
-    out: list[Tool] = []
-    for i, entry in enumerate(entries or []):
-        where = f"tools[{i}]"
-        spec = reader.mapping(entry, where, entries.line_of(i))
-        if spec is None:
-            continue
-        reader.unknown_keys(spec, {"id", "title", "component", "framework", "focus"}, where + ".")
-        tool_id = reader.text(spec, "id", where + ".id")
-        title = reader.wording(spec, "title", where + ".title")
-        focus = reader.wording(spec, "focus", where + ".focus")
-        framework = reader.ident(spec, "framework", where + ".framework")
-        component = str(spec.get("component", ""))
-        if component not in item_ids:
-            reader.problem(spec, "component", where + ".component", "broken_link",
-                           f"component {component!r} is not an item of this pack")
-        if tool_id and title and focus and framework:
-            out.append(Tool(tool_id, title, component, framework, focus))
-    return out
-
+        reader.problem(
+            spec,
+            key,
+            where,
+            "unknown_placeholder",
+            f"{{{name}}} is not a placeholder; use {{topic}} or {{place}}",
+        )

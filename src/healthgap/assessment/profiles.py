@@ -37,38 +37,64 @@ __all__ = ["NOT_AGREED", "PIT_POSITIONS", "heatmap_table", "profile_table", "tri
 
 #: The seven places of the triangle: three segments, three seams and the centre.
 PIT_POSITIONS: tuple[str, ...] = (
-    "civic", "community", "service", "civic_community", "service_community", "civic_service",
+    "civic",
+    "community",
+    "service",
+    "civic_community",
+    "service_community",
+    "civic_service",
     "centre",
-)  # fmt: skip
+)
 NOT_AGREED = "Not yet agreed"
 _GREY = "#B1B4B6"  # GOV.UK mid-grey: an item with no agreed level yet
 
 
 def _agreed(version: FrameworkVersion, assessment: Assessment) -> pd.DataFrame:
     agreed = consensus_frame(version, assessment.consensus)
-    return agreed[["item_id", "level", "level_label", "level_position", "rag", "colour",
-                   "target", "target_label"]]  # fmt: skip
+    return agreed[
+        [
+            "item_id",
+            "level",
+            "level_label",
+            "level_position",
+            "rag",
+            "colour",
+            "target",
+            "target_label",
+        ]
+    ]
 
 
 def _individual_range(version: FrameworkVersion, assessment: Assessment) -> pd.DataFrame:
     rated = ratings_frame(version, assessment.ratings)
     rated = rated[rated["level_position"].notna()]
     grouped = rated.groupby("item_id")["level_position"]
-    return pd.DataFrame({"lowest_position": grouped.min(), "highest_position": grouped.max(),
-                         "ratings": grouped.size()})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "lowest_position": grouped.min(),
+            "highest_position": grouped.max(),
+            "ratings": grouped.size(),
+        }
+    )
 
 
 def _top_items(version: FrameworkVersion, mode: str) -> pd.DataFrame:
     chosen = set(version.mode(mode).items)
     items = [i for i in version.top_items() if i.id in chosen]
-    return tidy({
-        "item_id": [i.id for i in items], "item_number": [i.number for i in items],
-        "item_name": [i.name.text for i in items], "item_order": list(range(len(items))),
-    }, {"item_order": "int64"})  # fmt: skip
+    return tidy(
+        {
+            "item_id": [i.id for i in items],
+            "item_number": [i.number for i in items],
+            "item_name": [i.name.text for i in items],
+            "item_order": list(range(len(items))),
+        },
+        {"item_order": "int64"},
+    )
 
 
-def profile_table(version: FrameworkVersion, current: Assessment,
-                  previous: Assessment | None = None) -> pd.DataFrame:  # fmt: skip
+def profile_table(
+    version: FrameworkVersion, current: Assessment, previous: Assessment | None = None
+) -> pd.DataFrame:
     """Long table of the radar: one row per top-level item and profile.
 
     ``profile`` is ``current`` (the agreed level), ``target`` (the agreed target) or
@@ -78,20 +104,23 @@ def profile_table(version: FrameworkVersion, current: Assessment,
     """
     items = _top_items(version, current.mode)
     agreed = _agreed(version, current)
-    parts = [items.merge(agreed.drop(columns=["target", "target_label"]), on="item_id",
-                         how="left").assign(profile="current")]  # fmt: skip
+    parts = [
+        items.merge(
+            agreed.drop(columns=["target", "target_label"]), on="item_id", how="left"
+        ).assign(profile="current")
+    ]
     positions = {lv.key: lv for lv in version.scale.levels}
     target = items.merge(agreed[["item_id", "target"]], on="item_id", how="left")
     target["level"] = blank_missing(target["target"])
-    target["level_label"] = target["level"].map(lambda k: positions[k].label.text
-                                                if k in positions else "")  # fmt: skip
+    target["level_label"] = target["level"].map(
+        lambda k: positions[k].label.text if k in positions else ""
+    )
     target["level_position"] = pd.array(
         target["level"].map(lambda k: positions[k].value if k in positions else None),
         dtype="Int64",
     )
     target["rag"] = target["level"].map(lambda k: positions[k].rag if k in positions else "")
-    target["colour"] = target["level"].map(lambda k: positions[k].colour
-                                           if k in positions else "")  # fmt: skip
+    target["colour"] = target["level"].map(lambda k: positions[k].colour if k in positions else "")
     parts.append(target.drop(columns="target").assign(profile="target"))
     if previous is not None:
         before = _agreed(version, previous).drop(columns=["target", "target_label"])
@@ -110,8 +139,9 @@ def profile_table(version: FrameworkVersion, current: Assessment,
     return out.drop(columns="_profile_order").reset_index(drop=True)
 
 
-def heatmap_table(version: FrameworkVersion, assessments: Sequence[Assessment], *,
-                  by: str = "topic") -> pd.DataFrame:  # fmt: skip
+def heatmap_table(
+    version: FrameworkVersion, assessments: Sequence[Assessment], *, by: str = "topic"
+) -> pd.DataFrame:
     """Topics or places × top-level items: the agreed level of each cell.
 
     ``by`` labels the rows with each assessment's ``topic`` or ``place`` (its name, else its
@@ -123,23 +153,52 @@ def heatmap_table(version: FrameworkVersion, assessments: Sequence[Assessment], 
         raise InputError(f"by must be 'topic' or 'place', not {by!r}", rule="bad_heatmap_rows")
     other = sorted({a.framework_id for a in assessments} - {version.framework_id})
     if other:
-        raise InputError(f"a heatmap shows one framework; got {', '.join(other)} as well as "
-                         f"{version.framework_id!r}", rule="mixed_frameworks")  # fmt: skip
+        raise InputError(
+            f"a heatmap shows one framework; got {', '.join(other)} as well as "
+            f"{version.framework_id!r}",
+            rule="mixed_frameworks",
+        )
     by_position = {lv.value: lv.label.text for lv in version.scale.levels}
     parts = []
     for row_order, assessment in enumerate(assessments):
         scope = assessment.scope
         label = scope.topic if by == "topic" else (scope.place_name or scope.place_code)
         cells = _top_items(version, assessment.mode).merge(
-            _agreed(version, assessment), on="item_id", how="left")  # fmt: skip
-        cells = cells.merge(_individual_range(version, assessment), left_on="item_id",
-                            right_index=True, how="left")  # fmt: skip
-        parts.append(cells.assign(row_label=label, row_order=row_order,
-                                  place_code=scope.place_code, topic=scope.topic,
-                                  period=scope.period, version=assessment.version))  # fmt: skip
-    columns = ["row_label", "row_order", "place_code", "topic", "period", "version", "item_id",
-               "item_number", "item_name", "item_order", "level", "level_label",
-               "level_position", "rag", "colour", "lowest_label", "highest_label", "ratings"]
+            _agreed(version, assessment), on="item_id", how="left"
+        )
+        cells = cells.merge(
+            _individual_range(version, assessment), left_on="item_id", right_index=True, how="left"
+        )
+        parts.append(
+            cells.assign(
+                row_label=label,
+                row_order=row_order,
+                place_code=scope.place_code,
+                topic=scope.topic,
+                period=scope.period,
+                version=assessment.version,
+            )
+        )
+    columns = [
+        "row_label",
+        "row_order",
+        "place_code",
+        "topic",
+        "period",
+        "version",
+        "item_id",
+        "item_number",
+        "item_name",
+        "item_order",
+        "level",
+        "level_label",
+        "level_position",
+        "rag",
+        "colour",
+        "lowest_label",
+        "highest_label",
+        "ratings",
+    ]
     if not parts:
         return pd.DataFrame(columns=columns)
     out = pd.concat(parts, ignore_index=True)
@@ -167,11 +226,15 @@ def triangle_table(version: FrameworkVersion, assessment: Assessment) -> pd.Data
             f"({', '.join(PIT_POSITIONS)})",
             rule="not_a_triangle",
         )
-    table = tidy({
-        "pit_position": [i.attributes["pit_position"] for i in placed],
-        "item_id": [i.id for i in placed], "item_number": [i.number for i in placed],
-        "item_name": [i.name.text for i in placed], "section": [i.section for i in placed],
-    })  # fmt: skip
+    table = tidy(
+        {
+            "pit_position": [i.attributes["pit_position"] for i in placed],
+            "item_id": [i.id for i in placed],
+            "item_number": [i.number for i in placed],
+            "item_name": [i.name.text for i in placed],
+            "section": [i.section for i in placed],
+        }
+    )
     out = table.merge(_agreed(version, assessment), on="item_id", how="left")
     unset = out["level"].isna()
     out["level"] = out["level"].astype("object").where(~unset, "")

@@ -131,13 +131,21 @@ def check_scope(scope: Scope) -> Scope:
     problems = []
     code = scope.place_code.strip()
     if not _GSS.match(code):
-        problems.append(Problem("<scope>", None, "place_code", "bad_area_code",
-                                f"{scope.place_code!r} is not a GSS code (a letter and 8 digits, "
-                                "e.g. E06000001 or E54000008)"))  # fmt: skip
+        problems.append(
+            Problem(
+                "<scope>",
+                None,
+                "place_code",
+                "bad_area_code",
+                f"{scope.place_code!r} is not a GSS code (a letter and 8 digits, "
+                "e.g. E06000001 or E54000008)",
+            )
+        )
     for name in ("topic", "period"):
         if not str(getattr(scope, name)).strip():
-            problems.append(Problem("<scope>", None, name, "missing_field",
-                                    f"give the assessment a {name}"))  # fmt: skip
+            problems.append(
+                Problem("<scope>", None, name, "missing_field", f"give the assessment a {name}")
+            )
     if problems:
         raise InputError(problems)
     return replace(scope, place_code=code, topic=scope.topic.strip(), period=scope.period.strip())
@@ -157,10 +165,19 @@ def check_rating(version: FrameworkVersion, rating: Rating, *, mode: str | None 
     try:
         item = version.item(rating.item_id)
     except InputError as err:
-        raise InputError([replace(p, file="<rating>", column="item_id") for p in err.problems])
+        raise InputError(
+            [replace(p, file="<rating>", column="item_id") for p in err.problems]
+        ) from err
     if mode is not None and rating.item_id not in version.mode(mode).items:
-        problems.append(Problem("<rating>", None, "item_id", "unknown_item",
-                                f"item {rating.item_id!r} is not asked in mode {mode!r}"))
+        problems.append(
+            Problem(
+                "<rating>",
+                None,
+                "item_id",
+                "unknown_item",
+                f"item {rating.item_id!r} is not asked in mode {mode!r}",
+            )
+        )
     try:
         level = version.scale.check_answer(rating.level, item=rating.item_id)
     except InputError as err:
@@ -168,18 +185,36 @@ def check_rating(version: FrameworkVersion, rating: Rating, *, mode: str | None 
         level = str(rating.level)
     confidence = None if rating.confidence in (None, "") else str(rating.confidence).lower()
     if confidence is not None and confidence not in CONFIDENCE_LEVELS:
-        problems.append(Problem("<rating>", None, "confidence", "unknown_confidence",
-                                f"confidence is one of {', '.join(CONFIDENCE_LEVELS)}, "
-                                f"not {rating.confidence!r}"))  # fmt: skip
+        problems.append(
+            Problem(
+                "<rating>",
+                None,
+                "confidence",
+                "unknown_confidence",
+                f"confidence is one of {', '.join(CONFIDENCE_LEVELS)}, not {rating.confidence!r}",
+            )
+        )
     evidence = _evidence(rating.evidence)
     if item.evidence_required and not evidence and version.scale.is_level(level):
-        problems.append(Problem("<rating>", None, "evidence", "evidence_required",
-                                f"item {item.id!r} needs evidence for a rating: "
-                                f"{(item.evidence_prompt or item.prompt).text}"))  # fmt: skip
+        problems.append(
+            Problem(
+                "<rating>",
+                None,
+                "evidence",
+                "evidence_required",
+                f"item {item.id!r} needs evidence for a rating: "
+                f"{(item.evidence_prompt or item.prompt).text}",
+            )
+        )
     if problems:
         raise InputError(problems)
-    return replace(rating, level=level, confidence=confidence, evidence=evidence,
-                   rationale=rating.rationale.strip())  # fmt: skip
+    return replace(
+        rating,
+        level=level,
+        confidence=confidence,
+        evidence=evidence,
+        rationale=rating.rationale.strip(),
+    )
 
 
 def check_consensus(version: FrameworkVersion, consensus: Consensus) -> Consensus:
@@ -188,23 +223,43 @@ def check_consensus(version: FrameworkVersion, consensus: Consensus) -> Consensu
     problems: list[Problem] = []
     version.item(consensus.item_id)
     try:
-        level = version.scale.check_answer(consensus.level, where="<consensus>",
-                                           item=consensus.item_id)  # fmt: skip
+        level = version.scale.check_answer(
+            consensus.level, where="<consensus>", item=consensus.item_id
+        )
     except InputError as err:
         problems.extend(err.problems)
         level = str(consensus.level)
     target = None if consensus.target in (None, "") else str(consensus.target)
     if target is not None and not version.scale.is_level(target):
-        problems.append(Problem("<consensus>", None, "target", "level_not_on_scale",
-                                f"target {target!r} must be one of the levels "
-                                f"{', '.join(lv.key for lv in version.scale.levels)}"))  # fmt: skip
+        problems.append(
+            Problem(
+                "<consensus>",
+                None,
+                "target",
+                "level_not_on_scale",
+                f"target {target!r} must be one of the levels "
+                f"{', '.join(lv.key for lv in version.scale.levels)}",
+            )
+        )
     if not consensus.reason.strip():
-        problems.append(Problem("<consensus>", None, "reason", "missing_reason",
-                                "record why the group agreed this level"))
+        problems.append(
+            Problem(
+                "<consensus>",
+                None,
+                "reason",
+                "missing_reason",
+                "record why the group agreed this level",
+            )
+        )
     if problems:
         raise InputError(problems)
-    return replace(consensus, level=level, target=target, reason=consensus.reason.strip(),
-                   evidence=_evidence(consensus.evidence))  # fmt: skip
+    return replace(
+        consensus,
+        level=level,
+        target=target,
+        reason=consensus.reason.strip(),
+        evidence=_evidence(consensus.evidence),
+    )
 
 
 def latest_ratings(ratings: tuple[Rating, ...] | list[Rating]) -> list[Rating]:
@@ -217,62 +272,76 @@ def latest_ratings(ratings: tuple[Rating, ...] | list[Rating]) -> list[Rating]:
 
 def _item_columns(version: FrameworkVersion) -> pd.DataFrame:
     items = version.ordered_items()
-    return tidy({
-        "item_id": [i.id for i in items],
-        "item_number": [i.number for i in items],
-        "item_name": [i.name.text for i in items],
-        "item_order": list(range(len(items))),
-        "is_sub_question": [i.parent is not None for i in items],
-    }, {"item_order": "int64", "is_sub_question": "bool"})  # fmt: skip
+    return tidy(
+        {
+            "item_id": [i.id for i in items],
+            "item_number": [i.number for i in items],
+            "item_name": [i.name.text for i in items],
+            "item_order": list(range(len(items))),
+            "is_sub_question": [i.parent is not None for i in items],
+        },
+        {"item_order": "int64", "is_sub_question": "bool"},
+    )
 
 
 def _level_columns(version: FrameworkVersion) -> pd.DataFrame:
     scale = version.scale
     keys = list(scale.keys)
-    return tidy({
-        "level": keys,
-        "level_label": [scale.label_of(k) for k in keys],
-        "level_position": [scale.value_of(k) for k in keys],
-        "rag": [scale.level(k).rag if scale.is_level(k) else "" for k in keys],
-        "colour": [scale.level(k).colour if scale.is_level(k) else "#FFFFFF" for k in keys],
-    }, {"level_position": "Int64"})  # fmt: skip
+    return tidy(
+        {
+            "level": keys,
+            "level_label": [scale.label_of(k) for k in keys],
+            "level_position": [scale.value_of(k) for k in keys],
+            "rag": [scale.level(k).rag if scale.is_level(k) else "" for k in keys],
+            "colour": [scale.level(k).colour if scale.is_level(k) else "#FFFFFF" for k in keys],
+        },
+        {"level_position": "Int64"},
+    )
 
 
-def ratings_frame(version: FrameworkVersion, ratings: tuple[Rating, ...] | list[Rating]
-                  ) -> pd.DataFrame:  # fmt: skip
+def ratings_frame(
+    version: FrameworkVersion, ratings: tuple[Rating, ...] | list[Rating]
+) -> pd.DataFrame:
     """Latest individual ratings as a tidy table with item and level details.
 
     ``level_position`` orders the levels (empty for "don't know" / "not applicable"); it
     is there to sort and to find the lowest and highest, never to average.
     """
     rows = latest_ratings(ratings)
-    frame = tidy({
-        "participant": [r.participant for r in rows],
-        "item_id": [r.item_id for r in rows],
-        "level": [r.level for r in rows],
-        "rationale": [r.rationale for r in rows],
-        "evidence": ["; ".join(r.evidence) for r in rows],
-        "evidence_count": [len(r.evidence) for r in rows],
-        "confidence": [r.confidence or "" for r in rows],
-        "rated_at": [r.rated_at for r in rows],
-    }, {"evidence_count": "int64", "rated_at": "object"})  # fmt: skip
+    frame = tidy(
+        {
+            "participant": [r.participant for r in rows],
+            "item_id": [r.item_id for r in rows],
+            "level": [r.level for r in rows],
+            "rationale": [r.rationale for r in rows],
+            "evidence": ["; ".join(r.evidence) for r in rows],
+            "evidence_count": [len(r.evidence) for r in rows],
+            "confidence": [r.confidence or "" for r in rows],
+            "rated_at": [r.rated_at for r in rows],
+        },
+        {"evidence_count": "int64", "rated_at": "object"},
+    )
     frame = frame.merge(_item_columns(version), on="item_id", how="left")
     frame = frame.merge(_level_columns(version), on="level", how="left")
     return frame.sort_values(["item_order", "participant"], kind="stable").reset_index(drop=True)
 
 
-def consensus_frame(version: FrameworkVersion, consensus: tuple[Consensus, ...] | list[Consensus]
-                    ) -> pd.DataFrame:  # fmt: skip
+def consensus_frame(
+    version: FrameworkVersion, consensus: tuple[Consensus, ...] | list[Consensus]
+) -> pd.DataFrame:
     """The agreed level (and target) of each item as a tidy table."""
-    frame = tidy({
-        "item_id": [c.item_id for c in consensus],
-        "level": [c.level for c in consensus],
-        "reason": [c.reason for c in consensus],
-        "target": [c.target or "" for c in consensus],
-        "consensus_evidence": ["; ".join(c.evidence) for c in consensus],
-        "decided_by": [c.decided_by for c in consensus],
-        "decided_at": [c.decided_at for c in consensus],
-    }, {"decided_at": "object"})  # fmt: skip
+    frame = tidy(
+        {
+            "item_id": [c.item_id for c in consensus],
+            "level": [c.level for c in consensus],
+            "reason": [c.reason for c in consensus],
+            "target": [c.target or "" for c in consensus],
+            "consensus_evidence": ["; ".join(c.evidence) for c in consensus],
+            "decided_by": [c.decided_by for c in consensus],
+            "decided_at": [c.decided_at for c in consensus],
+        },
+        {"decided_at": "object"},
+    )
     frame = frame.merge(_item_columns(version), on="item_id", how="left")
     frame = frame.merge(_level_columns(version), on="level", how="left")
     target_labels = {lv.key: lv.label.text for lv in version.scale.levels}
@@ -289,23 +358,45 @@ def evidence_flags(version: FrameworkVersion, assessment: Assessment) -> pd.Data
     """
     ratings = ratings_frame(version, assessment.ratings)
     scored = ratings[ratings["level_position"].notna() & (ratings["evidence_count"] == 0)]
-    individual = pd.DataFrame({
-        "item_id": scored["item_id"], "round": "individual", "who": scored["participant"],
-        "level_label": scored["level_label"], "rule": "no_evidence",
-        "message": "rated " + scored["level_label"].astype(str) + " with no evidence given",
-    })  # fmt: skip
+    individual = pd.DataFrame(
+        {
+            "item_id": scored["item_id"],
+            "round": "individual",
+            "who": scored["participant"],
+            "level_label": scored["level_label"],
+            "rule": "no_evidence",
+            "message": "rated " + scored["level_label"].astype(str) + " with no evidence given",
+        }
+    )
     cited = set(ratings.loc[ratings["evidence_count"] > 0, "item_id"])
     agreed = consensus_frame(version, assessment.consensus)
-    bare = agreed[agreed["level_position"].notna() & (agreed["consensus_evidence"] == "")
-                  & ~agreed["item_id"].isin(cited)]  # fmt: skip
-    group = pd.DataFrame({
-        "item_id": bare["item_id"], "round": "consensus", "who": "group",
-        "level_label": bare["level_label"], "rule": "no_evidence",
-        "message": "agreed " + bare["level_label"].astype(str)
-        + " but no rating of this item cites evidence",
-    })  # fmt: skip
+    bare = agreed[
+        agreed["level_position"].notna()
+        & (agreed["consensus_evidence"] == "")
+        & ~agreed["item_id"].isin(cited)
+    ]
+    group = pd.DataFrame(
+        {
+            "item_id": bare["item_id"],
+            "round": "consensus",
+            "who": "group",
+            "level_label": bare["level_label"],
+            "rule": "no_evidence",
+            "message": "agreed "
+            + bare["level_label"].astype(str)
+            + " but no rating of this item cites evidence",
+        }
+    )
     flags = pd.concat([individual, group], ignore_index=True)
     flags = flags.merge(_item_columns(version), on="item_id", how="left")
-    columns = ["item_id", "item_number", "item_name", "round", "who", "level_label", "rule",
-               "message"]  # fmt: skip
+    columns = [
+        "item_id",
+        "item_number",
+        "item_name",
+        "round",
+        "who",
+        "level_label",
+        "rule",
+        "message",
+    ]
     return flags.sort_values(["item_order", "round"], kind="stable")[columns].reset_index(drop=True)

@@ -43,14 +43,16 @@ DISAGREEMENT_STEPS = 2
 
 def _mode_items(version: FrameworkVersion, assessment: Assessment) -> pd.DataFrame:
     items = version.items_in(assessment.mode)
-    return pd.DataFrame({
-        "item_id": [i.id for i in items],
-        "item_number": [i.number for i in items],
-        "item_name": [i.name.text for i in items],
-        "section": [i.section for i in items],
-        "is_sub_question": [i.parent is not None for i in items],
-        "linked_indicators": [", ".join(i.indicators) for i in items],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "item_id": [i.id for i in items],
+            "item_number": [i.number for i in items],
+            "item_name": [i.name.text for i in items],
+            "section": [i.section for i in items],
+            "is_sub_question": [i.parent is not None for i in items],
+            "linked_indicators": [", ".join(i.indicators) for i in items],
+        }
+    )
 
 
 def rating_counts(version: FrameworkVersion, assessment: Assessment) -> pd.DataFrame:
@@ -73,13 +75,26 @@ def rating_counts(version: FrameworkVersion, assessment: Assessment) -> pd.DataF
     out["colour"] = out["level"].map(
         lambda k: scale.level(k).colour if scale.is_level(k) else "#FFFFFF"
     )
-    columns = ["item_id", "item_number", "item_name", "level", "level_label", "level_position",
-               "rag", "colour", "count"]  # fmt: skip
+    columns = [
+        "item_id",
+        "item_number",
+        "item_name",
+        "level",
+        "level_label",
+        "level_position",
+        "rag",
+        "colour",
+        "count",
+    ]
     return out[columns]
 
 
-def spread_table(version: FrameworkVersion, assessment: Assessment, *,
-                 disagreement_steps: int = DISAGREEMENT_STEPS) -> pd.DataFrame:  # fmt: skip
+def spread_table(
+    version: FrameworkVersion,
+    assessment: Assessment,
+    *,
+    disagreement_steps: int = DISAGREEMENT_STEPS,
+) -> pd.DataFrame:
     """One row per item of the assessment's mode: the spread and the consensus so far.
 
     Columns: ``item_id, item_number, item_name, section, is_sub_question,
@@ -94,13 +109,15 @@ def spread_table(version: FrameworkVersion, assessment: Assessment, *,
     on_scale = rated[rated["level_position"].notna()].copy()
     on_scale["position"] = on_scale["level_position"].astype(int)
     grouped = on_scale.groupby("item_id")
-    summary = pd.DataFrame({
-        "ratings": grouped.size(),
-        "lowest_position": grouped["position"].min(),
-        "highest_position": grouped["position"].max(),
-        "rag_bands": grouped["rag"].nunique(),
-        "without_evidence": grouped["evidence_count"].agg(lambda s: int((s == 0).sum())),
-    })  # fmt: skip
+    summary = pd.DataFrame(
+        {
+            "ratings": grouped.size(),
+            "lowest_position": grouped["position"].min(),
+            "highest_position": grouped["position"].max(),
+            "rag_bands": grouped["rag"].nunique(),
+            "without_evidence": grouped["evidence_count"].agg(lambda s: int((s == 0).sum())),
+        }
+    )
     special = rated.groupby("item_id")["level"].agg(
         dont_know=lambda s: int((s == DONT_KNOW).sum()),
         not_applicable=lambda s: int((s == NOT_APPLICABLE).sum()),
@@ -119,34 +136,67 @@ def spread_table(version: FrameworkVersion, assessment: Assessment, *,
     out["disagreement"] = (apart >= disagreement_steps) | (out["rag_bands"] > 1)
     out["counts"] = _counts_text(version, assessment, out["item_id"])
     agreed = consensus_frame(version, assessment.consensus)
-    agreed = agreed.rename(columns={"level": "agreed_level", "level_label": "agreed_label",
-                                    "rag": "agreed_rag", "reason": "agreed_reason"})
-    out = out.merge(agreed[["item_id", "agreed_level", "agreed_label", "agreed_rag",
-                            "agreed_reason", "target_label"]], on="item_id", how="left")
+    agreed = agreed.rename(
+        columns={
+            "level": "agreed_level",
+            "level_label": "agreed_label",
+            "rag": "agreed_rag",
+            "reason": "agreed_reason",
+        }
+    )
+    out = out.merge(
+        agreed[
+            [
+                "item_id",
+                "agreed_level",
+                "agreed_label",
+                "agreed_rag",
+                "agreed_reason",
+                "target_label",
+            ]
+        ],
+        on="item_id",
+        how="left",
+    )
     for column in ("agreed_level", "agreed_label", "agreed_rag", "agreed_reason", "target_label"):
         out[column] = blank_missing(out[column])
     out["status"] = np.where(out["agreed_level"] != "", "agreed", "open")
     return out.drop(columns=["lowest_position", "highest_position"]).reset_index(drop=True)
 
 
-def _counts_text(version: FrameworkVersion, assessment: Assessment,
-                 item_ids: pd.Series) -> pd.Series:  # fmt: skip
-    """"Early: 1; Developing: 2" per item: every level, plus special answers when given."""
+def _counts_text(
+    version: FrameworkVersion, assessment: Assessment, item_ids: pd.Series
+) -> pd.Series:
+    """ "Early: 1; Developing: 2" per item: every level, plus special answers when given."""
     counts = rating_counts(version, assessment)
     shown = counts[counts["level_position"].notna() | (counts["count"] > 0)]
-    text = (shown["level_label"] + ": " + shown["count"].astype(str)).groupby(
-        shown["item_id"], sort=False
-    ).agg("; ".join)
+    text = (
+        (shown["level_label"] + ": " + shown["count"].astype(str))
+        .groupby(shown["item_id"], sort=False)
+        .agg("; ".join)
+    )
     return blank_missing(item_ids.map(text))
 
 
 def _agreed_top_items(version: FrameworkVersion, assessment: Assessment) -> pd.DataFrame:
     top = {item.id for item in version.top_items()}
     agreed = consensus_frame(version, assessment.consensus)
-    agreed = agreed[agreed["item_id"].isin(top) & agreed["item_id"].isin(
-        version.mode(assessment.mode).items) & agreed["level_position"].notna()]  # fmt: skip
-    columns = ["item_id", "item_number", "item_name", "level", "level_label", "rag", "colour",
-               "reason", "target_label"]  # fmt: skip
+    agreed = agreed[
+        agreed["item_id"].isin(top)
+        & agreed["item_id"].isin(version.mode(assessment.mode).items)
+        & agreed["level_position"].notna()
+    ]
+    columns = [
+        "item_id",
+        "item_number",
+        "item_name",
+        "level",
+        "level_label",
+        "rag",
+        "colour",
+        "reason",
+        "target_label",
+    ]
     return agreed[columns + ["level_position"]]
 
 
