@@ -55,7 +55,7 @@ def parse_modes(
     out: list[Mode] = []
     for i, entry in enumerate(entries):
         where = f"modes[{i}]"
-        spec = reader.mapping(entry, where, entries.line_of(i))
+        spec = reader.mapping(entry, where, reader.line(entries, i))
         if spec is None:
             continue
         reader.unknown_keys(spec, {"id", "label", "items"}, where + ".")
@@ -88,7 +88,7 @@ def parse_orderings(
     out: list[Ordering] = []
     for i, entry in enumerate(entries or []):
         where = f"orderings[{i}]"
-        spec = reader.mapping(entry, where, entries.line_of(i))
+        spec = reader.mapping(entry, where, reader.line(entries, i))
         if spec is None:
             continue
         reader.unknown_keys(spec, {"id", "label", "items"}, where + ".")
@@ -141,7 +141,7 @@ def parse_data_steps(
     out: list[DataStep] = []
     for i, entry in enumerate(entries or []):
         where = f"data_steps.steps[{i}]"
-        spec = reader.mapping(entry, where, entries.line_of(i))
+        spec = reader.mapping(entry, where, reader.line(entries, i))
         if spec is None:
             continue
         reader.unknown_keys(spec, {"number", "id", "title", "indicators"}, where + ".")
@@ -177,7 +177,7 @@ def parse_tools(reader: PackReader, top: Mapping[str, Any], item_ids: set[str]) 
     out: list[Tool] = []
     for i, entry in enumerate(entries or []):
         where = f"tools[{i}]"
-        spec = reader.mapping(entry, where, entries.line_of(i))
+        spec = reader.mapping(entry, where, reader.line(entries, i))
         if spec is None:
             continue
         reader.unknown_keys(spec, {"id", "title", "component", "framework", "focus"}, where + ".")

@@ -61,7 +61,7 @@ def _level(
     reader: PackReader, entries: Any, i: int, entry: Any, before: list[Level]
 ) -> Level | None:
     where = f"scale.levels[{i}]"
-    spec = reader.mapping(entry, where, entries.line_of(i))
+    spec = reader.mapping(entry, where, reader.line(entries, i))
     if spec is None:
         return None
     reader.unknown_keys(spec, _LEVEL, where + ".")

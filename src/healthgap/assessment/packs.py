@@ -199,7 +199,7 @@ def _sections(reader: PackReader, top: Mapping[str, Any]) -> list[Section]:
     out: list[Section] = []
     for i, entry in enumerate(entries or []):
         where = f"sections[{i}]"
-        section = reader.mapping(entry, where, entries.line_of(i))
+        section = reader.mapping(entry, where, reader.line(entries, i))
         if section is None:
             continue
         reader.unknown_keys(section, {"id", "title", "description"}, where + ".")
@@ -231,7 +231,7 @@ def _items(
     seen: dict[str, int | None] = {}
     for i, entry in enumerate(entries or []):
         where = f"items[{i}]"
-        spec = reader.mapping(entry, where, entries.line_of(i))
+        spec = reader.mapping(entry, where, reader.line(entries, i))
         if spec is None:
             continue
         reader.repeated_keys(spec, where + ".")
