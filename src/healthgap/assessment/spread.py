@@ -61,8 +61,12 @@ def rating_counts(version: FrameworkVersion, assessment: Assessment) -> pd.DataF
     Columns: ``item_id, item_number, item_name, level, level_label, level_position, rag,
     colour, count``; levels lowest first, then "don't know" and "not applicable".
     """
-    items = _mode_items(version, assessment)
-    ratings = ratings_frame(version, assessment.ratings)
+    return _counts(
+        version, _mode_items(version, assessment), ratings_frame(version, assessment.ratings)
+    )
+
+
+def _counts(version: FrameworkVersion, items: pd.DataFrame, ratings: pd.DataFrame) -> pd.DataFrame:
     keys = list(version.scale.keys)
     grid = pd.MultiIndex.from_product([items["item_id"], keys], names=["item_id", "level"])
     counts = ratings.groupby(["item_id", "level"]).size().reindex(grid, fill_value=0)
@@ -125,7 +129,8 @@ def spread_table(
     out = items.merge(summary, left_on="item_id", right_index=True, how="left")
     out = out.merge(special, left_on="item_id", right_index=True, how="left")
     for column in ("ratings", "rag_bands", "without_evidence", "dont_know", "not_applicable"):
-        out[column] = out[column].fillna(0).astype(int)
+        # an empty group-by leaves these text-typed; counts are whole numbers from 0
+        out[column] = pd.to_numeric(out[column], errors="coerce").fillna(0).astype(int)
     by_position = {lv.value: lv for lv in version.scale.levels}
     for end in ("lowest", "highest"):
         positions = out[f"{end}_position"]
@@ -134,7 +139,7 @@ def spread_table(
     apart = (out["highest_position"] - out["lowest_position"]).fillna(0).astype(int)
     out["levels_apart"] = apart
     out["disagreement"] = (apart >= disagreement_steps) | (out["rag_bands"] > 1)
-    out["counts"] = _counts_text(version, assessment, out["item_id"])
+    out["counts"] = _counts_text(_counts(version, items, rated), out["item_id"])
     agreed = consensus_frame(version, assessment.consensus)
     agreed = agreed.rename(
         columns={
@@ -164,11 +169,8 @@ def spread_table(
     return out.drop(columns=["lowest_position", "highest_position"]).reset_index(drop=True)
 
 
-def _counts_text(
-    version: FrameworkVersion, assessment: Assessment, item_ids: pd.Series
-) -> pd.Series:
+def _counts_text(counts: pd.DataFrame, item_ids: pd.Series) -> pd.Series:
     """ "Early: 1; Developing: 2" per item: every level, plus special answers when given."""
-    counts = rating_counts(version, assessment)
     shown = counts[counts["level_position"].notna() | (counts["count"] > 0)]
     text = (
         (shown["level_label"] + ": " + shown["count"].astype(str))
