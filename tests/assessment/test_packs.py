@@ -120,7 +120,9 @@ def test_reconstructed_wording_is_flagged() -> None:
 def test_good_pack_and_prompt_placeholders() -> None:
     fw = parse_pack_text(GOOD, "local.yaml")
     assert fw.key == ("local_check", "1.0") and fw.default_mode == "all"
-    assert fw.item("first").prompt_for(topic="tobacco") == "Is the first thing in place for tobacco?"
+    assert (
+        fw.item("first").prompt_for(topic="tobacco") == "Is the first thing in place for tobacco?"
+    )
     assert fw.item("first").descriptors["high"].text == "Fully in place"
     assert fw.scale.level("mid").colour == "#F47738"  # the RAG band's default colour
 

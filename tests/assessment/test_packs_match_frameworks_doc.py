@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from tests.conftest import shared_path
 
 from healthgap.assessment import shipped_catalogue
-from tests.conftest import shared_path
 
 
 @pytest.fixture(scope="module")

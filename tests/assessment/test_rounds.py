@@ -121,8 +121,9 @@ def test_weakest_link_names_every_tie_and_strengths_are_green() -> None:
     assert list(weakest["item_name"]) == ["Expressed demand", "Responsive services"]
     assert set(weakest["level_label"]) == {"Early"}
     strong = strengths(HINST, done)
-    assert list(strong["item_id"]) == [a for a, lv in zip(AREAS, [c.level for c in agreed],
-                                                          strict=True) if lv in ("3", "4")]
+    assert list(strong["item_id"]) == [
+        a for a, lv in zip(AREAS, [c.level for c in agreed], strict=True) if lv in ("3", "4")
+    ]
     assert weakest_link(HINST, _assessment()).empty
 
 
@@ -160,8 +161,10 @@ def test_spread_invariants(draws: list[tuple[str, str, str]]) -> None:
         assert row["ratings"] + row["dont_know"] + row["not_applicable"] == len(given_here)
         on_scale = sorted(int(lv) for lv in given_here if lv.isdigit())
         if on_scale:
-            assert (HINST.scale.value_of(row["lowest_level"]),
-                    HINST.scale.value_of(row["highest_level"])) == (on_scale[0], on_scale[-1])
+            assert (
+                HINST.scale.value_of(row["lowest_level"]),
+                HINST.scale.value_of(row["highest_level"]),
+            ) == (on_scale[0], on_scale[-1])
         assert row["disagreement"] == (bool(on_scale) and (
             on_scale[-1] - on_scale[0] >= 2 or len({HINST.scale.level(str(v)).rag
                                                     for v in on_scale}) > 1))  # fmt: skip

@@ -32,7 +32,12 @@ import pandas as pd
 
 from healthgap.assessment.evidence import TARGET_SHARE
 from healthgap.assessment.model import FrameworkVersion
-from healthgap.assessment.responses import Assessment, consensus_frame, ratings_frame
+from healthgap.assessment.responses import (
+    ROUND_ORDER,
+    Assessment,
+    consensus_frame,
+    ratings_frame,
+)
 
 __all__ = ["SHORTFALL_SHARE", "contradictions"]
 
@@ -72,32 +77,36 @@ def contradictions(
     short = worst[worst["value"] < shortfall_share]
     hit = judged.merge(short[["item_id", "value", "sex"]], on="item_id", how="inner")
     hit = hit[hit["item_id"].isin(volume_items)]
-    flags.append(
-        hit.assign(
-            rule="volumes_shortfall",
-            message="rated "
-            + hit["level_label"].astype(str)
-            + ", but the plan reaches only "
-            + hit["value"].map("{:.0%}".format)
-            + " of its gap-reduction target ("
-            + hit["sex"].astype(str)
-            + ")",
+    if not hit.empty:
+        flags.append(
+            hit.assign(
+                rule="volumes_shortfall",
+                message="rated "
+                + hit["level_label"].astype(str)
+                + ", but the plan reaches only "
+                + hit["value"].map("{:.0%}".format)
+                + " of its gap-reduction target ("
+                + hit["sex"].astype(str)
+                + ")",
+            )
         )
-    )
     need_items = {item for item, ind in linked if ind == "life_expectancy"}
     le = evidence[evidence["indicator"] == "life_expectancy"]
     measured = set(le.loc[le["value"].notna(), "item_id"])
     unmeasured = (need_items & set(le["item_id"])) - measured
     blind = judged[judged["item_id"].isin(unmeasured)]
-    flags.append(
-        blind.assign(
-            rule="need_not_measured",
-            message="rated "
-            + blind["level_label"].astype(str)
-            + ", but the workspace has no life expectancy for this place",
+    if not blind.empty:
+        flags.append(
+            blind.assign(
+                rule="need_not_measured",
+                message="rated "
+                + blind["level_label"].astype(str)
+                + ", but the workspace has no life expectancy for this place",
+            )
         )
-    )
-    out = pd.concat(flags, ignore_index=True)
-    if out.empty:
+    if not flags:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in _COLUMNS})
-    return out.sort_values(["item_order", "round"], kind="stable")[_COLUMNS].reset_index(drop=True)
+    out = pd.concat(flags, ignore_index=True)
+    out["_round"] = out["round"].map(ROUND_ORDER)
+    out = out.sort_values(["item_order", "_round"], kind="stable")
+    return out[_COLUMNS].reset_index(drop=True)

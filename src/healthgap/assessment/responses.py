@@ -55,6 +55,8 @@ PARTICIPANT_ROLES: tuple[str, ...] = ("participant", "facilitator")
 #: The rounds an assessment goes through, in order.
 ROUNDS: tuple[str, ...] = ("individual", "consensus", "closed")
 _GSS = re.compile(GSS_PATTERN)
+#: Order of flag rows within an item: people's own ratings, then the group's.
+ROUND_ORDER = {"individual": 0, "consensus": 1}
 
 
 @dataclass(frozen=True)
@@ -399,4 +401,6 @@ def evidence_flags(version: FrameworkVersion, assessment: Assessment) -> pd.Data
         "rule",
         "message",
     ]
-    return flags.sort_values(["item_order", "round"], kind="stable")[columns].reset_index(drop=True)
+    flags["_round"] = flags["round"].map(ROUND_ORDER)
+    flags = flags.sort_values(["item_order", "_round"], kind="stable")
+    return flags[columns].reset_index(drop=True)
