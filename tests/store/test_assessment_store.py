@@ -4,12 +4,14 @@ closing the same consensus item at once."""
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import db_fixtures
+import pandas as pd
 import pytest
 from argon2 import PasswordHasher
 from argon2.profiles import CHEAPEST
@@ -21,6 +23,7 @@ from healthgap.assessment import (
     assessment_report,
     parse_pack_text,
     report_json,
+    report_xlsx,
     shipped_catalogue,
     weakest_link,
 )
@@ -138,8 +141,11 @@ def test_a_whole_workshop(database: Database) -> None:
     assert [h.status for h in done.history] == ["not_started", "in_progress"]
     weakest = weakest_link(loaded.version, done)
     assert list(weakest["item_id"]) == [AREAS[0], AREAS[4], AREAS[8]]  # agreed "Early"
-    body = report_json(assessment_report(loaded.version, done))
+    report = assessment_report(loaded.version, done)
+    body = report_json(report)
     assert '"weakest_link"' in body and "Invite 2,000 more people" in body
+    sheets = pd.read_excel(io.BytesIO(report_xlsx(report)), sheet_name=None)
+    assert len(sheets["ratings"]) == 36 and len(sheets["action_history"]) == 2
 
 
 def test_a_rating_off_the_scale_is_refused_and_nothing_is_written(database: Database) -> None:
