@@ -1,6 +1,6 @@
-"""Persistence of the web workspace: users, the workspace registry, saved scenarios, MECC
-(``healthgap.store.mecc``: directory, contact logs, training, staff health), pledge campaigns
-and the shared rate-limit counters.
+"""Persistence of the web workspace: users, the workspace registry, saved scenarios,
+self-assessments, MECC (``healthgap.store.mecc``: directory, contact logs, training, staff
+health), pledge campaigns and the shared rate-limit counters.
 
 All writes go through :meth:`Database.unit_of_work`; the schema is kept by Alembic migrations,
 applied when a :class:`Database` is opened. SQLite by default, PostgreSQL by URL.
@@ -14,6 +14,26 @@ from healthgap.store.accounts import (
     invite_user,
     list_users,
     set_role,
+)
+from healthgap.store.assessment import (
+    LoadedAssessment,
+    add_participant,
+    close_assessment,
+    close_consensus_item,
+    create_assessment,
+    get_assessment,
+    list_assessments,
+    open_consensus_round,
+    record_rating,
+    round_progress,
+)
+from healthgap.store.assessment_actions import (
+    action_history,
+    create_action,
+    delete_action,
+    list_actions,
+    set_action_status,
+    update_action,
 )
 from healthgap.store.database import Database, make_engine, migrate, normalise_url
 from healthgap.store.mecc import SyncResult, record_contacts, sync_contacts
@@ -51,6 +71,7 @@ from healthgap.store.scenarios import (
 
 __all__ = [
     "Database",
+    "LoadedAssessment",
     "PledgeReceipt",
     "PledgeView",
     "RateDecision",
@@ -62,16 +83,26 @@ __all__ = [
     "User",
     "WorkspaceEntry",
     "accept_invite",
+    "action_history",
+    "add_participant",
     "apply_retention",
     "authenticate",
     "claim_due_reminders",
+    "close_assessment",
+    "close_consensus_item",
     "count_event",
+    "create_action",
+    "create_assessment",
     "create_user",
+    "delete_action",
     "delete_pledge",
+    "get_assessment",
     "get_campaign",
     "get_scenario",
     "hit",
     "invite_user",
+    "list_actions",
+    "list_assessments",
     "list_scenarios",
     "list_users",
     "list_workspaces",
@@ -81,6 +112,7 @@ __all__ = [
     "moderate",
     "moderation_queue",
     "normalise_url",
+    "open_consensus_round",
     "peek",
     "pledge_frame",
     "pledge_view",
@@ -89,11 +121,15 @@ __all__ = [
     "record_checkin",
     "record_contacts",
     "record_pledge",
+    "record_rating",
     "register_workspace",
+    "round_progress",
     "save_campaign",
     "save_scenario",
     "send_due_reminders",
+    "set_action_status",
     "set_role",
     "sync_contacts",
     "unsubscribe",
+    "update_action",
 ]
