@@ -164,13 +164,17 @@ class CaseStudy:
         }
 
     def search_fields(self) -> dict[str, str]:
-        """Title and body text for the full-text index."""
+        """Title and body text for the full-text index (framework items and triangle parts in
+        words, so that "segmentation" or "seam" finds the examples tagged with them)."""
+        items = [i.split("/", 1)[1].replace("_", " ") for i in self.framework_items]
         body = [
             self.place_name,
             *self.organisations,
             *self.topics,
             *self.risk_factors,
             *self.population_groups,
+            *(p.label for p in self.triangle_parts),
+            *items,
             self.problem,
             self.aim,
             self.what_was_done,

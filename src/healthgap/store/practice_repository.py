@@ -44,6 +44,7 @@ __all__ = [
     "documents_linked_to",
     "flush_checked",
     "case_studies_due_for_review",
+    "check_version",
     "get_case_study",
     "get_research_entry",
     "import_research",
@@ -117,11 +118,28 @@ def flush_checked(session: Session) -> None:
         ) from exc
 
 
+def check_version(row: PracticeCaseStudy | PracticeResearchEntry, expected: int | None) -> None:
+    """Refuse to overwrite a document saved by someone else since ``expected`` was read."""
+    if expected is not None and row.version != expected:
+        raise StorageError(
+            f"{row.key} was changed by someone else (version {row.version}, you edited version "
+            f"{expected}); reload it and make your change again"
+        )
+
+
 def save_case_study(
-    session: Session, case: CaseStudy, actor: Actor, *, status: Status | None = None
+    session: Session,
+    case: CaseStudy,
+    actor: Actor,
+    *,
+    status: Status | None = None,
+    expected_version: int | None = None,
 ) -> PracticeCaseStudy:
-    """Create or update a case study (by id). ``status`` is only honoured on creation."""
+    """Create or update a case study (by id). ``status`` is only honoured on creation; pass the
+    ``version`` the editor loaded as ``expected_version`` so a concurrent save is refused."""
     row = session.scalar(select(PracticeCaseStudy).where(PracticeCaseStudy.slug == case.id))
+    if row is not None:
+        check_version(row, expected_version)
     created = row is None
     if row is None:
         row = PracticeCaseStudy(slug=case.id, author_id=actor.user_id, author_name=actor.name)

@@ -31,7 +31,7 @@ from healthgap.store.practice import (
     PracticeResearchEntry,
     PracticeTag,
 )
-from healthgap.store.practice_repository import flush_checked, record_audit
+from healthgap.store.practice_repository import check_version, flush_checked, record_audit
 
 __all__ = [
     "UploadedFile",
@@ -78,13 +78,17 @@ def transition(
     *,
     comment: str = "",
     today: date | None = None,
+    expected_version: int | None = None,
 ) -> str:
     """Move a document to ``target`` if the workflow allows ``actor`` to; returns the action.
 
     Approval records the reviewer and date in the content (and moves a past review-by date a
-    year ahead); a comment, required when returning a submission, is stored with the move.
+    year ahead); a comment, required when returning a submission, is stored with the move. With
+    ``expected_version`` (the version the reviewer saw) a move on a changed document is refused,
+    so two facilitators acting at once leave one consistent record.
     """
     row = _document(session, doc_key)
+    check_version(row, expected_version)
     current = Status(row.status)
     action = check_transition(
         current, target, actor, is_author=_is_author(row, actor), comment=comment

@@ -1,25 +1,31 @@
 """Full-text search of the practice bank on SQLite FTS5 or PostgreSQL, with the same results.
 
 Both databases index the same stemmed token stream (:mod:`healthgap.practice.search_text`), so
-they match the same documents. Results are ordered by keys that do not depend on the engine:
+they match exactly the same documents and count the same document frequencies. Results are
+ordered by these keys, the first three of which are computed identically on every database:
 
 1. **coverage**: how many of the query's words and phrases the document contains;
 2. **title coverage**: how many of them are in its title;
-3. the engine's relevance, normalised to 0-1 within the result set: ``bm25`` on SQLite (title
-   weighted 5, body 1), ``ts_rank`` on PostgreSQL (title weight A = 1.0, body D = 0.1, divided
-   by 1 + log of the document length);
-4. the document key, so that ties are broken the same way everywhere.
+3. **weight**: the sum of the inverse document frequencies of the words and phrases it
+   contains, ``idf = ln(1 + (N - df + 0.5) / (df + 0.5))`` (BM25's idf), so a rare word counts
+   for more than a common one;
+4. the **engine's relevance**, normalised by the best in the result set: ``bm25`` on SQLite
+   (title weighted 5, body 1), ``ts_rank`` on PostgreSQL (title weight A = 1.0, body D = 0.1,
+   divided by 1 + log of the document length), both favouring more occurrences in shorter
+   documents;
+5. the document key.
 
-Keys 1, 2 and 4 are identical on both databases; key 3 only orders documents that match the same
-words, in the same places, which is where bm25 and ts_rank (both favouring more occurrences in
-shorter documents) agree in practice. The reported ``score`` is
-``0.7 × coverage + 0.2 × title coverage + 0.1 × engine`` (each as a share).
+So the two databases return the same documents, the same totals and facet counts, and the same
+*tiers* (documents with equal keys 1-3) in the same order; only within a tier may bm25 and
+ts_rank order documents differently. The reported ``score`` (0-1) is
+``0.6 coverage + 0.2 title coverage + 0.1 weight + 0.1 engine``, each as a share of its maximum.
 
 Facet counts are computed over the whole result set (every filter applied), from the tag table.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -60,6 +66,12 @@ class Hit:
     score: float
     coverage: int
     title_coverage: int
+    weight: float = 0.0
+
+    @property
+    def tier(self) -> tuple[int, int, float]:
+        """The engine-independent part of the ranking (keys 1-3 of the module docstring)."""
+        return (self.coverage, self.title_coverage, self.weight)
 
 
 @dataclass
@@ -213,28 +225,38 @@ def ranked_search(
     else:
         coverage: Counter[str] = Counter()
         title_coverage: Counter[str] = Counter()
+        weight: Counter[str] = Counter()
+        documents = session.execute(text("SELECT COUNT(*) FROM practice_search")).scalar_one()
         for unit in parsed.units:
-            coverage.update(_matching(session, unit))
+            matched = _matching(session, unit)
+            idf = math.log(1 + (documents - len(matched) + 0.5) / (len(matched) + 0.5))
+            coverage.update(matched)
+            weight.update(dict.fromkeys(matched, idf))
             title_coverage.update(_matching(session, unit, title_only=True))
         keys = set(coverage) - excluded
         if allowed is not None:
             keys &= allowed
+        weights = {k: round(weight[k], 9) for k in keys}
         engine = _engine_scores(session, parsed)
-        top = max((engine.get(k, 0.0) for k in keys), default=0.0) or 1.0
+        top_engine = max((engine.get(k, 0.0) for k in keys), default=0.0) or 1.0
+        top_weight = max(weights.values(), default=0.0) or 1.0
         n = len(parsed.units)
 
         def score(key: str) -> float:
             return (
-                0.7 * coverage[key] / n
+                0.6 * coverage[key] / n
                 + 0.2 * title_coverage[key] / n
-                + 0.1 * max(engine.get(key, 0.0), 0.0) / top
+                + 0.1 * weights[key] / top_weight
+                + 0.1 * max(engine.get(key, 0.0), 0.0) / top_engine
             )
 
         ordered = sorted(
             keys,
-            key=lambda k: (-coverage[k], -title_coverage[k], -engine.get(k, 0.0), k),
+            key=lambda k: (-coverage[k], -title_coverage[k], -weights[k], -engine.get(k, 0.0), k),
         )
-        hits = [Hit(k, round(score(k), 6), coverage[k], title_coverage[k]) for k in ordered]
+        hits = [
+            Hit(k, round(score(k), 6), coverage[k], title_coverage[k], weights[k]) for k in ordered
+        ]
     return SearchResult(
         parsed,
         hits[offset : offset + limit],
