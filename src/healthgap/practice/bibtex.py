@@ -45,15 +45,28 @@ _DECODER = LatexNodes2Text(
     ),
     math_mode="verbatim",
 )
+# Only the characters special to BibTeX/LaTeX are escaped; every other character, accented or
+# not, is written as UTF-8 (as biber and modern BibTeX tools read it), so it reads back exactly.
 _ENCODER = latexencode.UnicodeToLatexEncoder(
-    non_ascii_only=False,
     conversion_rules=[
         latexencode.UnicodeToLatexConversionRule(
             latexencode.RULE_DICT,
-            {ord('"'): '{"}', ord("~"): r"\textasciitilde{}", ord("^"): "{^}"},
-        ),
-        "defaults",
+            {
+                ord("\\"): r"\textbackslash{}",
+                ord("{"): r"\{",
+                ord("}"): r"\}",
+                ord("$"): r"\$",
+                ord("&"): r"\&",
+                ord("#"): r"\#",
+                ord("%"): r"\%",
+                ord("_"): r"\_",
+                ord("~"): r"\textasciitilde{}",
+                ord("^"): "{^}",
+                ord('"'): '{"}',
+            },
+        )
     ],
+    non_ascii_only=False,
     replacement_latex_protection="braces-all",
     unknown_char_policy="keep",
     unknown_char_warning=False,

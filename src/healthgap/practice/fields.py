@@ -115,18 +115,20 @@ class FieldReader:
             return ()
         items = value if isinstance(value, list | tuple) else str(value).split(";")
         out: list[str] = []
+        refused = False
         for item in items:
             text = one_line(item)
             if not text or text in out:
                 continue
             if pattern is not None and not pattern.match(text):
                 self.problem(field, rule, f"{text!r} does not have the form {pattern.pattern}")
-                continue
-            if len(text) > max_length:
+                refused = True
+            elif len(text) > max_length:
                 self.problem(field, "too_long", f"an item has {len(text)} characters")
-                continue
-            out.append(text)
-        if required and not out:
+                refused = True
+            else:
+                out.append(text)
+        if required and not out and not refused:
             self.problem(field, "missing_field", f"the field {field!r} needs at least one value")
         return tuple(out)
 

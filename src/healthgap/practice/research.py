@@ -183,7 +183,10 @@ def normalise_doi(text: str) -> str:
 
 def normalise_title(text: str) -> str:
     """Title for duplicate detection: accents, case, punctuation and spacing removed."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    unaccented = "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    )
+    ascii_text = unaccented.encode("ascii", "replace").decode()  # other symbols become "?"
     return re.sub(r"[^a-z0-9]+", " ", ascii_text.lower()).strip()
 
 
