@@ -16,6 +16,7 @@ PACKAGES = [
     "healthgap.decomposition",
     "healthgap.frameworks",
     "healthgap.scenarios",
+    "healthgap.practice",
     "healthgap.reports",
     "healthgap.errors",
 ]

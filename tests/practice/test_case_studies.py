@@ -10,8 +10,8 @@ from datetime import date
 
 import pytest
 import yaml
-from conftest import shared_path
 
+from conftest import shared_path
 from healthgap.errors import InputError
 from healthgap.practice import (
     EvidenceStrength,
@@ -79,9 +79,17 @@ def test_links_point_at_real_interventions_and_well_formed_items(bank) -> None:
     nsmc = {i for case in bank.values() for i in case.framework_items if i.startswith("nsmc/")}
     assert nsmc <= {
         f"nsmc/{c}"
-        for c in ("behaviour", "customer_orientation", "theory", "insight", "exchange",
-                  "competition", "segmentation", "methods_mix")
-    }  # fmt: skip
+        for c in (
+            "behaviour",
+            "customer_orientation",
+            "theory",
+            "insight",
+            "exchange",
+            "competition",
+            "segmentation",
+            "methods_mix",
+        )
+    }
 
 
 def test_place_codes_are_real_areas(bank) -> None:
@@ -104,10 +112,18 @@ def test_summaries_are_in_our_own_words(bank) -> None:
     )
     words = _words(source)
     grams = {tuple(words[i : i + 10]) for i in range(len(words) - 9)}
-    texts = [(c.id, k, v) for c in bank.values() for k, v in c.to_mapping().items()
-             if isinstance(v, str) and k != "citation"]  # fmt: skip
-    texts += [(e.id, k, v) for e in load_research() for k, v in e.to_mapping().items()
-              if isinstance(v, str)]  # fmt: skip
+    texts = [
+        (c.id, k, v)
+        for c in bank.values()
+        for k, v in c.to_mapping().items()
+        if isinstance(v, str) and k != "citation"
+    ]
+    texts += [
+        (e.id, k, v)
+        for e in load_research()
+        for k, v in e.to_mapping().items()
+        if isinstance(v, str)
+    ]
     texts += [(t.id, "definition", t.definition) for t in load_glossary().terms.values()]
     copied = []
     for owner, field, text in texts:

@@ -21,6 +21,7 @@ from healthgap.practice import (
     research_entry_from_mapping,
     write_references,
 )
+from healthgap.practice.csv_io import RESEARCH_COLUMNS
 from healthgap.practice.references import EXAMPLE_ENTRY
 from healthgap.practice.text import one_line
 
@@ -58,8 +59,8 @@ def _effects(draw: st.DrawFn) -> dict[str, object] | None:
     if not draw(st.booleans()):
         return None
     value = draw(_NUMBER)
-    effect: dict[str, object] = {"measure": draw(st.sampled_from(["RR", "OR", "NNT", "cost £", "%"])),
-                                 "value": value}  # fmt: skip
+    measure = draw(st.sampled_from(["RR", "OR", "NNT", "cost £", "%"]))
+    effect: dict[str, object] = {"measure": measure, "value": value}
     if draw(st.booleans()):
         effect |= {"lower": value - draw(st.floats(0, 10)), "upper": value + draw(st.floats(0, 10))}
     return effect
@@ -84,7 +85,7 @@ def _entries(draw: st.DrawFn, index: int = 0):
                     max_size=2,
                 )
             ),
-        }  # fmt: skip
+        }
         for _ in range(draw(st.integers(0, 3)))
     ]
     raw = {
@@ -99,15 +100,16 @@ def _entries(draw: st.DrawFn, index: int = 0):
         "pages": draw(st.sampled_from(["", "559", "957-67", "e008840"])),
         "doi": draw(st.sampled_from(["", f"10.1000/test.{index}"])),
         "url": draw(st.sampled_from(["", "https://example.org/a?b=1&c=2"])),
-        "tags": draw(st.lists(_TEXT.filter(lambda s: ";" not in s and "," not in s), max_size=3,
-                              unique=True)),
+        "tags": draw(
+            st.lists(_TEXT.filter(lambda s: ";" not in s and "," not in s), max_size=3, unique=True)
+        ),
         "topics": draw(st.lists(st.sampled_from(["tobacco", "alcohol"]), unique=True)),
         "findings": findings,
         "status": draw(st.sampled_from(list(Status))).value,
         "reviewed_on": draw(st.none() | st.dates(date(2000, 1, 1), date(2030, 1, 1))),
         "reviewed_by": draw(st.sampled_from(["", "Rob Reviewer"])),
         "citation_note": draw(st.sampled_from(["", "Checked against the publisher's page."])),
-    }  # fmt: skip
+    }
     if draw(st.booleans()):
         raw["appraisal"] = {"tool": "CASP cohort checklist", "rating": draw(_TEXT)}
     return research_entry_from_mapping(raw)
@@ -138,7 +140,7 @@ KW  - smoking
 KW  - cohort
 AB  - Abstract text as written by the authors,
   continued on a second line.
-ER  - 
+ER  -
 """
 
 
@@ -214,11 +216,14 @@ def test_malformed_ris_names_the_line(text: str, expected: list[tuple[str, int |
     ("text", "rule", "line"),
     [
         ("@article{a,\n  title = {Unclosed,\n  year = 2001\n", "malformed_entry", 1),
-        ("@article{a, title={A}, year=2001}\n\n@article{a, title={B}, year=2002}\n",
-         "duplicate_key", 3),
+        (
+            "@article{a, title={A}, year=2001}\n\n@article{a, title={B}, year=2002}\n",
+            "duplicate_key",
+            3,
+        ),
         ("@article{a,\n title = {A},\n title = {B}\n}\n", "duplicate_field", 1),
     ],
-)  # fmt: skip
+)
 def test_malformed_bibtex_names_the_line(text: str, rule: str, line: int) -> None:
     with pytest.raises(InputError) as caught:
         read_references(text, format="bibtex", file="bad.bib")
@@ -238,8 +243,11 @@ def test_duplicates_within_a_file_and_against_the_library() -> None:
     with pytest.raises(InputError) as caught:
         read_references(twice, format="ris", file="twice.ris")
     assert [p.rule for p in caught.value.problems] == ["duplicate_title"]
-    existing = [research_entry_from_mapping({**EXAMPLE_ENTRY.to_mapping(),
-                                             "doi": "https://doi.org/10.1000/X"})]  # fmt: skip
+    existing = [
+        research_entry_from_mapping(
+            {**EXAMPLE_ENTRY.to_mapping(), "doi": "https://doi.org/10.1000/X"}
+        )
+    ]
     renamed = write_references(existing, format="bibtex")
     renamed = renamed.replace("Made-up trial", "Renamed trial").replace("synthetic-2020", "new")
     with pytest.raises(InputError) as caught:
@@ -249,7 +257,14 @@ def test_duplicates_within_a_file_and_against_the_library() -> None:
 
 def test_csv_names_the_row_and_refuses_unknown_columns() -> None:
     csv_text = write_references([EXAMPLE_ENTRY], format="csv")
-    bad_row = csv_text + "second,Second study,not a year,rct,,,,,,,,,A summary,,,,,,,,,,\n"
+    row = {
+        "id": "second",
+        "title": "Second study",
+        "year": "not a year",
+        "type": "rct",
+        "summary": "A summary",
+    }
+    bad_row = csv_text + ",".join(row.get(c, "") for c in RESEARCH_COLUMNS) + "\n"
     with pytest.raises(InputError) as caught:
         read_references(bad_row, format="csv", file="refs.csv")
     assert [(p.rule, p.column, p.row) for p in caught.value.problems] == [
@@ -264,8 +279,9 @@ def test_csv_names_the_row_and_refuses_unknown_columns() -> None:
 
 
 def test_csv_cells_that_look_like_formulas_are_defused_and_read_back() -> None:
-    entry = research_entry_from_mapping({**EXAMPLE_ENTRY.to_mapping(), "summary": "=HYPERLINK(1)",
-                                         "container": "+44 Journal"})  # fmt: skip
+    entry = research_entry_from_mapping(
+        {**EXAMPLE_ENTRY.to_mapping(), "summary": "=HYPERLINK(1)", "container": "+44 Journal"}
+    )
     text = write_references([entry], format="csv")
     assert "'=HYPERLINK(1)" in text and "'+44 Journal" in text
     assert read_references(text, format="csv", file="x.csv") == [entry]

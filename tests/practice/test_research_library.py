@@ -134,13 +134,19 @@ def test_duplicates_by_doi_or_normalised_title() -> None:
             "findings[0].effect.lower",
         ),
         (
-            {"findings": [{"text": "x", "effect": {"measure": "RR", "value": 2, "lower": 0.5,
-                                                    "upper": 1.5}}]},
+            {
+                "findings": [
+                    {
+                        "text": "x",
+                        "effect": {"measure": "RR", "value": 2, "lower": 0.5, "upper": 1.5},
+                    }
+                ]
+            },
             "outside_interval",
             "findings[0].effect.value",
         ),
     ],
-)  # fmt: skip
+)
 def test_each_rule_names_its_field(change: dict[str, object], rule: str, column: str) -> None:
     raw = {**EXAMPLE_ENTRY.to_mapping(), **change}
     with pytest.raises(InputError) as caught:

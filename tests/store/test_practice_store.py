@@ -289,8 +289,13 @@ def test_review_workflow_with_audit_trail_and_comments(database: Database) -> No
     assert (stored.reviewed_by, stored.reviewed_on) == ("Rob Reviewer", date(2026, 12, 1))
     assert trail[0] == ("Cat Contributor", "created", "draft")
     assert [a for _, a, _ in trail if a != "commented"] == [
-        "created", "submit", "return", "submit", "approve", "publish",
-    ]  # fmt: skip
+        "created",
+        "submit",
+        "return",
+        "submit",
+        "approve",
+        "publish",
+    ]
     assert notes == [("Rob Reviewer", "change_request"), ("Cat Contributor", "comment")]
     assert published.hits[0].doc_key == key
 
@@ -321,8 +326,13 @@ def test_concurrent_edits_of_one_submission_leave_one_consistent_record(database
         second = replace(_new_case(), title="Second editor's title")
         save_case_study(session, second, CONTRIBUTOR, expected_version=version)
     with pytest.raises(StorageError), database.unit_of_work() as session:
-        transition(session, "case:example-quit-clinic", Status.submitted, CONTRIBUTOR,
-                   expected_version=version)  # fmt: skip
+        transition(
+            session,
+            "case:example-quit-clinic",
+            Status.submitted,
+            CONTRIBUTOR,
+            expected_version=version,
+        )
     # Within one transaction, a row changed underneath the ORM is caught by the version lock.
     with pytest.raises(StorageError), database.unit_of_work() as session:
         loaded = session.query(PracticeCaseStudy).one()  # held, so the ORM keeps this version
@@ -335,8 +345,11 @@ def test_concurrent_edits_of_one_submission_leave_one_consistent_record(database
 
 
 def test_duplicate_research_is_refused_and_nothing_is_half_saved(seeded: Database) -> None:
-    duplicate = replace(EXAMPLE_ENTRY, id="another-id", title="Mortality in relation to smoking: "
-                        "50 years' observations on male British doctors")  # fmt: skip
+    duplicate = replace(
+        EXAMPLE_ENTRY,
+        id="another-id",
+        title="Mortality in relation to smoking: 50 years' observations on male British doctors",
+    )
     with pytest.raises(InputError) as caught, seeded.unit_of_work() as session:
         save_research_entry(session, EXAMPLE_ENTRY, EDITOR)
         save_research_entry(session, duplicate, EDITOR)
@@ -373,9 +386,19 @@ def test_attachments_are_checked_before_anything_is_recorded(database: Database)
     pdf = b"%PDF-1.7\n...\n"
     with database.unit_of_work() as session:
         save_case_study(session, _new_case(), CONTRIBUTOR)
-        add_attachment(session, key, CONTRIBUTOR, UploadedFile(
-            "Evaluation <final>.pdf", "application/pdf", pdf, len(pdf),
-            hashlib.sha256(pdf).hexdigest(), "uploads/1.pdf"))  # fmt: skip
+        add_attachment(
+            session,
+            key,
+            CONTRIBUTOR,
+            UploadedFile(
+                "Evaluation <final>.pdf",
+                "application/pdf",
+                pdf,
+                len(pdf),
+                hashlib.sha256(pdf).hexdigest(),
+                "uploads/1.pdf",
+            ),
+        )
     for upload in (
         UploadedFile("run.exe", "application/octet-stream", b"MZ", 2, "0" * 64, "x"),
         UploadedFile("big.pdf", "application/pdf", pdf, 11 * 1024 * 1024, "0" * 64, "x"),

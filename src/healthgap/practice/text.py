@@ -18,6 +18,7 @@ tag is left alone, so "age<25" or "2 < 3" survive unchanged.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from html.parser import HTMLParser
@@ -25,6 +26,7 @@ from html.parser import HTMLParser
 __all__ = ["contains_email", "one_line", "plain_text", "slugify"]
 
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?\s*>|<!--|<!\[CDATA\[|<![A-Za-z]")
+_CHARREF = re.compile(r"&(#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.IGNORECASE)
 _DROPPED_ELEMENTS = {"script", "style", "template", "noscript", "iframe", "object"}
 _BLOCK_ELEMENTS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol"}
 _EMAIL = re.compile(
@@ -65,14 +67,21 @@ def plain_text(value: object) -> str:
     Paragraph breaks (blank lines) are kept; runs of spaces become one space.
     """
     text = unicodedata.normalize("NFC", str(value if value is not None else ""))
-    # Loop: decoding entities can reveal markup ("&lt;script&gt;"), which is removed in turn.
-    for _ in range(3):
-        if not _TAG.search(text):
+    # Until nothing changes: decoding references can reveal markup ("&lt;script&gt;"), and
+    # removing markup can reveal references. Each step shortens the text, so this ends.
+    while True:
+        if _TAG.search(text):
+            extractor = _TextExtractor()
+            extractor.feed(text)
+            extractor.close()
+            cleaned = "".join(extractor.parts)
+        elif _CHARREF.search(text):
+            cleaned = html.unescape(text)
+        else:
             break
-        extractor = _TextExtractor()
-        extractor.feed(text)
-        extractor.close()
-        text = "".join(extractor.parts)
+        if cleaned == text:
+            break
+        text = cleaned
     text = "".join(c for c in text if c not in _CONTROL).replace("\r\n", "\n").replace("\r", "\n")
     lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
