@@ -39,11 +39,13 @@ from healthgap.store import (
     comments,
     create_user,
     documents_linked_to,
+    found_documents,
     get_case_study,
     get_research_entry,
     import_research,
     install_seed,
     member_role,
+    more_like_this,
     moves_for,
     normalise_url,
     ranked_search,
@@ -202,6 +204,10 @@ def test_phrases_exclusions_and_highlights(bank: Database) -> None:
     with bank.reader() as session:
         phrase = ranked_search(session, '"text message"', limit=50)
         excluded = ranked_search(session, "smoking -pregnancy", limit=100)
+        [found] = found_documents(session, phrase)
+    assert found.kind == "case" and found.document.id == "ss-nelincs-coast"
+    assert [p.text for p in found.snippet if p.hit] == ["text", "message"]
+    assert [p.text for p in found.title if p.hit] == ["text", "message"]
     assert [h.doc_key for h in phrase.hits] == ["case:ss-nelincs-coast"]
     assert "case:ss-midwife-training" not in {h.doc_key for h in excluded.hits}
     assert "case:ss-newham-mosque-quit" in {h.doc_key for h in excluded.hits}
@@ -210,7 +216,7 @@ def test_phrases_exclusions_and_highlights(bank: Database) -> None:
 def test_more_like_this_finds_other_stop_smoking_examples(bank: Database) -> None:
     with bank.reader() as session:
         terms = similar_terms(session, "case:ss-newham-mosque-quit")
-        result = ranked_search(session, " ".join(terms), exclude={"case:ss-newham-mosque-quit"})
+        result = more_like_this(session, "case:ss-newham-mosque-quit")
     assert "smoke" in terms and "mosqu" in terms
     top = [h.doc_key for h in result.hits[:5]]
     assert "case:ss-newham-mosque-quit" not in top

@@ -17,9 +17,11 @@ from healthgap.store.database import Database, make_engine, migrate, normalise_u
 from healthgap.store.models import Role, SavedScenario, User, WorkspaceEntry
 from healthgap.store.practice import case_key, research_key
 from healthgap.store.practice_repository import (
+    FoundDocument,
     case_studies,
     case_studies_due_for_review,
     documents_linked_to,
+    found_documents,
     get_case_study,
     get_research_entry,
     import_research,
@@ -40,7 +42,13 @@ from healthgap.store.practice_review import (
     set_member_role,
     transition,
 )
-from healthgap.store.practice_search import Hit, SearchResult, ranked_search, similar_terms
+from healthgap.store.practice_search import (
+    Hit,
+    SearchResult,
+    more_like_this,
+    ranked_search,
+    similar_terms,
+)
 from healthgap.store.scenarios import (
     get_scenario,
     list_scenarios,
@@ -51,6 +59,7 @@ from healthgap.store.scenarios import (
 
 __all__ = [
     "Database",
+    "FoundDocument",
     "Hit",
     "Role",
     "SavedScenario",
@@ -70,6 +79,7 @@ __all__ = [
     "comments",
     "create_user",
     "documents_linked_to",
+    "found_documents",
     "get_case_study",
     "get_research_entry",
     "get_scenario",
@@ -82,6 +92,7 @@ __all__ = [
     "make_engine",
     "member_role",
     "migrate",
+    "more_like_this",
     "moves_for",
     "normalise_url",
     "ranked_search",

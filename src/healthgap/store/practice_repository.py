@@ -9,6 +9,7 @@ keeps the stored status (a new document starts as a draft unless the seed instal
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -30,6 +31,7 @@ from healthgap.practice import (
     read_references,
     research_entry_from_mapping,
 )
+from healthgap.practice.search_text import TextPiece, highlight
 from healthgap.practice.vocabulary import ResearchType
 from healthgap.store.practice import (
     PracticeAuditEvent,
@@ -37,11 +39,13 @@ from healthgap.store.practice import (
     PracticeResearchEntry,
     PracticeTag,
 )
-from healthgap.store.practice_search import index_document
+from healthgap.store.practice_search import Hit, SearchResult, index_document
 
 __all__ = [
     "case_studies",
+    "FoundDocument",
     "documents_linked_to",
+    "found_documents",
     "flush_checked",
     "case_studies_due_for_review",
     "check_version",
@@ -293,6 +297,37 @@ def case_studies_due_for_review(session: Session, today: date) -> list[CaseStudy
         .order_by(PracticeCaseStudy.review_by, PracticeCaseStudy.slug)
     )
     return [case_study_from_mapping(r.content, file=r.key) for r in rows]
+
+
+@dataclass(frozen=True)
+class FoundDocument:
+    """A search hit with its document and highlighted snippets (plain pieces; pages escape
+    each piece and mark the hits)."""
+
+    hit: Hit
+    document: CaseStudy | ResearchEntry
+    title: list[TextPiece]
+    snippet: list[TextPiece]
+
+    @property
+    def kind(self) -> str:
+        return "case" if isinstance(self.document, CaseStudy) else "research"
+
+
+def found_documents(session: Session, result: SearchResult) -> list[FoundDocument]:
+    """The documents of a page of search hits, in rank order, with highlights."""
+    out = []
+    for hit in result.hits:
+        kind, _, slug = hit.doc_key.partition(":")
+        document = (
+            get_case_study(session, slug) if kind == "case" else get_research_entry(session, slug)
+        )
+        if document is None:
+            continue
+        fields = document.search_fields()
+        title = highlight(fields["title"], result.query, window=60)
+        out.append(FoundDocument(hit, document, title, highlight(fields["body"], result.query)))
+    return out
 
 
 def documents_linked_to(session: Session, facet: str, value: str) -> list[str]:

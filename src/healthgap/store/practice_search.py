@@ -47,6 +47,7 @@ __all__ = [
     "Hit",
     "SearchResult",
     "index_document",
+    "more_like_this",
     "ranked_search",
     "remove_document",
     "similar_terms",
@@ -280,3 +281,16 @@ def similar_terms(session: Session, doc_key: str, *, count: int = 10) -> list[st
     frequency = {stem: len(_matching(session, (stem,))) for stem in candidates}
     kept = " ".join(s for s in index.split() if s in frequency)
     return more_like_this_terms(kept, frequency, int(documents), count=count)
+
+
+def more_like_this(
+    session: Session,
+    doc_key: str,
+    *,
+    filters: Mapping[str, Collection[str]] | None = None,
+    limit: int = 5,
+) -> SearchResult:
+    """Documents most like ``doc_key`` (its distinctive words as a query), itself left out."""
+    terms = similar_terms(session, doc_key)
+    query = Query(" ".join(terms), terms=tuple(terms))
+    return ranked_search(session, query, filters=filters, exclude={doc_key}, limit=limit)
