@@ -25,7 +25,8 @@ from html.parser import HTMLParser
 
 __all__ = ["contains_email", "one_line", "plain_text", "slugify"]
 
-_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?\s*>|<!--|<!\[CDATA\[|<![A-Za-z]")
+# As HTML reads a tag: "<", an optional "/", a letter, then the name up to a space, "/" or ">".
+_TAG = re.compile(r"</?[A-Za-z][^\s/>]*([\s/][^>]*)?>|<!--|<!\[CDATA\[|<![A-Za-z]")
 _CHARREF = re.compile(r"&(#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.IGNORECASE)
 _DROPPED_ELEMENTS = {"script", "style", "template", "noscript", "iframe", "object"}
 _BLOCK_ELEMENTS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol"}
@@ -67,22 +68,25 @@ def plain_text(value: object) -> str:
     Paragraph breaks (blank lines) are kept; runs of spaces become one space.
     """
     text = unicodedata.normalize("NFC", str(value if value is not None else ""))
-    # Until nothing changes: decoding references can reveal markup ("&lt;script&gt;"), and
-    # removing markup can reveal references. Each step shortens the text, so this ends.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Until nothing changes: decoding references can reveal markup ("&lt;script&gt;") or control
+    # characters, and removing either can reveal more. Each step shortens the text, so it ends.
     while True:
+        text = "".join(c for c in text if c not in _CONTROL)
         if _TAG.search(text):
             extractor = _TextExtractor()
             extractor.feed(text)
             extractor.close()
             cleaned = "".join(extractor.parts)
+            if cleaned == text:  # markup the parser leaves as text (an unclosed comment)
+                cleaned = _TAG.sub("", text)
         elif _CHARREF.search(text):
-            cleaned = html.unescape(text)
+            cleaned = html.unescape(text).replace("\r\n", "\n").replace("\r", "\n")
         else:
             break
         if cleaned == text:
             break
         text = cleaned
-    text = "".join(c for c in text if c not in _CONTROL).replace("\r\n", "\n").replace("\r", "\n")
     lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
