@@ -348,6 +348,18 @@ def test_concurrent_edits_of_one_submission_leave_one_consistent_record(database
     with database.reader() as session:
         assert get_case_study(session, "example-quit-clinic").title == "First editor's title"
         assert audit_trail(session, "case:example-quit-clinic")[-1].action == "updated"
+    # The same for research entries.
+    with database.unit_of_work() as session:
+        version = save_research_entry(session, EXAMPLE_ENTRY, EDITOR).version
+        save_research_entry(
+            session, replace(EXAMPLE_ENTRY, summary="First."), EDITOR, expected_version=version
+        )
+    with pytest.raises(StorageError), database.unit_of_work() as session:
+        save_research_entry(
+            session, replace(EXAMPLE_ENTRY, summary="Second."), EDITOR, expected_version=version
+        )
+    with database.reader() as session:
+        assert get_research_entry(session, EXAMPLE_ENTRY.id).summary == "First."
 
 
 def test_duplicate_research_is_refused_and_nothing_is_half_saved(seeded: Database) -> None:

@@ -131,33 +131,42 @@ def check_version(row: PracticeCaseStudy | PracticeResearchEntry, expected: int 
         )
 
 
-def save_case_study(
+def _upsert(
     session: Session,
-    case: CaseStudy,
+    table: type[PracticeCaseStudy] | type[PracticeResearchEntry],
+    document: CaseStudy | ResearchEntry,
     actor: Actor,
     *,
-    status: Status | None = None,
-    expected_version: int | None = None,
-) -> PracticeCaseStudy:
-    """Create or update a case study (by id). ``status`` is only honoured on creation; pass the
-    ``version`` the editor loaded as ``expected_version`` so a concurrent save is refused."""
-    row = session.scalar(select(PracticeCaseStudy).where(PracticeCaseStudy.slug == case.id))
-    if row is not None:
-        check_version(row, expected_version)
+    status: Status | None,
+    expected_version: int | None,
+) -> PracticeCaseStudy | PracticeResearchEntry:
+    """Create or update one document: record, columns, tags, index entry and audit event."""
+    kind = "case" if table is PracticeCaseStudy else "research"
+    validate = case_study_from_mapping if kind == "case" else research_entry_from_mapping
+    row = session.scalar(select(table).where(table.slug == document.id))
     created = row is None
     if row is None:
-        row = PracticeCaseStudy(slug=case.id, author_id=actor.user_id, author_name=actor.name)
+        row = table(slug=document.id, author_id=actor.user_id, author_name=actor.name)
         session.add(row)
         stored_status = status or Status.draft
         before: dict[str, Any] = {}
     else:
+        check_version(row, expected_version)
         stored_status = Status(row.status)
         before = dict(row.content)
-    content = case.to_mapping() | {"status": stored_status.value}
-    case = case_study_from_mapping(content, file=f"case study {case.id}")
-    row.content, row.status, row.title = content, stored_status.value, case.title
-    row.evidence, row.evidence_rank = case.evidence.value, case.evidence.rank
-    row.review_by, row.updated_at = case.review_by, _now()
+    # The workflow owns the status: a save keeps the stored one.
+    content = document.to_mapping() | {"status": stored_status.value}
+    document = validate(content, file=f"{kind} {document.id}")
+    row.content, row.status, row.title = content, stored_status.value, document.title
+    row.updated_at = _now()
+    if isinstance(document, CaseStudy):
+        row.evidence, row.evidence_rank = document.evidence.value, document.evidence.rank
+        row.review_by = document.review_by
+        tags = _case_tags(document)
+    else:
+        row.normalised_title, row.doi = document.normalised_title, document.doi or None
+        row.year, row.type = document.year, document.type.value
+        tags = _research_tags(document)
     flush_checked(session)
     changes = field_changes(before, content)
     if created or changes:
@@ -169,11 +178,26 @@ def save_case_study(
             to_status=stored_status.value if created else None,
             changes=None if created else changes,
         )
-    _write_tags(session, row.key, _case_tags(case))
-    fields = case.search_fields()
-    index_document(
-        session, doc_key=row.key, kind="case", title=fields["title"], body=fields["body"]
+    _write_tags(session, row.key, tags)
+    fields = document.search_fields()
+    index_document(session, doc_key=row.key, kind=kind, title=fields["title"], body=fields["body"])
+    return row
+
+
+def save_case_study(
+    session: Session,
+    case: CaseStudy,
+    actor: Actor,
+    *,
+    status: Status | None = None,
+    expected_version: int | None = None,
+) -> PracticeCaseStudy:
+    """Create or update a case study (by id). ``status`` is only honoured on creation; pass the
+    ``version`` the editor loaded as ``expected_version`` so that a concurrent save is refused."""
+    row = _upsert(
+        session, PracticeCaseStudy, case, actor, status=status, expected_version=expected_version
     )
+    assert isinstance(row, PracticeCaseStudy)
     return row
 
 
@@ -200,43 +224,25 @@ def _check_research_duplicates(session: Session, entry: ResearchEntry) -> None:
 
 
 def save_research_entry(
-    session: Session, entry: ResearchEntry, actor: Actor, *, status: Status | None = None
+    session: Session,
+    entry: ResearchEntry,
+    actor: Actor,
+    *,
+    status: Status | None = None,
+    expected_version: int | None = None,
 ) -> PracticeResearchEntry:
-    """Create or update a research entry (by id); a duplicate DOI or title is refused."""
+    """Create or update a research entry (by id); a duplicate DOI or title is refused. Status
+    and ``expected_version`` as for :func:`save_case_study`."""
     _check_research_duplicates(session, entry)
-    row = session.scalar(
-        select(PracticeResearchEntry).where(PracticeResearchEntry.slug == entry.id)
+    row = _upsert(
+        session,
+        PracticeResearchEntry,
+        entry,
+        actor,
+        status=status,
+        expected_version=expected_version,
     )
-    created = row is None
-    if row is None:
-        row = PracticeResearchEntry(slug=entry.id, author_id=actor.user_id, author_name=actor.name)
-        session.add(row)
-        stored_status = status or Status.draft
-        before: dict[str, Any] = {}
-    else:
-        stored_status = Status(row.status)
-        before = dict(row.content)
-    content = entry.to_mapping() | {"status": stored_status.value}
-    entry = research_entry_from_mapping(content, file=f"research entry {entry.id}")
-    row.content, row.status, row.title = content, stored_status.value, entry.title
-    row.normalised_title, row.doi = entry.normalised_title, entry.doi or None
-    row.year, row.type, row.updated_at = entry.year, entry.type.value, _now()
-    flush_checked(session)
-    changes = field_changes(before, content)
-    if created or changes:
-        record_audit(
-            session,
-            row.key,
-            actor,
-            "created" if created else "updated",
-            to_status=stored_status.value if created else None,
-            changes=None if created else changes,
-        )
-    _write_tags(session, row.key, _research_tags(entry))
-    fields = entry.search_fields()
-    index_document(
-        session, doc_key=row.key, kind="research", title=fields["title"], body=fields["body"]
-    )
+    assert isinstance(row, PracticeResearchEntry)
     return row
 
 
