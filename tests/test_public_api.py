@@ -18,9 +18,9 @@ PACKAGES = [
     "healthgap.scenarios",
     "healthgap.engage",
     "healthgap.store",
+    "healthgap.practice",
     "healthgap.reports",
     "healthgap.errors",
-    "healthgap.engage",
 ]
 
 
