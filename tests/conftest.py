@@ -6,16 +6,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+from shared_files import REPO, SHARED, shared_path
 
-
-def shared_path(*parts: str) -> Path:
-    """Path inside ``../shared``; skips the calling test when that file is absent."""
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"needs ../shared/{'/'.join(parts)} beside the repository (not found)")
-    return path
+__all__ = ["REPO", "SHARED", "shared_path"]
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@ from datetime import date
 import pytest
 import yaml
 
-from conftest import shared_path
 from healthgap.errors import InputError
 from healthgap.practice import (
     EvidenceStrength,
@@ -27,6 +26,7 @@ from healthgap.practice.case_study import EXAMPLE
 from healthgap.practice.content_files import load_research
 from healthgap.practice.glossary import load_glossary
 from healthgap.scenarios.library import load_library
+from shared_files import shared_path
 
 #: The examples the issue names, by the id of their seeded entry.
 NAMED_EXAMPLES = {
