@@ -1,0 +1,1 @@
+"""Insight: open segmentation of small areas, stages of change, service equity audit."""
