@@ -65,9 +65,7 @@ def _centroids(Z: np.ndarray, labels: np.ndarray, k: int, weights: np.ndarray | 
 def _kmeans(Z, ks, weights, seed, n_init):
     out = {}
     for k in ks:  # a handful of candidate k, not areas
-        model = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(
-            Z, sample_weight=weights
-        )
+        model = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(Z, sample_weight=weights)
         out[k] = Partition(model.labels_.astype(np.int64), model.cluster_centers_)
     return out
 

@@ -23,8 +23,11 @@ other groups):
 * a **funnel plot** of areas: observed against expected at the overall (or target)
   uptake, with 95% and 99.8% limits (:mod:`healthgap.insight.funnel`).
 
-The default reference is the least deprived category for deprivation groupings and the
-category with the largest need otherwise.
+The default reference is the least deprived category for deprivation groupings (the
+usual gradient comparison) and, for every other grouping, ``"rest"``: each category against
+all the others together, so that no category is picked arbitrarily as the yardstick (a
+reference that was itself under-served would hide the finding). Any category can be named
+instead, e.g. ``reference={"ethnic_group_high_level": "White"}``.
 
 References
 ----------
@@ -62,6 +65,8 @@ from healthgap.measures.sii import slope_index_of_inequality
 __all__ = ["EquityAudit", "equity_audit"]
 
 LEVELS = (0.95, 0.998)
+#: Reference meaning "every other category of the grouping together".
+REST = "rest"
 _DEPRIVATION = ("deprivation_decile", "deprivation_quintile")
 
 
@@ -102,7 +107,7 @@ def _reference(grouping: str, table: pd.DataFrame, chosen: Mapping[str, object])
         return str(chosen[grouping])
     if grouping in _DEPRIVATION:
         return str(table["category"].astype(int).max())
-    return str(table.sort_values(["need", "category"], ascending=[False, True])["category"].iloc[0])
+    return REST
 
 
 def _compare(low: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -140,15 +145,19 @@ def _ratios(uptake, groupings, reference, materiality, source):
     for grouping in groupings:
         table = uptake[uptake["grouping"] == grouping]
         ref = _reference(grouping, table, reference)
-        if ref not in set(table["category"]):
+        if ref != REST and ref not in set(table["category"]):
             problems.append(Problem(source, None, grouping, "unknown_reference",
                                     f"reference {ref!r} is not a category of {grouping}"))  # fmt: skip
             continue
-        base = table[table["category"] == ref].iloc[0]
         out = table[["grouping", "category", "activity", "need"]].copy()
         out["reference"] = ref
         O_g, N_g = out["activity"].to_numpy(float), out["need"].to_numpy(float)
-        O_r, N_r = float(base["activity"]), float(base["need"])
+        if ref == REST:  # each category against all the others together
+            O_r, N_r = O_g.sum() - O_g, N_g.sum() - N_g
+        else:
+            base = table[table["category"] == ref].iloc[0]
+            O_r, N_r = float(base["activity"]), float(base["need"])
+        out["reference_activity"], out["reference_need"] = O_r, N_r
         with np.errstate(divide="ignore", invalid="ignore"):
             out["value"] = (O_g / N_g) / (O_r / N_r)
         for level in LEVELS:
@@ -172,9 +181,13 @@ def _ratios(uptake, groupings, reference, materiality, source):
 def _missing(uptake, ratios, benchmark, multiplier):
     out = uptake[["grouping", "category", "activity", "need"]].copy()
     if benchmark == "reference":
-        refs = ratios[ratios["category"] == ratios["reference"]].set_index("grouping")
-        rate = out["grouping"].map(refs["activity"] / refs["need"])
-        label = "the reference group's uptake"
+        refs = out[["grouping", "category"]].merge(
+            ratios[["grouping", "category", "reference_activity", "reference_need"]],
+            on=["grouping", "category"], how="left",
+        )  # fmt: skip
+        rate = pd.Series((refs["reference_activity"] / refs["reference_need"]).to_numpy(),
+                         index=out.index)  # fmt: skip
+        label = "the reference group's uptake (everyone else's, where the reference is the rest)"
     elif benchmark == "overall":
         sums = out.groupby("grouping")[["activity", "need"]].transform("sum")
         rate = sums["activity"] / sums["need"]
@@ -237,7 +250,8 @@ def equity_audit(
         Columns to audit; default every group column (with deprivation and high-level
         ethnic group columns added).
     reference : mapping, optional
-        Reference category per grouping, e.g. ``{"sex": "female"}``.
+        Reference category per grouping, e.g. ``{"sex": "female"}``, or ``"rest"`` (each
+        category against all the others; the default except for deprivation).
     benchmark : "reference", "overall" or float
         Uptake at which activity is "expected" for the missing counts: the reference
         group's (default), the overall, or a target per unit of need (e.g. 1.0 when need

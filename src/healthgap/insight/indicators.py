@@ -234,14 +234,25 @@ def indicator_table(
     keep = ~empty.any(axis=1)
     values = values[keep]
     values.index = pd.Index(codes[keep].to_numpy(dtype=object), name="area_code")
+    words = {c: _imd_label(c) for c in values.columns if _imd_label(c)}
     return IndicatorTable(
         name=name,
         values=values,
         vintage=first,
         rows=pd.Series(rows[keep].to_numpy(), index=values.index),
         area_column=area,
-        labels=dict(labels or {}),
+        labels={**words, **dict(labels or {})},
     )
+
+
+def _imd_label(column: str) -> str | None:
+    """Words for an IMD-style column name: ``Income_score`` -> "income deprivation score
+    (higher = more deprived)"; None for other names."""
+    stem, _, measure = column.rpartition("_")
+    if measure not in ("score", "rank") or stem not in {*IMD_DOMAINS, "IMD"}:
+        return None
+    direction = "higher = more deprived" if measure == "score" else "1 = most deprived"
+    return f"{IMD_DOMAINS.get(stem, 'index of multiple deprivation')} {measure} ({direction})"
 
 
 def read_indicator_file(
@@ -295,13 +306,7 @@ def read_imd_domains(
             [Problem(Path(path).name, None, f"<domain>_{measure}", "missing_column",
                      f"the file has no IMD domain {measure} columns")]
         )  # fmt: skip
-    direction = "higher = more deprived" if measure == "score" else "1 = most deprived"
-    labels = {
-        c: f"{IMD_DOMAINS.get(c.rsplit('_', 1)[0], 'index of multiple deprivation')} "
-        f"{measure} ({direction})"
-        for c in wanted
-    }
-    return indicator_table(frame, name=Path(path).name, columns=wanted, labels=labels)
+    return indicator_table(frame, name=Path(path).name, columns=wanted)
 
 
 def indicators_from_long(

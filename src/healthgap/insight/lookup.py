@@ -177,9 +177,13 @@ def segment_lookup(
                    "segment " + segment + " has another name on an earlier row")  # fmt: skip
     found.raise_if_any()
 
-    table = pd.DataFrame(
-        {"key": keys.to_numpy(), "segment_code": segment.to_numpy(), "segment_name": names}
-    ).drop_duplicates("key").reset_index(drop=True)
+    table = (
+        pd.DataFrame(
+            {"key": keys.to_numpy(), "segment_code": segment.to_numpy(), "segment_name": names}
+        )
+        .drop_duplicates("key")
+        .reset_index(drop=True)
+    )
     digest = hashlib.sha256(pd.util.hash_pandas_object(table, index=False).to_numpy().tobytes())
     return SegmentLookup(
         key_type=key_type,

@@ -146,8 +146,12 @@ def persona_cards(
             "population": float(row.population),
             "population_share": float(row.population_share),
             "distinctive": [
-                {"indicator": str(i.indicator), "label": str(i.label), "index": float(i.index),
-                 "direction": "higher" if i.z > 0 else "lower"}
+                {
+                    "indicator": str(i.indicator),
+                    "label": str(i.label),
+                    "index": float(i.index),
+                    "direction": "higher" if i.z > 0 else "lower",
+                }
                 for i in items.itertuples(index=False)
             ],  # fmt: skip
             "life_expectancy": [],

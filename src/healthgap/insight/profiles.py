@@ -238,9 +238,9 @@ def segment_life_expectancy(
     ].sum()
     whole["segment"] = "whole"
     table = pd.concat([by_segment, whole], ignore_index=True)
-    result = life_expectancy(
-        table, keys=("segment", *keys), ages=[0], confidence=confidence
-    ).drop(columns="age_start")
+    result = life_expectancy(table, keys=("segment", *keys), ages=[0], confidence=confidence).drop(
+        columns="age_start"
+    )
     reference = result[result["segment"] == "whole"].set_index(list(keys))["value"]
     joined = result.join(reference.rename("whole_value"), on=list(keys))
     result["gap"] = joined["value"] - joined["whole_value"]

@@ -248,7 +248,9 @@ def stage_shares(
         )  # fmt: skip
         estimate["behaviour"] = behaviour
         counts = (
-            pd.DataFrame({**{c: survey[c].to_numpy() for c in domains}, "stage": answers[behaviour]})[asked]
+            pd.DataFrame(
+                {**{c: survey[c].to_numpy() for c in domains}, "stage": answers[behaviour]}
+            )[asked]
             .groupby([*domains, "stage"], observed=True)
             .size()
             .rename("respondents")
@@ -260,9 +262,7 @@ def stage_shares(
     out["confidence"] = confidence_labels([level])
     out["small_base"] = out["base"] < min_respondents
     out["statistic"] = "share of respondents at each stage of change"
-    out["method"] = (
-        f"design-based (Taylor linearisation), {ci_method} limits; svy {version('svy')}"
-    )
+    out["method"] = f"design-based (Taylor linearisation), {ci_method} limits; svy {version('svy')}"
     if out["small_base"].any():
         small = out.loc[out["small_base"], [*domains, "behaviour"]].drop_duplicates()
         warnings.warn(
