@@ -106,9 +106,18 @@ def demo_areas(size: Size = "small", seed: int = DEFAULT_SEED) -> DemoAreas:
     latest = latest[["area_code", "sex", "age_start", "person_years"]].copy()
     latest["area_code"] = latest["area_code"].astype(str)
     latest["sex"] = latest["sex"].astype(str)
-    keep = ["area_code", "area_name", "parent_ward", "parent_la", "parent_region",
-            "deprivation_score", "deprivation_decile", "deprivation_quintile", "rank_fraction",
-            "urban"]  # fmt: skip
+    keep = [
+        "area_code",
+        "area_name",
+        "parent_ward",
+        "parent_la",
+        "parent_region",
+        "deprivation_score",
+        "deprivation_decile",
+        "deprivation_quintile",
+        "rank_fraction",
+        "urban",
+    ]
     out = lsoas[keep].reset_index(drop=True)
     out["area_code"] = out["area_code"].astype(str)
     return DemoAreas(out, latest.reset_index(drop=True), period)
@@ -116,8 +125,9 @@ def demo_areas(size: Size = "small", seed: int = DEFAULT_SEED) -> DemoAreas:
 
 def area_deprivation(areas: DemoAreas) -> pd.DataFrame:
     """``area_code``, ``vintage``, score and national decile and quintile of each LSOA."""
-    out = areas.areas[["area_code", "deprivation_score", "deprivation_decile",
-                       "deprivation_quintile"]].copy()  # fmt: skip
+    out = areas.areas[
+        ["area_code", "deprivation_score", "deprivation_decile", "deprivation_quintile"]
+    ].copy()
     out.insert(1, "vintage", VINTAGE)
     return out
 

@@ -117,8 +117,9 @@ def draw_lifestyle_survey(areas: DemoAreas, rng: np.random.Generator, *, size: s
     psu_codes, psu_of_cell = np.unique(cells["parent_ward"].astype(str), return_inverse=True)
     per_psu = _RESPONDENTS_PER_PSU[size]
     wanted = np.repeat(np.arange(len(psu_codes)), per_psu)
-    chosen = _pick_within(psu_of_cell, cells["adults"].to_numpy() * propensity, wanted,
-                          rng.random(wanted.size))  # fmt: skip
+    chosen = _pick_within(
+        psu_of_cell, cells["adults"].to_numpy() * propensity, wanted, rng.random(wanted.size)
+    )
     r = cells.iloc[chosen].reset_index(drop=True)
     rho = propensity[chosen]
     psu = psu_codes[wanted]
@@ -144,20 +145,23 @@ def draw_lifestyle_survey(areas: DemoAreas, rng: np.random.Generator, *, size: s
     units = rng.gamma(1.2, 7.0 + 4.0 * male - 4.0 * deprived, n) * (u[:, 4] > 0.2)
     risky = units > 14
     cut_down = ~risky & (units > 0) & (u[:, 5] < 0.12)
-    drinking_stage = _stages(rng, n, deprived, cut_down & (u[:, 2] < 0.4),
-                             cut_down & (u[:, 2] >= 0.4), risky | cut_down)  # fmt: skip
+    drinking_stage = _stages(
+        rng, n, deprived, cut_down & (u[:, 2] < 0.4), cut_down & (u[:, 2] >= 0.4), risky | cut_down
+    )
 
     minutes = rng.gamma(1.5, 110 - 80 * deprived - 0.8 * (age - 40), n).clip(0)
     inactive = minutes < 150
     started = ~inactive & (u[:, 6] < 0.15)
-    activity_stage = _stages(rng, n, deprived, started & (u[:, 2] < 0.4),
-                             started & (u[:, 2] >= 0.4), inactive | started)  # fmt: skip
+    activity_stage = _stages(
+        rng, n, deprived, started & (u[:, 2] < 0.4), started & (u[:, 2] >= 0.4), inactive | started
+    )
 
     portions = rng.poisson(np.clip(4.0 - 2.5 * deprived + 0.02 * (age - 40), 0.5, None))
     low = portions < 5
     improved = ~low & (u[:, 7] < 0.2)
-    diet_stage = _stages(rng, n, deprived, improved & (u[:, 2] < 0.4),
-                         improved & (u[:, 2] >= 0.4), low | improved)  # fmt: skip
+    diet_stage = _stages(
+        rng, n, deprived, improved & (u[:, 2] < 0.4), improved & (u[:, 2] >= 0.4), low | improved
+    )
 
     band = np.asarray(SURVEY_AGE_BANDS, dtype=object)[_band_of_start(r["age_start"].to_numpy())]
     status = np.where(current, "current", np.where(ex, "ex", "never"))

@@ -89,14 +89,26 @@ EXPECTED_UNDER_USE: dict[str, dict[str, set[str]]] = {
 
 #: Approximate shares of England's population in 2021 by detailed group (percent).
 _ENGLAND_SHARES = {
-    "Bangladeshi": 1.1, "Chinese": 0.8, "Indian": 3.3, "Pakistani": 2.7, "Other Asian": 1.7,
-    "African": 2.5, "Caribbean": 1.1, "Other Black": 0.5, "White and Asian": 0.8,
-    "White and Black African": 0.5, "White and Black Caribbean": 0.9,
+    "Bangladeshi": 1.1,
+    "Chinese": 0.8,
+    "Indian": 3.3,
+    "Pakistani": 2.7,
+    "Other Asian": 1.7,
+    "African": 2.5,
+    "Caribbean": 1.1,
+    "Other Black": 0.5,
+    "White and Asian": 0.8,
+    "White and Black African": 0.5,
+    "White and Black Caribbean": 0.9,
     "Other Mixed or Multiple ethnic groups": 0.6,
-    "English, Welsh, Scottish, Northern Irish or British": 73.5, "Irish": 0.9,
-    "Gypsy or Irish Traveller": 0.1, "Roma": 0.2, "Other White": 6.3, "Arab": 0.6,
+    "English, Welsh, Scottish, Northern Irish or British": 73.5,
+    "Irish": 0.9,
+    "Gypsy or Irish Traveller": 0.1,
+    "Roma": 0.2,
+    "Other White": 6.3,
+    "Arab": 0.6,
     "Any other ethnic group": 1.6,
-}  # fmt: skip
+}
 _WHITE_BRITISH = "English, Welsh, Scottish, Northern Irish or British"
 #: Share of each 5-year band start (15-19 ... 90+) falling in each service band.
 _FIRST_AGE = {15: 0.4}
@@ -117,8 +129,12 @@ def _ethnic_shares(a: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
     region_effect = np.where(region == LONDON_REGION, 1.0, 0.0)
     ward_code = pd.factorize(a["parent_ward"])[0]
     ward_effect = rng.normal(0.0, 0.4, ward_code.max() + 1)[ward_code]
-    scale = np.exp(0.9 * (a["urban"].to_numpy(float) - 0.8)
-                   + 0.4 * (a["rank_fraction"].to_numpy() - 0.5) + region_effect + ward_effect)  # fmt: skip
+    scale = np.exp(
+        0.9 * (a["urban"].to_numpy(float) - 0.8)
+        + 0.4 * (a["rank_fraction"].to_numpy() - 0.5)
+        + region_effect
+        + ward_effect
+    )
     noise = np.exp(rng.normal(0.0, 0.3, (len(a), len(names))))
     shares = base[None, :] * scale[:, None] * noise * minority[None, :]
     shares = shares * np.minimum(1.0, 0.85 / shares.sum(axis=1, keepdims=True))

@@ -83,10 +83,7 @@ def _ward(Z, ks, weights, seed, ward_sample):
     for k in ks:
         cut = fcluster(tree, t=k, criterion="maxclust") - 1
         centroids = _centroids(Z[fitted], cut, int(cut.max()) + 1, None)
-        if len(fitted) == n:
-            labels = cut.astype(np.int64)
-        else:
-            labels = nearest(Z, centroids)
+        labels = cut.astype(np.int64) if len(fitted) == n else nearest(Z, centroids)
         out[k] = Partition(labels, centroids)
     return out
 

@@ -126,13 +126,26 @@ def _by_grouping(cells, groupings, multiplier, source):
     no_need = (table["need"] <= 0) & (table["activity"] > 0)
     if no_need.any():
         raise InputError(
-            [Problem(source, None, g, "activity_without_need",
-                     f"{c!r} has activity but no need; check the need file")
-             for g, c in table.loc[no_need, ["grouping", "category"]].itertuples(index=False)]
-        )  # fmt: skip
+            [
+                Problem(
+                    source,
+                    None,
+                    g,
+                    "activity_without_need",
+                    f"{c!r} has activity but no need; check the need file",
+                )
+                for g, c in table.loc[no_need, ["grouping", "category"]].itertuples(index=False)
+            ]
+        )
     table = table[table["need"] > 0].reset_index(drop=True)
-    uptake = crude_rate(table, keys=["grouping", "category"], count="activity",
-                        population="need", multiplier=multiplier, confidence=LEVELS)  # fmt: skip
+    uptake = crude_rate(
+        table,
+        keys=["grouping", "category"],
+        count="activity",
+        population="need",
+        multiplier=multiplier,
+        confidence=LEVELS,
+    )
     total = uptake.groupby("grouping")[["activity", "need"]].transform("sum")
     uptake.insert(4, "share_of_need", uptake["need"] / total["need"])
     uptake.insert(5, "share_of_activity", uptake["activity"] / total["activity"])
@@ -146,8 +159,15 @@ def _ratios(uptake, groupings, reference, materiality, source):
         table = uptake[uptake["grouping"] == grouping]
         ref = _reference(grouping, table, reference)
         if ref != REST and ref not in set(table["category"]):
-            problems.append(Problem(source, None, grouping, "unknown_reference",
-                                    f"reference {ref!r} is not a category of {grouping}"))  # fmt: skip
+            problems.append(
+                Problem(
+                    source,
+                    None,
+                    grouping,
+                    "unknown_reference",
+                    f"reference {ref!r} is not a category of {grouping}",
+                )
+            )
             continue
         out = table[["grouping", "category", "activity", "need"]].copy()
         out["reference"] = ref
@@ -183,10 +203,12 @@ def _missing(uptake, ratios, benchmark, multiplier):
     if benchmark == "reference":
         refs = out[["grouping", "category"]].merge(
             ratios[["grouping", "category", "reference_activity", "reference_need"]],
-            on=["grouping", "category"], how="left",
-        )  # fmt: skip
-        rate = pd.Series((refs["reference_activity"] / refs["reference_need"]).to_numpy(),
-                         index=out.index)  # fmt: skip
+            on=["grouping", "category"],
+            how="left",
+        )
+        rate = pd.Series(
+            (refs["reference_activity"] / refs["reference_need"]).to_numpy(), index=out.index
+        )
         label = "the reference group's uptake (everyone else's, where the reference is the rest)"
     elif benchmark == "overall":
         sums = out.groupby("grouping")[["activity", "need"]].transform("sum")
@@ -196,9 +218,9 @@ def _missing(uptake, ratios, benchmark, multiplier):
         rate = pd.Series(float(benchmark), index=out.index)
         label = f"a target uptake of {float(benchmark) * multiplier:g} per {multiplier:g} in need"
     out["expected"] = out["need"] * rate
-    O = out["activity"].to_numpy(float)
-    low, high = poisson_limits(O, LEVELS[0])
-    out["value"] = out["expected"] - O
+    seen = out["activity"].to_numpy(float)
+    low, high = poisson_limits(seen, LEVELS[0])
+    out["value"] = out["expected"] - seen
     out["lowercl"] = out["expected"] - high
     out["uppercl"] = out["expected"] - low
     out["confidence"] = confidence_labels(LEVELS[:1])
@@ -213,15 +235,29 @@ def _sii(cells, multiplier, repetitions, seed):
     by = cells.groupby("deprivation_decile", as_index=False)[["activity", "need"]].sum()
     by = by[by["need"] > 0]
     if len(by) < 5 or (by["activity"] <= 0).any():
-        return pd.DataFrame({"measure": ["sii"], "value": [np.nan],
-                             "reason": ["not calculated: fewer than 5 deciles with activity"]})  # fmt: skip
-    rates = crude_rate(by, keys=["deprivation_decile"], count="activity", population="need",
-                       multiplier=multiplier)  # fmt: skip
+        return pd.DataFrame(
+            {
+                "measure": ["sii"],
+                "value": [np.nan],
+                "reason": ["not calculated: fewer than 5 deciles with activity"],
+            }
+        )
+    rates = crude_rate(
+        by, keys=["deprivation_decile"], count="activity", population="need", multiplier=multiplier
+    )
     return slope_index_of_inequality(
-        rates, keys=(), quantile="deprivation_decile", population="need", value="value",
-        lowercl="lowercl", uppercl="uppercl", value_type="rate", confidence=LEVELS,
-        repetitions=repetitions, seed=seed,
-    )  # fmt: skip
+        rates,
+        keys=(),
+        quantile="deprivation_decile",
+        population="need",
+        value="value",
+        lowercl="lowercl",
+        uppercl="uppercl",
+        value_type="rate",
+        confidence=LEVELS,
+        repetitions=repetitions,
+        seed=seed,
+    )
 
 
 def equity_audit(
@@ -268,36 +304,56 @@ def equity_audit(
     EquityAudit
     """
     if not (benchmark in ("reference", "overall") or isinstance(benchmark, int | float)):
-        raise InputError("benchmark must be 'reference', 'overall' or a number",
-                         rule="bad_benchmark")  # fmt: skip
-    cells = audit_cells(activity, need, area=area, deprivation_decile=deprivation_decile,
-                        activity_source=activity_source, need_source=need_source)  # fmt: skip
+        raise InputError(
+            "benchmark must be 'reference', 'overall' or a number", rule="bad_benchmark"
+        )
+    cells = audit_cells(
+        activity,
+        need,
+        area=area,
+        deprivation_decile=deprivation_decile,
+        activity_source=activity_source,
+        need_source=need_source,
+    )
     available = grouping_columns(cells, area)
     chosen = list(groupings) if groupings is not None else available
     unknown = [g for g in chosen if g not in available]
     if unknown:
         raise InputError(
-            [Problem(activity_source, None, g, "unknown_grouping",
-                     f"no column {g!r} to group by (have: {', '.join(available)})")
-             for g in unknown]
-        )  # fmt: skip
+            [
+                Problem(
+                    activity_source,
+                    None,
+                    g,
+                    "unknown_grouping",
+                    f"no column {g!r} to group by (have: {', '.join(available)})",
+                )
+                for g in unknown
+            ]
+        )
     reference = dict(reference or {})
     uptake = _by_grouping(cells, chosen, multiplier, need_source)
     ratios = _ratios(uptake, chosen, reference, materiality, activity_source)
     missing, label = _missing(uptake, ratios, benchmark, multiplier)
 
     areas = cells.groupby(area, as_index=False)[["activity", "need"]].sum()
-    rate = (float(benchmark) if isinstance(benchmark, int | float)
-            else areas["activity"].sum() / areas["need"].sum())  # fmt: skip
+    rate = (
+        float(benchmark)
+        if isinstance(benchmark, int | float)
+        else areas["activity"].sum() / areas["need"].sum()
+    )
     areas["expected"] = areas["need"] * rate
     funnel = funnel_points(areas.rename(columns={"activity": "observed"}))
     summary = (
         missing.assign(positive=missing["value"].clip(lower=0))
         .groupby("grouping", sort=False)
-        .agg(activity=("activity", "sum"), expected=("expected", "sum"),
-             missing_total=("positive", "sum"))
+        .agg(
+            activity=("activity", "sum"),
+            expected=("expected", "sum"),
+            missing_total=("positive", "sum"),
+        )
         .reset_index()
-    )  # fmt: skip
+    )
     flagged = ratios[ratios["under_use"]].groupby("grouping")["category"].agg("; ".join)
     summary["reference"] = summary["grouping"].map(ratios.groupby("grouping")["reference"].first())
     summary["under_used"] = [str(flagged.get(g, "")) for g in summary["grouping"]]

@@ -54,9 +54,14 @@ def _number(frame, column, rows, found, *, rule_negative="negative_count"):
 
 def _ethnicity(frame, column, rows, found) -> pd.DataFrame:
     detailed = normalise_detailed(frame[column])
-    found.add_rows(rows, detailed.isna(), column, "unknown_ethnic_group",
-                   "'" + frame[column].astype(str) + "' is not a 2021 Census ethnic group "
-                   "(19 detailed or 5 high-level categories, an NHS code, or Not stated)")  # fmt: skip
+    found.add_rows(
+        rows,
+        detailed.isna(),
+        column,
+        "unknown_ethnic_group",
+        "'" + frame[column].astype(str) + "' is not a 2021 Census ethnic group "
+        "(19 detailed or 5 high-level categories, an NHS code, or Not stated)",
+    )
     out = frame.copy()
     out[column] = detailed
     out[f"{column}_high_level"] = to_high_level(detailed).where(detailed.notna())
@@ -74,8 +79,13 @@ def _prepare(frame: pd.DataFrame, groups: list[str], name: str, kind: str):
     else:
         population = _number(frame, "population", rows, found)
         prevalence = _number(frame, "prevalence", rows, found)
-        found.add_rows(rows, prevalence > 1, "prevalence", "out_of_range",
-                       "a prevalence is a share between 0 and 1")  # fmt: skip
+        found.add_rows(
+            rows,
+            prevalence > 1,
+            "prevalence",
+            "out_of_range",
+            "a prevalence is a share between 0 and 1",
+        )
         out["need"] = population * prevalence
     for column in groups:
         empty = frame[column].isna() | frame[column].astype(str).str.strip().eq("")
@@ -86,8 +96,9 @@ def _prepare(frame: pd.DataFrame, groups: list[str], name: str, kind: str):
             out[column] = frame[column].astype(str).str.strip()
     keys = [c for c in groups if c in out.columns]
     twice = out.duplicated(keys, keep="first")
-    found.add_rows(rows, twice, keys[-1], "duplicate_key",
-                   "the same area and groups appear on an earlier row")  # fmt: skip
+    found.add_rows(
+        rows, twice, keys[-1], "duplicate_key", "the same area and groups appear on an earlier row"
+    )
     found.raise_if_any()
     return out, rows
 
@@ -132,14 +143,27 @@ def audit_cells(
             if c not in frame.columns
         ]
     if "need" not in need.columns and not {"population", "prevalence"} <= set(need.columns):
-        problems.append(Problem(need_source, None, "need", "missing_column",
-                                "give 'need' or both 'population' and 'prevalence'"))  # fmt: skip
+        problems.append(
+            Problem(
+                need_source,
+                None,
+                "need",
+                "missing_column",
+                "give 'need' or both 'population' and 'prevalence'",
+            )
+        )
     groups = [c for c in activity.columns if c not in _MEASURES and c != area]
     problems += [
-        Problem(need_source, None, c, "missing_column",
-                f"the activity file is split by {c!r} but the need file is not")
-        for c in groups if c not in need.columns
-    ]  # fmt: skip
+        Problem(
+            need_source,
+            None,
+            c,
+            "missing_column",
+            f"the activity file is split by {c!r} but the need file is not",
+        )
+        for c in groups
+        if c not in need.columns
+    ]
     if problems:
         raise InputError(problems)
 
@@ -150,16 +174,22 @@ def audit_cells(
     keys = [area, *groups]
     for column in groups:
         unknown = ~act[column].isin(set(ned[column]))
-        found.add_rows(act_rows, unknown, column, "group_not_in_need",
-                       "'" + act[column].astype(str) + "' is not a group of the need file")  # fmt: skip
+        found.add_rows(
+            act_rows,
+            unknown,
+            column,
+            "group_not_in_need",
+            "'" + act[column].astype(str) + "' is not a group of the need file",
+        )
     found.raise_if_any()
     # Sum need over any extra splits of the need file that activity does not have.
     keys_all = keys + [f"{c}_high_level" for c in groups if f"{c}_high_level" in ned.columns]
     cells = ned.groupby(keys_all, as_index=False, sort=True, observed=True)["need"].sum()
     joined = act[keys + ["activity"]].merge(cells[keys], on=keys, how="left", indicator=True)
     lost = pd.Series(joined["_merge"].eq("left_only").to_numpy(), index=act.index)
-    found.add_rows(act_rows, lost, area, "cell_not_in_need",
-                   "this area and group combination has no need row")  # fmt: skip
+    found.add_rows(
+        act_rows, lost, area, "cell_not_in_need", "this area and group combination has no need row"
+    )
     found.raise_if_any()
     counts = act.groupby(keys, observed=True)["activity"].sum()
     cells["activity"] = counts.reindex(pd.MultiIndex.from_frame(cells[keys])).fillna(0.0).to_numpy()
@@ -168,9 +198,17 @@ def audit_cells(
         missing_areas = cells.loc[decile.isna(), area].unique()
         if len(missing_areas):
             raise InputError(
-                [Problem(need_source, None, area, "no_deprivation",
-                         f"area {code} has no deprivation decile") for code in missing_areas[:1000]]
-            )  # fmt: skip
+                [
+                    Problem(
+                        need_source,
+                        None,
+                        area,
+                        "no_deprivation",
+                        f"area {code} has no deprivation decile",
+                    )
+                    for code in missing_areas[:1000]
+                ]
+            )
         cells["deprivation_decile"] = decile.astype(int)
         cells["deprivation_quintile"] = (cells["deprivation_decile"] + 1) // 2
     return cells

@@ -7,8 +7,8 @@ such. NHS records still use the 2001-based one-letter ethnic category codes (A-Z
 map onto the 2021 categories, except that code C ("Any other White background") cannot be
 split into Gypsy or Irish Traveller, Roma and Other White, so it is read as Other White.
 
->>> to_high_level(pd.Series(["Indian", "white and black caribbean", "R", "Z"])).tolist()
-['Asian, Asian British or Asian Welsh', 'Mixed or Multiple ethnic groups', 'Asian, Asian British or Asian Welsh', 'Not stated']
+>>> to_high_level(pd.Series(["Indian", "white and black caribbean", "Z"])).tolist()
+['Asian, Asian British or Asian Welsh', 'Mixed or Multiple ethnic groups', 'Not stated']
 >>> len(DETAILED), len(HIGH_LEVEL)
 (19, 5)
 """

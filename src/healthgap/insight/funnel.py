@@ -63,11 +63,11 @@ def funnel_points(
     "above 99.8% limit"; "no expected events" when expected is 0).
     """
     out = areas.copy()
-    O = out[observed].to_numpy(dtype=float)
+    seen = out[observed].to_numpy(dtype=float)
     E = out[expected].to_numpy(dtype=float)
     limits = _limits(E)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["ratio"] = O / E
+        out["ratio"] = seen / E
     for name, values in limits.items():
         out[name] = values
     ratio = out["ratio"].to_numpy()

@@ -184,21 +184,36 @@ def indicator_table(
     found.raise_if_any()
 
     codes = frame[area].astype(str).str.strip()
-    found.add_rows(rows, ~codes.str.match(_GSS), area, "bad_area_code",
-                   "area code " + codes + " is not a GSS code (letter + 8 digits)")  # fmt: skip
+    found.add_rows(
+        rows,
+        ~codes.str.match(_GSS),
+        area,
+        "bad_area_code",
+        "area code " + codes + " is not a GSS code (letter + 8 digits)",
+    )
     duplicated = codes.duplicated(keep="first") & codes.str.match(_GSS)
-    found.add_rows(rows, duplicated, area, "duplicate_area",
-                   "area " + codes + " appears more than once")  # fmt: skip
+    found.add_rows(
+        rows, duplicated, area, "duplicate_area", "area " + codes + " appears more than once"
+    )
 
     row_vintage, vintage_column = _vintages(frame, area, vintage)
     if row_vintage.isna().all():
-        found.add(None, area, "no_vintage",
-                  "the boundary vintage is unknown: add a 'vintage' column or pass vintage=")  # fmt: skip
+        found.add(
+            None,
+            area,
+            "no_vintage",
+            "the boundary vintage is unknown: add a 'vintage' column or pass vintage=",
+        )
         found.raise_if_any()
     first = str(row_vintage.dropna().iloc[0])
     mixed = row_vintage.astype(str) != first
-    found.add_rows(rows, mixed, vintage_column or area, "mixed_vintages",
-                   "vintage " + row_vintage.astype(str) + f" differs from {first} on earlier rows")  # fmt: skip
+    found.add_rows(
+        rows,
+        mixed,
+        vintage_column or area,
+        "mixed_vintages",
+        "vintage " + row_vintage.astype(str) + f" differs from {first} on earlier rows",
+    )
 
     skip = {area, ROW, *(_VINTAGE_COLUMNS), "area_name"}
     candidates = list(columns) if columns else [c for c in frame.columns if c not in skip]
@@ -211,8 +226,13 @@ def indicator_table(
             values, unreadable = parse_numbers(raw)
         if columns is None and unreadable.any():
             continue  # a text column (a name, a flag) is not an indicator unless asked for
-        found.add_rows(rows, unreadable, str(column), "non_numeric",
-                       "'" + raw.astype(str) + "' is not a number")  # fmt: skip
+        found.add_rows(
+            rows,
+            unreadable,
+            str(column),
+            "non_numeric",
+            "'" + raw.astype(str) + "' is not a number",
+        )
         numbers[str(column)] = values
     if not numbers:
         found.add(None, None, "no_indicators", "no numeric indicator columns found")
@@ -303,9 +323,16 @@ def read_imd_domains(
     wanted = [f"{p}_{measure}" for p in prefixes if f"{p}_{measure}" in frame.columns]
     if not wanted:
         raise InputError(
-            [Problem(Path(path).name, None, f"<domain>_{measure}", "missing_column",
-                     f"the file has no IMD domain {measure} columns")]
-        )  # fmt: skip
+            [
+                Problem(
+                    Path(path).name,
+                    None,
+                    f"<domain>_{measure}",
+                    "missing_column",
+                    f"the file has no IMD domain {measure} columns",
+                )
+            ]
+        )
     return indicator_table(frame, name=Path(path).name, columns=wanted)
 
 
@@ -330,9 +357,15 @@ def indicators_from_long(
     positions = pd.Series(np.arange(len(long)) + 2, index=long.index)[rows.index]
     twice = rows.duplicated(["area_code", indicator], keep="first")
     found = FileProblems(name)
-    found.add_rows(positions, twice, indicator,
-                   "duplicate_area", "area " + rows["area_code"].astype(str)
-                   + " has this indicator twice; filter by period or sex")  # fmt: skip
+    found.add_rows(
+        positions,
+        twice,
+        indicator,
+        "duplicate_area",
+        "area "
+        + rows["area_code"].astype(str)
+        + " has this indicator twice; filter by period or sex",
+    )
     found.raise_if_any()
     wide = rows.pivot(index="area_code", columns=indicator, values=value)
     wide.columns = [str(c) for c in wide.columns]
@@ -368,18 +401,28 @@ def join_indicators(
     for table in tables[1:]:
         if table.vintage != first.vintage:
             problems.append(
-                Problem(table.name, None, table.area_column, "mixed_vintages",
-                        f"codes are on {table.vintage} boundaries but {first.name} is on "
-                        f"{first.vintage}; convert one with a lookup first")
-            )  # fmt: skip
+                Problem(
+                    table.name,
+                    None,
+                    table.area_column,
+                    "mixed_vintages",
+                    f"codes are on {table.vintage} boundaries but {first.name} is on "
+                    f"{first.vintage}; convert one with a lookup first",
+                )
+            )
     seen: dict[str, str] = {}
     for table in tables:
         for column in table.columns:
             if column in seen:
                 problems.append(
-                    Problem(table.name, None, column, "duplicate_indicator",
-                            f"indicator {column!r} is also in {seen[column]}; rename one")
-                )  # fmt: skip
+                    Problem(
+                        table.name,
+                        None,
+                        column,
+                        "duplicate_indicator",
+                        f"indicator {column!r} is also in {seen[column]}; rename one",
+                    )
+                )
             seen.setdefault(column, table.name)
     if problems:
         raise InputError(problems)
@@ -392,10 +435,15 @@ def join_indicators(
         if extra.any() and unmatched == "error":
             others = ", ".join(t.name for t in tables if t is not table)
             problems += [
-                Problem(table.name, int(table.rows[code]), table.area_column, "unmatched_code",
-                        f"area {code} is not in {others}")
+                Problem(
+                    table.name,
+                    int(table.rows[code]),
+                    table.area_column,
+                    "unmatched_code",
+                    f"area {code} is not in {others}",
+                )
                 for code in table.values.index[extra][:1000]
-            ]  # fmt: skip
+            ]
     if problems:
         raise InputError(problems)
     dropped = sum(int((~t.values.index.isin(common)).sum()) for t in tables)

@@ -29,8 +29,13 @@ from healthgap.data.file_problems import FileProblems
 from healthgap.data.readers import ROW, read_table_file
 from healthgap.errors import InputError, Problem, SuppressionWarning
 
-__all__ = ["KEY_TYPES", "SegmentLookup", "normalise_postcode", "read_segment_lookup",
-           "segment_lookup"]  # fmt: skip
+__all__ = [
+    "KEY_TYPES",
+    "SegmentLookup",
+    "normalise_postcode",
+    "read_segment_lookup",
+    "segment_lookup",
+]
 
 #: What a lookup may be keyed by, with the form its keys must take.
 KEY_TYPES: dict[str, re.Pattern[str]] = {
@@ -81,10 +86,18 @@ class SegmentLookup:
         if lost.any() and unmatched == "error":
             positions = np.flatnonzero(lost.to_numpy())[:1000]
             raise InputError(
-                [Problem(name, int(p) + 2, None, "unmatched_code",
-                         f"{keys.iloc[p]} is not in the {self.classification} lookup "
-                         f"(version {self.version})") for p in positions]
-            )  # fmt: skip
+                [
+                    Problem(
+                        name,
+                        int(p) + 2,
+                        None,
+                        "unmatched_code",
+                        f"{keys.iloc[p]} is not in the {self.classification} lookup "
+                        f"(version {self.version})",
+                    )
+                    for p in positions
+                ]
+            )
         if lost.any():
             warnings.warn(
                 f"{int(lost.sum())} keys are not in the lookup and have no segment",
@@ -145,9 +158,13 @@ def segment_lookup(
         found.add(None, None, "bad_key_type", f"key_type must be one of {', '.join(KEY_TYPES)}")
         found.raise_if_any()
     if not str(version or "").strip():
-        found.add(None, None, "missing_version",
-                  "give the lookup's version (e.g. the supplier's release), so results can "
-                  "say which one they used")  # fmt: skip
+        found.add(
+            None,
+            None,
+            "missing_version",
+            "give the lookup's version (e.g. the supplier's release), so results can "
+            "say which one they used",
+        )
     key = key_column or _DEFAULT_KEY_COLUMNS[key_type]
     for column in [key, segment_column, *([name_column] if name_column else [])]:
         if column not in frame.columns:
@@ -169,12 +186,22 @@ def segment_lookup(
     found.add_rows(rows, bad, key, "bad_key", "'" + raw_key + f"' is not a {key_type} code")
     pairs = pd.DataFrame({"key": keys, "segment": segment})
     conflict = pairs.duplicated("key", keep="first") & ~pairs.duplicated(keep="first")
-    found.add_rows(rows, conflict, segment_column, "conflicting_segment",
-                   keys + " is given another segment on an earlier row")  # fmt: skip
+    found.add_rows(
+        rows,
+        conflict,
+        segment_column,
+        "conflicting_segment",
+        keys + " is given another segment on an earlier row",
+    )
     coded = pd.DataFrame({"segment": segment, "name": names})
     renamed = coded.duplicated("segment", keep="first") & ~coded.duplicated(keep="first")
-    found.add_rows(rows, renamed, name_column or segment_column, "inconsistent_name",
-                   "segment " + segment + " has another name on an earlier row")  # fmt: skip
+    found.add_rows(
+        rows,
+        renamed,
+        name_column or segment_column,
+        "inconsistent_name",
+        "segment " + segment + " has another name on an earlier row",
+    )
     found.raise_if_any()
 
     table = (

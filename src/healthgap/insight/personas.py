@@ -82,21 +82,39 @@ def rename_segments(names: pd.DataFrame, edits: Mapping[Any, str]) -> pd.DataFra
         where = known.get(str(segment))
         text = str(new).strip() if new is not None else ""
         if where is None:
-            problems.append(Problem("names", None, "segment", "unknown_segment",
-                                    f"there is no segment {segment!r}"))  # fmt: skip
+            problems.append(
+                Problem(
+                    "names", None, "segment", "unknown_segment", f"there is no segment {segment!r}"
+                )
+            )
         elif not text:
-            problems.append(Problem("names", None, str(segment), "empty_name",
-                                    "a segment name cannot be empty"))  # fmt: skip
+            problems.append(
+                Problem("names", None, str(segment), "empty_name", "a segment name cannot be empty")
+            )
         elif len(text) > MAX_NAME_LENGTH:
-            problems.append(Problem("names", None, str(segment), "name_too_long",
-                                    f"names are at most {MAX_NAME_LENGTH} characters"))  # fmt: skip
+            problems.append(
+                Problem(
+                    "names",
+                    None,
+                    str(segment),
+                    "name_too_long",
+                    f"names are at most {MAX_NAME_LENGTH} characters",
+                )
+            )
         else:
             out.loc[where, "name"] = text
             out.loc[where, "edited"] = True
     repeated = out["name"].str.casefold().duplicated(keep=False)
     for segment, name in out.loc[repeated, ["segment", "name"]].itertuples(index=False):
-        problems.append(Problem("names", None, str(segment), "duplicate_name",
-                                f"{name!r} is used for more than one segment"))  # fmt: skip
+        problems.append(
+            Problem(
+                "names",
+                None,
+                str(segment),
+                "duplicate_name",
+                f"{name!r} is used for more than one segment",
+            )
+        )
     if problems:
         raise InputError(problems)
     return out
@@ -153,7 +171,7 @@ def persona_cards(
                     "direction": "higher" if i.z > 0 else "lower",
                 }
                 for i in items.itertuples(index=False)
-            ],  # fmt: skip
+            ],
             "life_expectancy": [],
             "places": [],
             "note": ECOLOGICAL_NOTE,
@@ -167,8 +185,11 @@ def persona_cards(
         if places is not None:
             mine = places[places["segment"] == segment].nlargest(3, "population")
             card["places"] = [
-                {"name": str(r.parent_name), "share_of_segment": float(r.population)
-                 / float(row.population)} for r in mine.itertuples(index=False)
-            ]  # fmt: skip
+                {
+                    "name": str(r.parent_name),
+                    "share_of_segment": float(r.population) / float(row.population),
+                }
+                for r in mine.itertuples(index=False)
+            ]
         cards.append(card)
     return cards

@@ -58,9 +58,17 @@ def _weights(labels: pd.Series, population: pd.Series | None) -> np.ndarray:
     if aligned.isna().any() or (aligned < 0).any():
         bad = aligned.index[aligned.isna() | (aligned < 0)]
         raise InputError(
-            [Problem("population", None, "population", "bad_population",
-                     f"area {code} has no population or a negative one") for code in bad[:1000]]
-        )  # fmt: skip
+            [
+                Problem(
+                    "population",
+                    None,
+                    "population",
+                    "bad_population",
+                    f"area {code} has no population or a negative one",
+                )
+                for code in bad[:1000]
+            ]
+        )
     return aligned.to_numpy(dtype=float)
 
 
@@ -112,9 +120,17 @@ def segment_profiles(
     missing = labels.index.difference(indicators.index)
     if len(missing):
         raise InputError(
-            [Problem("indicators", None, "area_code", "unmatched_code",
-                     f"area {code} has a segment but no indicators") for code in missing[:1000]]
-        )  # fmt: skip
+            [
+                Problem(
+                    "indicators",
+                    None,
+                    "area_code",
+                    "unmatched_code",
+                    f"area {code} has a segment but no indicators",
+                )
+                for code in missing[:1000]
+            ]
+        )
     X = indicators.reindex(labels.index).astype(float)
     w = _weights(labels, population)
     segments = np.sort(labels.unique())
@@ -123,12 +139,26 @@ def segment_profiles(
     values = X.to_numpy()
     whole = np.average(values, axis=0, weights=w)
     sd = np.sqrt(np.average((values - whole) ** 2, axis=0, weights=w))
-    means = np.vstack([np.bincount(code, weights=w * values[:, j], minlength=len(segments))
-                       for j in range(values.shape[1])]).T / seg_weight[:, None]  # fmt: skip
+    means = (
+        np.vstack(
+            [
+                np.bincount(code, weights=w * values[:, j], minlength=len(segments))
+                for j in range(values.shape[1])
+            ]
+        ).T
+        / seg_weight[:, None]
+    )
     positive = (values > 0).all(axis=0)
     percentile = np.column_stack([_percentiles(values[:, j], w) for j in range(values.shape[1])])
-    mean_pct = np.vstack([np.bincount(code, weights=w * percentile[:, j], minlength=len(segments))
-                          for j in range(values.shape[1])]).T / seg_weight[:, None]  # fmt: skip
+    mean_pct = (
+        np.vstack(
+            [
+                np.bincount(code, weights=w * percentile[:, j], minlength=len(segments))
+                for j in range(values.shape[1])
+            ]
+        ).T
+        / seg_weight[:, None]
+    )
     whole_pct = np.average(percentile, axis=0, weights=w)
     index = np.where(positive, 100.0 * means / whole, 100.0 * mean_pct / whole_pct)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -182,17 +212,19 @@ def segment_shares(
 
     >>> labels = pd.Series([1, 2, 2], index=["E1", "E2", "E3"])
     >>> parent = pd.Series(["LA1", "LA1", "LA1"], index=labels.index)
-    >>> segment_shares(labels, parent)[["segment", "share", "dominant"]].to_dict("list")
-    {'segment': [1, 2], 'share': [0.3333333333333333, 0.6666666666666666], 'dominant': [False, True]}
+    >>> segment_shares(labels, parent)[["segment", "share", "dominant"]].round(3).to_dict("list")
+    {'segment': [1, 2], 'share': [0.333, 0.667], 'dominant': [False, True]}
     """
     w = _weights(labels, population)
     parents = parent.reindex(labels.index)
     if parents.isna().any():
         bad = parents.index[parents.isna()]
         raise InputError(
-            [Problem("lookup", None, "parent", "no_parent", f"area {code} has no parent area")
-             for code in bad[:1000]]
-        )  # fmt: skip
+            [
+                Problem("lookup", None, "parent", "no_parent", f"area {code} has no parent area")
+                for code in bad[:1000]
+            ]
+        )
     frame = pd.DataFrame(
         {"parent_code": parents.to_numpy(), "segment": labels.to_numpy(), "population": w}
     )

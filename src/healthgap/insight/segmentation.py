@@ -12,10 +12,11 @@ Method
    Calinski-Harabasz ratio (1974) on all areas; higher is better for both.
 4. **Stability**: ``n_bootstrap`` resamples of the areas (drawn with replacement;
    ``bootstrap_size`` areas each, all of them by default up to 10,000, an m-out-of-n
-   bootstrap above that to bound the cost) are clustered again; each resample's segments are extended to every area by
-   nearest centroid and compared with the full-data segments by the adjusted Rand index
-   (Hubert & Arabie 1985): 1 = the same partition, 0 = agreement no better than chance
-   (Hennig 2007 uses the same resampling idea, per cluster).
+   bootstrap above that to bound the cost) are clustered again; each resample's segments
+   are extended to every area by nearest centroid and compared with the full-data
+   segments by the adjusted Rand index (Hubert & Arabie 1985): 1 = the same partition,
+   0 = agreement no better than chance (Hennig 2007 uses the same resampling idea, per
+   cluster).
 5. **Choose k**: among candidates whose mean ARI reaches ``min_stability``, the best
    silhouette; when none does, the most stable with an :class:`UnstableSegmentsWarning`.
    Fixing ``n_segments`` skips the choice but still reports quality and stability.
@@ -195,20 +196,47 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
         bad_rows = ~np.isfinite(values).all(axis=1)
         for position in np.flatnonzero(bad_rows)[:1000]:
             column = X.columns[~np.isfinite(values[position])][0]
-            problems.append(Problem("indicators", int(position) + 2, str(column), "missing_value",
-                                    f"area {X.index[position]} has no finite value"))  # fmt: skip
+            problems.append(
+                Problem(
+                    "indicators",
+                    int(position) + 2,
+                    str(column),
+                    "missing_value",
+                    f"area {X.index[position]} has no finite value",
+                )
+            )
         if weights is not None:
             if weights.shape != (len(X),):
-                problems.append(Problem("weights", None, None, "bad_weights",
-                                        f"{weights.size} weights for {len(X)} areas"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        "weights",
+                        None,
+                        None,
+                        "bad_weights",
+                        f"{weights.size} weights for {len(X)} areas",
+                    )
+                )
             else:
                 for position in np.flatnonzero(~np.isfinite(weights) | (weights < 0))[:1000]:
-                    problems.append(Problem("weights", int(position) + 2, "population",
-                                            "negative_weight",
-                                            f"weight {weights[position]} is missing or negative"))  # fmt: skip
+                    problems.append(
+                        Problem(
+                            "weights",
+                            int(position) + 2,
+                            "population",
+                            "negative_weight",
+                            f"weight {weights[position]} is missing or negative",
+                        )
+                    )
                 if not problems and weights.sum() <= 0:
-                    problems.append(Problem("weights", None, "population", "negative_weight",
-                                            "the weights add up to zero"))  # fmt: skip
+                    problems.append(
+                        Problem(
+                            "weights",
+                            None,
+                            "population",
+                            "negative_weight",
+                            "the weights add up to zero",
+                        )
+                    )
         if problems:
             raise InputError(problems)
 
@@ -221,10 +249,17 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
         constant = scale <= 1e-12 * np.maximum(1.0, np.abs(mean))
         if constant.any():
             raise InputError(
-                [Problem("indicators", None, str(c), "constant_indicator",
-                         "has the same value in every area, so it cannot separate segments")
-                 for c in X.columns[constant]]
-            )  # fmt: skip
+                [
+                    Problem(
+                        "indicators",
+                        None,
+                        str(c),
+                        "constant_indicator",
+                        "has the same value in every area, so it cannot separate segments",
+                    )
+                    for c in X.columns[constant]
+                ]
+            )
         self.mean_ = pd.Series(mean, index=X.columns)
         self.scale_ = pd.Series(scale, index=X.columns)
         return (values - mean) / scale
@@ -238,10 +273,14 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
             rng = np.random.default_rng(seed)
             pick = rng.integers(0, n, size)
             parts = fit_partitions(
-                Z[pick], ks, method=self.method, seed=int(rng.integers(2**31)),
+                Z[pick],
+                ks,
+                method=self.method,
+                seed=int(rng.integers(2**31)),
                 weights=None if weights is None else weights[pick],
-                n_init=self.n_init, ward_sample=self.ward_sample,
-            )  # fmt: skip
+                n_init=self.n_init,
+                ward_sample=self.ward_sample,
+            )
             for k, part in parts.items():
                 scores[k][b] = adjusted_rand_score(labels[k], nearest(Z, part.centroids))
         return scores
@@ -266,25 +305,39 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
         fit_seed, silhouette_seed = (int(s.generate_state(1)[0]) for s in streams[:2])
         boot_seeds = [int(s.generate_state(1)[0]) for s in streams[2].spawn(self.n_bootstrap)]
 
-        parts = fit_partitions(Z, ks, method=self.method, weights=weights, seed=fit_seed,
-                               n_init=self.n_init, ward_sample=self.ward_sample)  # fmt: skip
+        parts = fit_partitions(
+            Z,
+            ks,
+            method=self.method,
+            weights=weights,
+            seed=fit_seed,
+            n_init=self.n_init,
+            ward_sample=self.ward_sample,
+        )
         labels = {k: p.labels for k, p in parts.items()}
         stability = self._stability(Z, ks, labels, weights, boot_seeds)
         sample = min(self.silhouette_sample, len(Z))
         rows = []
         for k in ks:
             distinct = np.unique(labels[k]).size > 1
-            rows.append({
-                "k": k,
-                "silhouette": float(silhouette_score(Z, labels[k], sample_size=sample,
-                                                     random_state=silhouette_seed))
-                if distinct else np.nan,
-                "calinski_harabasz": float(calinski_harabasz_score(Z, labels[k]))
-                if distinct else np.nan,
-                "stability": float(np.mean(stability[k])) if self.n_bootstrap else np.nan,
-                "stability_sd": float(np.std(stability[k])) if self.n_bootstrap else np.nan,
-                "stability_min": float(np.min(stability[k])) if self.n_bootstrap else np.nan,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "k": k,
+                    "silhouette": float(
+                        silhouette_score(
+                            Z, labels[k], sample_size=sample, random_state=silhouette_seed
+                        )
+                    )
+                    if distinct
+                    else np.nan,
+                    "calinski_harabasz": float(calinski_harabasz_score(Z, labels[k]))
+                    if distinct
+                    else np.nan,
+                    "stability": float(np.mean(stability[k])) if self.n_bootstrap else np.nan,
+                    "stability_sd": float(np.std(stability[k])) if self.n_bootstrap else np.nan,
+                    "stability_min": float(np.min(stability[k])) if self.n_bootstrap else np.nan,
+                }
+            )
         selection = pd.DataFrame(rows)
         chosen = self._choose(selection)
         selection["chosen"] = selection["k"] == chosen
@@ -297,14 +350,16 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
             inputs_hash=inputs_hash(frame, weights),
             method=self._method_text(len(frame)),
             seed=int(self.random_state),
-            parameters={k: (list(v) if isinstance(v, tuple | list) else v)
-                        for k, v in self.get_params().items()},
+            parameters={
+                k: (list(v) if isinstance(v, tuple | list) else v)
+                for k, v in self.get_params().items()
+            },
             versions=library_versions(),
             n_areas=len(frame),
             features=tuple(self.feature_names_in_),
             vintage=vintage,
             sources=sources,
-        )  # fmt: skip
+        )
         return self
 
     def _choose(self, selection: pd.DataFrame) -> int:
@@ -352,8 +407,10 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
         if self.method == "kmeans":
             return f"k-means (scikit-learn, {self.n_init} starts) on standardised indicators"
         if n_areas > self.ward_sample:
-            return (f"Ward (scipy linkage) on a sample of {self.ward_sample} areas, others "
-                    "assigned to the nearest segment centroid")  # fmt: skip
+            return (
+                f"Ward (scipy linkage) on a sample of {self.ward_sample} areas, others "
+                "assigned to the nearest segment centroid"
+            )
         return "Ward (scipy linkage) on standardised indicators"
 
     # -- using a fitted model ----------------------------------------------------------
@@ -364,9 +421,11 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
         missing = [c for c in self.feature_names_in_ if c not in frame.columns]
         if missing:
             raise InputError(
-                [Problem("indicators", None, c, "missing_column", f"column {c!r} is missing")
-                 for c in missing]
-            )  # fmt: skip
+                [
+                    Problem("indicators", None, c, "missing_column", f"column {c!r} is missing")
+                    for c in missing
+                ]
+            )
         values = frame[list(self.feature_names_in_)].astype(float)
         return (values - self.mean_) / self.scale_
 

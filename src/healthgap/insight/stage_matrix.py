@@ -52,8 +52,10 @@ class StageContent:
         out.update(self.behaviours.get(behaviour, {}).get(stage, {}))
         for cell in self.cells:
             if (str(cell["segment"]), cell["behaviour"], cell["stage"]) == (
-                str(segment), behaviour, stage,
-            ):  # fmt: skip
+                str(segment),
+                behaviour,
+                stage,
+            ):
                 out.update({f: cell[f] for f in FIELDS if f in cell})
         return {f: out.get(f, "") for f in FIELDS}
 
@@ -61,9 +63,11 @@ class StageContent:
         """A copy with one cell's suggestion changed (checked like the file)."""
         cell = {"segment": segment, "behaviour": behaviour, "stage": stage, **fields}
         data = self.to_dict()
-        data["cells"] = [c for c in data["cells"]
-                         if (str(c["segment"]), c["behaviour"], c["stage"])
-                         != (str(segment), behaviour, stage)] + [cell]  # fmt: skip
+        data["cells"] = [
+            c
+            for c in data["cells"]
+            if (str(c["segment"]), c["behaviour"], c["stage"]) != (str(segment), behaviour, stage)
+        ] + [cell]
         return _parse(data, self.source)
 
     def to_dict(self) -> dict[str, Any]:
@@ -86,11 +90,19 @@ def _fields(where: str, entry: Any, source: str, problems: list[Problem]) -> dic
     out = {}
     for key, text in entry.items():
         if key not in FIELDS:
-            problems.append(Problem(source, None, f"{where}.{key}", "unknown_field",
-                                    f"fields are {', '.join(FIELDS)}"))  # fmt: skip
+            problems.append(
+                Problem(
+                    source,
+                    None,
+                    f"{where}.{key}",
+                    "unknown_field",
+                    f"fields are {', '.join(FIELDS)}",
+                )
+            )
         elif not isinstance(text, str) or not text.strip():
-            problems.append(Problem(source, None, f"{where}.{key}", "empty_text",
-                                    "must be non-empty text"))  # fmt: skip
+            problems.append(
+                Problem(source, None, f"{where}.{key}", "empty_text", "must be non-empty text")
+            )
         else:
             out[key] = text.strip()
     return out
@@ -103,8 +115,15 @@ def _stages(where: str, block: Any, source: str, problems: list[Problem]) -> dic
     out = {}
     for stage, entry in block.items():
         if stage not in STAGES:
-            problems.append(Problem(source, None, f"{where}.{stage}", "unknown_stage",
-                                    f"stages are {', '.join(STAGES)}"))  # fmt: skip
+            problems.append(
+                Problem(
+                    source,
+                    None,
+                    f"{where}.{stage}",
+                    "unknown_stage",
+                    f"stages are {', '.join(STAGES)}",
+                )
+            )
             continue
         out[stage] = _fields(f"{where}.{stage}", entry, source, problems)
     return out
@@ -116,8 +135,15 @@ def _parse(data: Any, source: str) -> StageContent:
         raise InputError([Problem(source, None, None, "bad_content", "must be a YAML mapping")])
     unknown = set(data) - {"note", "defaults", "behaviours", "cells"}
     for key in sorted(unknown):
-        problems.append(Problem(source, None, key, "unknown_field",
-                                "top-level keys are note, defaults, behaviours, cells"))  # fmt: skip
+        problems.append(
+            Problem(
+                source,
+                None,
+                key,
+                "unknown_field",
+                "top-level keys are note, defaults, behaviours, cells",
+            )
+        )
     defaults = _stages("defaults", data.get("defaults", {}), source, problems)
     behaviours = {
         str(name): _stages(f"behaviours.{name}", block, source, problems)
@@ -127,12 +153,22 @@ def _parse(data: Any, source: str) -> StageContent:
     for i, cell in enumerate(data.get("cells") or []):
         where = f"cells[{i}]"
         if not isinstance(cell, dict) or not {"segment", "behaviour", "stage"} <= set(cell):
-            problems.append(Problem(source, None, where, "bad_content",
-                                    "a cell needs segment, behaviour and stage"))  # fmt: skip
+            problems.append(
+                Problem(
+                    source, None, where, "bad_content", "a cell needs segment, behaviour and stage"
+                )
+            )
             continue
         if cell["stage"] not in STAGES:
-            problems.append(Problem(source, None, f"{where}.stage", "unknown_stage",
-                                    f"stages are {', '.join(STAGES)}"))  # fmt: skip
+            problems.append(
+                Problem(
+                    source,
+                    None,
+                    f"{where}.stage",
+                    "unknown_stage",
+                    f"stages are {', '.join(STAGES)}",
+                )
+            )
         keys = {k: cell[k] for k in ("segment", "behaviour", "stage")}
         rest = {k: v for k, v in cell.items() if k not in keys}
         cells.append({**keys, **_fields(where, rest, source, problems)})
@@ -175,9 +211,12 @@ def load_stage_content(path: str | Path | None = None) -> StageContent:
 
 
 def stage_matrix(
-    shares: pd.DataFrame, behaviour: str, content: StageContent | None = None, *,
+    shares: pd.DataFrame,
+    behaviour: str,
+    content: StageContent | None = None,
+    *,
     by: str = "segment",
-) -> pd.DataFrame:  # fmt: skip
+) -> pd.DataFrame:
     """One row per segment and stage for ``behaviour``: the share, its limits and base,
     and the suggested ``message``, ``channel`` and ``offer`` of the cell.
 
@@ -187,12 +226,14 @@ def stage_matrix(
     rows = shares[shares["behaviour"] == behaviour]
     if rows.empty:
         known = ", ".join(map(str, shares["behaviour"].unique()))
-        raise InputError(f"no stage shares for {behaviour!r} (have: {known})",
-                         rule="unknown_behaviour")  # fmt: skip
+        raise InputError(
+            f"no stage shares for {behaviour!r} (have: {known})", rule="unknown_behaviour"
+        )
     keep = [by, "stage", "respondents", "base", "value", "lowercl", "uppercl", "small_base"]
     out = rows[keep].reset_index(drop=True)
-    suggestions = [content.suggestion(s, behaviour, str(t))
-                   for s, t in zip(out[by], out["stage"], strict=True)]  # fmt: skip
+    suggestions = [
+        content.suggestion(s, behaviour, str(t)) for s, t in zip(out[by], out["stage"], strict=True)
+    ]
     for field in FIELDS:
         out[field] = [s[field] for s in suggestions]
     out["behaviour"] = behaviour

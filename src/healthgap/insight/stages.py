@@ -46,8 +46,9 @@ References
 >>> survey = pd.DataFrame({"segment": [1, 1, 1, 2, 2], "weight": [1.0, 2, 1, 1, 1],
 ...                        "smoking_stage": ["contemplation", "preparation", "", "action", 2]})
 >>> out = stage_shares(survey, stages={"smoking": "smoking_stage"}, min_respondents=1)
->>> out[out["segment"] == 1][["stage", "respondents", "value"]].round(3).head(3).to_dict("list")
-{'stage': ['precontemplation', 'contemplation', 'preparation'], 'respondents': [0, 1, 1], 'value': [0.0, 0.333, 0.667]}
+>>> first = out[out["segment"] == 1].head(3)
+>>> first["stage"].tolist(), first["respondents"].tolist(), first["value"].round(3).tolist()
+(['precontemplation', 'contemplation', 'preparation'], [0, 1, 1], [0.0, 0.333, 0.667])
 """
 
 from __future__ import annotations
@@ -126,27 +127,46 @@ def _check(
 
     weights, unreadable = parse_numbers(survey[weight])
     found.add_rows(rows, unreadable, weight, "non_numeric", "the weight is not a number")
-    found.add_rows(rows, weights.isna() & ~unreadable, weight, "missing_weight",
-                   "every respondent needs a weight")  # fmt: skip
-    found.add_rows(rows, weights < 0, weight, "negative_weight",
-                   "weight " + weights.astype(str) + " is negative")  # fmt: skip
+    found.add_rows(
+        rows,
+        weights.isna() & ~unreadable,
+        weight,
+        "missing_weight",
+        "every respondent needs a weight",
+    )
+    found.add_rows(
+        rows,
+        weights < 0,
+        weight,
+        "negative_weight",
+        "weight " + weights.astype(str) + " is negative",
+    )
     for column in [*by, *(c for c in (strata, psu) if c)]:
         empty = survey[column].isna() | survey[column].astype(str).str.strip().eq("")
         found.add_rows(rows, empty, column, "missing_value", "is empty")
     answers = {}
     for behaviour, column in stages.items():
         named, outside = normalise_stages(survey[column])
-        found.add_rows(rows, outside, column, "stage_out_of_scale",
-                       "'" + survey[column].astype(str) + "' is not a stage (names "
-                       "precontemplation ... relapse, or codes 1-6)")  # fmt: skip
+        found.add_rows(
+            rows,
+            outside,
+            column,
+            "stage_out_of_scale",
+            "'" + survey[column].astype(str) + "' is not a stage (names "
+            "precontemplation ... relapse, or codes 1-6)",
+        )
         answers[behaviour] = named
     if strata and psu:
         design = survey[[strata, psu]].astype(str).drop_duplicates()
         per_stratum = design.groupby(strata)[psu].size()
         for stratum in per_stratum.index[per_stratum < 2]:
-            found.add(None, strata, "single_psu_stratum",
-                      f"stratum {stratum} has one PSU, so its variance cannot be estimated; "
-                      "combine it with a similar stratum")  # fmt: skip
+            found.add(
+                None,
+                strata,
+                "single_psu_stratum",
+                f"stratum {stratum} has one PSU, so its variance cannot be estimated; "
+                "combine it with a similar stratum",
+            )
     found.raise_if_any()
     if weights.sum() <= 0:
         found.add(None, weight, "negative_weight", "the weights add up to zero")
@@ -220,8 +240,9 @@ def stage_shares(
         columns["__psu"] = (prefix + survey[psu].astype(str)).to_numpy()
     for i, behaviour in enumerate(stages):
         stage_text = answers[behaviour].astype(object)
-        columns[f"__stage{i}"] = pl.Series(stage_text.where(stage_text.notna(), None).tolist(),
-                                           dtype=pl.String)  # fmt: skip
+        columns[f"__stage{i}"] = pl.Series(
+            stage_text.where(stage_text.notna(), None).tolist(), dtype=pl.String
+        )
     frame = pl.DataFrame(columns, strict=False)
     design = svy.Design(
         wgt="__w",
@@ -243,9 +264,14 @@ def stage_shares(
             alpha=1.0 - level,
         ).to_polars()
         estimate = result.to_pandas().rename(
-            columns={f"__stage{i}": "stage", "est": "value", "lci": "lowercl", "uci": "uppercl",
-                     "n": "base"}
-        )  # fmt: skip
+            columns={
+                f"__stage{i}": "stage",
+                "est": "value",
+                "lci": "lowercl",
+                "uci": "uppercl",
+                "n": "base",
+            }
+        )
         estimate["behaviour"] = behaviour
         counts = (
             pd.DataFrame(
@@ -271,8 +297,22 @@ def stage_shares(
             SmallNumbersWarning,
             stacklevel=2,
         )
-    order = [*domains, "behaviour", "stage", "respondents", "base", "value", "se", "lowercl",
-             "uppercl", "df", "confidence", "small_base", "statistic", "method"]  # fmt: skip
+    order = [
+        *domains,
+        "behaviour",
+        "stage",
+        "respondents",
+        "base",
+        "value",
+        "se",
+        "lowercl",
+        "uppercl",
+        "df",
+        "confidence",
+        "small_base",
+        "statistic",
+        "method",
+    ]
     return out[order]
 
 

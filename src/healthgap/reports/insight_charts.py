@@ -64,13 +64,18 @@ def profile_index_chart(
     rows["side"] = (rows["index"] >= 100).map({True: "above the whole", False: "below the whole"})
     rows["text"] = rows["index"].round(0).astype(int).astype(str)
     order = list(dict.fromkeys(rows.sort_values("segment")["segment_name"]))
-    y = {"field": "label", "type": "nominal", "title": None, "sort": None,
-         "axis": {"labelLimit": 260}}  # fmt: skip
+    y = {
+        "field": "label",
+        "type": "nominal",
+        "title": None,
+        "sort": None,
+        "axis": {"labelLimit": 260},
+    }
     return {
         "$schema": SCHEMA,
         "title": chart_title(
             "Segment profiles: index against the whole (whole = 100)", ECOLOGICAL, synthetic
-        ),  # fmt: skip
+        ),
         "data": {"values": records(rows)},
         "facet": {
             "row": {
@@ -80,7 +85,7 @@ def profile_index_chart(
                 "title": None,
                 "header": {"labelAngle": 0, "labelAlign": "left", "labelLimit": 400},
             }
-        },  # fmt: skip
+        },
         "spec": {
             "width": 420,
             "layer": [
@@ -106,7 +111,7 @@ def profile_index_chart(
                         },
                         "tooltip": [{"field": "label"}, {"field": "index", "format": ".0f"}],
                     },
-                },  # fmt: skip
+                },
                 {
                     "mark": {"type": "rule", "color": "#000000", "strokeDash": [4, 3]},
                     "encoding": {"x": {"datum": 100}},
@@ -119,7 +124,7 @@ def profile_index_chart(
                         "text": {"field": "text"},
                     },
                 },
-            ],  # fmt: skip
+            ],
         },
         "resolve": {"scale": {"y": "independent"}},
     }
@@ -204,7 +209,7 @@ def segment_map_chart(
                 },
             },
             {"calculate": "datum.segment_name || 'no segment'", "as": "segment_shown"},
-        ],  # fmt: skip
+        ],
         "projection": {"type": "mercator"},
         "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.3},
         "encoding": {
@@ -223,7 +228,7 @@ def segment_map_chart(
                 {"field": "segment_shown", "title": "largest segment"},
                 {"field": "share_text", "title": "share of residents"},
             ],
-        },  # fmt: skip
+        },
     }
 
 
@@ -249,8 +254,18 @@ def stage_heatmap_chart(
     rows["text"] = rows["text"].where(~rows["small_base"], rows["text"] + "*")
     behaviour = str(rows["behaviour"].iloc[0]).replace("_", " ")
     stages = list(dict.fromkeys(rows["stage"]))
-    keep = ["segment_name", "stage", "value", "lowercl", "uppercl", "text", "base", "message",
-            "channel", "offer"]  # fmt: skip
+    keep = [
+        "segment_name",
+        "stage",
+        "value",
+        "lowercl",
+        "uppercl",
+        "text",
+        "base",
+        "message",
+        "channel",
+        "offer",
+    ]
     subtitle = f"{STAGE_NOTE}. * fewer than the minimum answers: an indication only"
     return {
         "$schema": SCHEMA,
@@ -272,7 +287,7 @@ def stage_heatmap_chart(
                 "title": None,
                 "axis": {"labelLimit": 320},
             },
-        },  # fmt: skip
+        },
         "layer": [
             {
                 "mark": {"type": "rect"},
@@ -295,7 +310,7 @@ def stage_heatmap_chart(
                         {"field": "channel"},
                         {"field": "offer"},
                     ],
-                },  # fmt: skip
+                },
             },
             {
                 "mark": {"type": "text", "fontSize": 11},
@@ -305,7 +320,7 @@ def stage_heatmap_chart(
                         "condition": {"test": "datum.value > 0.5", "value": "#ffffff"},
                         "value": "#000000",
                     },
-                },  # fmt: skip
+                },
             },
         ],
     }
@@ -323,19 +338,29 @@ def funnel_chart(
     99.8% limits, and a line at 1 (as expected)."""
     points = funnel[["area_code", "observed", "expected", "ratio", "outcome"]].copy()
     lines = limits.melt(id_vars="expected", var_name="limit", value_name="ratio")
-    lines["level"] = lines["limit"].str.contains("99_8").map({True: "99.8% limits",
-                                                              False: "95% limits"})  # fmt: skip
-    outcomes = ["below 99.8% limit", "below 95% limit", "within limits", "above 95% limit",
-                "above 99.8% limit"]  # fmt: skip
-    x = {"field": "expected", "type": "quantitative", "scale": {"type": "log"},
-         "title": "expected activity (log scale)"}  # fmt: skip
+    lines["level"] = (
+        lines["limit"].str.contains("99_8").map({True: "99.8% limits", False: "95% limits"})
+    )
+    outcomes = [
+        "below 99.8% limit",
+        "below 95% limit",
+        "within limits",
+        "above 95% limit",
+        "above 99.8% limit",
+    ]
+    x = {
+        "field": "expected",
+        "type": "quantitative",
+        "scale": {"type": "log"},
+        "title": "expected activity (log scale)",
+    }
     return {
         "$schema": SCHEMA,
         "title": chart_title(
             f"Funnel plot of {area_label}: {service.replace('_', ' ')}",
             "Observed / expected; limits assume Poisson variation only",
             synthetic,
-        ),  # fmt: skip
+        ),
         "width": 480,
         "height": 320,
         "layer": [
@@ -404,7 +429,7 @@ def funnel_chart(
                     ],
                 },
             },
-        ],  # fmt: skip
+        ],
     }
 
 
@@ -416,13 +441,23 @@ def uptake_need_chart(
     rows = uptake[uptake["grouping"] == grouping]
     if rows.empty:
         raise InputError(f"no audit rows for grouping {grouping!r}", rule="unknown_grouping")
-    long = rows.melt(id_vars=["category"], value_vars=["share_of_need", "share_of_activity"],
-                     var_name="measure", value_name="share")  # fmt: skip
-    long["measure"] = long["measure"].map({"share_of_need": "share of need",
-                                           "share_of_activity": "share of activity"})  # fmt: skip
+    long = rows.melt(
+        id_vars=["category"],
+        value_vars=["share_of_need", "share_of_activity"],
+        var_name="measure",
+        value_name="share",
+    )
+    long["measure"] = long["measure"].map(
+        {"share_of_need": "share of need", "share_of_activity": "share of activity"}
+    )
     long["text"] = (long["share"] * 100).round(1).astype(str) + "%"
-    y = {"field": "category", "type": "nominal", "title": None, "sort": None,
-         "axis": {"labelLimit": 320}}  # fmt: skip
+    y = {
+        "field": "category",
+        "type": "nominal",
+        "title": None,
+        "sort": None,
+        "axis": {"labelLimit": 320},
+    }
     measures = ["share of need", "share of activity"]
     return {
         "$schema": SCHEMA,
@@ -430,7 +465,7 @@ def uptake_need_chart(
             f"Uptake against need by {grouping.replace('_', ' ')}: {service.replace('_', ' ')}",
             "Shorter activity bar than need bar = less than a fair share",
             synthetic,
-        ),  # fmt: skip
+        ),
         "data": {"values": records(long)},
         "width": 420,
         "height": {"step": 14},
@@ -466,5 +501,5 @@ def uptake_need_chart(
                     "text": {"field": "text"},
                 },
             },
-        ],  # fmt: skip
+        ],
     }

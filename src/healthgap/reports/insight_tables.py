@@ -53,11 +53,14 @@ KINDS: dict[str, tuple[tuple[str, ...], str, bool]] = {
 def insight_policy(kind: str, base: DisclosurePolicy | None = None) -> DisclosurePolicy:
     """The disclosure policy for an insight table of ``kind`` (thresholds from ``base``)."""
     if kind not in KINDS:
-        raise InputError(f"unknown insight table kind {kind!r}; use one of {', '.join(KINDS)}",
-                         rule="unknown_table_kind")  # fmt: skip
+        raise InputError(
+            f"unknown insight table kind {kind!r}; use one of {', '.join(KINDS)}",
+            rule="unknown_table_kind",
+        )
     counts, events, _ = KINDS[kind]
-    return replace(base or DisclosurePolicy(), count_columns=counts,
-                   rate_count_column=events or "__no_rate__")  # fmt: skip
+    return replace(
+        base or DisclosurePolicy(), count_columns=counts, rate_count_column=events or "__no_rate__"
+    )
 
 
 def control(
