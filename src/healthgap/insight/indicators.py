@@ -218,6 +218,7 @@ def indicator_table(
     skip = {area, ROW, *(_VINTAGE_COLUMNS), "area_name"}
     candidates = list(columns) if columns else [c for c in frame.columns if c not in skip]
     numbers: dict[str, pd.Series] = {}
+    unreadable_cells: dict[str, pd.Series] = {}
     for column in candidates:
         raw = frame[column]
         if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
@@ -234,17 +235,16 @@ def indicator_table(
             "'" + raw.astype(str) + "' is not a number",
         )
         numbers[str(column)] = values
+        unreadable_cells[str(column)] = unreadable
     if not numbers:
         found.add(None, None, "no_indicators", "no numeric indicator columns found")
-    found.raise_if_any()
-
     values = pd.DataFrame(numbers, index=frame.index)
-    empty = values.isna()
+    empty = values.isna() & ~pd.DataFrame(unreadable_cells, index=frame.index)
     if missing == "error":
         for column in values.columns:
             found.add_rows(rows, empty[column], column, "missing_value", "is empty")
-        found.raise_if_any()
-    elif empty.any(axis=1).any():
+    found.raise_if_any()
+    if empty.any(axis=1).any():
         dropped = int(empty.any(axis=1).sum())
         warnings.warn(
             f"{name}: {dropped} areas with an empty indicator were left out",
