@@ -166,10 +166,12 @@ def segment_lookup(
             "say which one they used",
         )
     key = key_column or _DEFAULT_KEY_COLUMNS[key_type]
-    for column in [key, segment_column, *([name_column] if name_column else [])]:
-        if column not in frame.columns:
-            found.add(None, column, "missing_column", f"column {column!r} is missing")
-    found.raise_if_any()
+    absent = [c for c in [key, segment_column, *([name_column] if name_column else [])]
+              if c not in frame.columns]  # fmt: skip
+    for column in absent:
+        found.add(None, column, "missing_column", f"column {column!r} is missing")
+    if absent:
+        found.raise_if_any()
 
     rows = (
         frame[ROW].astype(int)

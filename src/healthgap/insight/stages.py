@@ -125,7 +125,8 @@ def _check(
         found.add(None, None, "no_behaviours", "give at least one behaviour's stage column")
     found.raise_if_any()
 
-    weights, unreadable = parse_numbers(survey[weight])
+    raw_weight = survey[weight]
+    weights, unreadable = parse_numbers(raw_weight.astype(str).where(raw_weight.notna(), ""))
     found.add_rows(rows, unreadable, weight, "non_numeric", "the weight is not a number")
     found.add_rows(
         rows,
