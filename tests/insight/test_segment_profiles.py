@@ -34,9 +34,7 @@ def _example():
 
 def test_ratio_index_matches_a_hand_computed_weighted_example() -> None:
     labels, X, population = _example()
-    profile = segment_profiles(labels, X, population=population).set_index(
-        ["segment", "indicator"]
-    )
+    profile = segment_profiles(labels, X, population=population).set_index(["segment", "indicator"])
     # whole = (10*100 + 30*300 + 20*200 + 40*400) / 1000 = 30; segment 1 = 10000/400 = 25
     assert profile.loc[(1, "rate"), "whole_value"] == pytest.approx(30.0)
     assert profile.loc[(1, "rate"), "segment_value"] == pytest.approx(25.0)
@@ -48,9 +46,7 @@ def test_ratio_index_matches_a_hand_computed_weighted_example() -> None:
 
 def test_scores_centred_on_zero_are_indexed_on_weighted_percentiles() -> None:
     labels, X, population = _example()
-    profile = segment_profiles(labels, X, population=population).set_index(
-        ["segment", "indicator"]
-    )
+    profile = segment_profiles(labels, X, population=population).set_index(["segment", "indicator"])
     # weighted mid-rank percentiles of -1, 0, 1, 2 with weights 1, 3, 2, 4 (tenths):
     # 0.05, 0.25, 0.5, 0.8; segment 1 = (0.05*1 + 0.25*3)/4 = 0.2; whole = 0.5
     assert profile.loc[(1, "score"), "index_method"] == "rank"

@@ -129,7 +129,8 @@ def audit_cells(
     InputError
         ``missing_column``, ``non_numeric``, ``missing_value``, ``negative_count``,
         ``out_of_range``, ``duplicate_key``, ``unknown_ethnic_group``, ``group_not_in_need``
-        (a group value of the activity file absent from the need file), ``cell_not_in_need``
+        (a group value of the activity file absent from the need file), ``area_not_in_need``,
+        ``cell_not_in_need``
         and ``no_deprivation`` (an area without a decile); rows named in their own file.
     """
     problems: list[Problem] = []
@@ -172,6 +173,13 @@ def audit_cells(
     ned, _ = _prepare(need, [area, *need_groups], need_source, "need")
     found = FileProblems(activity_source)
     keys = [area, *groups]
+    found.add_rows(
+        act_rows,
+        ~act[area].isin(set(ned[area])),
+        area,
+        "area_not_in_need",
+        "area " + act[area].astype(str) + " is not in the need file",
+    )
     for column in groups:
         unknown = ~act[column].isin(set(ned[column]))
         found.add_rows(

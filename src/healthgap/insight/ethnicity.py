@@ -104,7 +104,7 @@ def normalise_detailed(values: pd.Series) -> pd.Series:
     >>> normalise_detailed(pd.Series(["white: irish", "N", "Martian"])).tolist()
     ['Irish', 'African', nan]
     """
-    text = values.astype(str).str.strip()
+    text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
     codes = text.str.upper().map(NHS_CODES)
     keys = text.map(_key)
     named = keys.map(_LOOKUP)
