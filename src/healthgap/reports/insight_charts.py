@@ -126,7 +126,6 @@ def profile_index_chart(
                 },
             ],
         },
-        "resolve": {"scale": {"y": "independent"}},
     }
 
 
@@ -417,8 +416,9 @@ def funnel_chart(
                     "shape": {
                         "field": "outcome",
                         "type": "nominal",
+                        "title": None,
                         "scale": {"domain": outcomes},
-                        "legend": None,
+                        "legend": {"orient": "bottom", "columns": 3},
                     },
                     "tooltip": [
                         {"field": "area_code"},
