@@ -200,4 +200,15 @@ def draw_service_use(areas: DemoAreas, rng: np.random.Generator):
         activities.append(done.assign(activity=count[count > 0]))
     need_table = pd.concat(needs, ignore_index=True)
     activity_table = pd.concat(activities, ignore_index=True)
+    # categories keep the national tables (11 million need rows) to a few hundred MB
+    levels = {
+        "service": list(SERVICES),
+        "area_code": list(a["area_code"]),
+        "ethnic_group": list(DETAILED),
+        "age_band": list(SERVICE_AGE_BANDS),
+        "sex": sorted(set(cells["sex"])),
+    }
+    for table in (need_table, activity_table):
+        for column, categories in levels.items():
+            table[column] = pd.Categorical(table[column], categories=categories)
     return need_table, activity_table
