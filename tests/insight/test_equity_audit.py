@@ -18,8 +18,13 @@ A1, A2 = "E01000001", "E01000002"
 
 
 def _two_groups():
-    need = pd.DataFrame({"area_code": [A1, A1, A2, A2], "sex": ["female", "male"] * 2,
-                         "need": [1000.0, 1000.0, 800.0, 900.0]})  # fmt: skip
+    need = pd.DataFrame(
+        {
+            "area_code": [A1, A1, A2, A2],
+            "sex": ["female", "male"] * 2,
+            "need": [1000.0, 1000.0, 800.0, 900.0],
+        }
+    )
     activity = need.drop(columns="need").assign(activity=[500, 300, 420, 260])
     return activity, need
 
@@ -39,8 +44,13 @@ def test_ratio_uptake_and_missing_match_hand_calculations() -> None:
     assert ratios.loc["female", "compared_95_0"] == "reference"
     assert bool(ratios.loc["male", "under_use"])
     uptake = audit.uptake.set_index("category")
-    direct = crude_rate(pd.DataFrame({"sex": ["male"], "a": [560], "n": [1900.0]}),
-                        keys=["sex"], count="a", population="n", multiplier=100)  # fmt: skip
+    direct = crude_rate(
+        pd.DataFrame({"sex": ["male"], "a": [560], "n": [1900.0]}),
+        keys=["sex"],
+        count="a",
+        population="n",
+        multiplier=100,
+    )
     assert uptake.loc["male", "value"] == pytest.approx(direct["value"].item())
     assert uptake.loc["male", "lower95_0cl"] == pytest.approx(direct["lowercl"].item())
     assert uptake.loc["male", "share_of_need"] == pytest.approx(1900 / 3700)
@@ -66,8 +76,14 @@ def test_default_reference_is_the_rest_and_the_least_deprived() -> None:
 
 
 def test_need_from_population_and_prevalence_and_zero_activity_cells() -> None:
-    need = pd.DataFrame({"area_code": [A1, A1], "age_band": ["18-29", "30-39"],
-                         "population": [1000, 2000], "prevalence": [0.2, 0.1]})  # fmt: skip
+    need = pd.DataFrame(
+        {
+            "area_code": [A1, A1],
+            "age_band": ["18-29", "30-39"],
+            "population": [1000, 2000],
+            "prevalence": [0.2, 0.1],
+        }
+    )
     activity = pd.DataFrame({"area_code": [A1], "age_band": ["18-29"], "activity": [30]})
     audit = equity_audit(activity, need, benchmark=0.1)
     uptake = audit.uptake.set_index("category")
@@ -79,20 +95,31 @@ def test_need_from_population_and_prevalence_and_zero_activity_cells() -> None:
 
 
 def test_ethnic_groups_are_read_at_both_levels_and_unknown_ones_refused() -> None:
-    need = pd.DataFrame({"area_code": A1, "ethnic_group": ["White: Irish", "N", "Indian"],
-                         "need": [100.0, 100.0, 100.0]})  # fmt: skip
+    need = pd.DataFrame(
+        {
+            "area_code": A1,
+            "ethnic_group": ["White: Irish", "N", "Indian"],
+            "need": [100.0, 100.0, 100.0],
+        }
+    )
     activity = need.drop(columns="need").assign(activity=[50, 20, 45])
     audit = equity_audit(activity, need)
     found = set(zip(audit.uptake["grouping"], audit.uptake["category"], strict=True))
     assert ("ethnic_group", "Irish") in found and ("ethnic_group", "African") in found
-    assert ("ethnic_group_high_level", "Black, Black British, Black Welsh, Caribbean or African"
-            ) in found  # fmt: skip
+    assert (
+        "ethnic_group_high_level",
+        "Black, Black British, Black Welsh, Caribbean or African",
+    ) in found
     bad = activity.assign(ethnic_group=["Irish", "Martian", "Indian"])
     with pytest.raises(InputError) as err:
         equity_audit(bad, need, activity_source="activity.csv")
     problem = err.value.problems[0]
     assert (problem.file, problem.row, problem.column, problem.rule) == (
-        "activity.csv", 3, "ethnic_group", "unknown_ethnic_group")  # fmt: skip
+        "activity.csv",
+        3,
+        "ethnic_group",
+        "unknown_ethnic_group",
+    )
 
 
 def test_activity_groups_that_do_not_match_the_need_file_are_problems() -> None:
@@ -102,8 +129,10 @@ def test_activity_groups_that_do_not_match_the_need_file_are_problems() -> None:
         equity_audit(odd, need, activity_source="activity.csv", need_source="need.csv")
     found = {(p.file, p.row, p.column, p.rule) for p in err.value.problems}
     assert found == {("activity.csv", 3, "sex", "group_not_in_need")}
-    extra_area = pd.concat([activity, pd.DataFrame({"area_code": ["E01000009"], "sex": ["male"],
-                                                    "activity": [3]})], ignore_index=True)  # fmt: skip
+    extra_area = pd.concat(
+        [activity, pd.DataFrame({"area_code": ["E01000009"], "sex": ["male"], "activity": [3]})],
+        ignore_index=True,
+    )
     with pytest.raises(InputError) as err:
         equity_audit(extra_area, need)
     assert [(p.row, p.rule) for p in err.value.problems] == [(6, "area_not_in_need")]
@@ -111,7 +140,8 @@ def test_activity_groups_that_do_not_match_the_need_file_are_problems() -> None:
     with pytest.raises(InputError) as err:
         equity_audit(split, need, need_source="need.csv")
     assert [(p.file, p.column, p.rule) for p in err.value.problems] == [
-        ("need.csv", "age_band", "missing_column")]  # fmt: skip
+        ("need.csv", "age_band", "missing_column")
+    ]
     negative = activity.assign(activity=[5, -1, 3, 2])
     with pytest.raises(InputError) as err:
         equity_audit(negative, need)
@@ -123,8 +153,7 @@ def test_activity_groups_that_do_not_match_the_need_file_are_problems() -> None:
 
 def test_a_cell_missing_from_the_need_file_is_a_problem() -> None:
     need = pd.DataFrame({"area_code": [A1, A2], "sex": ["female", "male"], "need": [10.0, 10.0]})
-    activity = pd.DataFrame({"area_code": [A1, A1], "sex": ["female", "male"],
-                             "activity": [1, 2]})  # fmt: skip
+    activity = pd.DataFrame({"area_code": [A1, A1], "sex": ["female", "male"], "activity": [1, 2]})
     with pytest.raises(InputError) as err:
         equity_audit(activity, need)
     assert [(p.row, p.rule) for p in err.value.problems] == [(3, "cell_not_in_need")]
@@ -147,8 +176,13 @@ def test_confidence_intervals_cover_the_true_values_at_about_the_nominal_rate() 
     the time. The exact methods are a little conservative at small counts."""
     rng = np.random.default_rng(20240611)
     G = 1000
-    need = pd.DataFrame({"area_code": A1, "group": [f"g{i:04d}" for i in range(G)],
-                         "need": np.round(np.geomspace(30, 3000, G))})  # fmt: skip
+    need = pd.DataFrame(
+        {
+            "area_code": A1,
+            "group": [f"g{i:04d}" for i in range(G)],
+            "need": np.round(np.geomspace(30, 3000, G)),
+        }
+    )
     truth = np.where(np.arange(G) % 2 == 0, 0.30, 0.21)
     N = need["need"].to_numpy()
     rest = ((N * truth).sum() - N * truth) / (N.sum() - N)
@@ -158,13 +192,20 @@ def test_confidence_intervals_cover_the_true_values_at_about_the_nominal_rate() 
         audit = equity_audit(activity, need, multiplier=1)
         ratios = audit.ratios.set_index("category").loc[need["group"]]
         true_ratio = truth / rest
-        hits["ratio95"].append(((ratios["lower95_0cl"] <= true_ratio)
-                                & (true_ratio <= ratios["upper95_0cl"])).to_numpy())  # fmt: skip
-        hits["ratio998"].append(((ratios["lower99_8cl"] <= true_ratio)
-                                 & (true_ratio <= ratios["upper99_8cl"])).to_numpy())  # fmt: skip
+        hits["ratio95"].append(
+            (
+                (ratios["lower95_0cl"] <= true_ratio) & (true_ratio <= ratios["upper95_0cl"])
+            ).to_numpy()
+        )
+        hits["ratio998"].append(
+            (
+                (ratios["lower99_8cl"] <= true_ratio) & (true_ratio <= ratios["upper99_8cl"])
+            ).to_numpy()
+        )
         uptake = audit.uptake.set_index("category").loc[need["group"]]
-        hits["uptake95"].append(((uptake["lower95_0cl"] <= truth)
-                                 & (truth <= uptake["upper95_0cl"])).to_numpy())  # fmt: skip
+        hits["uptake95"].append(
+            ((uptake["lower95_0cl"] <= truth) & (truth <= uptake["upper95_0cl"])).to_numpy()
+        )
     rate = {k: float(np.mean(np.concatenate(v))) for k, v in hits.items()}
     assert 0.935 <= rate["ratio95"] <= 0.975, rate
     assert 0.935 <= rate["uptake95"] <= 0.975, rate
@@ -179,13 +220,20 @@ def test_the_demo_audit_finds_exactly_the_built_in_under_use(service: str) -> No
     activity = tables["service_activity"].query("service == @service").drop(columns="service")
     audit = equity_audit(activity, need, deprivation_decile=deciles, sii_repetitions=2000)
     findings = audit.findings()
-    found = {g: set(findings.loc[findings["grouping"] == g, "category"])
-             for g in findings["grouping"].unique()}  # fmt: skip
+    found = {
+        g: set(findings.loc[findings["grouping"] == g, "category"])
+        for g in findings["grouping"].unique()
+    }
     assert found == EXPECTED_UNDER_USE[service]
     assert (findings["missing"] > 0).all()
-    assert set(audit.summary["grouping"]) >= {"age_band", "sex", "ethnic_group",
-                                              "ethnic_group_high_level", "deprivation_decile",
-                                              "deprivation_quintile"}  # fmt: skip
+    assert set(audit.summary["grouping"]) >= {
+        "age_band",
+        "sex",
+        "ethnic_group",
+        "ethnic_group_high_level",
+        "deprivation_decile",
+        "deprivation_quintile",
+    }
     sii = audit.sii.set_index("measure")
     if service == "bowel_screening":  # built-in deprivation gap: uptake rises with decile
         assert sii.loc["sii", "lower95_0cl"] > 0

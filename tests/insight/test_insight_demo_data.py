@@ -53,15 +53,19 @@ def test_tables_use_the_demo_countrys_lsoas_wards_and_population(tables) -> None
     # the deprivation deciles are national: national demo LSOAs keep the same decile
     deciles = tables["area_deprivation"].set_index("area_code")["deprivation_decile"]
     assert deciles.between(1, 10).all()
-    assert (tables["area_deprivation"]["deprivation_quintile"]
-            == (tables["area_deprivation"]["deprivation_decile"] + 1) // 2).all()  # fmt: skip
+    assert (
+        tables["area_deprivation"]["deprivation_quintile"]
+        == (tables["area_deprivation"]["deprivation_decile"] + 1) // 2
+    ).all()
 
 
 def test_survey_weights_add_up_to_the_adult_population(tables) -> None:
     demo = load_demo("small")
     pop = demo["population"]
     lsoas = set(tables["area_indicators"]["area_code"])
-    latest = pop[(pop["period"] == "2024") & pop["area_code"].isin(lsoas) & (pop["age_start"] >= 15)]
+    latest = pop[
+        (pop["period"] == "2024") & pop["area_code"].isin(lsoas) & (pop["age_start"] >= 15)
+    ]
     adults = (latest["person_years"] * np.where(latest["age_start"] == 15, 0.8, 1.0)).sum()
     survey = tables["lifestyle_survey"]
     assert survey["weight"].sum() == pytest.approx(adults, rel=0.01)

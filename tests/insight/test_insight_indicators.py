@@ -1,4 +1,5 @@
-"""Indicator tables are checked and joined by area and vintage; bad input names file, row, column."""
+"""Indicator tables are checked and joined by area and vintage; bad input names file,
+row and column."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.conftest import shared_path
 
 from healthgap.errors import InputError, SuppressionWarning
 from healthgap.insight import (
@@ -16,7 +18,6 @@ from healthgap.insight import (
     read_imd_domains,
     read_indicator_file,
 )
-from tests.conftest import shared_path
 
 
 def _rules(err: pytest.ExceptionInfo[InputError]) -> set[str]:
@@ -30,9 +31,11 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_a_user_file_reads_with_its_vintage_from_the_code_column(tmp_path: Path) -> None:
-    path = _write(tmp_path, "mine.csv",
-                  "lsoa21_code,name,green_space,fast_food\n"
-                  "E01000001,A,0.31,4\nE01000002,B,0.12,9\n")  # fmt: skip
+    path = _write(
+        tmp_path,
+        "mine.csv",
+        "lsoa21_code,name,green_space,fast_food\nE01000001,A,0.31,4\nE01000002,B,0.12,9\n",
+    )
     table = read_indicator_file(path)
     assert table.vintage == "2021"
     assert table.columns == ["green_space", "fast_food"]  # the text column is not an indicator
@@ -40,12 +43,15 @@ def test_a_user_file_reads_with_its_vintage_from_the_code_column(tmp_path: Path)
 
 
 def test_every_bad_cell_is_a_problem_naming_file_row_and_column(tmp_path: Path) -> None:
-    path = _write(tmp_path, "bad.csv",
-                  "area_code,vintage,a,b\n"
-                  "E01000001,2021,1,2\n"
-                  "X123,2021,1,2\n"
-                  "E01000001,2021,3,4\n"
-                  "E01000004,2011,5,\n")  # fmt: skip
+    path = _write(
+        tmp_path,
+        "bad.csv",
+        "area_code,vintage,a,b\n"
+        "E01000001,2021,1,2\n"
+        "X123,2021,1,2\n"
+        "E01000001,2021,3,4\n"
+        "E01000004,2011,5,\n",
+    )
     with pytest.raises(InputError) as err:
         read_indicator_file(path, columns=["a", "b"])
     found = {(p.file, p.row, p.column, p.rule) for p in err.value.problems}
@@ -112,13 +118,15 @@ def test_the_same_indicator_in_two_sources_is_refused() -> None:
 
 
 def test_the_workspace_long_indicators_table_becomes_wide() -> None:
-    long = pd.DataFrame({
-        "area_code": ["E01000001", "E01000001", "E01000002", "E01000002", "E01000001"],
-        "period": ["2019", "2019", "2019", "2019", "2018"],
-        "sex": "persons",
-        "indicator": ["smoking", "obesity", "smoking", "obesity", "smoking"],
-        "value": [12.0, 25.0, 20.0, 30.0, 13.0],
-    })  # fmt: skip
+    long = pd.DataFrame(
+        {
+            "area_code": ["E01000001", "E01000001", "E01000002", "E01000002", "E01000001"],
+            "period": ["2019", "2019", "2019", "2019", "2018"],
+            "sex": "persons",
+            "indicator": ["smoking", "obesity", "smoking", "obesity", "smoking"],
+            "value": [12.0, 25.0, 20.0, 30.0, 13.0],
+        }
+    )
     with pytest.raises(InputError) as err:
         indicators_from_long(long, vintage="2021")
     assert err.value.problems[0].rule == "duplicate_area"

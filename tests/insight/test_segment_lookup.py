@@ -22,10 +22,13 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 
 def test_a_postcode_lookup_assigns_segments_in_any_spelling(tmp_path: Path) -> None:
-    path = _write(tmp_path, "postcode,segment_code,segment_name\n"
-                            "SW1A 1AA,A01,Type A one\nm1 1ae,B02,Type B two\n")  # fmt: skip
-    lookup = read_segment_lookup(path, key_type="postcode", version="2024.2",
-                                 classification="Licensed classification")  # fmt: skip
+    path = _write(
+        tmp_path,
+        "postcode,segment_code,segment_name\nSW1A 1AA,A01,Type A one\nm1 1ae,B02,Type B two\n",
+    )
+    lookup = read_segment_lookup(
+        path, key_type="postcode", version="2024.2", classification="Licensed classification"
+    )
     assigned = lookup.assign(pd.Series(["sw1a1aa", "M1 1AE", "SW1A  1AA"]))
     assert assigned.tolist() == ["A01", "B02", "A01"]
     record = lookup.record()
@@ -40,8 +43,11 @@ def test_a_postcode_lookup_assigns_segments_in_any_spelling(tmp_path: Path) -> N
 
 
 def test_an_lsoa_lookup_gives_labels_usable_for_profiles(tmp_path: Path) -> None:
-    path = _write(tmp_path, "lsoa_code,segment_code,segment_name\n"
-                            "E01000001,A,Group A\nE01000002,B,Group B\nE01000003,A,Group A\n")  # fmt: skip
+    path = _write(
+        tmp_path,
+        "lsoa_code,segment_code,segment_name\n"
+        "E01000001,A,Group A\nE01000002,B,Group B\nE01000003,A,Group A\n",
+    )
     lookup = read_segment_lookup(path, key_type="lsoa", version="v1", classification="X")
     labels = lookup.labels()
     X = pd.DataFrame({"rate": [1.0, 2.0, 3.0]}, index=["E01000001", "E01000002", "E01000003"])
@@ -51,17 +57,25 @@ def test_an_lsoa_lookup_gives_labels_usable_for_profiles(tmp_path: Path) -> None
 
 
 def test_every_problem_of_a_lookup_is_reported(tmp_path: Path) -> None:
-    path = _write(tmp_path, "oa_code,segment_code,segment_name\n"
-                            "E00000001,A,Group A\n"
-                            "XX,A,Group A\n"
-                            "E00000001,B,Group B\n"
-                            "E00000004,A,Another name\n"
-                            "E00000005,,Group C\n")  # fmt: skip
+    path = _write(
+        tmp_path,
+        "oa_code,segment_code,segment_name\n"
+        "E00000001,A,Group A\n"
+        "XX,A,Group A\n"
+        "E00000001,B,Group B\n"
+        "E00000004,A,Another name\n"
+        "E00000005,,Group C\n",
+    )
     with pytest.raises(InputError) as err:
         read_segment_lookup(path, key_type="oa", version="", classification="X")
     found = {(p.row, p.rule) for p in err.value.problems}
-    assert found == {(None, "missing_version"), (3, "bad_key"), (4, "conflicting_segment"),
-                     (5, "inconsistent_name"), (6, "missing_value")}  # fmt: skip
+    assert found == {
+        (None, "missing_version"),
+        (3, "bad_key"),
+        (4, "conflicting_segment"),
+        (5, "inconsistent_name"),
+        (6, "missing_value"),
+    }
     assert all(p.file == "licensed_lookup.csv" for p in err.value.problems)
     with pytest.raises(InputError) as err:
         segment_lookup(pd.DataFrame({"x": [1]}), key_type="oa", version="1", classification="X")
@@ -71,7 +85,10 @@ def test_every_problem_of_a_lookup_is_reported(tmp_path: Path) -> None:
 def test_no_licensed_classification_is_shipped() -> None:
     """Mosaic and Acorn are proprietary: no lookup of them may be in the package or repo."""
     names = re.compile(r"mosaic|acorn", re.IGNORECASE)
-    data_files = [p for p in (REPO / "src").rglob("*")
-                  if p.suffix.lower() in {".csv", ".xlsx", ".parquet", ".json", ".yaml"}]  # fmt: skip
+    data_files = [
+        p
+        for p in (REPO / "src").rglob("*")
+        if p.suffix.lower() in {".csv", ".xlsx", ".parquet", ".json", ".yaml"}
+    ]
     offending = [p for p in data_files if names.search(p.read_text(errors="ignore"))]
     assert offending == []

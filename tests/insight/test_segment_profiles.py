@@ -26,8 +26,9 @@ CODES = ["E01000001", "E01000002", "E01000003", "E01000004"]
 
 def _example():
     labels = pd.Series([1, 1, 2, 2], index=CODES, name="segment")
-    X = pd.DataFrame({"rate": [10.0, 30.0, 20.0, 40.0], "score": [-1.0, 0.0, 1.0, 2.0]},
-                     index=CODES)  # fmt: skip
+    X = pd.DataFrame(
+        {"rate": [10.0, 30.0, 20.0, 40.0], "score": [-1.0, 0.0, 1.0, 2.0]}, index=CODES
+    )
     population = pd.Series([100.0, 300.0, 200.0, 400.0], index=CODES)
     return labels, X, population
 
@@ -39,8 +40,9 @@ def test_ratio_index_matches_a_hand_computed_weighted_example() -> None:
     assert profile.loc[(1, "rate"), "whole_value"] == pytest.approx(30.0)
     assert profile.loc[(1, "rate"), "segment_value"] == pytest.approx(25.0)
     assert profile.loc[(1, "rate"), "index"] == pytest.approx(100 * 25 / 30, abs=0.05)
-    assert profile.loc[(2, "rate"), "index"] == pytest.approx(100 * (4000 + 16000) / 600 / 30,
-                                                              abs=0.05)  # fmt: skip
+    assert profile.loc[(2, "rate"), "index"] == pytest.approx(
+        100 * (4000 + 16000) / 600 / 30, abs=0.05
+    )
     assert profile.loc[(1, "rate"), "index_method"] == "ratio"
 
 
@@ -51,8 +53,9 @@ def test_scores_centred_on_zero_are_indexed_on_weighted_percentiles() -> None:
     # 0.05, 0.25, 0.5, 0.8; segment 1 = (0.05*1 + 0.25*3)/4 = 0.2; whole = 0.5
     assert profile.loc[(1, "score"), "index_method"] == "rank"
     assert profile.loc[(1, "score"), "index"] == pytest.approx(100 * 0.2 / 0.5, abs=0.05)
-    assert profile.loc[(2, "score"), "index"] == pytest.approx(100 * (1.0 + 3.2) / 6 / 0.5,
-                                                               abs=0.05)  # fmt: skip
+    assert profile.loc[(2, "score"), "index"] == pytest.approx(
+        100 * (1.0 + 3.2) / 6 / 0.5, abs=0.05
+    )
 
 
 def test_population_weighted_segment_indices_average_to_100() -> None:
@@ -81,12 +84,14 @@ def test_missing_indicators_and_parents_are_problems() -> None:
 
 def test_names_are_built_only_from_indicator_words_and_can_be_edited() -> None:
     labels, X, population = _example()
-    profile = segment_profiles(labels, X, population=population,
-                               indicator_labels={"rate": "smoking rate (per 100)"})  # fmt: skip
+    profile = segment_profiles(
+        labels, X, population=population, indicator_labels={"rate": "smoking rate (per 100)"}
+    )
     names = suggest_names(profile)
     assert names["name"].str.match(r"^\d+: ").all()
-    words = set(" ".join(names["name"].str.replace(r"^\d+: ", "", regex=True)).replace(",", " ")
-                .split())  # fmt: skip
+    words = set(
+        " ".join(names["name"].str.replace(r"^\d+: ", "", regex=True)).replace(",", " ").split()
+    )
     allowed = {"higher", "lower", "smoking", "rate", "score"}
     assert words <= allowed
     edited = rename_segments(names, {1: "Quiet streets"})
@@ -94,8 +99,11 @@ def test_names_are_built_only_from_indicator_words_and_can_be_edited() -> None:
     assert edited["edited"].tolist() == [True, False]
     with pytest.raises(InputError) as err:
         rename_segments(names, {3: "x", 1: " ", 2: "y" * 81})
-    assert {p.rule for p in err.value.problems} == {"unknown_segment", "empty_name",
-                                                   "name_too_long"}  # fmt: skip
+    assert {p.rule for p in err.value.problems} == {
+        "unknown_segment",
+        "empty_name",
+        "name_too_long",
+    }
     with pytest.raises(InputError) as err:
         rename_segments(names, {1: "Same", 2: "same"})
     assert {p.rule for p in err.value.problems} == {"duplicate_name"}
@@ -106,8 +114,9 @@ def test_persona_cards_have_sizes_indicators_places_and_the_caveat() -> None:
     profile = segment_profiles(labels, X, population=population)
     summary = segment_summary(labels, population=population)
     names = suggest_names(profile)
-    places = segment_shares(labels, pd.Series(["LA1", "LA1", "LA2", "LA2"], index=CODES),
-                            population=population).assign(parent_name=lambda f: f["parent_code"])  # fmt: skip
+    places = segment_shares(
+        labels, pd.Series(["LA1", "LA1", "LA2", "LA2"], index=CODES), population=population
+    ).assign(parent_name=lambda f: f["parent_code"])
     cards = persona_cards(profile, summary, names, places=places, top=1)
     assert [c["segment"] for c in cards] == [1, 2]
     first = cards[0]
@@ -128,20 +137,32 @@ def test_segment_life_expectancy_pools_deaths_and_person_years() -> None:
     assert set(result["segment"]) == {"1", "2", "whole"}
     whole = result[result["segment"] == "whole"].set_index("sex")
     # the whole equals LE computed directly on every LSOA pooled together
-    pooled = population[population["area_code"].isin(lsoas)].groupby(
-        ["sex", "age_start"], observed=True, as_index=False)["person_years"].sum()  # fmt: skip
-    dead = deaths[deaths["area_code"].isin(lsoas)].groupby(
-        ["sex", "age_start"], observed=True)["deaths"].sum()  # fmt: skip
-    pooled["deaths"] = dead.reindex(pd.MultiIndex.from_frame(pooled[["sex", "age_start"]])
-                                    ).fillna(0).to_numpy()  # fmt: skip
+    pooled = (
+        population[population["area_code"].isin(lsoas)]
+        .groupby(["sex", "age_start"], observed=True, as_index=False)["person_years"]
+        .sum()
+    )
+    dead = (
+        deaths[deaths["area_code"].isin(lsoas)]
+        .groupby(["sex", "age_start"], observed=True)["deaths"]
+        .sum()
+    )
+    pooled["deaths"] = (
+        dead.reindex(pd.MultiIndex.from_frame(pooled[["sex", "age_start"]])).fillna(0).to_numpy()
+    )
     direct = life_expectancy(pooled, keys=("sex",), ages=[0]).set_index("sex")
     assert whole.loc["male", "value"] == pytest.approx(direct.loc["male", "value"])
     assert whole["gap"].abs().max() == 0
     cards = persona_cards(
-        segment_profiles(labels, pd.DataFrame({"a": np.arange(len(lsoas)) + 1.0},
-                                              index=lsoas.to_numpy())),
-        segment_summary(labels), suggest_names(segment_profiles(
-            labels, pd.DataFrame({"a": np.arange(len(lsoas)) + 1.0}, index=lsoas.to_numpy()))),
+        segment_profiles(
+            labels, pd.DataFrame({"a": np.arange(len(lsoas)) + 1.0}, index=lsoas.to_numpy())
+        ),
+        segment_summary(labels),
+        suggest_names(
+            segment_profiles(
+                labels, pd.DataFrame({"a": np.arange(len(lsoas)) + 1.0}, index=lsoas.to_numpy())
+            )
+        ),
         life_expectancy=result,
-    )  # fmt: skip
+    )
     assert {e["sex"] for e in cards[0]["life_expectancy"]} == {"male", "female"}

@@ -14,6 +14,7 @@ from sklearn.base import clone
 from sklearn.datasets import make_blobs
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import adjusted_rand_score
+from tests.conftest import shared_path
 
 from healthgap.errors import InputError
 from healthgap.insight import (
@@ -23,15 +24,16 @@ from healthgap.insight import (
     join_indicators,
     read_imd_domains,
 )
-from tests.conftest import shared_path
 
 
 def _blobs(n: int = 600, k: int = 4, seed: int = 3, spread: float = 1.0):
-    X, truth = make_blobs(n_samples=n, centers=k, n_features=5, cluster_std=spread,
-                          random_state=seed)  # fmt: skip
+    X, truth = make_blobs(
+        n_samples=n, centers=k, n_features=5, cluster_std=spread, random_state=seed
+    )
     codes = [f"E01{i:06d}" for i in range(n)]
-    frame = pd.DataFrame(X * [1, 10, 100, 0.1, 5] + [0, 50, 0, 3, -2],
-                         columns=list("abcde"), index=codes)  # fmt: skip
+    frame = pd.DataFrame(
+        X * [1, 10, 100, 0.1, 5] + [0, 50, 0, 3, -2], columns=list("abcde"), index=codes
+    )
     return frame, truth
 
 
@@ -95,8 +97,7 @@ def test_unstable_choices_warn() -> None:
 def test_ward_finds_the_same_planted_segments_exactly_and_on_a_sample() -> None:
     X, truth = _blobs(n=900)
     exact = SmallAreaSegmenter(n_segments=4, method="ward", n_bootstrap=3).fit(X)
-    sampled = SmallAreaSegmenter(n_segments=4, method="ward", ward_sample=200,
-                                 n_bootstrap=3).fit(X)  # fmt: skip
+    sampled = SmallAreaSegmenter(n_segments=4, method="ward", ward_sample=200, n_bootstrap=3).fit(X)
     assert adjusted_rand_score(truth, exact.labels_) > 0.99
     assert adjusted_rand_score(truth, sampled.labels_) > 0.99
     assert "sample of 200" in sampled.run_record_.method

@@ -22,13 +22,15 @@ STAGE_NAMES = {"pre": "precontemplation", "con": "contemplation", "act": "action
 
 
 def _tiny() -> pd.DataFrame:
-    return pd.DataFrame({
-        "stratum": [1, 1, 1, 1, 2, 2, 2, 2, 2, 2],
-        "psu": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5],
-        "weight": [1.0, 2, 1, 3, 2, 2, 1, 1, 4, 1],
-        "segment": ["a", "a", "a", "b", "a", "b", "b", "b", "a", "a"],
-        "smoking_stage": ["pre", "con", None, "pre", "con", "pre", "act", "pre", "pre", "con"],
-    }).assign(smoking_stage=lambda f: f["smoking_stage"].map(STAGE_NAMES))  # fmt: skip
+    return pd.DataFrame(
+        {
+            "stratum": [1, 1, 1, 1, 2, 2, 2, 2, 2, 2],
+            "psu": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5],
+            "weight": [1.0, 2, 1, 3, 2, 2, 1, 1, 4, 1],
+            "segment": ["a", "a", "a", "b", "a", "b", "b", "b", "a", "a"],
+            "smoking_stage": ["pre", "con", None, "pre", "con", "pre", "act", "pre", "pre", "con"],
+        }
+    ).assign(smoking_stage=lambda f: f["smoking_stage"].map(STAGE_NAMES))
 
 
 def _cell(out: pd.DataFrame, segment: str, stage: str) -> pd.Series:
@@ -36,8 +38,9 @@ def _cell(out: pd.DataFrame, segment: str, stage: str) -> pd.Series:
 
 
 def test_weights_only_matches_the_hand_computed_example() -> None:
-    out = stage_shares(_tiny(), stages={"smoking": "smoking_stage"}, ci_method="logit",
-                       min_respondents=1)  # fmt: skip
+    out = stage_shares(
+        _tiny(), stages={"smoking": "smoking_stage"}, ci_method="logit", min_respondents=1
+    )
     cell = _cell(out, "a", "contemplation")
     # Segment a answered: weights 1 (pre), 2 (con), 2 (con), 4 (pre), 1 (con) -> p = 5/10.
     assert cell["value"] == pytest.approx(0.5)
@@ -58,8 +61,14 @@ def test_weights_only_matches_the_hand_computed_example() -> None:
 
 
 def test_strata_and_psus_match_the_hand_computed_example() -> None:
-    out = stage_shares(_tiny(), stages={"smoking": "smoking_stage"}, strata="stratum",
-                       psu="psu", ci_method="logit", min_respondents=1)  # fmt: skip
+    out = stage_shares(
+        _tiny(),
+        stages={"smoking": "smoking_stage"},
+        strata="stratum",
+        psu="psu",
+        ci_method="logit",
+        min_respondents=1,
+    )
     cell = _cell(out, "a", "contemplation")
     # PSU totals of z: stratum 1: 0.05, 0; stratum 2: 0.1, 0, -0.15.
     # var = 2/1 * [(0.025)^2 * 2] + 3/2 * [(0.1 + 1/60)^2 + (1/60)^2 + (0.15 - 1/60)^2]
@@ -73,18 +82,32 @@ def test_strata_and_psus_match_the_hand_computed_example() -> None:
 def test_shares_match_the_survey_library_on_the_demo_survey() -> None:
     tables = generate_insight_demo("small")
     survey = tables["lifestyle_survey"].copy()
-    survey["segment"] = tables["area_deprivation"].set_index("area_code")[
-        "deprivation_quintile"].reindex(survey["area_code"]).to_numpy()  # fmt: skip
+    survey["segment"] = (
+        tables["area_deprivation"]
+        .set_index("area_code")["deprivation_quintile"]
+        .reindex(survey["area_code"])
+        .to_numpy()
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SmallNumbersWarning)
-        ours = stage_shares(survey, stages={"smoking": "smoking_stage"}, strata="stratum",
-                            psu="psu")  # fmt: skip
+        ours = stage_shares(
+            survey, stages={"smoking": "smoking_stage"}, strata="stratum", psu="psu"
+        )
     frame = pl.from_pandas(survey[["segment", "stratum", "psu", "weight", "smoking_stage"]])
     sample = svy.Sample(frame, svy.Design(stratum="stratum", psu="psu", wgt="weight"))
-    theirs = sample.estimation.prop("smoking_stage", by="segment", drop_nulls=True,
-                                    ci_method="korn-graubard").to_polars().to_pandas()  # fmt: skip
-    merged = ours.merge(theirs, left_on=["segment", "stage"],
-                        right_on=["segment", "smoking_stage"], suffixes=("", "_svy"))  # fmt: skip
+    theirs = (
+        sample.estimation.prop(
+            "smoking_stage", by="segment", drop_nulls=True, ci_method="korn-graubard"
+        )
+        .to_polars()
+        .to_pandas()
+    )
+    merged = ours.merge(
+        theirs,
+        left_on=["segment", "stage"],
+        right_on=["segment", "smoking_stage"],
+        suffixes=("", "_svy"),
+    )
     assert len(merged) == len(theirs) > 20
     np.testing.assert_allclose(merged["value"], merged["est"], rtol=1e-12)
     np.testing.assert_allclose(merged["se"], merged["se_svy"], rtol=1e-12)
@@ -92,16 +115,19 @@ def test_shares_match_the_survey_library_on_the_demo_survey() -> None:
     np.testing.assert_allclose(merged["uppercl"], merged["uci"], rtol=1e-12)
     # and the point estimates are the weighted shares, computed independently
     answered = survey.dropna(subset=["smoking_stage"])
-    shares = answered.groupby(["segment", "smoking_stage"])["weight"].sum() / answered.groupby(
-        "segment")["weight"].sum()  # fmt: skip
+    shares = (
+        answered.groupby(["segment", "smoking_stage"])["weight"].sum()
+        / answered.groupby("segment")["weight"].sum()
+    )
     check = ours.set_index(["segment", "stage"])["value"]
     for (segment, stage), share in shares.items():
         assert check[(segment, stage)] == pytest.approx(share)
 
 
 def test_stage_codes_are_accepted_and_relapse_only_appears_when_asked() -> None:
-    survey = pd.DataFrame({"segment": 1, "weight": 1.0,
-                           "drinking": ["1", "2", 3, "Action", "maintenance", ""]})  # fmt: skip
+    survey = pd.DataFrame(
+        {"segment": 1, "weight": 1.0, "drinking": ["1", "2", 3, "Action", "maintenance", ""]}
+    )
     with pytest.warns(SmallNumbersWarning):
         out = stage_shares(survey, stages={"drinking": "drinking"})
     assert out["stage"].astype(str).tolist() == list(STAGES[:5])
@@ -110,11 +136,13 @@ def test_stage_codes_are_accepted_and_relapse_only_appears_when_asked() -> None:
 
 
 def test_bad_survey_input_is_reported_row_by_row() -> None:
-    survey = pd.DataFrame({
-        "segment": [1, 1, None, 2],
-        "weight": [1.0, -2.0, None, "x"],
-        "smoking_stage": ["action", "7", "contemplation", "thinking about it"],
-    })  # fmt: skip
+    survey = pd.DataFrame(
+        {
+            "segment": [1, 1, None, 2],
+            "weight": [1.0, -2.0, None, "x"],
+            "smoking_stage": ["action", "7", "contemplation", "thinking about it"],
+        }
+    )
     with pytest.raises(InputError) as err:
         stage_shares(survey, stages={"smoking": "smoking_stage"}, source="survey.csv")
     found = {(p.row, p.column, p.rule) for p in err.value.problems}
@@ -164,14 +192,18 @@ def test_the_matrix_carries_suggestions_that_teams_can_edit(tmp_path) -> None:
 
 def test_bad_suggestion_files_name_the_key(tmp_path) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text("defaults:\n  thinking: {message: hi}\n  action: {slogan: go, offer: ''}\n",
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(
+        "defaults:\n  thinking: {message: hi}\n  action: {slogan: go, offer: ''}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError) as err:
         load_stage_content(path)
     found = {(p.file, p.column, p.rule) for p in err.value.problems}
-    assert found == {("bad.yaml", "defaults.thinking", "unknown_stage"),
-                     ("bad.yaml", "defaults.action.slogan", "unknown_field"),
-                     ("bad.yaml", "defaults.action.offer", "empty_text")}  # fmt: skip
+    assert found == {
+        ("bad.yaml", "defaults.thinking", "unknown_stage"),
+        ("bad.yaml", "defaults.action.slogan", "unknown_field"),
+        ("bad.yaml", "defaults.action.offer", "empty_text"),
+    }
     path.write_text("defaults: [unclosed\n", encoding="utf-8")
     with pytest.raises(InputError, match="bad_yaml"):
         load_stage_content(path)

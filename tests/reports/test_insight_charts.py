@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import vl_convert
+from tests.conftest import shared_path
 
 from healthgap.datasets.insight_demo import DEMO_DOMAINS, generate_insight_demo
 from healthgap.errors import InputError, SmallNumbersWarning
@@ -37,7 +38,6 @@ from healthgap.reports.insight_charts import (
 )
 from healthgap.reports.insight_tables import control, write_insight_table
 from healthgap.reports.render import VEGA_LITE_VERSION
-from tests.conftest import shared_path
 
 
 def _render(spec: dict[str, Any], capfd: pytest.CaptureFixture[str]) -> str:
@@ -54,22 +54,24 @@ def _render(spec: dict[str, Any], capfd: pytest.CaptureFixture[str]) -> str:
 @pytest.fixture(scope="module")
 def results() -> dict[str, Any]:
     tables = generate_insight_demo("small")
-    indicators = join_indicators([indicator_table(tables["area_indicators"],
-                                                  columns=list(DEMO_DOMAINS))])  # fmt: skip
+    indicators = join_indicators(
+        [indicator_table(tables["area_indicators"], columns=list(DEMO_DOMAINS))]
+    )
     model = SmallAreaSegmenter(random_state=1, candidates=(4, 5), n_bootstrap=3).fit(indicators)
     profile = segment_profiles(model.labels_, indicators)
     survey = tables["lifestyle_survey"].join(model.labels_, on="area_code")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SmallNumbersWarning)
-        shares = stage_shares(survey, stages={"smoking": "smoking_stage"}, strata="stratum",
-                              psu="psu")  # fmt: skip
+        shares = stage_shares(
+            survey, stages={"smoking": "smoking_stage"}, strata="stratum", psu="psu"
+        )
     deciles = tables["area_deprivation"].set_index("area_code")["deprivation_decile"]
     need = tables["service_need"].query("service == 'bowel_screening'").drop(columns="service")
     activity = tables["service_activity"].query("service == 'bowel_screening'")
-    audit = equity_audit(activity.drop(columns="service"), need, deprivation_decile=deciles,
-                         sii_repetitions=1000)  # fmt: skip
-    return {"profile": profile, "names": suggest_names(profile), "shares": shares,
-            "audit": audit}  # fmt: skip
+    audit = equity_audit(
+        activity.drop(columns="service"), need, deprivation_decile=deciles, sii_repetitions=1000
+    )
+    return {"profile": profile, "names": suggest_names(profile), "shares": shares, "audit": audit}
 
 
 def test_profile_chart(results, capfd) -> None:
@@ -88,11 +90,23 @@ def test_stage_heatmap_says_stages_are_not_a_prediction(results, capfd) -> None:
 
 def test_funnel_and_uptake_charts(results, capfd) -> None:
     audit = results["audit"]
-    svg = _render(funnel_chart(audit.funnel, audit.funnel_limits, service="bowel_screening",
-                               area_label="LSOAs", synthetic=True), capfd)  # fmt: skip
+    svg = _render(
+        funnel_chart(
+            audit.funnel,
+            audit.funnel_limits,
+            service="bowel_screening",
+            area_label="LSOAs",
+            synthetic=True,
+        ),
+        capfd,
+    )
     assert "Funnel plot of LSOAs" in svg and "99.8% limits" in svg
-    svg = _render(uptake_need_chart(audit.uptake, "ethnic_group_high_level",
-                                    service="bowel_screening", synthetic=True), capfd)  # fmt: skip
+    svg = _render(
+        uptake_need_chart(
+            audit.uptake, "ethnic_group_high_level", service="bowel_screening", synthetic=True
+        ),
+        capfd,
+    )
     assert "share of need" in svg and "Asian, Asian British or Asian Welsh" in svg
     with pytest.raises(InputError, match="unknown_grouping"):
         uptake_need_chart(audit.uptake, "religion", service="x")
@@ -119,8 +133,9 @@ def test_map_of_segments_by_local_authority_from_the_shared_boundaries(capfd, tm
     # the 2013 TopoJSON works too (its code property is LAD13CD)
     shares13 = segment_shares(labels, lad["lad13_code"])
     topo = shared_path("data", "boundaries", "lad_13_england.topojson")
-    _render(segment_map_chart(shares13, topo, code_property="LAD13CD", name_property="LAD13NM"),
-            capfd)  # fmt: skip
+    _render(
+        segment_map_chart(shares13, topo, code_property="LAD13CD", name_property="LAD13NM"), capfd
+    )
     with pytest.raises(InputError, match="file_not_found"):
         segment_map_chart(shares, tmp_path / "none.geojson")
 

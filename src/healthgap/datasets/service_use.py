@@ -142,41 +142,61 @@ def _ethnic_shares(a: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
     return shares
 
 
+def _table(columns: dict[str, tuple[np.ndarray, list[str]] | np.ndarray]) -> pd.DataFrame:
+    """A frame from integer codes (as categories) and plain arrays."""
+    out = {}
+    for name, column in columns.items():
+        if isinstance(column, tuple):
+            codes, categories = column
+            out[name] = pd.Categorical.from_codes(codes, categories=categories)
+        else:
+            out[name] = column
+    return pd.DataFrame(out)
+
+
 def draw_service_use(areas: DemoAreas, rng: np.random.Generator):
-    """``(need, activity)`` tables for every service in :data:`SERVICES`."""
+    """``(need, activity)`` tables for every service in :data:`SERVICES`.
+
+    Cells are handled as integer codes (area, sex, band, ethnic group) until the tables are
+    built, so the national demo (11 million need cells) stays within a few hundred MB.
+    """
     a = areas.areas.reset_index(drop=True)
     pop = areas.population
     adult = pop[pop["age_start"] >= 15].copy()
     adult["people"] = adult["person_years"] * adult["age_start"].map(_FIRST_AGE).fillna(1.0)
     adult["band"] = _service_band(adult["age_start"].to_numpy())
     grouped = adult.groupby(["area_code", "sex", "band"], as_index=False)["people"].sum()
-    position = pd.Index(a["area_code"]).get_indexer(grouped["area_code"])
+    area_codes = list(a["area_code"])
+    sexes = sorted(set(grouped["sex"]))
+    position = pd.Index(area_codes).get_indexer(grouped["area_code"])
+    sex_code = pd.Index(sexes).get_indexer(grouped["sex"])
     shares = _ethnic_shares(a, rng)
-    names = np.asarray(list(DETAILED), dtype=object)
+    names = list(DETAILED)
     G = len(names)
-    cells = grouped.loc[grouped.index.repeat(G)].reset_index(drop=True)
-    cells["ethnic_group"] = np.tile(names, len(grouped))
     # whole people: each LSOA x sex x band split between the groups by a multinomial draw
     people = np.rint(grouped["people"].to_numpy()).astype(np.int64)
-    cells["population"] = rng.multinomial(people, shares[position]).ravel().astype(float)
-    cells = cells[cells["population"] > 0].reset_index(drop=True)
-    cells["age_band"] = np.asarray(SERVICE_AGE_BANDS, dtype=object)[cells["band"]]
-    where = pd.Index(a["area_code"]).get_indexer(cells["area_code"])
-    rank = a["rank_fraction"].to_numpy()[where]
-    quintile = a["deprivation_quintile"].to_numpy()[where]
-    high_level = cells["ethnic_group"].map(DETAILED).to_numpy()
-    age_mid = np.array([23.5, 34.5, 44.5, 54.5, 64.5, 72, 82])[cells["band"]]
-    male = (cells["sex"] == "male").to_numpy()
+    population = rng.multinomial(people, shares[position]).ravel().astype(float)
+    cell_area = np.repeat(position, G)
+    cell_sex = np.repeat(sex_code, G)
+    cell_band = np.repeat(grouped["band"].to_numpy(), G)
+    cell_group = np.tile(np.arange(G), len(grouped))
+    present = population > 0
+    cell_area, cell_sex, cell_band, cell_group, population = (
+        x[present] for x in (cell_area, cell_sex, cell_band, cell_group, population)
+    )
+    rank = a["rank_fraction"].to_numpy()[cell_area]
+    quintile = a["deprivation_quintile"].to_numpy()[cell_area]
+    high_level = np.asarray([DETAILED[g] for g in names], dtype=object)[cell_group]
+    age_mid = np.array([23.5, 34.5, 44.5, 54.5, 64.5, 72, 82])[cell_band]
+    male = np.asarray(sexes, dtype=object)[cell_sex] == "male"
+    band_names = np.asarray(SERVICE_AGE_BANDS, dtype=object)
 
     needs, activities = [], []
-    for service, bands in SERVICES.items():  # three services
-        keep = cells["age_band"].isin(bands).to_numpy()
-        part = cells.loc[keep, ["area_code", "ethnic_group", "age_band", "sex", "population"]]
+    for s, (service, bands) in enumerate(SERVICES.items()):  # three services
+        keep = np.isin(band_names[cell_band], bands)
         if service == "stop_smoking":
-            logit = (
-                -1.95 + 2.4 * (rank[keep] - 0.5) + 0.25 * male[keep] - 0.02 * (age_mid[keep] - 40)
-            )
-            prevalence = 1.0 / (1.0 + np.exp(-logit))
+            logit = -1.95 + 2.4 * (rank - 0.5) + 0.25 * male - 0.02 * (age_mid - 40)
+            prevalence = 1.0 / (1.0 + np.exp(-logit[keep]))
         elif service == "nhs_health_check":
             prevalence = 0.92 - 0.005 * (age_mid[keep] - 40)
         else:
@@ -185,30 +205,24 @@ def draw_service_use(areas: DemoAreas, rng: np.random.Generator):
         factor = np.ones(keep.sum())
         for grouping, category, effect in UNDER_USE[service]:
             if grouping == "age_band":
-                hit = part["age_band"].to_numpy() == category
+                hit = band_names[cell_band[keep]] == category
             elif grouping == "deprivation_quintile":
                 hit = quintile[keep] == category
             else:
                 hit = high_level[keep] == category
             factor = np.where(hit, factor * effect, factor)
-        need = part["population"].to_numpy() * prevalence
-        count = rng.poisson(need * BASE_UPTAKE[service] * factor)
-        part = part.assign(prevalence=prevalence)
-        part.insert(0, "service", service)
-        needs.append(part)
-        done = part.loc[count > 0, ["service", "area_code", "ethnic_group", "age_band", "sex"]]
-        activities.append(done.assign(activity=count[count > 0]))
-    need_table = pd.concat(needs, ignore_index=True)
-    activity_table = pd.concat(activities, ignore_index=True)
-    # categories keep the national tables (11 million need rows) to a few hundred MB
-    levels = {
-        "service": list(SERVICES),
-        "area_code": list(a["area_code"]),
-        "ethnic_group": list(DETAILED),
-        "age_band": list(SERVICE_AGE_BANDS),
-        "sex": sorted(set(cells["sex"])),
-    }
-    for table in (need_table, activity_table):
-        for column, categories in levels.items():
-            table[column] = pd.Categorical(table[column], categories=categories)
-    return need_table, activity_table
+        count = rng.poisson(population[keep] * prevalence * BASE_UPTAKE[service] * factor)
+        keys = {
+            "service": (np.full(keep.sum(), s), list(SERVICES)),
+            "area_code": (cell_area[keep], area_codes),
+            "ethnic_group": (cell_group[keep], names),
+            "age_band": (cell_band[keep], list(SERVICE_AGE_BANDS)),
+            "sex": (cell_sex[keep], sexes),
+        }
+        needs.append(_table({**keys, "population": population[keep], "prevalence": prevalence}))
+        done = count > 0
+        activities.append(
+            _table({**{k: (codes[done], cats) for k, (codes, cats) in keys.items()},
+                    "activity": count[done]})
+        )  # fmt: skip
+    return pd.concat(needs, ignore_index=True), pd.concat(activities, ignore_index=True)
