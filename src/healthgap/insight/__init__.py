@@ -27,14 +27,16 @@ from healthgap.insight.ethnicity import (
     to_high_level,
 )
 from healthgap.insight.funnel import funnel_limits, funnel_points
+from healthgap.insight.indicator_sources import (
+    indicators_from_long,
+    read_imd_domains,
+    read_indicator_file,
+)
 from healthgap.insight.indicators import (
     IndicatorTable,
     JoinedIndicators,
     indicator_table,
-    indicators_from_long,
     join_indicators,
-    read_imd_domains,
-    read_indicator_file,
 )
 from healthgap.insight.lookup import SegmentLookup, read_segment_lookup, segment_lookup
 from healthgap.insight.personas import persona_cards, rename_segments, suggest_names

@@ -49,29 +49,29 @@ True
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClusterMixin
-from sklearn.metrics import adjusted_rand_score, calinski_harabasz_score, silhouette_score
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
-from healthgap.errors import HealthgapWarning, InputError, Problem
+from healthgap.errors import InputError, Problem
 from healthgap.insight.clustering import METHODS, fit_partitions, nearest
 from healthgap.insight.indicators import JoinedIndicators
 from healthgap.insight.run_record import RunRecord, inputs_hash, library_versions
+from healthgap.insight.selection import (
+    UnstableSegmentsWarning,
+    bootstrap_stability,
+    choose_k,
+    selection_table,
+)
 
 __all__ = ["SmallAreaSegmenter", "UnstableSegmentsWarning"]
 
 DEFAULT_CANDIDATES: tuple[int, ...] = tuple(range(3, 11))
-
-
-class UnstableSegmentsWarning(HealthgapWarning):
-    """No candidate number of segments reached the stability asked for."""
 
 
 def _as_frame(X: Any) -> tuple[pd.DataFrame, str | None, tuple[str, ...]]:
@@ -264,27 +264,6 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
         self.scale_ = pd.Series(scale, index=X.columns)
         return (values - mean) / scale
 
-    def _stability(self, Z, ks, labels, weights, seeds) -> dict[int, np.ndarray]:
-        """Adjusted Rand index of each bootstrap partition (extended to all areas) for each k."""
-        scores = {k: np.full(self.n_bootstrap, np.nan) for k in ks}
-        n = len(Z)
-        size = n if self.bootstrap_size is None else min(n, self.bootstrap_size)
-        for b, seed in enumerate(seeds):  # resamples, not areas
-            rng = np.random.default_rng(seed)
-            pick = rng.integers(0, n, size)
-            parts = fit_partitions(
-                Z[pick],
-                ks,
-                method=self.method,
-                seed=int(rng.integers(2**31)),
-                weights=None if weights is None else weights[pick],
-                n_init=self.n_init,
-                ward_sample=self.ward_sample,
-            )
-            for k, part in parts.items():
-                scores[k][b] = adjusted_rand_score(labels[k], nearest(Z, part.centroids))
-        return scores
-
     def fit(self, X: Any, y: None = None, sample_weight: Any = None) -> SmallAreaSegmenter:
         """Segment the areas (rows) of ``X``; ``sample_weight`` is each area's population.
 
@@ -315,31 +294,20 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
             ward_sample=self.ward_sample,
         )
         labels = {k: p.labels for k, p in parts.items()}
-        stability = self._stability(Z, ks, labels, weights, boot_seeds)
-        sample = min(self.silhouette_sample, len(Z))
-        rows = []
-        for k in ks:
-            distinct = np.unique(labels[k]).size > 1
-            rows.append(
-                {
-                    "k": k,
-                    "silhouette": float(
-                        silhouette_score(
-                            Z, labels[k], sample_size=sample, random_state=silhouette_seed
-                        )
-                    )
-                    if distinct
-                    else np.nan,
-                    "calinski_harabasz": float(calinski_harabasz_score(Z, labels[k]))
-                    if distinct
-                    else np.nan,
-                    "stability": float(np.mean(stability[k])) if self.n_bootstrap else np.nan,
-                    "stability_sd": float(np.std(stability[k])) if self.n_bootstrap else np.nan,
-                    "stability_min": float(np.min(stability[k])) if self.n_bootstrap else np.nan,
-                }
-            )
-        selection = pd.DataFrame(rows)
-        chosen = self._choose(selection)
+        stability = bootstrap_stability(
+            Z,
+            labels,
+            method=self.method,
+            weights=weights,
+            seeds=boot_seeds,
+            size=len(Z) if self.bootstrap_size is None else min(len(Z), self.bootstrap_size),
+            n_init=self.n_init,
+            ward_sample=self.ward_sample,
+        )
+        selection = selection_table(
+            Z, labels, stability, sample=self.silhouette_sample, seed=silhouette_seed
+        )
+        chosen = choose_k(selection, fixed=self.n_segments, min_stability=self.min_stability)
         selection["chosen"] = selection["k"] == chosen
         self.selection_ = selection
         self._set_segments(frame, Z, parts[chosen], weights)
@@ -361,32 +329,6 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
             sources=sources,
         )
         return self
-
-    def _choose(self, selection: pd.DataFrame) -> int:
-        if self.n_segments is not None:
-            chosen = int(self.n_segments)
-            stable = selection["stability"].iloc[0] >= self.min_stability
-            if self.n_bootstrap and not stable:
-                warnings.warn(
-                    f"{chosen} segments are unstable across resamples (mean adjusted Rand "
-                    f"{selection['stability'].iloc[0]:.2f} < {self.min_stability})",
-                    UnstableSegmentsWarning,
-                    stacklevel=3,
-                )
-            return chosen
-        if not self.n_bootstrap:
-            return int(selection.loc[selection["silhouette"].idxmax(), "k"])
-        stable = selection[selection["stability"] >= self.min_stability]
-        if not stable.empty:
-            return int(stable.loc[stable["silhouette"].idxmax(), "k"])
-        best = selection.loc[selection["stability"].idxmax()]
-        warnings.warn(
-            f"no candidate reached a mean adjusted Rand index of {self.min_stability}; "
-            f"took the most stable, k = {int(best['k'])} ({best['stability']:.2f})",
-            UnstableSegmentsWarning,
-            stacklevel=3,
-        )
-        return int(best["k"])
 
     def _set_segments(self, frame, Z, part, weights) -> None:
         k = part.centroids.shape[0]
