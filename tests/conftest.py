@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-#: ``../shared`` beside the repository; HEALTHGAP_SHARED points elsewhere (e.g. from a git
-#: worktree, whose parent folder has no ``shared``).
-SHARED = Path(os.environ.get("HEALTHGAP_SHARED", REPO.parent / "shared"))
+SHARED = REPO.parent / "shared"
 
 
 def shared_path(*parts: str) -> Path:
