@@ -15,6 +15,7 @@ PACKAGES = [
     "healthgap.measures",
     "healthgap.decomposition",
     "healthgap.frameworks",
+    "healthgap.insight",
     "healthgap.scenarios",
     "healthgap.engage",
     "healthgap.store",
