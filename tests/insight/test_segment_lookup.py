@@ -83,12 +83,25 @@ def test_every_problem_of_a_lookup_is_reported(tmp_path: Path) -> None:
 
 
 def test_no_licensed_classification_is_shipped() -> None:
-    """Mosaic and Acorn are proprietary: no lookup of them may be in the package or repo."""
+    """Mosaic and Acorn are proprietary: no lookup of them may be in the package or repo.
+
+    A data table naming either is refused; in content files (YAML, JSON) only a mention as a
+    classification counts, since a case study may name, say, a midwifery team "Acorn".
+    """
     names = re.compile(r"mosaic|acorn", re.IGNORECASE)
-    data_files = [
-        p
-        for p in (REPO / "src").rglob("*")
-        if p.suffix.lower() in {".csv", ".xlsx", ".parquet", ".json", ".yaml"}
-    ]
-    offending = [p for p in data_files if names.search(p.read_text(errors="ignore"))]
+    as_classification = re.compile(
+        r"\b(mosaic|acorn)[\W_]+([a-z]+[\W_]+){0,2}(group|type|segment|classification|code)s?\b",
+        re.IGNORECASE,
+    )
+    offending = []
+    for path in (REPO / "src").rglob("*"):
+        suffix = path.suffix.lower()
+        if suffix in {".csv", ".xlsx", ".parquet"}:
+            pattern = names
+        elif suffix in {".json", ".yaml", ".yml"}:
+            pattern = as_classification
+        else:
+            continue
+        if pattern.search(path.read_text(errors="ignore")):
+            offending.append(path)
     assert offending == []
