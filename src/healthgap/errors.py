@@ -11,7 +11,8 @@ Exceptions::
     ├── MethodError                a method cannot give an answer for these data (e.g. too small)
     ├── WorkspaceError             a workspace folder is missing, damaged or of another version
     ├── StorageError               the database refused a write (web app)
-    └── PermissionDenied           the user's role does not allow the action (web app)
+    ├── PermissionDenied           the user's role does not allow the action (web app)
+    └── NotFittedError             a model was used before ``fit`` (also an AttributeError)
 
 Warnings::
 
@@ -32,6 +33,7 @@ __all__ = [
     "HealthgapWarning",
     "InputError",
     "MethodError",
+    "NotFittedError",
     "PermissionDenied",
     "Problem",
     "SmallNumbersWarning",
@@ -124,6 +126,10 @@ class StorageError(HealthgapError):
 
 class PermissionDenied(HealthgapError):  # noqa: N818 - the documented name, as in the tree
     """The signed-in user's role does not allow this action."""
+
+
+class NotFittedError(HealthgapError, AttributeError):
+    """A model was asked for results before ``fit`` was called on it."""
 
 
 class HealthgapWarning(UserWarning):

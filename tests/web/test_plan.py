@@ -33,9 +33,9 @@ def test_preview_fragment_equals_the_core_result(form, app) -> None:  # noqa: AN
     assert response.status_code == 200
     assert "<html" not in response.text  # a fragment for HTMX to swap in
     assert "Statins for primary prevention" in response.text  # names, not ids
-    planner = app.state.planner
+    planner = app.state.services.planner()
     result = planner.run(parse_choices(data, planner.library))
-    gap = result.tables["gap"]
+    gap = result.table("gap")
     for sex in ("male", "female"):
         expected = gap[(gap.sex == sex) & (gap.statistic == "gap_reduction")].value.item()
         assert f'data-testid="reduction-{sex}">{expected:.3f}<' in response.text
@@ -175,8 +175,8 @@ def test_results_table_downloads_hold_the_results_on_screen(form, app) -> None: 
         f'attachment; filename="scenario-gap_{data["area_code"]}_5-years.csv"'
     )
     shown = pd.read_csv(io.StringIO(response.text))
-    planner = app.state.planner
-    gap = planner.run(parse_choices(data, planner.library)).tables["gap"]
+    planner = app.state.services.planner()
+    gap = planner.run(parse_choices(data, planner.library)).table("gap")
     reductions = shown[shown["statistic"] == "gap_reduction"].set_index("sex")["value"]
     expected = gap[gap["statistic"] == "gap_reduction"].set_index("sex")["value"]
     assert reductions.sort_index().round(6).tolist() == expected.sort_index().round(6).tolist()
