@@ -9,7 +9,7 @@ Spellings read (spaces around the separators are ignored):
 ``"2014"``, ``"2014.0"``      one calendar year (the second as Excel writes numbers)
 ``"2012-14"``, ``"2012-2014"``  consecutive calendar years, pooled
 ``"1998-02"``                 1998 to 2002 (a two-digit end below the start's crosses
-                              the century)
+                              the century, for spans under 50 years)
 ``"2018/19"``                 one financial year (April 2018 to March 2019)
 ``"2016/17-18/19"``           consecutive financial years (also ``2016/17-2018/19``)
 ``"2012+2014"``               years that are not consecutive, pooled
@@ -46,17 +46,25 @@ _SINGLE = re.compile(rf"^({_YEAR})(?:\.0+)?$")
 _RANGE = re.compile(rf"^({_YEAR})\s*-\s*(\d{{2}}|{_YEAR})$")
 _FINANCIAL_ONE = re.compile(rf"^{_FINANCIAL}$")
 _FINANCIAL_RANGE = re.compile(rf"^{_FINANCIAL}\s*-\s*(\d{{2}}|{_YEAR})\s*/\s*(\d{{2}}|{_YEAR})$")
+#: Longest span written with a two-digit end year (a longer one is written in full).
+MAX_SHORT_SPAN = 50
 # A financial year starting in April sits a quarter of a year later than the calendar year
 # of the same name, whose mid-point is written as the year itself (1 July = 2014.0).
 _FINANCIAL_OFFSET = 0.25
 
 
-def _full_year(digits: str, first: int) -> int:
-    """A year given as 4 digits, or as 2 digits after ``first`` (the next one at or after it)."""
+def _full_year(digits: str, first: int, text: object = None) -> int:
+    """A year given as 4 digits, or as 2 digits after ``first``: the first year at or after
+    it ending in those digits, less than :data:`MAX_SHORT_SPAN` years on ("1998-02" is 2002;
+    "2014-13" ends before it starts)."""
     if len(digits) == 4:
         return int(digits)
     year = first // 100 * 100 + int(digits)
-    return year + 100 if year < first else year
+    if year < first:
+        year += 100
+        if year - first >= MAX_SHORT_SPAN:
+            raise _problem(first if text is None else text, "ends before it starts")
+    return year
 
 
 def _problem(text: object, why: str) -> InputError:
@@ -108,7 +116,7 @@ class Period:
             return cls((int(match.group(1)),))
         if match := _RANGE.match(raw):
             first = int(match.group(1))
-            return cls._span(first, _full_year(match.group(2), first), text)
+            return cls._span(first, _full_year(match.group(2), first, text), text)
         if match := _FINANCIAL_ONE.match(raw):
             first = int(match.group(1))
             cls._check_financial(first, match.group(2), text)
@@ -116,7 +124,7 @@ class Period:
         if match := _FINANCIAL_RANGE.match(raw):
             first = int(match.group(1))
             cls._check_financial(first, match.group(2), text)
-            last = _full_year(match.group(3), first)
+            last = _full_year(match.group(3), first, text)
             cls._check_financial(last, match.group(4), text)
             return cls._span(first, last, text, financial=True)
         raise _problem(text, "is not a year, pooled years or financial years")
@@ -206,7 +214,7 @@ class Period:
             return self._name(self.first)
         if not self.is_consecutive:
             return "+".join(self._name(y) for y in self.years)
-        long = self.last - self.first >= 100  # two digits would read as a shorter range
+        long = self.last - self.first >= MAX_SHORT_SPAN
         if self.financial:
             end = str(self.last) if long else f"{self.last % 100:02d}"
             return f"{self._name(self.first)}-{end}/{(self.last + 1) % 100:02d}"
@@ -226,8 +234,8 @@ class Period:
     def __repr__(self) -> str:
         return f"Period({self.label!r})"
 
-    def _key(self) -> tuple[int, int, int, bool]:
-        return (self.first, self.last, self.n_years, self.financial)
+    def _key(self) -> tuple[int, int, int, bool, tuple[int, ...]]:
+        return (self.first, self.last, self.n_years, self.financial, self.years)
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Period):

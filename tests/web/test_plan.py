@@ -204,3 +204,22 @@ def test_budget_and_comparison_downloads(form) -> None:  # noqa: ANN001
         f'attachment; filename="scenario-comparison_{ids[0]}-statins-i-q1-i.csv"'
     )
     assert comparison.text.splitlines()[1].startswith(f"{ids[0]},Statins <i>Q1</i>,")
+
+
+def test_the_saved_results_workbook_says_synthetic_on_every_sheet(form) -> None:  # noqa: ANN001
+    """The workbook goes through the one writer, as the CSV does (it once bypassed it)."""
+    import openpyxl
+
+    analyst, data = form
+    saved = analyst.post("/plan/scenarios", data={**data, "name": "Workbook"})
+    scenario_id = re.search(r"/plan/scenarios/(\d+)/results.xlsx", saved.text).group(1)
+    excel = analyst.get(f"/plan/scenarios/{scenario_id}/results.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(excel.content))
+    assert book.sheetnames[0] == "metadata" and "gap" in book.sheetnames
+    metadata = {row[0]: row[1] for row in book["metadata"].iter_rows(values_only=True)}
+    assert (
+        metadata["data"].startswith("SYNTHETIC") and "Disclosure control" in metadata["disclosure"]
+    )
+    for sheet in book.sheetnames[1:]:
+        header = next(book[sheet].iter_rows(values_only=True))
+        assert header[-1] == "data_note", sheet

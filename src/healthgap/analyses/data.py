@@ -81,11 +81,14 @@ def import_data(
     return ImportedFiles(workspace, changed, tuple(met))
 
 
-def _summary_columns(workspace: Workspace, name: str) -> pd.DataFrame:
-    """Only the columns ``info`` summarises, so large tables read quickly."""
+def _summary_columns(
+    workspace: Workspace,
+    name: str,
+    columns: Sequence[str] = ("period", "sex", "person_years", "deaths"),
+) -> pd.DataFrame:
+    """Only the columns ``info`` summarises (those present), so large tables read quickly."""
     present = pq.read_schema(workspace.path / workspace.manifest["tables"][name]["file"]).names
-    wanted = [c for c in ("period", "sex", "person_years", "deaths") if c in present]
-    return workspace.read(name, columns=wanted)
+    return workspace.read(name, columns=[c for c in columns if c in present])
 
 
 def workspace_info(source: WorkspaceSource) -> ResultBundle:
@@ -96,7 +99,7 @@ def workspace_info(source: WorkspaceSource) -> ResultBundle:
         frame = _summary_columns(workspace, name)
         total = ""
         for count in ("person_years", "deaths"):
-            if count in frame:
+            if count in frame and pd.api.types.is_numeric_dtype(frame[count]):
                 total = f"{count} {frame[count].sum():,.0f}"
         rows.append(
             {
@@ -113,8 +116,9 @@ def workspace_info(source: WorkspaceSource) -> ResultBundle:
         )
     levels: dict[str, int] = {}
     if workspace.has("areas"):
-        counts = workspace.read("areas", columns=["level"])["level"].astype(str).value_counts()
-        levels = {str(k): int(v) for k, v in counts.sort_index().items()}
+        found = _summary_columns(workspace, "areas", ["level"])
+        counts = found["level"].astype(str).value_counts() if "level" in found else {}
+        levels = {str(k): int(v) for k, v in sorted(dict(counts).items())}
     return ResultBundle(
         question="describe a workspace",
         provenance=provenance_of(source),

@@ -83,8 +83,11 @@ def _model(
     scenario: ScenarioSpec,
     model: ScenarioModel | None,
     periods: Sequence[str] | None,
+    shrink_to: str | None = None,
 ) -> ScenarioModel:
-    return plan_model(plan_baseline(source, periods=periods), scenario) if model is None else model
+    if model is not None:
+        return model
+    return plan_model(plan_baseline(source, periods=periods, shrink_to=shrink_to), scenario)
 
 
 def _budget_tables(
@@ -111,13 +114,15 @@ def plan_scenario(
     *,
     model: ScenarioModel | None = None,
     periods: Sequence[str] | None = None,
+    shrink_to: str | None = None,
     draws: int = 0,
     seed: int = 1,
     budget: float | None = None,
     rank: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> ResultBundle:
-    """Run ``scenario`` on the source (or on a fitted ``model``).
+    """Run ``scenario`` on the source (pooled over ``periods``, shrunk towards ``shrink_to``;
+    see :func:`plan_baseline`), or on a fitted ``model``.
 
     Tables: the scenario's (``gap``, ``life_expectancy``, ``dpp``, ``decomposition``,
     ``interventions``, ``waterfall``, ``parameters``), ``ranking`` (with ``rank``) and,
@@ -126,7 +131,7 @@ def plan_scenario(
     core's :class:`~healthgap.scenarios.results.ScenarioResult`.
     """
     with collect_warnings() as met:
-        fitted = _model(source, scenario, model, periods)
+        fitted = _model(source, scenario, model, periods, shrink_to)
         result = run_scenario(fitted, scenario, draws=draws, seed=seed, progress=progress)
         tables = {
             name: Table(frame, TABLE_TITLES.get(name, name))

@@ -16,6 +16,9 @@ import sys
 import tempfile
 import traceback
 import uuid
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -23,7 +26,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from healthgap.errors import HealthgapError, InputError
+from healthgap.errors import HealthgapError, HealthgapWarning, InputError
 
 __all__ = ["BUG_EXIT", "app", "console", "err_console", "log_bug", "main", "print_problems"]
 
@@ -86,6 +89,24 @@ def log_bug(error: BaseException, argv: list[str]) -> tuple[str, Path | None]:
     return reference, path
 
 
+@contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """A healthgap warning no use case collected is still one readable line, not Python's
+    warning format naming a source file."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", HealthgapWarning)
+        try:
+            yield
+        finally:
+            for item in caught:
+                if issubclass(item.category, HealthgapWarning):
+                    err_console.print(
+                        f"[yellow]warning ({item.category.__name__}):[/] {item.message}"
+                    )
+                else:
+                    warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+
+
 def _register_commands() -> None:
     # Imported here so that `healthgap --help` lists every domain's commands while
     # the domain modules stay independent of each other.
@@ -108,8 +129,9 @@ def main(argv: list[str] | None = None) -> None:
     """
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        _register_commands()
-        app(args=args, standalone_mode=True)
+        with _warnings_as_lines():
+            _register_commands()
+            app(args=args, standalone_mode=True)
     except HealthgapError as error:
         print_problems(error)
         sys.exit(2)

@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from healthgap.analyses import WorkspaceSource, plan_baseline, plan_model, plan_scenario
+from healthgap.analyses import WorkspaceSource, plan_scenario
 from healthgap.cli import app, console
 from healthgap.cli.present import announce, frame_table, split_list
 from healthgap.errors import InputError
@@ -74,8 +74,6 @@ def plan(
         raise InputError(f"--charts must be svg, png or json, not {charts!r}", rule="bad_format")
     spec = load_scenario(scenario)
     source = WorkspaceSource.open(workspace)
-    baseline = plan_baseline(source, periods=split_list(periods) or None, shrink_to=shrink_to)
-    model = plan_model(baseline, spec)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())  # fmt: skip
     with Progress(*columns, console=console, transient=True) as bar:
@@ -85,8 +83,9 @@ def plan(
             bar.update(task, completed=done)
 
         bundle = plan_scenario(
-            source, spec, model=model, draws=draws, seed=seed, budget=budget, progress=advance
-        )
+            source, spec, periods=split_list(periods) or None, shrink_to=shrink_to, draws=draws,
+            seed=seed, budget=budget, progress=advance,
+        )  # fmt: skip
     write_bundle(bundle, out, chart_formats=(charts,), workbook="plan.xlsx")
     announce(bundle)
     for objective in ("gap", "lifetime"):

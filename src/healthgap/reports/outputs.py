@@ -143,14 +143,17 @@ def write_bundle(
     chart_formats: Iterable[str] = ("svg",),
     workbook: str | None = None,
 ) -> list[Path]:
-    """Write tables and charts as ``<folder>/<name>.<format>`` (and, with ``workbook``, every
-    table in ``<folder>/<workbook>``); returns the paths written."""
+    """Write tables and charts as ``<folder>/<name>.<format>`` (the Fingertips layout only for
+    tables that have one; with ``workbook``, every table also in ``<folder>/<workbook>``);
+    returns the paths written."""
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for name in bundle.tables if tables is None else tables:
         for fmt in table_formats:
             layout, suffix = TABLE_FILE_FORMATS[fmt]
+            if layout == "fingertips" and bundle.table_info(name).fingertips is None:
+                continue  # the layout needs values with limits; this table has none
             stem = f"{name}.fingertips" if layout == "fingertips" else name
             written.append(
                 write_bundle_table(bundle, name, target / f"{stem}{suffix}", layout=layout)

@@ -228,7 +228,7 @@ def _limits(frame: pd.DataFrame, level: str) -> tuple[pd.Series, pd.Series]:
 
 def _fingertips_periods(labels: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Fingertips' "Time period" ("2012 - 14") and "Time period Sortable" ("20120000")."""
-    codes, distinct = pd.factorize(labels.fillna("").astype(str))
+    codes, distinct = pd.factorize(labels.astype(object).fillna("").astype(str))
     periods = [Period.try_parse(label) for label in distinct]
     shown = [p.fingertips_label if p else label for p, label in zip(periods, distinct, strict=True)]
     sortable = [f"{p.first}0000" if p else "" for p in periods]
@@ -278,12 +278,12 @@ def to_fingertips(
     columns = {
         "Indicator ID": indicator_id,
         "Indicator Name": indicator_name or _first_column(frame, ["statistic"]),
-        "Parent Code": parent_codes.fillna(""),
-        "Parent Name": parent_codes.map(names).fillna(""),
+        "Parent Code": parent_codes.astype(object).fillna(""),
+        "Parent Name": parent_codes.map(names).astype(object).fillna(""),
         "Area Code": codes,
-        "Area Name": codes.map(names).fillna(""),
+        "Area Name": codes.map(names).astype(object).fillna(""),
         "Area Type": area_type,
-        "Sex": _first_column(frame, ["sex"]).fillna("").astype(str).str.capitalize(),
+        "Sex": _first_column(frame, ["sex"]).astype(object).fillna("").astype(str).str.capitalize(),
         "Age": age,
         "Category Type": category_type,
         "Category": category,

@@ -24,7 +24,7 @@ from healthgap.errors import PermissionDenied
 from healthgap.store import Database, Role, User
 from healthgap.web.jobs import JobRunner
 from healthgap.web.planning import Planner
-from healthgap.web.security import csrf_token
+from healthgap.web.security import LoginRateLimiter, csrf_token
 from healthgap.web.source import ServedSource
 from healthgap.web.workspaces import WorkspaceService
 
@@ -33,6 +33,7 @@ __all__ = [
     "Analyst",
     "DatabaseDep",
     "Jobs",
+    "LoginLimiter",
     "LoginRequiredError",
     "PlannerDep",
     "Services",
@@ -135,6 +136,10 @@ def _jobs(request: Request) -> JobRunner:
     return services(request).jobs
 
 
+def _login_limiter(request: Request) -> LoginRateLimiter:
+    return request.app.state.login_limiter
+
+
 def current_user(request: Request) -> User:
     """The signed-in, active user; raises :class:`LoginRequiredError` otherwise."""
     user_id = request.session.get("user_id")
@@ -170,6 +175,7 @@ Workspaces = Annotated[WorkspaceService, Depends(_workspaces)]
 SourceDep = Annotated[ServedSource, Depends(_source)]
 PlannerDep = Annotated[Planner, Depends(_planner)]
 Jobs = Annotated[JobRunner, Depends(_jobs)]
+LoginLimiter = Annotated[LoginRateLimiter, Depends(_login_limiter)]
 
 
 def render(
