@@ -18,6 +18,8 @@ PACKAGES = [
     "healthgap.scenarios",
     "healthgap.reports",
     "healthgap.errors",
+    "healthgap.analyses",
+    "healthgap.periods",
 ]
 
 

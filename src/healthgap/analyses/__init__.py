@@ -20,11 +20,13 @@ classify areas by a rule               :func:`classify_areas`
 plan a scenario, a budget              :func:`plan_scenario`, :func:`plan_budget`
 check, import, describe data           :func:`validate_files`, :func:`import_data`,
                                        :func:`workspace_info`
+build the SYNTHETIC demo               :func:`build_demo`
 =====================================  ==============================================
 """
 
 from healthgap.analyses.classify import classify_areas
 from healthgap.analyses.data import import_data, validate_files, workspace_info
+from healthgap.analyses.demo import build_demo
 from healthgap.analyses.explain import explain_gap
 from healthgap.analyses.measure import (
     measure_deprivation_gap,
@@ -41,6 +43,7 @@ from healthgap.analyses.target import check_gap_target, target_periods
 __all__ = [
     "Source",
     "WorkspaceSource",
+    "build_demo",
     "check_gap_target",
     "classify_areas",
     "explain_gap",

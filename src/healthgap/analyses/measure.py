@@ -12,7 +12,7 @@ the Fingertips layout's options.
 >>> source = WorkspaceSource.open(build_demo_workspace(tempfile.mkdtemp() + "/d", "small"))
 >>> bundle = measure_life_expectancy(source, level="la", period="2022-24", ages=[0])
 >>> bundle.table("life_expectancy")[["sex", "period"]].values.tolist()
-[['female', '2022-24'], ['male', '2022-24']]
+[['male', '2022-24'], ['female', '2022-24']]
 """
 
 from __future__ import annotations
