@@ -176,7 +176,7 @@ def test_a_bug_is_reported_as_one_with_its_log(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("an internal mistake")
 
-    monkeypatch.setattr("healthgap.cli.measure.measure_life_expectancy", broken)
+    monkeypatch.setattr("healthgap.analyses.measure.life_expectancy", broken)
     monkeypatch.setenv("HEALTHGAP_LOG_DIR", str(tmp_path / "logs"))
     workspace = write_workspace(tmp_path / "ws", _tables()).path
     result = run_cli("measure", "le", str(workspace), "--out", str(tmp_path / "le.csv"))

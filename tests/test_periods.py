@@ -83,10 +83,14 @@ def five_years(tmp_path: Path) -> Path:
         }
     )
     cells = pd.MultiIndex.from_product(
-        [["E01000001", "E01000002"], [str(y) for y in range(1998, 2003)], ["male", "female"],
-         list(STANDARD_STARTS)],
+        [
+            ["E01000001", "E01000002"],
+            [str(y) for y in range(1998, 2003)],
+            ["male", "female"],
+            list(STANDARD_STARTS),
+        ],
         names=["area_code", "period", "sex", "age_start"],
-    ).to_frame(index=False)  # fmt: skip
+    ).to_frame(index=False)
     population = cells.assign(person_years=2000.0)
     rates = 0.00005 * np.exp(0.085 * np.asarray(STANDARD_STARTS, float))
     deaths = cells.assign(
@@ -115,15 +119,17 @@ def test_1998_02_means_1998_to_2002_everywhere(five_years: Path, tmp_path: Path)
         ["1998 - 02", "19980000"]
     ]
     assert Comparison.parse("period:1998-02").before == Period.parse("1998-2002")
-    gaps = pd.DataFrame({"period": ["1998-02", "2003-07", "2008-12"], "value": [3.0, 2.8, 2.6],
-                         "se": 0.1})  # fmt: skip
+    gaps = pd.DataFrame(
+        {"period": ["1998-02", "2003-07", "2008-12"], "value": [3.0, 2.8, 2.6], "se": 0.1}
+    )
     numbers = assess_gap_target(
         gaps, baseline_period="1998-2002", target_year=2020, reduction=0.1
     ).numbers
     assert numbers["baseline_period"] == "1998-02"
     out = tmp_path / "le.csv"
-    result = run_cli("measure", "le", str(five_years), "--period", "1998-02", "--age", "0",
-                     "--out", str(out))  # fmt: skip
+    result = run_cli(
+        "measure", "le", str(five_years), "--period", "1998-02", "--age", "0", "--out", str(out)
+    )
     assert result.returncode == 0, result.stderr
     written = pd.read_csv(out)
     assert set(written["period"]) == {"1998-02"}

@@ -30,8 +30,20 @@ def test_middlesbrough_against_england_summed_from_its_areas(
     la_workspace: Path, tmp_path: Path, by: str
 ) -> None:
     out = tmp_path / "out"
-    result = run_cli("explain", str(la_workspace), "--area", "E06000002", "--compare", "england",
-                     "--period", "2014", "--by", by, "--out", str(out))  # fmt: skip
+    result = run_cli(
+        "explain",
+        str(la_workspace),
+        "--area",
+        "E06000002",
+        "--compare",
+        "england",
+        "--period",
+        "2014",
+        "--by",
+        by,
+        "--out",
+        str(out),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     table = pd.read_csv(out / "decomposition.csv")
@@ -50,7 +62,17 @@ def test_middlesbrough_against_england_summed_from_its_areas(
 def test_a_comparator_without_rows_or_parent_is_a_problem(
     la_workspace: Path, tmp_path: Path
 ) -> None:
-    result = run_cli("explain", str(la_workspace), "--area", "E06000002", "--compare",
-                     "E12000001", "--period", "2014", "--out", str(tmp_path))  # fmt: skip
+    result = run_cli(
+        "explain",
+        str(la_workspace),
+        "--area",
+        "E06000002",
+        "--compare",
+        "E12000001",
+        "--period",
+        "2014",
+        "--out",
+        str(tmp_path),
+    )
     assert result.returncode == 2
     assert "unknown_comparator" in result.stderr and "Traceback" not in result.stderr

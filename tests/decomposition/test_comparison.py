@@ -16,16 +16,25 @@ from healthgap.scenarios import scenario_from_dict
 @pytest.mark.parametrize(
     ("text", "mapping", "made"),
     [
-        ("england", {"type": "area", "area": "A", "comparator": "england"},
-         Comparison.against_england("A")),
-        ("E12000001", {"type": "areas", "base": "A", "comparator": "E12000001"},
-         Comparison.against_area("A", "E12000001")),
+        (
+            "england",
+            {"type": "area", "area": "A", "comparator": "england"},
+            Comparison.against_england("A"),
+        ),
+        (
+            "E12000001",
+            {"type": "areas", "base": "A", "comparator": "E12000001"},
+            Comparison.against_area("A", "E12000001"),
+        ),
         ("quintiles", {"type": "quintiles", "area": "A"}, Comparison.within("A")),
         ("deciles", {"type": "deciles", "area": "A"}, Comparison.within("A", quantiles=10)),
-        ("period:2012 - 14", {"type": "period", "area": "A", "before": "2012-2014"},
-         Comparison.over_time("A", "2012-14")),
+        (
+            "period:2012 - 14",
+            {"type": "period", "area": "A", "before": "2012-2014"},
+            Comparison.over_time("A", "2012-14"),
+        ),
     ],
-)  # fmt: skip
+)
 def test_three_spellings_one_comparison(text: str, mapping: dict, made: Comparison) -> None:
     assert Comparison.parse(text, area="A") == made
     assert Comparison.from_mapping(mapping) == made
@@ -35,9 +44,11 @@ def test_three_spellings_one_comparison(text: str, mapping: dict, made: Comparis
 
 def test_a_scenario_file_reads_the_same_comparison() -> None:
     spec = scenario_from_dict(
-        {"comparison": {"type": "quintiles", "level": "la", "area": "E1"},
-         "interventions": [{"intervention": "statins", "volume": {"units_per_year": 1}}]}
-    )  # fmt: skip
+        {
+            "comparison": {"type": "quintiles", "level": "la", "area": "E1"},
+            "interventions": [{"intervention": "statins", "volume": {"units_per_year": 1}}],
+        }
+    )
     assert spec.comparison == Comparison.within("E1", level="la")
     default = scenario_from_dict(
         {"interventions": [{"intervention": "statins", "volume": {"units_per_year": 1}}]}
@@ -48,9 +59,11 @@ def test_a_scenario_file_reads_the_same_comparison() -> None:
 def test_scenario_comparison_problems_are_listed() -> None:
     with pytest.raises(InputError) as error:
         scenario_from_dict(
-            {"comparison": {"type": "quintiles", "areas": ["E1"], "base": 9},
-             "interventions": [{"intervention": "statins", "volume": {"units_per_year": 1}}]}
-        )  # fmt: skip
+            {
+                "comparison": {"type": "quintiles", "areas": ["E1"], "base": 9},
+                "interventions": [{"intervention": "statins", "volume": {"units_per_year": 1}}],
+            }
+        )
     rules = {(p.column, p.rule) for p in error.value.problems}
     assert rules == {("comparison.areas", "unknown_field"), ("comparison.base", "bad_quantile")}
 
@@ -83,8 +96,14 @@ def test_a_comparator_that_cannot_be_built_is_named() -> None:
     la = areas.loc[areas["level"] == "la", "area_code"].iloc[0]
     no_parent = areas.drop(columns=["parent_country"])
     with pytest.raises(InputError) as error:
-        build_comparison(no_parent, tables["population"], tables["deaths"], area=la,
-                         compare="england", period="2024")  # fmt: skip
+        build_comparison(
+            no_parent,
+            tables["population"],
+            tables["deaths"],
+            area=la,
+            compare="england",
+            period="2024",
+        )
     problem = error.value.problems[0]
     assert problem.rule == "no_comparator" and "parent_country" in problem.message
     read = frame_reader(tables)

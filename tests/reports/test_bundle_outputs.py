@@ -25,9 +25,16 @@ CHART = {
 
 
 def _bundle(synthetic: bool) -> ResultBundle:
-    deaths = pd.DataFrame({"area_code": ["E1", "E2"], "value": [80.123, 79.5],
-                           "lowercl": [79.0, 78.0], "uppercl": [81.0, 81.0],
-                           "confidence": "95%", "deaths": [3.0, 1234.0]})  # fmt: skip
+    deaths = pd.DataFrame(
+        {
+            "area_code": ["E1", "E2"],
+            "value": [80.123, 79.5],
+            "lowercl": [79.0, 78.0],
+            "uppercl": [81.0, 81.0],
+            "confidence": "95%",
+            "deaths": [3.0, 1234.0],
+        }
+    )
     return ResultBundle(
         question="example",
         provenance=Provenance("ws", {"deaths": "f" * 64}, ("a method",), synthetic=synthetic),
@@ -43,12 +50,23 @@ def _bundle(synthetic: bool) -> ResultBundle:
 @pytest.mark.parametrize("synthetic", [True, False])
 def test_every_table_and_chart_says_synthetic_once(tmp_path: Path, synthetic: bool) -> None:
     bundle = _bundle(synthetic)
-    written = write_bundle(bundle, tmp_path, table_formats=("csv", "xlsx", "fingertips.csv"),
-                           chart_formats=("svg", "json"), workbook="all.xlsx")  # fmt: skip
+    written = write_bundle(
+        bundle,
+        tmp_path,
+        table_formats=("csv", "xlsx", "fingertips.csv"),
+        chart_formats=("svg", "json"),
+        workbook="all.xlsx",
+    )
     assert {p.name for p in written} == {
-        "le.csv", "le.xlsx", "le.fingertips.csv", "other.csv", "other.xlsx", "deaths.svg",
-        "deaths.json", "all.xlsx",
-    }  # fmt: skip
+        "le.csv",
+        "le.xlsx",
+        "le.fingertips.csv",
+        "other.csv",
+        "other.xlsx",
+        "deaths.svg",
+        "deaths.json",
+        "all.xlsx",
+    }
     for path in written:
         if path.suffix == ".xlsx":
             book = openpyxl.load_workbook(path)

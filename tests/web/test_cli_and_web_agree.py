@@ -40,8 +40,9 @@ def _web(viewer, url: str) -> bytes:  # noqa: ANN001
         ("gap", ["--quantiles", "5"], "quantiles=5"),
     ],
 )
-def test_measure(demo_workspace: Path, viewer, tmp_path: Path, measure: str, options: list[str],
-                 query: str) -> None:  # fmt: skip  # noqa: ANN001
+def test_measure(
+    demo_workspace: Path, viewer, tmp_path: Path, measure: str, options: list[str], query: str
+) -> None:  # noqa: ANN001
     out = tmp_path / f"{measure}.csv"
     _cli("measure", measure, str(demo_workspace), "--period", PERIOD, *options, "--out", str(out))
     web = _web(viewer, f"/measure/{measure}.csv?period={PERIOD}&{query}")
@@ -49,8 +50,18 @@ def test_measure(demo_workspace: Path, viewer, tmp_path: Path, measure: str, opt
 
 
 def test_profile(demo_workspace: Path, viewer, demo_la: str, tmp_path: Path) -> None:  # noqa: ANN001
-    _cli("profile", str(demo_workspace), "--area", demo_la, "--formats", "csv", "--charts", "svg",
-         "--out", str(tmp_path))  # fmt: skip
+    _cli(
+        "profile",
+        str(demo_workspace),
+        "--area",
+        demo_la,
+        "--formats",
+        "csv",
+        "--charts",
+        "svg",
+        "--out",
+        str(tmp_path),
+    )
     pages = {
         "life_expectancy": "life-expectancy.csv",
         "benchmark": "benchmark.csv",
@@ -65,16 +76,39 @@ def test_profile(demo_workspace: Path, viewer, demo_la: str, tmp_path: Path) -> 
 
 @pytest.mark.parametrize("compare", ["england", "quintiles"])
 def test_explain(demo_workspace: Path, viewer, demo_la: str, tmp_path: Path, compare: str) -> None:  # noqa: ANN001
-    _cli("explain", str(demo_workspace), "--area", demo_la, "--compare", compare, "--period",
-         PERIOD, "--out", str(tmp_path))  # fmt: skip
+    _cli(
+        "explain",
+        str(demo_workspace),
+        "--area",
+        demo_la,
+        "--compare",
+        compare,
+        "--period",
+        PERIOD,
+        "--out",
+        str(tmp_path),
+    )
     web = _web(viewer, f"/explain/{demo_la}/decomposition.csv?compare={compare}&period={PERIOD}")
     assert (tmp_path / "decomposition.csv").read_bytes() == web
 
 
 def test_target(demo_workspace: Path, viewer, demo_la: str, tmp_path: Path) -> None:  # noqa: ANN001
-    _cli("explain-target", str(demo_workspace), "--area", demo_la, "--compare", "quintiles",
-         "--target-year", "2030", "--reduction", "0.10", "--sex", "male,female",
-         "--out", str(tmp_path))  # fmt: skip
+    _cli(
+        "explain-target",
+        str(demo_workspace),
+        "--area",
+        demo_la,
+        "--compare",
+        "quintiles",
+        "--target-year",
+        "2030",
+        "--reduction",
+        "0.10",
+        "--sex",
+        "male,female",
+        "--out",
+        str(tmp_path),
+    )
     query = "compare=quintiles&target_year=2030&reduction=10"
     web = _web(viewer, f"/explain/{demo_la}/target-trajectory.csv?{query}")
     assert (tmp_path / "trajectory.csv").read_bytes() == web
@@ -94,12 +128,24 @@ def test_plan(demo_workspace: Path, viewer, demo_la: str, tmp_path: Path) -> Non
         "interventions:\n  - intervention: statins\n    volume: {units_per_year: 500}\n"
         f"    target: {{level: la, areas: [{demo_la}], quintiles: [1]}}\n"
     )
-    _cli("plan", str(scenario), "--workspace", str(demo_workspace), "--draws", "0", "--out",
-         str(tmp_path / "out"))  # fmt: skip
+    _cli(
+        "plan",
+        str(scenario),
+        "--workspace",
+        str(demo_workspace),
+        "--draws",
+        "0",
+        "--out",
+        str(tmp_path / "out"),
+    )
     query = (
         f"area_code={demo_la}&horizon=5&target_reduction=10&statins__volume=500&statins__target=q1"
     )
-    for table, page in (("gap", "gap"), ("interventions", "interventions"), ("dpp",
-                        "deaths-postponed"), ("waterfall", "waterfall")):  # fmt: skip
+    for table, page in (
+        ("gap", "gap"),
+        ("interventions", "interventions"),
+        ("dpp", "deaths-postponed"),
+        ("waterfall", "waterfall"),
+    ):
         web = _web(viewer, f"/plan/results-{page}.csv?{query}")
         assert (tmp_path / "out" / f"{table}.csv").read_bytes() == web, table

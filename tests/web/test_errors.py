@@ -20,8 +20,9 @@ def test_a_bug_is_a_500_page_with_a_reference(
 ) -> None:  # noqa: ANN001
     monkeypatch.setattr("healthgap.web.routes.explain.explain_gap", _broken)
     add_user(app.state.database, "viewer")
-    viewer = login(TestClient(app, base_url="http://testserver", raise_server_exceptions=False),
-                   "viewer")  # fmt: skip
+    viewer = login(
+        TestClient(app, base_url="http://testserver", raise_server_exceptions=False), "viewer"
+    )
     with caplog.at_level(logging.ERROR, logger="healthgap.web"):
         response = viewer.get(f"/explain/{demo_la}?period=2022-24")
     assert response.status_code == 500

@@ -18,6 +18,7 @@ the Fingertips layout's options.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -68,57 +69,88 @@ def _with_names(frame: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _bundle(
-    source: Source,
-    name: str,
-    compute: Callable[[], pd.DataFrame],
-    *,
-    indicator: str,
-    level: str,
-    period: Period,
-    levels: tuple[float, ...],
-    method: str | None = None,
-    names: bool = True,
-) -> ResultBundle:
-    """Run ``compute`` collecting its warnings, and describe the result as a bundle."""
-    with collect_warnings() as met:
-        result = compute()
-    if method is None:  # the measure's own method column
-        method = str(result["method"].iloc[0]) if len(result) else ""
-    areas = source.areas()
-    if names and "area_name" in areas.columns:
-        result = _with_names(result, areas)
-    counts = suppression_counts(result)
-    shown = counts.drop("", errors="ignore")
-    notes = "; ".join(f"{reason}: {n} rows" for reason, n in shown.items()) or "none"
+@dataclass(frozen=True)
+class _Question:
+    """What every measure reads: the areas of a level, a period, sexes and confidence levels
+    (checked in that order, so the first problem a user sees is the first argument's)."""
+
+    source: Source
+    level: str
+    period: Period
+    sexes: list[str]
+    levels: tuple[float, ...]
+    codes: list[str]
+
+    @classmethod
+    def of(
+        cls,
+        source: Source,
+        level: str,
+        period: str | Period,
+        sexes: Sequence[str],
+        confidence: float | Sequence[float],
+    ) -> _Question:
+        levels = normalise_confidence(confidence, lowest=None)
+        chosen = Period.parse(period)
+        codes = codes_at_level(source, level)
+        return cls(source, level, chosen, check_sexes(sexes), levels, codes)
+
+    def rows(self, table: str) -> pd.DataFrame:
+        return level_rows(self.source, table, self.codes, self.period, self.sexes)
+
+    def mortality(self) -> pd.DataFrame:
+        return area_mortality(self.source, self.codes, self.period, self.sexes)
+
+    def answer(
+        self,
+        name: str,
+        compute: Callable[[], pd.DataFrame],
+        *,
+        indicator: str,
+        method: str | None = None,
+        level: str | None = None,
+        names: bool = True,
+    ) -> ResultBundle:
+        """Run ``compute`` collecting its warnings, and describe the result as a bundle."""
+        with collect_warnings() as met:
+            result = compute()
+        if method is None:  # the measure's own method column
+            method = str(result["method"].iloc[0]) if len(result) else ""
+        level = level or self.level
+        areas = self.source.areas()
+        if names and "area_name" in areas.columns:
+            result = _with_names(result, areas)
+        counts = suppression_counts(result)
+        shown = counts.drop("", errors="ignore")
+        metadata = {
+            "indicator": indicator,
+            "geography": f"{level}, period {self.period}",
+            "confidence": confidence_labels(self.levels),
+            "suppression": "; ".join(f"{r}: {n} rows" for r, n in shown.items()) or "none",
+        }
+        fingertips = {"indicator_name": indicator, **_fingertips(areas, level)}
+        table = Table(result, indicator, metadata=metadata, fingertips=fingertips)
+        return ResultBundle(
+            question=f"measure: {indicator.lower()}",
+            provenance=provenance_of(self.source, method),
+            tables={name: table},
+            metadata={"method": method},
+            summary={"rows": len(result), "suppression": counts.to_dict()},
+            warnings=tuple(met),
+        )
+
+
+def _fingertips(areas: pd.DataFrame, level: str) -> dict[str, object]:
+    """The Fingertips layout's area type, names and parents (regions, or the country)."""
     parent_level = "region" if level not in ("region", "country") else "country"
     by_code = areas.set_index(areas["area_code"].astype(str))
     parent = f"parent_{parent_level}"
-    fingertips = {
-        "indicator_name": indicator,
+    return {
         "area_type": level,
         "area_names": by_code["area_name"].astype(str).to_dict() if "area_name" in areas else {},
         "parents": by_code[parent].dropna().astype(str).to_dict() if parent in areas else None,
         "parent_label": parent_level.capitalize(),
     }
-    metadata = {
-        "indicator": indicator,
-        "geography": f"{level}, period {period}",
-        "confidence": confidence_labels(levels),
-        "suppression": notes,
-    }
-    return ResultBundle(
-        question=f"measure: {indicator.lower()}",
-        provenance=provenance_of(source, method),
-        tables={name: Table(result, indicator, metadata=metadata, fingertips=fingertips)},
-        metadata={"method": method},
-        summary={"rows": len(result), "suppression": counts.to_dict()},
-        warnings=tuple(met),
-    )
-
-
-def _levels(confidence: float | Sequence[float]) -> tuple[float, ...]:
-    return normalise_confidence(confidence, lowest=None)
 
 
 def measure_life_expectancy(
@@ -132,14 +164,14 @@ def measure_life_expectancy(
 ) -> ResultBundle:
     """Life expectancy at every age band (or ``ages``) of every area of ``level`` (Chiang
     II, the reference suppression rules): table ``life_expectancy``."""
-    levels, chosen = _levels(confidence), Period.parse(period)
-    codes, sexes = codes_at_level(source, level), check_sexes(sexes)
-    data = area_mortality(source, codes, chosen, sexes)
-    return _bundle(
-        source, "life_expectancy",
-        lambda: life_expectancy(data, confidence=levels, ages=ages or "all"),
-        indicator="Life expectancy", level=level, period=chosen, levels=levels, method=LE_METHOD,
-    )  # fmt: skip
+    question = _Question.of(source, level, period, sexes, confidence)
+    data = question.mortality()
+    return question.answer(
+        "life_expectancy",
+        lambda: life_expectancy(data, confidence=question.levels, ages=ages or "all"),
+        indicator="Life expectancy",
+        method=LE_METHOD,
+    )
 
 
 def measure_healthy_life_expectancy(
@@ -153,24 +185,20 @@ def measure_healthy_life_expectancy(
 ) -> ResultBundle:
     """Healthy life expectancy (Sullivan) from the ``good_health`` table: table
     ``healthy_life_expectancy``."""
-    levels, chosen = _levels(confidence), Period.parse(period)
-    codes, sexes = codes_at_level(source, level), check_sexes(sexes)
+    question = _Question.of(source, level, period, sexes, confidence)
     if not source.has("good_health"):
         raise WorkspaceError(
             f"workspace {source.name} has no good_health table: import the prevalence of "
             "good health by age band (columns prevalence, respondents) first"
         )
-    health = level_rows(source, "good_health", codes, chosen, sexes)
-    health = health[[*KEYS, "age_start", "prevalence", "respondents"]]
-    data = area_mortality(source, codes, chosen, sexes).merge(
-        health, on=[*KEYS, "age_start"], how="inner"
-    )
-    return _bundle(
-        source, "healthy_life_expectancy",
-        lambda: healthy_life_expectancy(data, confidence=levels, ages=ages or "all"),
-        indicator="Healthy life expectancy", level=level, period=chosen, levels=levels,
+    health = question.rows("good_health")[[*KEYS, "age_start", "prevalence", "respondents"]]
+    data = question.mortality().merge(health, on=[*KEYS, "age_start"], how="inner")
+    return question.answer(
+        "healthy_life_expectancy",
+        lambda: healthy_life_expectancy(data, confidence=question.levels, ages=ages or "all"),
+        indicator="Healthy life expectancy",
         method=HLE_METHOD,
-    )  # fmt: skip
+    )
 
 
 def measure_deprivation_gap(
@@ -189,24 +217,30 @@ def measure_deprivation_gap(
     group's life expectancy instead. Table ``deprivation_gap`` (or ``deprivation_groups``)."""
     if quantiles not in (5, 10):
         raise InputError("quantiles must be 10 or 5", rule="invalid_quantiles")
-    levels, chosen = _levels(confidence), Period.parse(period)
-    codes, sexes = codes_at_level(source, "lsoa"), check_sexes(sexes)
-    deaths = level_rows(source, "deaths", codes, chosen, sexes)
-    population = level_rows(source, "population", codes, chosen, sexes)
+    question = _Question.of(source, "lsoa", period, sexes, confidence)
+    deaths, population = question.rows("deaths"), question.rows("population")
     areas = source.areas()
     small = areas[areas["level"].astype(str) == "lsoa"]
-    options = {"quantiles": quantiles, "by": f"parent_{within}" if within else None,
-               "confidence": levels}  # fmt: skip
+    by = f"parent_{within}" if within else None
     if groups:
         measure, ages_used, name = deprivation_group_life_expectancy, ages or "all", "groups"
     else:
         measure, ages_used, name = deprivation_gap, ages or [0], "gap"
-    return _bundle(
-        source, f"deprivation_{name}",
-        lambda: measure(deaths, population, small, ages=ages_used, **options),
+    return question.answer(
+        f"deprivation_{name}",
+        lambda: measure(
+            deaths,
+            population,
+            small,
+            quantiles=quantiles,
+            by=by,
+            confidence=question.levels,
+            ages=ages_used,
+        ),
         indicator="Life expectancy by deprivation" if groups else "Deprivation gap in LE",
-        level=within or "country", period=chosen, levels=levels, names=False,
-    )  # fmt: skip
+        level=within or "country",
+        names=False,
+    )
 
 
 def measure_dsr(
@@ -220,13 +254,12 @@ def measure_dsr(
 ) -> ResultBundle:
     """All-cause directly standardised mortality rate (ESP2013, Dobson/Byar limits): table
     ``dsr``."""
-    levels, chosen = _levels(confidence), Period.parse(period)
-    codes, sexes = codes_at_level(source, level), check_sexes(sexes)
-    data = area_mortality(source, codes, chosen, sexes)
-    return _bundle(
-        source, "dsr",
-        lambda: directly_standardised_rate(data, keys=KEYS, multiplier=multiplier,
-                                           confidence=levels),
-        indicator="Directly standardised mortality rate", level=level, period=chosen,
-        levels=levels,
-    )  # fmt: skip
+    question = _Question.of(source, level, period, sexes, confidence)
+    data = question.mortality()
+    return question.answer(
+        "dsr",
+        lambda: directly_standardised_rate(
+            data, keys=KEYS, multiplier=multiplier, confidence=question.levels
+        ),
+        indicator="Directly standardised mortality rate",
+    )

@@ -50,8 +50,11 @@ TABLE_TITLES = {
     "parameters": "every parameter with its value, source and evidence tag",
     "ranking": "effect per pound of each intervention under each objective",
 }
-CHARTS = {"waterfall": (waterfall_chart, "waterfall"), "deaths_postponed": (dpp_chart, "dpp"),
-          "frontier": (frontier_chart, "interventions")}  # fmt: skip
+CHARTS = {
+    "waterfall": (waterfall_chart, "waterfall"),
+    "deaths_postponed": (dpp_chart, "dpp"),
+    "frontier": (frontier_chart, "interventions"),
+}
 
 
 def plan_baseline(

@@ -84,9 +84,13 @@ def _decimals(frame: pd.DataFrame) -> dict[str, int]:
 
 
 def _table(
-    frame: pd.DataFrame, title: str, columns: list[str], level: str, indicator: str = INDICATOR,
+    frame: pd.DataFrame,
+    title: str,
+    columns: list[str],
+    level: str,
+    indicator: str = INDICATOR,
     **metadata: str,
-) -> Table:  # fmt: skip
+) -> Table:
     names = dict(zip(frame["area_code"], frame["area_name"], strict=True))
     return Table(
         frame,
@@ -153,9 +157,15 @@ def _inequality(source: Source, area: str, period: Period) -> dict[str, pd.DataF
     )
     gap = deprivation_gap(deaths, population, smallest, quantiles=QUINTILES)
     sii = slope_index_of_inequality(
-        groups, keys=("sex", "period"), population="person_years_used", lowercl="lowercl",
-        uppercl="uppercl", repetitions=SII_REPETITIONS, rii=False, intercept=False,
-    )  # fmt: skip
+        groups,
+        keys=("sex", "period"),
+        population="person_years_used",
+        lowercl="lowercl",
+        uppercl="uppercl",
+        repetitions=SII_REPETITIONS,
+        rii=False,
+        intercept=False,
+    )
     return {"groups": groups, "gap": gap, "sii": sii}
 
 
@@ -210,9 +220,13 @@ def profile_area(source: Source, area: str, *, period: str | Period | None = Non
             compared, comparator_name, comparator_le = benchmark
             compared = compared.assign(area_name=name, comparator=comparator_name)
             tables["benchmark"] = _table(
-                compared, f"life expectancy at birth compared with {comparator_name}",
-                BENCHMARK_COLUMNS, level, area=where, comparator=comparator_name,
-            )  # fmt: skip
+                compared,
+                f"life expectancy at birth compared with {comparator_name}",
+                BENCHMARK_COLUMNS,
+                level,
+                area=where,
+                comparator=comparator_name,
+            )
             by_sex = {
                 r["sex"]: r for r in compared[compared["period"] == latest].to_dict("records")
             }
@@ -232,19 +246,26 @@ def profile_area(source: Source, area: str, *, period: str | Period | None = Non
             gap_and_sii = pd.concat([inequality["gap"], inequality["sii"]], ignore_index=True)
             gap_and_sii = gap_and_sii.assign(area_code=area, area_name=name)
             tables["inequality"] = _table(
-                gap_and_sii, "gap between the most and least deprived fifths, and the SII",
-                INEQUALITY_COLUMNS, level, "Inequality in life expectancy at birth within the area",
-                area=where, period=str(small_period),
+                gap_and_sii,
+                "gap between the most and least deprived fifths, and the SII",
+                INEQUALITY_COLUMNS,
+                level,
+                "Inequality in life expectancy at birth within the area",
+                area=where,
+                period=str(small_period),
                 groups="deprivation fifths of the area's small areas (1 = most deprived)",
-            )  # fmt: skip
+            )
         small, small_level = (
             _small_areas(source, area, small_period) if small_period and latest else (None, "")
         )
         if small is not None and not small.empty:
             tables["small_areas"] = _table(
-                small, f"life expectancy at birth of the areas in {name}", LE_COLUMNS,
-                small_level, **{"parent area": where, "period": str(small_period)},
-            )  # fmt: skip
+                small,
+                f"life expectancy at birth of the areas in {name}",
+                LE_COLUMNS,
+                small_level,
+                **{"parent area": where, "period": str(small_period)},
+            )
     return ResultBundle(
         question="profile an area",
         provenance=provenance_of(source, LE_METHOD),

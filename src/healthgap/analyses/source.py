@@ -149,8 +149,8 @@ class WorkspaceSource:
 
     def periods(self, table: str) -> list[str]:
         if table not in self._labels:
-            labels = self.table(table)["period"].astype(str).unique()
-            self._labels[table] = sorted(labels)
+            # unique() first: millions of rows hold a few labels (fast for categoricals)
+            self._labels[table] = sorted({str(p) for p in self.table(table)["period"].unique()})
         return list(self._labels[table])
 
     def read(

@@ -67,8 +67,9 @@ def _print_summary(summary: DemoSummary) -> None:
     for column in ("sex", "country LE (years)", "95% CI", f"decile gap, {quantiles}"):
         table.add_column(column)
     for sex, (value, lower, upper) in figures.life_expectancy.items():
-        table.add_row(sex, f"{value:.2f}", f"{lower:.2f} to {upper:.2f}",
-                      f"{figures.decile_gap[sex]:.2f}")  # fmt: skip
+        table.add_row(
+            sex, f"{value:.2f}", f"{lower:.2f} to {upper:.2f}", f"{figures.decile_gap[sex]:.2f}"
+        )
     console.print(table)
     console.print(
         "Gap = LE of the least deprived decile of LSOAs minus the most deprived "

@@ -60,9 +60,15 @@ def explain(
 ) -> None:
     """Decompose a life expectancy gap by age and cause, with tables and charts."""
     bundle = explain_gap(
-        WorkspaceSource.open(workspace), area=area, comparison=compare, period=period,
-        sexes=split_list(sex), by=split_list(by), method=method, change_from=change_from,
-    )  # fmt: skip
+        WorkspaceSource.open(workspace),
+        area=area,
+        comparison=compare,
+        period=period,
+        sexes=split_list(sex),
+        by=split_list(by),
+        method=method,
+        change_from=change_from,
+    )
     folder, files = _outputs(out, "decomposition")
     written = [write_bundle_table(bundle, "decomposition", path) for path in files]
     for name in bundle.charts:
@@ -72,8 +78,9 @@ def explain(
         written.append(write_bundle_table(bundle, "gap_change", folder / "gap_change.csv"))
     announce(bundle)
     summary = bundle.summary
-    table = Table(title=f"Life expectancy gap: {summary['base_label']} vs "
-                  f"{summary['comparator_label']}")  # fmt: skip
+    table = Table(
+        title=f"Life expectancy gap: {summary['base_label']} vs {summary['comparator_label']}"
+    )
     keys = [k for k in ("sex", "period") if summary["rows"] and k in summary["rows"][0]]
     for column in [*keys, "e0 base", "e0 comparator", "gap", "largest contributions", "note"]:
         table.add_column(column, overflow="fold")
@@ -139,10 +146,16 @@ def target_command(
     """Say whether a gap is on track to meet a target, from its trend over periods."""
     sexes = split_list(sex)
     bundle = check_gap_target(
-        WorkspaceSource.open(workspace), area=area, comparison=compare, target_year=target_year,
-        reduction=reduction, kind="absolute" if absolute else "relative",
-        periods=split_list(periods) or None, baseline_period=baseline, sexes=sexes,
-    )  # fmt: skip
+        WorkspaceSource.open(workspace),
+        area=area,
+        comparison=compare,
+        target_year=target_year,
+        reduction=reduction,
+        kind="absolute" if absolute else "relative",
+        periods=split_list(periods) or None,
+        baseline_period=baseline,
+        sexes=sexes,
+    )
     out.mkdir(parents=True, exist_ok=True)
     written = [write_bundle_table(bundle, "trajectory", out / "trajectory.csv")]
     verdicts = bundle.summary["verdicts"]

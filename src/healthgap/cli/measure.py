@@ -6,6 +6,7 @@ table as CSV or Excel (tidy or Fingertips layout), with a summary of suppressed 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -74,44 +75,46 @@ def _write(bundle: ResultBundle, out: Path, layout: str) -> None:
     console.print(summary)
 
 
-@measure_app.command("le")
-def le_command(
-    workspace: WorkspaceArg,
-    level: LevelOpt = "la",
-    period: PeriodOpt = "2014",
-    sex: SexOpt = None,
-    confidence: ConfidenceOpt = None,
-    age: AgeOpt = None,
-    out: OutOpt = Path("le.csv"),
-    layout: FormatOpt = "tidy",
-) -> None:
-    """Life expectancy at every age band with CIs (Chiang II, PHE suppression rules)."""
-    table_path(out, layout)
-    bundle = measure_life_expectancy(
-        WorkspaceSource.open(workspace), level=level, period=period, sexes=sex or MALE_FEMALE,
-        confidence=confidence or [0.95], ages=age,
-    )  # fmt: skip
-    _write(bundle, out, layout)
+def _by_age(name: str, use_case: Callable[..., ResultBundle], default_out: str, doc: str) -> None:
+    """Register ``healthgap measure <name>``: a measure at every age band of every area."""
+
+    def command(
+        workspace: WorkspaceArg,
+        level: LevelOpt = "la",
+        period: PeriodOpt = "2014",
+        sex: SexOpt = None,
+        confidence: ConfidenceOpt = None,
+        age: AgeOpt = None,
+        out: OutOpt = Path(default_out),
+        layout: FormatOpt = "tidy",
+    ) -> None:
+        table_path(out, layout)
+        bundle = use_case(
+            WorkspaceSource.open(workspace),
+            level=level,
+            period=period,
+            sexes=sex or MALE_FEMALE,
+            confidence=confidence or [0.95],
+            ages=age,
+        )
+        _write(bundle, out, layout)
+
+    command.__doc__ = doc
+    measure_app.command(name)(command)
 
 
-@measure_app.command("hle")
-def hle_command(
-    workspace: WorkspaceArg,
-    level: LevelOpt = "la",
-    period: PeriodOpt = "2014",
-    sex: SexOpt = None,
-    confidence: ConfidenceOpt = None,
-    age: AgeOpt = None,
-    out: OutOpt = Path("hle.csv"),
-    layout: FormatOpt = "tidy",
-) -> None:
-    """Healthy life expectancy (Sullivan) from the workspace's good_health table."""
-    table_path(out, layout)
-    bundle = measure_healthy_life_expectancy(
-        WorkspaceSource.open(workspace), level=level, period=period, sexes=sex or MALE_FEMALE,
-        confidence=confidence or [0.95], ages=age,
-    )  # fmt: skip
-    _write(bundle, out, layout)
+_by_age(
+    "le",
+    measure_life_expectancy,
+    "le.csv",
+    "Life expectancy at every age band with CIs (Chiang II, PHE suppression rules).",
+)
+_by_age(
+    "hle",
+    measure_healthy_life_expectancy,
+    "hle.csv",
+    "Healthy life expectancy (Sullivan) from the workspace's good_health table.",
+)
 
 
 @measure_app.command("gap")
@@ -135,10 +138,15 @@ def gap_command(
     """Gap in life expectancy between the most and least deprived deciles (or quintiles)."""
     table_path(out, layout)
     bundle = measure_deprivation_gap(
-        WorkspaceSource.open(workspace), period=period, sexes=sex or MALE_FEMALE,
-        quantiles=quantiles, within=within, groups=groups, confidence=confidence or [0.95],
+        WorkspaceSource.open(workspace),
+        period=period,
+        sexes=sex or MALE_FEMALE,
+        quantiles=quantiles,
+        within=within,
+        groups=groups,
+        confidence=confidence or [0.95],
         ages=age,
-    )  # fmt: skip
+    )
     _write(bundle, out, layout)
 
 
@@ -156,7 +164,11 @@ def dsr_command(
     """All-cause directly standardised mortality rate (ESP2013, Dobson/Byar limits)."""
     table_path(out, layout)
     bundle = measure_dsr(
-        WorkspaceSource.open(workspace), level=level, period=period, sexes=sex or MALE_FEMALE,
-        confidence=confidence or [0.95], multiplier=multiplier,
-    )  # fmt: skip
+        WorkspaceSource.open(workspace),
+        level=level,
+        period=period,
+        sexes=sex or MALE_FEMALE,
+        confidence=confidence or [0.95],
+        multiplier=multiplier,
+    )
     _write(bundle, out, layout)

@@ -30,8 +30,12 @@ def _gap_table(result_gap: pd.DataFrame, draws: int) -> Table:
     table = Table(title="Life expectancy gap (years) in the evaluation year")
     for column in ("comparison", "sex", "baseline", "scenario", "reduction", "share of target"):
         table.add_column(column)
-    wide = result_gap.pivot_table(index=["comparison", "sex"], columns="statistic",
-                                  values=["value", "lowercl", "uppercl"], sort=False)  # fmt: skip
+    wide = result_gap.pivot_table(
+        index=["comparison", "sex"],
+        columns="statistic",
+        values=["value", "lowercl", "uppercl"],
+        sort=False,
+    )
     for (comparison, sex), row in wide.head(20).iterrows():
         table.add_row(
             comparison,
@@ -74,8 +78,12 @@ def plan(
         raise InputError(f"--charts must be svg, png or json, not {charts!r}", rule="bad_format")
     spec = load_scenario(scenario)
     source = WorkspaceSource.open(workspace)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())  # fmt: skip
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("Monte Carlo draws", total=max(draws, 1))
 
@@ -83,9 +91,15 @@ def plan(
             bar.update(task, completed=done)
 
         bundle = plan_scenario(
-            source, spec, periods=split_list(periods) or None, shrink_to=shrink_to, draws=draws,
-            seed=seed, budget=budget, progress=advance,
-        )  # fmt: skip
+            source,
+            spec,
+            periods=split_list(periods) or None,
+            shrink_to=shrink_to,
+            draws=draws,
+            seed=seed,
+            budget=budget,
+            progress=advance,
+        )
     write_bundle(bundle, out, chart_formats=(charts,), workbook="plan.xlsx")
     announce(bundle)
     for objective in ("gap", "lifetime"):
@@ -96,7 +110,7 @@ def plan(
                     table.to_dict("records"),
                     ["intervention", "units_per_year", "cost"],
                     f"Best mix for £{budget:,.0f}: {objective} objective",
-                )  # fmt: skip
+                )
             )
     console.print(_gap_table(bundle.table("gap"), draws))
     ranking = bundle.table("ranking")
@@ -105,8 +119,10 @@ def plan(
             ranking.to_dict("records"),
             ["intervention", "rank_gap", "rank_lifetime", "gap_per_pound", "lifetime_per_pound"],
             "Ranking: year-T gap objective vs lifetime objective (per £)",
-        )  # fmt: skip
+        )
     )
-    console.print(f"[bold]{bundle.summary['assumptions']}[/] parameters are assumptions [A] or "
-                  "unverified [V] (listed in parameters.csv and the Excel workbook).")  # fmt: skip
+    console.print(
+        f"[bold]{bundle.summary['assumptions']}[/] parameters are assumptions [A] or "
+        "unverified [V] (listed in parameters.csv and the Excel workbook)."
+    )
     console.print(f"Wrote tables, plan.xlsx and charts to {out}")

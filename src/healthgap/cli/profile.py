@@ -32,7 +32,7 @@ def profile(
             "--period",
             help="Period of the small areas and the inequality within the "
             "area (default: the latest three years pooled).",
-        ),  # fmt: skip
+        ),
     ] = None,
     formats: Annotated[
         str, typer.Option("--formats", help="Table formats: csv, xlsx, fingertips.csv.")
@@ -52,14 +52,20 @@ def profile(
     announce(bundle)
     summary = bundle.summary
     if summary["latest"]:
-        table = Table(title=f"{summary['area'].get('area_name', area)}: life expectancy at "
-                      f"birth, {summary['latest']}")  # fmt: skip
+        table = Table(
+            title=f"{summary['area'].get('area_name', area)}: life expectancy at "
+            f"birth, {summary['latest']}"
+        )
         for column in ("sex", "years", "95% CI", f"vs {summary['comparator_name'] or '-'}"):
             table.add_column(column)
         for row in summary["headline"]:
             label = row.get("cmp_benchmark_label", "")
-            table.add_row(row["sex"], f"{row['value']:.2f}",
-                          f"{row['lowercl']:.2f} to {row['uppercl']:.2f}", str(label))  # fmt: skip
+            table.add_row(
+                row["sex"],
+                f"{row['value']:.2f}",
+                f"{row['lowercl']:.2f} to {row['uppercl']:.2f}",
+                str(label),
+            )
         console.print(table)
     else:
         console.print("the workspace has no deaths and population for this area")

@@ -172,8 +172,12 @@ class Comparison:
             comparator = raw.get("comparator")
             if area is None:
                 bad("area", "missing_area", "an area comparison needs the area (or base)")
-            made = cls("area", area=area, level=text["level"],
-                       comparator=ENGLAND if comparator is None else str(comparator))  # fmt: skip
+            made = cls(
+                "area",
+                area=area,
+                level=text["level"],
+                comparator=ENGLAND if comparator is None else str(comparator),
+            )
         elif kind == "period":
             made = cls("period", area=text["area"])
             if text["area"] is None:
@@ -252,8 +256,11 @@ class Comparison:
         """The scenario-file form (read back by :meth:`from_mapping`)."""
         out: dict[str, Any] = {"type": self.kind}
         if self.kind == "quantiles":
-            out |= {"quantiles": self.quantiles, "base": self.base_group,
-                    "comparator": self.comparator_group}  # fmt: skip
+            out |= {
+                "quantiles": self.quantiles,
+                "base": self.base_group,
+                "comparator": self.comparator_group,
+            }
         elif self.kind == "area":
             out["comparator"] = self.comparator
         else:

@@ -281,9 +281,14 @@ def compare_populations(
             drop=True
         )
     return ComparedPopulations(
-        out["deaths"], out["population"], pairs, base_label, comparator_label, comparison,
+        out["deaths"],
+        out["population"],
+        pairs,
+        base_label,
+        comparator_label,
+        comparison,
         tuple(dict.fromkeys(notes)),
-    )  # fmt: skip
+    )
 
 
 def build_comparison(

@@ -206,8 +206,13 @@ def _install_error_pages(app: FastAPI) -> None:
     async def bug(request: Request, exc: Exception) -> Response:
         """Anything unexpected is a bug: logged with a reference, shown without a traceback."""
         reference = uuid.uuid4().hex[:8]
-        log.error("unexpected error %s on %s %s", reference, request.method,
-                  getattr(request.scope.get("route"), "path", "?"), exc_info=exc)  # fmt: skip
+        log.error(
+            "unexpected error %s on %s %s",
+            reference,
+            request.method,
+            getattr(request.scope.get("route"), "path", "?"),
+            exc_info=exc,
+        )
         message = (
             f"Something went wrong on our side: this is a bug in healthgap. Its details were "
             f"written to the server log under reference {reference}; please quote it when you "
@@ -215,9 +220,11 @@ def _install_error_pages(app: FastAPI) -> None:
         )
         try:
             response = render(
-                request, "error.html", {"title": "Sorry, there is a problem", "message": message},
+                request,
+                "error.html",
+                {"title": "Sorry, there is a problem", "message": message},
                 500,
-            )  # fmt: skip
+            )
         except Exception:  # noqa: BLE001 - the page itself failed: plain text, still no trace
             response = HTMLResponse(f"<h1>Sorry, there is a problem</h1><p>{message}</p>", 500)
         response.headers["X-Error-Reference"] = reference

@@ -186,9 +186,13 @@ class Planner:
         if not choices["interventions"]:
             return None
         return plan_scenario(
-            self.source, scenario_spec(choices), model=self.model(choices), draws=draws,
-            rank=False, progress=progress,
-        )  # fmt: skip
+            self.source,
+            scenario_spec(choices),
+            model=self.model(choices),
+            draws=draws,
+            rank=False,
+            progress=progress,
+        )
 
     def budget(self, choices: Mapping[str, Any], budget: float) -> ResultBundle:
         """Best mix of the chosen interventions for ``budget`` pounds over the horizon."""

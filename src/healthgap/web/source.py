@@ -53,7 +53,7 @@ class ServedSource:
     def periods(self, table: str) -> list[str]:
         return self.service.memo(
             ("periods", table),
-            lambda: sorted(map(str, self._table(table)["period"].astype(str).unique())),
+            lambda: sorted({str(p) for p in self._table(table)["period"].unique()}),
         )
 
     def read(

@@ -35,9 +35,14 @@ def _period_and_format(period: str, fmt: str) -> tuple[str, str]:
 
 
 def _download(
-    request: Request, area_code: str, table: str, fmt: str, stem: str, missing: str,
+    request: Request,
+    area_code: str,
+    table: str,
+    fmt: str,
+    stem: str,
+    missing: str,
     period: str | None = None,
-) -> Response:  # fmt: skip
+) -> Response:
     running = services(request)
     if running.workspaces.area(area_code) is None:
         return _not_found("unknown area")

@@ -65,10 +65,13 @@ def trajectories(
     return running.workspaces.memo(
         ("target", area, comparison.token, target_year, reduction),
         lambda: check_gap_target(
-            running.source, area=area, comparison=comparison, target_year=target_year,
+            running.source,
+            area=area,
+            comparison=comparison,
+            target_year=target_year,
             reduction=reduction / 100,
         ),
-    )  # fmt: skip
+    )
 
 
 def _unknown_area(request: Request, area_code: str) -> Response:
@@ -108,9 +111,13 @@ def explain_page(
 
 @router.get("/{area_code}/decomposition.{fmt}")
 def decomposition_file(
-    request: Request, _user: Viewer, area_code: str, fmt: str, compare: str = "england",
+    request: Request,
+    _user: Viewer,
+    area_code: str,
+    fmt: str,
+    compare: str = "england",
     period: str = "",
-) -> Response:  # fmt: skip
+) -> Response:
     bundle, chosen = explained(services(request), area_code, compare, period)
     stem = f"le-gap-by-age-and-cause_{area_code}_vs-{compare}_{slug(chosen)}"
     return bundle_download(bundle, "decomposition", stem, fmt, formats=("csv", "xlsx"))
@@ -122,9 +129,17 @@ def _reduction_label(reduction: float) -> str:
 
 @router.get("/{area_code}/chart-{kind}-{sex}.{fmt}")
 def chart_download(
-    request: Request, _user: Viewer, area_code: str, kind: str, sex: str, fmt: str,
-    compare: str = "england", period: str = "", target_year: int = 2030, reduction: float = 10.0,
-) -> Response:  # fmt: skip
+    request: Request,
+    _user: Viewer,
+    area_code: str,
+    kind: str,
+    sex: str,
+    fmt: str,
+    compare: str = "england",
+    period: str = "",
+    target_year: int = 2030,
+    reduction: float = 10.0,
+) -> Response:
     running = services(request)
     if kind == "trajectory":  # the target trajectory's chart (same choices as its fragment)
         bundle = trajectories(running, area_code, compare, target_year, reduction)
@@ -142,9 +157,14 @@ def chart_download(
 
 @router.get("/{area_code}/target-trajectory.{fmt}")
 def target_trajectory_file(
-    request: Request, _user: Viewer, area_code: str, fmt: str, compare: str = "england",
-    target_year: int = 2030, reduction: float = 10.0,
-) -> Response:  # fmt: skip
+    request: Request,
+    _user: Viewer,
+    area_code: str,
+    fmt: str,
+    compare: str = "england",
+    target_year: int = 2030,
+    reduction: float = 10.0,
+) -> Response:
     """The target trajectory table (observed and projected gap with 95% limits, the trend and
     the target) of both sexes, as CSV, Excel or the Fingertips CSV layout."""
     running = services(request)
@@ -162,16 +182,25 @@ def target_trajectory_file(
 
 @router.get("/{area_code}/target")
 def target_fragment(
-    request: Request, _user: Viewer, area_code: str, compare: str = "england",
-    target_year: int = 2030, reduction: float = 10.0,
-) -> Response:  # fmt: skip
+    request: Request,
+    _user: Viewer,
+    area_code: str,
+    compare: str = "england",
+    target_year: int = 2030,
+    reduction: float = 10.0,
+) -> Response:
     """The target trajectory and its verdict (loaded by HTMX after the page: it is slower)."""
     bundle = trajectories(services(request), area_code, compare, target_year, reduction)
-    verdicts = [] if bundle is None else [
-        {"sex": sex, **found} for sex, found in bundle.summary["verdicts"].items()
-    ]  # fmt: skip
-    charts = {} if bundle is None else {f"trend_{v['sex']}": bundle.chart(f"trajectory_{v['sex']}")
-                                         for v in verdicts}  # fmt: skip
+    verdicts = (
+        []
+        if bundle is None
+        else [{"sex": sex, **found} for sex, found in bundle.summary["verdicts"].items()]
+    )
+    charts = (
+        {}
+        if bundle is None
+        else {f"trend_{v['sex']}": bundle.chart(f"trajectory_{v['sex']}") for v in verdicts}
+    )
     return render(
         request,
         "_explain_target.html",
