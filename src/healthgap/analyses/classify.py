@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from healthgap.analyses.provenance import collect_warnings, provenance_of
+from healthgap.analyses.selection import given_or_latest
 from healthgap.analyses.source import Source
 from healthgap.frameworks.area_indicators import spearhead_indicators
 from healthgap.frameworks.classification import apply_rule, load_rule
@@ -23,15 +24,15 @@ __all__ = ["classify_areas"]
 def classify_areas(
     source: Source,
     *,
-    period: str | Period,
+    period: str | Period | None = None,
     rule: str | Path = "spearhead",
     level: str = "la",
 ) -> ResultBundle:
     """Flag the areas of ``level`` by ``rule`` (a shipped rule's name or a YAML file) on
-    their indicators in ``period``. Table ``classification``; ``summary`` names the rule
-    and the flagged areas."""
+    their indicators in ``period`` (default: the latest three years pooled). Table
+    ``classification``; ``summary`` names the rule and the flagged areas."""
     chosen = load_rule(rule)
-    when = Period.parse(period)
+    when = given_or_latest(source, period)
     with collect_warnings() as met:
         indicators = spearhead_indicators(
             source.areas(),

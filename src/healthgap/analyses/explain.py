@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from healthgap.analyses.provenance import collect_warnings, provenance_of
-from healthgap.analyses.selection import latest_period
+from healthgap.analyses.selection import given_or_latest
 from healthgap.analyses.source import Source
 from healthgap.decomposition.changes import decompose_gap_change
 from healthgap.decomposition.comparison import Comparison
@@ -78,9 +78,7 @@ def explain_gap(
     and cause, and in ``summary`` the two sides' labels and the per-sex :func:`gap_summary`.
     """
     chosen = Comparison.coerce(comparison, area=area)
-    when = latest_period(source) if period is None else Period.parse(period)
-    if when is None:
-        raise InputError("the workspace has no population in any period", rule="missing_period")
+    when = given_or_latest(source, period)
     areas = source.areas()
     with collect_warnings() as met:
         compared = compare_populations(areas, source.read, chosen, period=when, sexes=sexes)

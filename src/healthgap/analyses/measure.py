@@ -28,6 +28,7 @@ from healthgap.analyses.selection import (
     area_mortality,
     check_sexes,
     codes_at_level,
+    given_or_latest,
     level_rows,
 )
 from healthgap.analyses.source import Source
@@ -86,12 +87,12 @@ class _Question:
         cls,
         source: Source,
         level: str,
-        period: str | Period,
+        period: str | Period | None,
         sexes: Sequence[str],
         confidence: float | Sequence[float],
     ) -> _Question:
         levels = normalise_confidence(confidence, lowest=None)
-        chosen = Period.parse(period)
+        chosen = given_or_latest(source, period)
         codes = codes_at_level(source, level)
         return cls(source, level, chosen, check_sexes(sexes), levels, codes)
 
@@ -134,7 +135,7 @@ class _Question:
             question=f"measure: {indicator.lower()}",
             provenance=provenance_of(self.source, method),
             tables={name: table},
-            metadata={"method": method},
+            metadata={"method": method, "period": self.period.label},
             summary={"rows": len(result), "suppression": counts.to_dict()},
             warnings=tuple(met),
         )
@@ -157,7 +158,7 @@ def measure_life_expectancy(
     source: Source,
     *,
     level: str = "la",
-    period: str | Period = "2014",
+    period: str | Period | None = None,
     sexes: Sequence[str] = ("male", "female"),
     confidence: float | Sequence[float] = 0.95,
     ages: Ages = None,
@@ -178,7 +179,7 @@ def measure_healthy_life_expectancy(
     source: Source,
     *,
     level: str = "la",
-    period: str | Period = "2014",
+    period: str | Period | None = None,
     sexes: Sequence[str] = ("male", "female"),
     confidence: float | Sequence[float] = 0.95,
     ages: Ages = None,
@@ -204,7 +205,7 @@ def measure_healthy_life_expectancy(
 def measure_deprivation_gap(
     source: Source,
     *,
-    period: str | Period = "2014",
+    period: str | Period | None = None,
     sexes: Sequence[str] = ("male", "female"),
     quantiles: int = 10,
     within: str | None = None,
@@ -247,7 +248,7 @@ def measure_dsr(
     source: Source,
     *,
     level: str = "la",
-    period: str | Period = "2014",
+    period: str | Period | None = None,
     sexes: Sequence[str] = ("male", "female"),
     confidence: float | Sequence[float] = 0.95,
     multiplier: float = 100_000,

@@ -23,6 +23,7 @@ __all__ = [
     "area_mortality",
     "check_sexes",
     "codes_at_level",
+    "given_or_latest",
     "latest_period",
     "level_rows",
 ]
@@ -36,6 +37,16 @@ def latest_period(source: Source) -> Period | None:
     (stable values for small areas), or the latest stored period when periods are already
     pooled (:meth:`healthgap.periods.Period.latest`); None without any population."""
     return Period.latest(source.periods("population")) if source.has("population") else None
+
+
+def given_or_latest(source: Source, period: str | Period | None) -> Period:
+    """``period`` read as a :class:`~healthgap.periods.Period`, or :func:`latest_period`."""
+    if period is not None and str(period).strip():
+        return Period.parse(period)
+    latest = latest_period(source)
+    if latest is None:
+        raise InputError("the workspace has no population in any period", rule="missing_period")
+    return latest
 
 
 def check_sexes(sexes: Sequence[str]) -> list[str]:

@@ -12,7 +12,6 @@ from fastapi.responses import Response
 
 from healthgap.analyses import (
     classify_areas,
-    latest_period,
     measure_deprivation_gap,
     measure_dsr,
     measure_healthy_life_expectancy,
@@ -31,15 +30,6 @@ MEASURES = {
 }
 
 
-def _period(source: SourceDep, period: str) -> str:
-    if period:
-        return period
-    latest = latest_period(source)
-    if latest is None:
-        raise InputError("the workspace has no population in any period", rule="missing_period")
-    return latest.label
-
-
 @router.get("/measure/{measure}.{fmt}")
 def measure_file(
     _user: Viewer,
@@ -48,27 +38,27 @@ def measure_file(
     measure: str,
     fmt: str,
     level: str = "la",
-    period: str = "",
+    period: str | None = None,
     sex: Annotated[list[str], Query()] = ["male", "female"],  # noqa: B006
     quantiles: int = 10,
 ) -> Response:
     """``le``, ``hle`` or ``dsr`` of every area of ``level``, or ``gap`` (the deprivation
     gap), in ``period`` (default: the latest three years pooled)."""
-    chosen = _period(source, period)
-    key = ("measure", measure, level, chosen, tuple(sex), quantiles)
+    key = ("measure", measure, level, period, tuple(sex), quantiles)
     if measure == "gap":
         bundle = service.memo(
             key,
-            lambda: measure_deprivation_gap(source, period=chosen, sexes=sex, quantiles=quantiles),
+            lambda: measure_deprivation_gap(source, period=period, sexes=sex, quantiles=quantiles),
         )
     elif measure in MEASURES:
         bundle = service.memo(
-            key, lambda: MEASURES[measure](source, level=level, period=chosen, sexes=sex)
+            key, lambda: MEASURES[measure](source, level=level, period=period, sexes=sex)
         )
     else:
         raise InputError(f"no measure {measure!r}: use le, hle, dsr or gap", rule="unknown_measure")
     (name,) = bundle.tables
-    stem = f"measure-{measure}_{level if measure != 'gap' else 'country'}_{slug(chosen)}"
+    where = level if measure != "gap" else "country"
+    stem = f"measure-{measure}_{where}_{slug(bundle.metadata['period'])}"
     return bundle_download(bundle, name, stem, fmt)
 
 
@@ -78,7 +68,7 @@ def classification_file(
     source: SourceDep,
     service: Workspaces,
     fmt: str,
-    period: str = "",
+    period: str | None = None,
     level: str = "la",
     rule: str = "spearhead",
 ) -> Response:
@@ -86,10 +76,9 @@ def classification_file(
     shipped = resources.files("healthgap.frameworks").joinpath("rules", f"{rule}.yaml")
     if not rule.isidentifier() or not shipped.is_file():  # never a path from a request
         raise InputError(f"no shipped rule called {rule!r}", rule="no_rule")
-    chosen = _period(source, period)
     bundle = service.memo(
-        ("classify", rule, level, chosen),
-        lambda: classify_areas(source, period=chosen, rule=rule, level=level),
+        ("classify", rule, level, period),
+        lambda: classify_areas(source, period=period, rule=rule, level=level),
     )
-    stem = f"classification-{slug(rule)}_{level}_{slug(chosen)}"
+    stem = f"classification-{slug(rule)}_{level}_{slug(bundle.metadata['period'])}"
     return bundle_download(bundle, "classification", stem, fmt, formats=("csv", "xlsx"))
