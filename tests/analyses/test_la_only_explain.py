@@ -25,25 +25,18 @@ def la_workspace(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) ->
     return write_workspace(tmp_path_factory.mktemp("la2014") / "ws", tables).path
 
 
+def _explain(workspace: Path, compare: str, out: Path, *options: str):  # noqa: ANN202
+    """``healthgap explain`` for Middlesbrough in 2014 against ``compare``."""
+    args = ["--area", "E06000002", "--compare", compare, "--period", "2014", *options]
+    return run_cli("explain", str(workspace), *args, "--out", str(out))
+
+
 @pytest.mark.parametrize("by", ["age,cause", "age"])
 def test_middlesbrough_against_england_summed_from_its_areas(
     la_workspace: Path, tmp_path: Path, by: str
 ) -> None:
     out = tmp_path / "out"
-    result = run_cli(
-        "explain",
-        str(la_workspace),
-        "--area",
-        "E06000002",
-        "--compare",
-        "england",
-        "--period",
-        "2014",
-        "--by",
-        by,
-        "--out",
-        str(out),
-    )
+    result = _explain(la_workspace, "england", out, "--by", by)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     table = pd.read_csv(out / "decomposition.csv")
@@ -62,17 +55,6 @@ def test_middlesbrough_against_england_summed_from_its_areas(
 def test_a_comparator_without_rows_or_parent_is_a_problem(
     la_workspace: Path, tmp_path: Path
 ) -> None:
-    result = run_cli(
-        "explain",
-        str(la_workspace),
-        "--area",
-        "E06000002",
-        "--compare",
-        "E12000001",
-        "--period",
-        "2014",
-        "--out",
-        str(tmp_path),
-    )
+    result = _explain(la_workspace, "E12000001", tmp_path)
     assert result.returncode == 2
     assert "unknown_comparator" in result.stderr and "Traceback" not in result.stderr
