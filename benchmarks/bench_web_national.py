@@ -44,7 +44,7 @@ PLAN_CHANGES = 200
 def prepared(app: Any, started: float) -> float:
     """Seconds from ``started`` until the background preparation (and the Plan baseline) is
     done."""
-    service = app.state.workspaces
+    service = app.state.services.workspaces
     while True:
         try:
             service.area_rows(wait=1.0)
@@ -93,10 +93,13 @@ def main() -> None:
             started = time.perf_counter()
             settings = Settings(data_dir=Path(folder), secret_key="b" * 40, workspace=WORKSPACE)
             app = create_app(settings)
+            client = TestClient(app)
+            client.__enter__()  # the app's lifespan starts the preparation
             print(f"preparation ({run}): {prepared(app, started):.1f} s", flush=True)
             if run == "cold":
+                client.__exit__(None, None, None)
                 app.state.database.dispose()
-        with TestClient(app) as client:
+        with client:
             add_user(app.state.database, "admin", "bench")
             login(client, "bench")
             print("\n| page | first view (s) | repeat (s) | status | size (KB) |")
@@ -106,7 +109,7 @@ def main() -> None:
                 again, _, _ = timed(client, url)
                 print(f"| {name} | {first:.3f} | {again:.3f} | {status} | {size / 1024:.0f} |")
             token = csrf_from(client.get("/plan").text)
-            key = next(iter(app.state.planner.library))
+            key = next(iter(app.state.services.planner().library))
             times = []
             form: dict[str, str] = {}
             for change in range(PLAN_CHANGES):

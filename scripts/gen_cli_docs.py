@@ -25,7 +25,8 @@ HEADER = """# CLI reference
 
 Generated from `healthgap --help` by `python scripts/gen_cli_docs.py`; do not edit by hand.
 Every command exits 0 on success and 2 on a user error, printing a table of problems
-(file, row, column, rule) instead of a traceback.
+(file, row, column, rule) instead of a traceback; a bug exits 1 with one line saying where
+its details were logged.
 """
 
 

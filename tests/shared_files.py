@@ -3,12 +3,14 @@ clash between test folders, so nothing imports from ``conftest``)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# ../shared beside the repository; HEALTHGAP_SHARED points elsewhere (e.g. from a worktree).
+SHARED = Path(os.environ.get("HEALTHGAP_SHARED") or REPO.parent / "shared")
 
 
 def shared_path(*parts: str) -> Path:

@@ -22,6 +22,8 @@ PACKAGES = [
     "healthgap.practice",
     "healthgap.reports",
     "healthgap.errors",
+    "healthgap.analyses",
+    "healthgap.periods",
 ]
 
 

@@ -27,6 +27,7 @@ from healthgap.data import (
 )
 from healthgap.datasets import build_demo_workspace, generate_demo, load_demo
 from healthgap.decomposition import (
+    Comparison,
     build_comparison,
     decompose_gap,
     decompose_gap_change,
@@ -39,6 +40,7 @@ from healthgap.errors import (
     HealthgapWarning,
     InputError,
     MethodError,
+    NotFittedError,
     PermissionDenied,
     Problem,
     SmallNumbersWarning,
@@ -61,6 +63,7 @@ from healthgap.measures import (
     proportion,
     slope_index_of_inequality,
 )
+from healthgap.periods import Period
 from healthgap.scenarios import (
     ScenarioModel,
     allocate_budget,
@@ -78,11 +81,14 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 __all__ = [
     "STANDARD_STARTS",
     "BandingWarning",
+    "Comparison",
     "HealthgapError",
     "HealthgapWarning",
     "InputError",
     "MethodError",
+    "NotFittedError",
     "PermissionDenied",
+    "Period",
     "Problem",
     "ScenarioModel",
     "SmallNumbersWarning",

@@ -12,7 +12,8 @@ Exceptions::
     ├── WorkspaceError             a workspace folder is missing, damaged or of another version
     ├── StorageError               the database refused a write (web app)
     │   └── ConflictError          someone else saved a newer version first (optimistic lock)
-    └── PermissionDenied           the user's role does not allow the action (web app)
+    ├── PermissionDenied           the user's role does not allow the action (web app)
+    └── NotFittedError             a model was used before ``fit`` (also an AttributeError)
 
 Warnings::
 
@@ -34,6 +35,7 @@ __all__ = [
     "HealthgapWarning",
     "InputError",
     "MethodError",
+    "NotFittedError",
     "PermissionDenied",
     "Problem",
     "SmallNumbersWarning",
@@ -137,6 +139,10 @@ class ConflictError(StorageError):
 
 class PermissionDenied(HealthgapError):  # noqa: N818 - the documented name, as in the tree
     """The signed-in user's role does not allow this action."""
+
+
+class NotFittedError(HealthgapError, AttributeError):
+    """A model was asked for results before ``fit`` was called on it."""
 
 
 class HealthgapWarning(UserWarning):

@@ -8,7 +8,8 @@ import pytest
 from scipy import stats
 
 from healthgap.errors import InputError
-from healthgap.frameworks.targets import assess_gap_target, period_midpoint
+from healthgap.frameworks.targets import assess_gap_target
+from healthgap.periods import Period
 
 PERIODS = ["2007-09", "2010-12", "2013-15", "2016-18", "2019-21"]
 
@@ -110,7 +111,7 @@ def test_bad_arguments_are_all_reported() -> None:
         assess_gap_target(two_periods, baseline_period="1999", target_year=2025, reduction=0.1)
     assert sorted(p.rule for p in info.value.problems) == ["no_baseline", "too_few_periods"]
     with pytest.raises(InputError, match="not a year"):
-        period_midpoint("last year")
+        Period.parse("last year")
 
 
 def test_verdict_for_a_demo_area() -> None:

@@ -84,8 +84,8 @@ def test_combination_never_beats_removing_the_targeted_causes(
     reached = np.any([r.units > 0 for r in items], axis=0)  # (cell, sex, band)
     acts = np.any([np.isin(CAUSES, r.intervention.causes) for r in items], axis=0)
     removed = base.deaths * (reached[..., None] & acts)
-    bound = model.life_table((model.group_deaths - np.einsum(
-        "gn,nsxc->gsxc", model.comparison.groups.astype(float), removed)).sum(-1))  # fmt: skip
+    bound = model.life_table((model.group_deaths_ - np.einsum(
+        "gn,nsxc->gsxc", model.groups_.groups.astype(float), removed)).sum(-1))  # fmt: skip
     assert np.all(a["e0_new"][..., 0] <= bound.e[..., 0] + 1e-9)
     assert np.all(a["dpp_combined"].sum() <= removed.sum() / base.years + 1e-9)
 

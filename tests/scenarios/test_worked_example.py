@@ -36,11 +36,11 @@ def model() -> ScenarioModel:
 
 
 def test_baseline_life_expectancy_and_gap_to_six_decimals(model: ScenarioModel) -> None:
-    e0 = model.base_life_table.e[:, 0, 0]
+    e0 = model.base_life_table_.e[:, 0, 0]
     assert round(float(e0[0]), 6) == 75.186597
     assert round(float(e0[1]), 6) == 83.383406
     assert round(float(e0[1] - e0[0]), 6) == 8.196810
-    lt = model.base_life_table
+    lt = model.base_life_table_
     assert round(float(lt.q[0, 0, 0]), 6) == 0.005842  # §6.2 check values
     assert round(float(lt.l[0, 0, 1]), 2) == 99415.79
     assert [round(float(v), 3) for v in lt.e[:, 0, 14]] == [16.862, 21.188]  # e_65

@@ -85,8 +85,10 @@ def settings(tmp_path: Path, demo_workspace: Path, migrated_database_file: Path)
 
 @pytest.fixture
 def app(settings: Settings):  # noqa: ANN201
+    """A fresh app, started (its lifespan builds the served workspace and the planner)."""
     application = create_app(settings)
-    yield application
+    with TestClient(application, base_url="http://testserver"):
+        yield application
     application.state.database.dispose()
 
 

@@ -8,9 +8,13 @@ import warnings
 
 import pytest
 
+from healthgap.analyses.selection import area_mortality
 from healthgap.errors import HealthgapWarning
 from healthgap.measures.deprivation_gap import deprivation_gap
-from healthgap.web.profile import deaths_and_population
+
+
+def deaths_and_population(source, codes):  # noqa: ANN001, ANN201 - all periods, both sexes
+    return area_mortality(source, codes, None)
 
 
 def test_benchmark_has_colour_and_text(client_as, demo_la: str) -> None:  # noqa: ANN001
@@ -29,10 +33,10 @@ def test_benchmark_has_colour_and_text(client_as, demo_la: str) -> None:  # noqa
 
 def test_quintile_gap_equals_the_core(client_as, app, demo_la: str) -> None:  # noqa: ANN001
     page = client_as("viewer").get(f"/area/{demo_la}").text
-    service = app.state.workspaces
-    areas = service.areas()
+    source = app.state.services.source
+    areas = source.areas()
     lsoas = areas[(areas["level"] == "lsoa") & (areas["parent_la"] == demo_la)]
-    rows = deaths_and_population(service, lsoas["area_code"].tolist())
+    rows = deaths_and_population(source, lsoas["area_code"].tolist())
     years = ["2022", "2023", "2024"]
     rows = rows[rows["period"].astype(str).isin(years) & rows["sex"].isin(["male", "female"])]
     rows = (

@@ -9,12 +9,22 @@ import re
 import openpyxl
 import pytest
 
-from healthgap.web.explain import (
-    explain_gap,
-    pooled_periods,
-    summary_rows,
-    target_trajectories,
-)
+from healthgap.analyses import check_gap_target, explain_gap, target_periods
+
+
+def summary_rows(bundle):  # noqa: ANN001, ANN201 - the per-sex rows the page shows
+    return bundle.summary["rows"]
+
+
+def target_trajectories(source, *, area, compare, target_year, reduction):  # noqa: ANN001, ANN201
+    bundle = check_gap_target(
+        source, area=area, comparison=compare, target_year=target_year, reduction=reduction
+    )
+    return [type("T", (), {"sex": s, **v}) for s, v in bundle.summary["verdicts"].items()]
+
+
+def pooled_periods(source):  # noqa: ANN001, ANN201
+    return [p.label for p in target_periods(source)]
 
 
 @pytest.mark.parametrize("compare", ["england", "quintiles"])
@@ -22,7 +32,7 @@ def test_page_shows_the_core_gap(client_as, app, demo_la: str, compare: str) -> 
     page = client_as("viewer").get(f"/explain/{demo_la}?compare={compare}&period=2022-24")
     assert page.status_code == 200
     expected = summary_rows(
-        explain_gap(app.state.workspaces, area=demo_la, compare=compare, period="2022-24").result
+        explain_gap(app.state.services.source, area=demo_la, comparison=compare, period="2022-24")
     )
     for row in expected:
         assert f'data-testid="gap-{row["sex"]}">{row["gap"]:+.2f}<' in page.text
@@ -39,8 +49,8 @@ def test_page_shows_the_core_gap(client_as, app, demo_la: str, compare: str) -> 
 def test_most_deprived_fifth_lives_shorter(app, demo_la: str) -> None:  # noqa: ANN001
     rows = summary_rows(
         explain_gap(
-            app.state.workspaces, area=demo_la, compare="quintiles", period="2022-24"
-        ).result
+            app.state.services.source, area=demo_la, comparison="quintiles", period="2022-24"
+        )
     )
     assert all(row["gap"] > 0 for row in rows)
 
@@ -83,13 +93,17 @@ def test_target_fragment_gives_the_core_verdict(client_as, app, demo_la: str) ->
     )
     assert response.status_code == 200 and "<html" not in response.text
     expected = target_trajectories(
-        app.state.workspaces, area=demo_la, compare="quintiles", target_year=2030, reduction=0.10
+        app.state.services.source,
+        area=demo_la,
+        compare="quintiles",
+        target_year=2030,
+        reduction=0.10,
     )
     assert [t.sex for t in expected] == ["male", "female"]
     for t in expected:
         assert f'data-testid="verdict-{t.sex}">{t.verdict.upper()}<' in response.text
         assert t.verdict in ("on track", "not on track", "too uncertain to say")
-    assert pooled_periods(app.state.workspaces) == [
+    assert pooled_periods(app.state.services.source) == [
         "2010-12",
         "2013-15",
         "2016-18",

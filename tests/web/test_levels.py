@@ -105,10 +105,10 @@ def test_a_page_shows_progress_while_the_workspace_is_prepared(
     settings = Settings(data_dir=tmp_path, secret_key="s" * 40, workspace=demo_workspace)
     assert settings.prepare_in_background  # the default when serving
     app = create_app(settings)
-    service = app.state.workspaces
-    service._warmers.clear()  # only the summing under test runs in the background
+    app.state.warmers = []  # only the summing under test runs in the background
     try:
         with TestClient(app) as client:
+            service = app.state.services.workspaces
             add_user(app.state.database, "viewer")
             login(client, "viewer")
             waiting = client.get(f"/area/{demo_la}")

@@ -112,8 +112,8 @@ def test_small_counts_are_suppressed_in_downloads(
     tiny = build_small_workspace(tmp_path / "tiny", person_years_per_band=20.0)
     app = create_app(make_settings(tmp_path, tiny, migrated_database_file))
     add_user(app.state.database, "viewer")
-    viewer = login(TestClient(app, base_url="http://testserver"), "viewer")
-    body = viewer.get("/area/E06000001/small-areas-2015-17.csv").text
+    with TestClient(app, base_url="http://testserver") as started:
+        body = login(started, "viewer").get("/area/E06000001/small-areas-2015-17.csv").text
     table = pd.read_csv(io.StringIO(body))
     suppressed = table[table["disclosure_note"] == "deaths_used suppressed (1-7)"]
     assert len(suppressed) == 2 and suppressed["deaths_used"].isna().all()

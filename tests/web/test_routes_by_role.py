@@ -38,6 +38,7 @@ CONCRETE = {
     "{user_id}": "1",
     "{job_id}": "no-such-job",
     "{scenario_id}": "999",
+    "{measure}": "le",
 }
 SWEPT = [r for r in route_list() if r not in SPECIAL]
 

@@ -1,21 +1,37 @@
-"""The ``healthgap`` command line: a thin layer that parses, calls the core and prints.
+"""The ``healthgap`` command line: a thin layer that parses, calls a use case and writes it.
 
-Each domain registers its commands from its own module (``data``, ``measure``,
-``explain``, ``plan``). A user error (:class:`healthgap.errors.HealthgapError`) is
-printed as a table of problems and exits with status 2, never with a traceback.
+Each domain registers its commands from its own module (``data``, ``measure``, ``profile``,
+``explain``, ``plan``, ``demo``, ``web``); every command calls one function of
+:mod:`healthgap.analyses` and writes the result bundle with :mod:`healthgap.cli.present`.
+A user error (:class:`healthgap.errors.HealthgapError`) is printed as a table of problems and
+exits with status 2; anything else is a bug: a short message says so and where the details
+were logged, and the exit status is 1. No traceback ever reaches the terminal.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
+import tempfile
+import traceback
+import uuid
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from healthgap.errors import HealthgapError, InputError
+from healthgap.errors import HealthgapError, HealthgapWarning, InputError
 
-__all__ = ["app", "console", "main", "print_problems"]
+__all__ = ["BUG_EXIT", "app", "console", "err_console", "log_bug", "main", "print_problems"]
+
+BUG_EXIT = 1  # user errors exit with 2 (as click's usage errors do), bugs with 1
+log = logging.getLogger("healthgap.cli")
 
 app = typer.Typer(
     name="healthgap",
@@ -45,12 +61,58 @@ def print_problems(error: HealthgapError) -> None:
         err_console.print(f"[bold red]error:[/] {error}")
 
 
+def _log_folder() -> Path:
+    """``$HEALTHGAP_LOG_DIR``, else ``~/.cache/healthgap/logs``, else the temporary folder."""
+    configured = os.environ.get("HEALTHGAP_LOG_DIR")
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    for folder in ([Path(configured)] if configured else []) + [cache / "healthgap" / "logs"]:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            if os.access(folder, os.W_OK):
+                return folder
+        except OSError:
+            continue
+    return Path(tempfile.gettempdir())
+
+
+def log_bug(error: BaseException, argv: list[str]) -> tuple[str, Path | None]:
+    """Write the traceback of an unexpected error to a log file; its reference and path."""
+    reference = uuid.uuid4().hex[:8]
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    details = "".join(traceback.format_exception(error))
+    try:
+        path = _log_folder() / f"healthgap-error-{stamp}-{reference}.log"
+        path.write_text(f"healthgap {' '.join(argv)}\n\n{details}", encoding="utf-8")
+    except OSError:
+        log.error("unexpected error %s\n%s", reference, details)
+        return reference, None
+    return reference, path
+
+
+@contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """A healthgap warning no use case collected is still one readable line, not Python's
+    warning format naming a source file."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", HealthgapWarning)
+        try:
+            yield
+        finally:
+            for item in caught:
+                if issubclass(item.category, HealthgapWarning):
+                    err_console.print(
+                        f"[yellow]warning ({item.category.__name__}):[/] {item.message}"
+                    )
+                else:
+                    warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+
+
 def _register_commands() -> None:
     # Imported here so that `healthgap --help` lists every domain's commands while
     # the domain modules stay independent of each other.
     from healthgap.cli import data as _data  # noqa: F401
 
-    for optional in ("demo", "measure", "explain", "plan", "web"):
+    for optional in ("demo", "measure", "profile", "explain", "plan", "web"):
         try:
             __import__(f"healthgap.cli.{optional}")
         except ModuleNotFoundError as exc:
@@ -62,17 +124,30 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``healthgap`` console script.
 
     Typer runs in standalone mode, so usage errors (a bad option value) get its usual
-    short message and exit status 2; healthgap's own errors are caught here.
+    short message and exit status 2; healthgap's own errors are caught here, and so is
+    anything unexpected, which is logged and reported as a bug without a traceback.
     """
-    _register_commands()
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        app(args=argv, standalone_mode=True)
+        with _warnings_as_lines():
+            _register_commands()
+            app(args=args, standalone_mode=True)
     except HealthgapError as error:
         print_problems(error)
         sys.exit(2)
     except KeyboardInterrupt:
         err_console.print("aborted")
         sys.exit(130)
+    except Exception as error:  # noqa: BLE001 - the last guard: a bug, reported without traceback
+        reference, path = log_bug(error, args)
+        where = f"the details are in {path}" if path else "the details went to the log"
+        err_console.print(
+            f"[bold red]healthgap hit a bug[/] ({type(error).__name__}, reference {reference}); "
+            f"{where}. Please report it with that file. Nothing was written for this command "
+            "after the error.",
+            soft_wrap=True,
+        )
+        sys.exit(BUG_EXIT)
 
 
 @app.command()

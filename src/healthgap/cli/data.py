@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
-import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
-import pyarrow.parquet as pq
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from healthgap.cli import app, console, err_console
-from healthgap.data import Workspace, import_files, load_files, open_workspace, validate_tables
-from healthgap.data.layouts import resolve_layout
-from healthgap.errors import HealthgapWarning, InputError
+from healthgap.analyses import WorkspaceSource, import_data, validate_files, workspace_info
+from healthgap.cli import app, console
+from healthgap.cli.present import show_warnings
 
 __all__ = ["import_command", "info", "validate"]
 
@@ -35,25 +31,10 @@ LayoutOption = Annotated[
 ]
 
 
-@contextlib.contextmanager
-def _shown_warnings() -> Iterator[None]:
-    """Print healthgap's warnings (e.g. BandingWarning) as readable lines, not Python warnings."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", HealthgapWarning)
-        try:
-            yield
-        finally:
-            for item in caught:
-                if issubclass(item.category, HealthgapWarning):
-                    err_console.print(
-                        f"[yellow]warning ({item.category.__name__}):[/] {item.message}"
-                    )
-                else:
-                    warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
-
-
-def _progress() -> Progress:
-    return Progress(
+@contextmanager
+def _progress(verb: str, total: int) -> Iterator[object]:
+    """A transient bar of files read; yields the callback the data layer calls per file."""
+    bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total} files"),
@@ -61,24 +42,22 @@ def _progress() -> Progress:
         console=console,
         transient=True,
     )
+    with bar:
+        task = bar.add_task(verb, total=total)
+
+        def step(path: str) -> None:
+            bar.update(task, description=f"reading {Path(path).name}", advance=1)
+
+        yield step
 
 
 @app.command()
 def validate(files: FilesArgument, layout: LayoutOption = None) -> None:
     """Check files without importing them; list every problem (file, row, column, rule)."""
-    if layout is not None:
-        resolve_layout(layout)
-    with _shown_warnings(), _progress() as bar:
-        task = bar.add_task("reading", total=len(files))
-
-        def step(path: str) -> None:
-            bar.update(task, description=f"reading {Path(path).name}", advance=1)
-
-        tables, problems = load_files(files, layout=layout, progress=step)
-    problems += validate_tables(tables)
-    if problems:
-        raise InputError(problems)
-    names = ", ".join(f"{name} ({len(frame):,} rows)" for name, frame in tables.items())
+    with _progress("reading", len(files)) as step:
+        checked = validate_files(files, layout=layout, progress=step)  # type: ignore[arg-type]
+    show_warnings(checked.warnings)
+    names = ", ".join(f"{name} ({len(frame):,} rows)" for name, frame in checked.tables.items())
     console.print(f"no problems: {len(files)} file(s) read as {names}")
 
 
@@ -89,13 +68,10 @@ def import_command(
     layout: LayoutOption = None,
 ) -> None:
     """Import files into a workspace, all or nothing (the workspace is unchanged on any problem)."""
-    with _shown_warnings(), _progress() as bar:
-        task = bar.add_task("importing", total=len(files))
-
-        def step(path: str) -> None:
-            bar.update(task, description=f"reading {Path(path).name}", advance=1)
-
-        workspace = import_files(files, into, layout=layout, progress=step)
+    with _progress("importing", len(files)) as step:
+        imported = import_data(files, into, layout=layout, progress=step)  # type: ignore[arg-type]
+    show_warnings(imported.warnings)
+    workspace = imported.workspace
     rows = ", ".join(f"{t} {workspace.manifest['tables'][t]['rows']:,}" for t in workspace.tables)
     console.print(f"imported {len(files)} file(s) into {into}: {rows} rows")
 
@@ -105,32 +81,16 @@ def info(
     workspace: Annotated[Path, typer.Argument(help="Workspace folder.")],
 ) -> None:
     """Summarise a workspace: tables, rows, areas by level, periods, sexes, totals."""
-    ws = open_workspace(workspace)
-    title = f"workspace {workspace}" + (" — SYNTHETIC data" if ws.is_synthetic else "")
-    tables = Table(title=title)
+    bundle = workspace_info(WorkspaceSource.open(workspace))
+    title = f"workspace {workspace}" + (" — SYNTHETIC data" if bundle.synthetic else "")
+    table = Table(title=title)
     for column in ("table", "rows", "periods", "sexes", "total"):
-        tables.add_column(column, overflow="fold")
-    for name in ws.tables:
-        stored = ws.manifest["tables"][name]
-        frame = _summary_columns(ws, name)
-        periods = ", ".join(sorted(frame["period"].unique())) if "period" in frame else ""
-        sexes = ", ".join(sorted(frame["sex"].unique())) if "sex" in frame else ""
-        total = ""
-        for count in ("person_years", "deaths"):
-            if count in frame:
-                total = f"{count} {frame[count].sum():,.0f}"
-        tables.add_row(name, f"{stored['rows']:,}", periods, sexes, total)
-    console.print(tables)
-    if ws.has("areas"):
-        areas = ws.read("areas", columns=["level"])
-        levels = areas["level"].value_counts().sort_index()
+        table.add_column(column, overflow="fold")
+    for row in bundle.table("tables").to_dict("records"):
+        table.add_row(row["table"], f"{row['rows']:,}", row["periods"], row["sexes"], row["total"])
+    console.print(table)
+    levels = bundle.summary["areas_by_level"]
+    if levels:
         console.print("areas by level: " + ", ".join(f"{lvl} {n:,}" for lvl, n in levels.items()))
-    if ws.is_synthetic:
+    if bundle.synthetic:
         console.print("[bold]SYNTHETIC[/]: made-up data for demonstration, not real statistics.")
-
-
-def _summary_columns(ws: Workspace, name: str) -> pd.DataFrame:
-    """Only the columns ``info`` summarises, so large tables read quickly."""
-    present = pq.read_schema(ws.path / ws.manifest["tables"][name]["file"]).names
-    wanted = [c for c in ("period", "sex", "person_years", "deaths") if c in present]
-    return ws.read(name, columns=wanted)

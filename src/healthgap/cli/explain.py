@@ -11,27 +11,13 @@ import json
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.table import Table
 
+from healthgap.analyses import WorkspaceSource, check_gap_target, classify_areas, explain_gap
 from healthgap.cli import app, console
-from healthgap.data import open_workspace
-from healthgap.decomposition.changes import decompose_gap_change
-from healthgap.decomposition.comparisons import (
-    build_comparison,
-    gaps_over_periods,
-    in_period,
-    period_label_years,
-)
-from healthgap.decomposition.decompose import decompose_gap
-from healthgap.errors import InputError
-from healthgap.frameworks.area_indicators import spearhead_indicators
-from healthgap.frameworks.classification import apply_rule, load_rule
-from healthgap.frameworks.targets import assess_gap_target
-from healthgap.reports.charts import contributions_chart, gap_trend_chart, scarf_chart
-from healthgap.reports.render import save_chart
-from healthgap.reports.tables import write_table
+from healthgap.cli.present import announce, split_list, wrote
+from healthgap.reports.outputs import write_bundle_chart, write_bundle_table
 
 __all__ = ["classify_command", "explain", "target_command"]
 
@@ -41,24 +27,11 @@ CompareOption = Annotated[
     str,
     typer.Option(
         "--compare",
-        help="england | an area code | quintiles | deciles | period:LABEL (e.g. period:2012-14).",
+        help="england | parent | an area code | quintiles | deciles | period:LABEL "
+        "(e.g. period:2012-14).",
     ),
 ]
 SexOption = Annotated[str, typer.Option("--sex", help="Comma-separated sexes.")]
-
-
-def _split(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
-
-
-def _read(workspace: Path, periods: list[str]) -> tuple[pd.DataFrame, ...]:
-    ws = open_workspace(workspace)
-    wanted = {y for p in periods for y in [p, *period_label_years(p)]}
-    tables = [ws.read("areas")]
-    for name in ("population", "deaths"):
-        table = ws.read(name)
-        tables.append(table[table["period"].astype(str).isin(wanted)])
-    return (*tables, ws.is_synthetic)
 
 
 def _outputs(out: Path, stem: str) -> tuple[Path, list[Path]]:
@@ -86,102 +59,37 @@ def explain(
     ),
 ) -> None:
     """Decompose a life expectancy gap by age and cause, with tables and charts."""
-    sexes, breakdown = _split(sex), tuple(_split(by))
-    periods = [period] + ([change_from] if change_from else [])
-    if compare.startswith("period:"):
-        periods.append(compare.split(":", 1)[1])
-    areas, population, deaths, synthetic = _read(workspace, periods)
-    comparison = build_comparison(
-        areas, population, deaths, area=area, compare=compare, period=period, sexes=sexes
+    bundle = explain_gap(
+        WorkspaceSource.open(workspace),
+        area=area,
+        comparison=compare,
+        period=period,
+        sexes=split_list(sex),
+        by=split_list(by),
+        method=method,
+        change_from=change_from,
     )
-    result = decompose_gap(
-        comparison.deaths, comparison.population, comparison.pairs, by=breakdown, method=method
-    )  # type: ignore[arg-type]
     folder, files = _outputs(out, "decomposition")
-    folder.mkdir(parents=True, exist_ok=True)
-    metadata = {
-        "base": comparison.base_label,
-        "comparator": comparison.comparator_label,
-        "period": period,
-        "method": str(result["method"].iloc[0]),
-        "statistic": str(result["statistic"].iloc[0]),
-        "workspace": str(workspace),
-        "cause split note": "cause_split_unstable marks bands resting on few deaths or a "
-        "tiny all-cause difference; pool years or use broader causes",
-    }
-    for path in files:
-        write_table(result, path, metadata=metadata, synthetic=synthetic)
-    charts = []
-    if {"age", "cause"} <= set(breakdown):
-        for s in sexes:
-            rows = result[result["sex"] == s]
-            label = f"{comparison.base_label} ({s})"
-            for kind, spec in (
-                (
-                    "contributions",
-                    contributions_chart(
-                        rows,
-                        base_label=label,
-                        comparator_label=comparison.comparator_label,
-                        synthetic=synthetic,
-                    ),
-                ),
-                (
-                    "scarf",
-                    scarf_chart(
-                        rows,
-                        base_label=label,
-                        comparator_label=comparison.comparator_label,
-                        synthetic=synthetic,
-                    ),
-                ),
-            ):
-                for suffix in (".svg", ".png"):
-                    charts.append(save_chart(spec, folder / f"{kind}_{s}{suffix}"))
-    if change_from:
-        if compare.startswith("period:"):
-            raise InputError(
-                "--change-from needs a comparison of two populations, not periods",
-                rule="invalid_option",
-            )
-        earlier = build_comparison(
-            areas, population, deaths, area=area, compare=compare, period=change_from, sexes=sexes
-        )
-        change = decompose_gap_change(
-            pd.concat([earlier.deaths, comparison.deaths], ignore_index=True),
-            pd.concat([earlier.population, comparison.population], ignore_index=True),
-            comparison.pairs,
-            before=change_from,
-            after=period,
-            by=breakdown,
-        )
-        files.append(write_table(change, folder / "gap_change.csv", synthetic=synthetic))
-    _print_summary(result, comparison.base_label, comparison.comparator_label)
-    console.print("wrote " + ", ".join(str(p) for p in [*files, *charts]))
-
-
-def _print_summary(result: pd.DataFrame, base: str, comparator: str) -> None:
-    keys = [c for c in ("sex", "period") if c in result.columns]
-    table = Table(title=f"Life expectancy gap: {base} vs {comparator}")
+    written = [write_bundle_table(bundle, "decomposition", path) for path in files]
+    for name in bundle.charts:
+        for suffix in (".svg", ".png"):
+            written.append(write_bundle_chart(bundle, name, folder / f"{name}{suffix}"))
+    if "gap_change" in bundle.tables:
+        written.append(write_bundle_table(bundle, "gap_change", folder / "gap_change.csv"))
+    announce(bundle)
+    summary = bundle.summary
+    table = Table(
+        title=f"Life expectancy gap: {summary['base_label']} vs {summary['comparator_label']}"
+    )
+    keys = [k for k in ("sex", "period") if summary["rows"] and k in summary["rows"][0]]
     for column in [*keys, "e0 base", "e0 comparator", "gap", "largest contributions", "note"]:
         table.add_column(column, overflow="fold")
-    for values, rows in result.groupby(keys, observed=True, sort=False):
-        first = rows.iloc[0]
-        if "cause" in rows.columns and rows["cause"].nunique() > 1:
-            top = rows.groupby("cause")["contribution"].sum().nlargest(3)
-        else:
-            top = rows.set_index(rows.get("age_band", rows["cause"]))["contribution"].nlargest(3)
-        text = "; ".join(f"{k} {v:+.2f}" for k, v in top.items())
-        key_values = values if isinstance(values, tuple) else (values,)
-        table.add_row(
-            *map(str, key_values),
-            f"{first['e0_base']:.2f}",
-            f"{first['e0_comparator']:.2f}",
-            f"{first['gap']:.2f}",
-            text,
-            str(first["note"]),
-        )
+    for row in summary["rows"]:
+        top = "; ".join(f"{k} {v:+.2f}" for k, v in row["top"])
+        numbers = (f"{row[k]:.2f}" for k in ("e0_base", "e0_comparator", "gap"))
+        table.add_row(*(row[k] for k in keys), *numbers, top, row["note"])
     console.print(table)
+    wrote(written)
 
 
 @app.command("explain-classify")
@@ -197,39 +105,37 @@ def classify_command(
     ),
 ) -> None:
     """Flag areas by a rule (default Spearhead: worst fifth on 3 of 5 indicators)."""
-    chosen = load_rule(rule)
-    areas, population, deaths, synthetic = _read(workspace, [period])
-    indicators = spearhead_indicators(
-        areas, in_period(population, period), in_period(deaths, period), level=level
+    bundle = classify_areas(WorkspaceSource.open(workspace), period=period, rule=rule, level=level)
+    path = write_bundle_table(bundle, "classification", out)
+    announce(bundle)
+    flagged = bundle.summary["flagged"]
+    table = Table(
+        title=f"{bundle.summary['title']}: {len(flagged)} of {bundle.summary['areas']} "
+        "areas flagged"
     )
-    result = apply_rule(indicators, chosen)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_table(
-        result,
-        out,
-        synthetic=synthetic,
-        metadata={"rule": json.dumps(chosen.to_dict()), "period": period, "level": level},
-    )
-    flagged = result[result["flagged"]]
-    table = Table(title=f"{chosen.title}: {len(flagged)} of {len(result)} areas flagged")
     for column in ("area_code", "criteria_met", "flagged_by"):
         table.add_column(column, overflow="fold")
-    for _, row in flagged.iterrows():  # display only: a few dozen rows
-        table.add_row(row["area_code"], str(row["criteria_met"]), row["flagged_by"])
+    for row in flagged:
+        table.add_row(str(row["area_code"]), str(row["criteria_met"]), str(row["flagged_by"]))
     console.print(table)
-    console.print(f"wrote {out}")
+    wrote([path])
 
 
 @app.command("explain-target")
 def target_command(
     workspace: Workspace,
     area: AreaOption,
-    periods: Annotated[
-        str, typer.Option("--periods", help="Comma-separated, e.g. 2010-12,2013-15,2016-18.")
-    ],
     target_year: Annotated[int, typer.Option("--target-year")],
+    periods: Annotated[
+        str | None,
+        typer.Option(
+            "--periods",
+            help="Comma-separated, e.g. 2010-12,2013-15,2016-18 (default: non-overlapping "
+            "3-year pools ending at the latest year).",
+        ),
+    ] = None,
     compare: CompareOption = "england",
-    sex: Annotated[str, typer.Option("--sex")] = "male",
+    sex: Annotated[str, typer.Option("--sex", help="Comma-separated sexes.")] = "male",
     baseline: Annotated[str | None, typer.Option("--baseline", help="Default: first period.")] = (
         None
     ),
@@ -238,32 +144,31 @@ def target_command(
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("target-output"),
 ) -> None:
     """Say whether a gap is on track to meet a target, from its trend over periods."""
-    labels = _split(periods)
-    if len(labels) < 3:
-        raise InputError("give at least 3 periods with --periods", rule="too_few_periods")
-    areas, population, deaths, synthetic = _read(workspace, labels)
-    series, comparison = gaps_over_periods(
-        areas, population, deaths, area=area, compare=compare, periods=labels, sex=sex
-    )
-    result = assess_gap_target(
-        series,
-        baseline_period=baseline or labels[0],
+    sexes = split_list(sex)
+    bundle = check_gap_target(
+        WorkspaceSource.open(workspace),
+        area=area,
+        comparison=compare,
         target_year=target_year,
         reduction=reduction,
         kind="absolute" if absolute else "relative",
+        periods=split_list(periods) or None,
+        baseline_period=baseline,
+        sexes=sexes,
     )
     out.mkdir(parents=True, exist_ok=True)
-    write_table(result.trajectory, out / "trajectory.csv", synthetic=synthetic)
-    spec = gap_trend_chart(
-        result.trajectory,
-        base_label=f"{comparison.base_label} ({sex})",
-        comparator_label=comparison.comparator_label,
-        verdict=result.verdict,
-        synthetic=synthetic,
-    )
-    charts = [save_chart(spec, out / f"gap_trend{suffix}") for suffix in (".svg", ".png")]
-    (out / "verdict.json").write_text(
-        json.dumps(result.numbers | {"verdict": result.verdict}, indent=2), encoding="utf-8"
-    )
-    console.print(f"[bold]{result.verdict.upper()}[/]: {result.explanation}")
-    console.print("wrote " + ", ".join(str(p) for p in [out / "trajectory.csv", *charts]))
+    written = [write_bundle_table(bundle, "trajectory", out / "trajectory.csv")]
+    verdicts = bundle.summary["verdicts"]
+    for sex_name in verdicts:
+        # One sex: gap_trend.svg, as before; several: gap_trend_<sex>.svg.
+        stem = "gap_trend" if len(verdicts) == 1 else f"gap_trend_{sex_name}"
+        for suffix in (".svg", ".png"):
+            path = out / f"{stem}{suffix}"
+            written.append(write_bundle_chart(bundle, f"trajectory_{sex_name}", path))
+    flat = {s: v["numbers"] | {"verdict": v["verdict"]} for s, v in verdicts.items()}
+    verdict = next(iter(flat.values())) if len(flat) == 1 else flat
+    (out / "verdict.json").write_text(json.dumps(verdict, indent=2), encoding="utf-8")
+    announce(bundle)
+    for sex_name, found in verdicts.items():
+        console.print(f"[bold]{found['verdict'].upper()}[/] ({sex_name}): {found['explanation']}")
+    wrote([*written, out / "verdict.json"])

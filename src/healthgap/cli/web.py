@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from healthgap.analyses import WorkspaceSource
 from healthgap.cli import app, console
 
 user_app = typer.Typer(help="Manage web accounts.", no_args_is_help=True)
@@ -73,6 +74,8 @@ def serve(
     from healthgap.web import Settings, create_app
 
     name = "default"
+    if workspace is not None and not demo:
+        WorkspaceSource.open(workspace)  # a clear problem now, not a failed start later
     if demo:
         from healthgap.cli.demo import build_and_summarise
 

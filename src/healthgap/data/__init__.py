@@ -9,7 +9,7 @@ See ``docs/data-model.md`` for the tables, vocabularies, layouts and validation 
 
 from __future__ import annotations
 
-from healthgap.data.aggregate import add_persons, aggregate, pool_periods
+from healthgap.data.aggregate import add_persons, aggregate, pool_periods, select_period
 from healthgap.data.bands import parse_age_labels, reband
 from healthgap.data.deprivation import assign_quantiles
 from healthgap.data.importer import import_files, load_files
@@ -37,6 +37,7 @@ __all__ = [
     "pool_periods",
     "reband",
     "resolve_layout",
+    "select_period",
     "validate_tables",
     "write_workspace",
 ]

@@ -13,7 +13,7 @@ their limits) do not add up and are dropped: recompute them from the summed coun
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -21,8 +21,9 @@ import pandas as pd
 from healthgap.data.model import parent_column
 from healthgap.data.vocab import COUNT_COLUMNS, PROPORTION_COLUMNS
 from healthgap.errors import InputError, Problem
+from healthgap.periods import Period
 
-__all__ = ["add_persons", "aggregate", "pool_periods"]
+__all__ = ["add_persons", "aggregate", "pool_periods", "select_period", "stored_labels"]
 
 _NON_ADDITIVE = frozenset(
     {"value", "lowercl", "uppercl", "lower99_8cl", "upper99_8cl", "deprivation_score"}
@@ -144,10 +145,10 @@ def pool_periods(
 ) -> pd.DataFrame:
     """Sum the rows of ``periods`` into one pooled period (e.g. ``"2012-14"``).
 
-    The default label joins the first and last year (``"2012-14"``) when the periods are
-    consecutive single years, and otherwise joins them with ``+``. Population-like tables
-    (no zero-deaths convention) must have every period in every cell (rule
-    ``missing_period``).
+    The default label is the :class:`~healthgap.periods.Period` pooling them (``"2012-14"``
+    for consecutive years, ``"2012+2014"`` otherwise); periods that name no year are joined
+    with ``+``. Population-like tables (no zero-deaths convention) must have every period in
+    every cell (rule ``missing_period``).
 
     .. math:: Y_{c,\\text{pool}} = \\sum_{t \\in \\text{periods}} y_{c,t}
 
@@ -169,19 +170,70 @@ def pool_periods(
         if not short.empty:
             lacks = f" lacks some of {', '.join(periods)}"
             raise InputError(_cell_problems(short, keys, "period", "missing_period", lacks))
-    pooled = frame.assign(period=label or _pool_label(periods))
+    pooled = frame.assign(period=label or _pooled_label(periods))
     return _sum_cells(pooled, [*keys[:1], "period", *keys[1:]])
 
 
-def _pool_label(periods: Sequence[str]) -> str:
-    years = sorted(periods)
-    if all(p.isdigit() and len(p) == 4 for p in years):
-        numbers = np.array([int(p) for p in years])
-        if len(numbers) == 1:
-            return years[0]
-        if (np.diff(numbers) == 1).all():
-            return f"{years[0]}-{years[-1][-2:]}"
-    return "+".join(years)
+def _pooled_label(periods: Sequence[str]) -> str:
+    try:
+        return Period.of_years(periods).label
+    except InputError:  # labels that name no year (e.g. "Q1"): say which were pooled
+        return "+".join(sorted(periods))
+
+
+def stored_labels(period: str | Period, available: Iterable[object]) -> list[str]:
+    """The stored labels making up ``period``: its own label when stored, else its single
+    years; :class:`~healthgap.errors.InputError` (rule ``missing_period``) names the years
+    ``available`` lacks.
+
+    >>> stored_labels("2013-14", ["2013", "2014"]), stored_labels("2012 - 14", ["2012-14"])
+    (['2013', '2014'], ['2012-14'])
+    """
+    present = {str(p) for p in available}
+    for text in dict.fromkeys((str(period), Period.parse(period).label)):
+        if text in present:
+            return [text]
+    wanted = Period.parse(period)
+    years = list(wanted.single_labels)
+    missing = [y for y in years if y not in present]
+    if missing:
+        have = ", ".join(sorted(present)) or "none"
+        raise InputError(
+            f"period {wanted.label} needs {', '.join(missing)}, which the data lack "
+            f"(periods present: {have})",
+            rule="missing_period",
+        )
+    return years
+
+
+def select_period(
+    table: pd.DataFrame, period: str | Period, *, available: Iterable[object] | None = None
+) -> pd.DataFrame:
+    """The rows of ``period``: its own rows when the data hold the label, else the rows of
+    its single years pooled with :func:`pool_periods` (labelled ``period``).
+
+    ``available`` lists the period labels of the whole store when ``table`` holds only some
+    of its rows (e.g. a few areas); by default the labels of ``table`` itself. Raises
+    :class:`~healthgap.errors.InputError` (rule ``missing_period``) naming the years the data
+    lack (:func:`stored_labels`).
+
+    >>> deaths = pd.DataFrame({"area_code": "E1", "period": ["2013", "2014"], "sex": "male",
+    ...                        "age_start": 0, "cause": "all", "deaths": [2.0, 3.0]})
+    >>> select_period(deaths, "2013-14")[["period", "deaths"]].values.tolist()
+    [['2013-14', 5.0]]
+    """
+    column = table["period"]
+    categorical = isinstance(column.dtype, pd.CategoricalDtype)
+    if categorical and pd.api.types.is_string_dtype(column.cat.categories):
+        labels = column  # compared category by category: fast on millions of rows
+    else:
+        labels = column.astype(str)
+    stored = stored_labels(period, labels.unique() if available is None else available)
+    chosen = table[labels.isin(stored).to_numpy()]
+    label = Period.parse(period).label
+    if len(stored) == 1 or chosen.empty:  # one stored label, or none of these rows
+        return chosen.assign(period=label) if len(chosen) and stored != [label] else chosen
+    return pool_periods(chosen, stored, label)
 
 
 def add_persons(table: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from healthgap.periods import Period
+
 __all__ = [
     "COUNT_COLUMNS",
     "PROPORTION_COLUMNS",
@@ -44,10 +46,15 @@ def normalise_sex(values: pd.Series) -> pd.Series:
 
 
 def normalise_period(values: pd.Series) -> pd.Series:
-    """Period labels as healthgap strings: ``"2014"``, ``"2012-14"``, ``"2018/19"``."""
+    """Period labels as healthgap strings: each :class:`~healthgap.periods.Period`'s label
+    (``"2014"``, ``"2012-14"``, ``"2018/19"``); a label naming no period is kept as written."""
     text = values.astype(str).str.strip()
-    text = text.str.replace(r"^(\d{4})\.0+$", r"\1", regex=True)
-    return text.str.replace(r"\s*-\s*", "-", regex=True)
+    codes, distinct = pd.factorize(text)  # files repeat a few labels many times
+    labels = []
+    for raw in distinct:
+        period = Period.try_parse(raw)
+        labels.append(period.label if period is not None else raw)
+    return pd.Series(np.asarray(labels, dtype=object)[codes], index=values.index)
 
 
 def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:

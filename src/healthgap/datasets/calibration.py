@@ -38,6 +38,7 @@ from healthgap.datasets import parameters as par
 from healthgap.datasets.geography import COUNTRY_CODE
 from healthgap.decomposition.arriaga import arriaga_contributions, split_by_cause
 from healthgap.measures.life_table import chiang_life_table
+from healthgap.periods import Period
 
 __all__ = ["DemoFigures", "calibrate", "deprivation_quantiles", "measure_demo"]
 
@@ -65,10 +66,6 @@ class DemoFigures:
     age_contributions: dict[str, np.ndarray]  # sex -> contribution of each band (years)
     cause_by_age: dict[str, np.ndarray]  # sex -> (band, cause) contributions (years)
     gap_trend: pd.DataFrame  # pool, sex, decile_gap
-
-
-def _pool_label(periods: list[str]) -> str:
-    return periods[0] if len(periods) == 1 else f"{periods[0]}-{periods[-1][-2:]}"
 
 
 def _codes(column: pd.Series, categories: list) -> np.ndarray:
@@ -175,7 +172,7 @@ def measure_demo(tables: dict[str, pd.DataFrame], pool: int = 3) -> DemoFigures:
     roll_D = np.stack([Dd[:, i : i + pool].sum((1, -1)) for i in range(window)], axis=1)
     e_dec = chiang_life_table(roll_D, roll_P).e[..., 0]  # (decile, pool, sex)
     gaps = e_dec[9] - e_dec[0]
-    labels = [_pool_label(periods[i : i + pool]) for i in range(window)]
+    labels = [Period.of_years(periods[i : i + pool]).label for i in range(window)]
     gap_trend = pd.DataFrame(
         {
             "pool": np.repeat(labels, len(par.DEMO_SEXES)),
@@ -191,7 +188,7 @@ def measure_demo(tables: dict[str, pd.DataFrame], pool: int = 3) -> DemoFigures:
     quintile_gap = by_age.sum(-1)
     sexes = list(par.DEMO_SEXES)
     return DemoFigures(
-        pool=_pool_label(periods[latest]),
+        pool=Period.of_years(periods[latest]).label,
         life_expectancy=life_expectancy,
         decile_gap={s: float(gaps[-1, i]) for i, s in enumerate(sexes)},
         quintile_gap={s: float(quintile_gap[i]) for i, s in enumerate(sexes)},

@@ -27,7 +27,7 @@ import pandas as pd
 from healthgap.data.model import CAUSE_GROUPS
 from healthgap.errors import InputError, Problem
 
-__all__ = ["PopulationCube", "build_cube", "period_years", "resolve_pairs"]
+__all__ = ["PopulationCube", "build_cube", "resolve_pairs"]
 
 
 @dataclass(frozen=True)
@@ -223,19 +223,3 @@ def resolve_pairs(
         c for c in frame.columns if c.removeprefix("base_").removeprefix("comparator_") in key
     ]
     return frame[out_columns], base, comparator
-
-
-def period_years(label: object) -> int:
-    """Number of calendar years in a period label: ``"2014"`` -> 1, ``"2012-14"`` -> 3.
-
-    >>> period_years("2012-14"), period_years("2014"), period_years("2019-2021")
-    (3, 1, 3)
-    """
-    text = str(label)
-    if "-" not in text:
-        return 1
-    first, last = text.split("-", 1)
-    if not (first.isdigit() and last.isdigit()):
-        return 1
-    end = int(first[: len(first) - len(last)] + last) if len(last) < len(first) else int(last)
-    return max(end - int(first) + 1, 1)

@@ -47,9 +47,10 @@ from scipy import stats
 
 from healthgap.agebands import STANDARD_STARTS, band_labels
 from healthgap.decomposition.arriaga import arriaga_contributions, split_by_cause
-from healthgap.decomposition.cube import PopulationCube, build_cube, period_years, resolve_pairs
+from healthgap.decomposition.cube import PopulationCube, build_cube, resolve_pairs
 from healthgap.errors import InputError, SmallNumbersWarning
 from healthgap.measures.life_table import LifeTable, chiang_life_table
+from healthgap.periods import Period
 
 __all__ = ["DEFAULT_KEY", "decompose_gap", "life_expectancy_gaps"]
 
@@ -95,6 +96,12 @@ def pair_life_tables(
     return PairTables(pair_keys, cube, b, c, base, comparator)
 
 
+def _years_pooled(label: object) -> int:
+    """Years a period pools (1 for a label that names no year, e.g. a user's "Q1")."""
+    period = Period.try_parse(label)
+    return 1 if period is None else period.n_years
+
+
 def _small_population_notes(tables: PairTables) -> tuple[np.ndarray, list[str]]:
     """Per pair: is either side too small for a stable answer, and what to do about it."""
     cube = tables.cube
@@ -102,7 +109,7 @@ def _small_population_notes(tables: PairTables) -> tuple[np.ndarray, list[str]]:
     open_deaths = cube.deaths[:, -1, :].sum(axis=-1)
     period_column = "period" if "period" in cube.keys.columns else None
     years = (
-        cube.keys[period_column].map(period_years).to_numpy()
+        cube.keys[period_column].map(_years_pooled).to_numpy()
         if period_column
         else np.ones(len(cube.keys), dtype=int)
     )

@@ -8,7 +8,7 @@ from healthgap.frameworks.classification import (
     load_rule,
     wide_to_indicators,
 )
-from healthgap.frameworks.targets import TargetAssessment, assess_gap_target, period_midpoint
+from healthgap.frameworks.targets import TargetAssessment, assess_gap_target
 
 __all__ = [
     "ClassificationRule",
@@ -17,7 +17,6 @@ __all__ = [
     "apply_rule",
     "assess_gap_target",
     "load_rule",
-    "period_midpoint",
     "spearhead_indicators",
     "wide_to_indicators",
 ]

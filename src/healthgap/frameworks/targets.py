@@ -50,27 +50,11 @@ import pandas as pd
 from scipy import stats
 
 from healthgap.errors import InputError, Problem
+from healthgap.periods import Period
 
-__all__ = ["TargetAssessment", "assess_gap_target", "period_midpoint"]
+__all__ = ["TargetAssessment", "assess_gap_target"]
 
 ON_TRACK, NOT_ON_TRACK, UNCERTAIN = "on track", "not on track", "too uncertain to say"
-
-
-def period_midpoint(label: object) -> float:
-    """Mid-year of a period label: ``"2012-14"`` -> 2013.0, ``"2014"`` -> 2014.0.
-
-    >>> period_midpoint("2012-14"), period_midpoint("2019"), period_midpoint("2019-2020")
-    (2013.0, 2019.0, 2019.5)
-    """
-    text = str(label)
-    first, _, last = text.partition("-")
-    if not first.isdigit() or (last and not last.isdigit()):
-        raise InputError(
-            f"period {text!r} is not a year or a range like 2012-14", rule="bad_period"
-        )
-    start = int(first)
-    end = int(first[: len(first) - len(last)] + last) if last else start
-    return (start + end) / 2
 
 
 @dataclass(frozen=True)
@@ -177,16 +161,26 @@ def assess_gap_target(
     ]
     if problems:
         raise InputError(problems)
-    series = gaps.copy()
-    series["period"] = series["period"].astype(str)
-    series = series.dropna(subset=["value"])
+    series = gaps.dropna(subset=["value"]).reset_index(drop=True)
+    periods = [Period.try_parse(label) for label in series["period"]]
+    problems += [
+        Problem(name, i + 2, "period", "invalid_period", f"{label!r} is not a year or pooled years")
+        for i, (label, period) in enumerate(zip(series["period"], periods, strict=True))
+        if period is None
+    ]
+    series["period"] = [
+        str(label) if period is None else period.label
+        for label, period in zip(series["period"], periods, strict=True)
+    ]
+    named = Period.try_parse(baseline_period)
+    baseline_label = str(baseline_period) if named is None else named.label
     se = _standard_errors(series, confidence)
     bad = ~(np.isfinite(se) & (se > 0))
     problems += [
         Problem(name, int(i) + 2, "se", "bad_standard_error", "each gap needs a positive SE or CI")
         for i in np.flatnonzero(bad)
     ]
-    if str(baseline_period) not in set(series["period"]):
+    if baseline_label not in set(series["period"]):
         problems.append(
             Problem(
                 name,
@@ -209,7 +203,7 @@ def assess_gap_target(
     if problems:
         raise InputError(problems)
 
-    years = series["period"].map(period_midpoint).to_numpy(float)
+    years = np.array([period.midpoint for period in periods], dtype=float)
     y = series["value"].to_numpy(float)
     w = 1.0 / se**2
     centre = years.mean()  # centring keeps X'WX well conditioned
@@ -227,7 +221,7 @@ def assess_gap_target(
     low, high = projected - t * pred_se, projected + t * pred_se
     slope_se = float(np.sqrt(cov[1, 1]))
 
-    baseline = float(series.loc[series["period"] == str(baseline_period), "value"].iloc[0])
+    baseline = float(series.loc[series["period"] == baseline_label, "value"].iloc[0])
     target = baseline * (1 - reduction) if kind == "relative" else baseline - reduction
     if high <= target:
         verdict = ON_TRACK
@@ -237,13 +231,13 @@ def assess_gap_target(
         verdict = UNCERTAIN
     level = f"{confidence * 100:g}%"
     explanation = (
-        f"The gap was {baseline:.2f} years in {baseline_period}; the target is {target:.2f} "
+        f"The gap was {baseline:.2f} years in {baseline_label}; the target is {target:.2f} "
         f"years by {target_year}. On the current trend ({beta[1]:+.3f} years per year) the gap "
         f"would be {projected:.2f} years in {target_year} ({level} prediction interval "
         f"{low:.2f} to {high:.2f}): {verdict}."
     )
     numbers = {
-        "baseline_period": str(baseline_period),
+        "baseline_period": baseline_label,
         "baseline_gap": baseline,
         "target_year": int(target_year),
         "target_gap": target,

@@ -25,6 +25,8 @@ __all__ = [
     "cause_colour",
     "cause_order",
     "chart_title",
+    "decorative_rules",
+    "mark_synthetic",
     "records",
 ]
 
@@ -65,6 +67,35 @@ def chart_title(text: str, subtitle: str | None, synthetic: bool) -> dict[str, A
     if lines:
         title["subtitle"] = lines
     return title
+
+
+def mark_synthetic(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` with the SYNTHETIC note as the last line of its subtitle (once).
+
+    >>> mark_synthetic({"title": {"text": "Gap", "subtitle": "by sex"}})["title"]["subtitle"]
+    ['by sex', 'SYNTHETIC data: not real areas']
+    """
+    title = spec.get("title") or {"text": ""}
+    title = {"text": title} if isinstance(title, str) else dict(title)
+    subtitle = title.get("subtitle")
+    lines = [] if not subtitle else [subtitle] if isinstance(subtitle, str) else list(subtitle)
+    if SYNTHETIC_NOTE not in lines:
+        lines.append(SYNTHETIC_NOTE)
+    title["subtitle"] = lines
+    return {**spec, "title": title}
+
+
+def decorative_rules(spec: dict[str, Any]) -> dict[str, Any]:
+    """Reference lines (rule marks such as a target line) without a description of their
+    own marked decorative (``aria: false``): the chart's description and the text beside it
+    say what they show, and an unnamed ARIA image fails WCAG 1.1.1."""
+    out = dict(spec)
+    mark = out.get("mark")
+    if isinstance(mark, dict) and mark.get("type") == "rule" and "description" not in mark:
+        out["mark"] = {**mark, "aria": False}
+    if isinstance(out.get("layer"), list):
+        out["layer"] = [decorative_rules(layer) for layer in out["layer"]]
+    return out
 
 
 def cause_order(causes: pd.Series) -> list[str]:

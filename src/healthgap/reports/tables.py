@@ -22,6 +22,7 @@ import pandas as pd
 
 from healthgap.disclosure import DisclosurePolicy
 from healthgap.errors import InputError
+from healthgap.periods import Period
 
 __all__ = [
     "FINGERTIPS_COLUMNS",
@@ -31,6 +32,7 @@ __all__ = [
     "write_csv",
     "write_excel",
     "write_table",
+    "write_workbook",
 ]
 
 EXCEL_MAX_ROWS = 1_048_576  # rows in a worksheet, the header included
@@ -89,33 +91,31 @@ def write_excel(
 ) -> Path:
     """Excel workbook: a ``data`` sheet (numbers as numbers, frozen header, filters) and a
     ``metadata`` sheet (source, method, CI level, suppression and disclosure notes)."""
+    return _write_sheets({"data": frame}, Path(path), metadata)
+
+
+def _write_sheets(
+    frames: Mapping[str, pd.DataFrame],
+    target: Path,
+    metadata: Mapping[str, str],
+    *,
+    metadata_first: bool = False,
+) -> Path:
     import xlsxwriter
 
-    if len(frame) >= EXCEL_MAX_ROWS:
-        raise InputError(
-            f"{len(frame):,} rows do not fit in an Excel sheet (at most {EXCEL_MAX_ROWS - 1:,}); "
-            "write a .csv file or choose fewer ages or areas",
-            rule="too_many_rows",
-        )
-    target = Path(path)
+    for name, frame in frames.items():
+        if len(frame) >= EXCEL_MAX_ROWS:
+            raise InputError(
+                f"{name}: {len(frame):,} rows do not fit in an Excel sheet (at most "
+                f"{EXCEL_MAX_ROWS - 1:,}); write a .csv file or choose fewer ages or areas",
+                rule="too_many_rows",
+            )
     with xlsxwriter.Workbook(str(target), {"nan_inf_to_errors": False}) as book:
         bold = book.add_format({"bold": True})
-        data = book.add_worksheet("data")
-        data.write_row(0, 0, [str(c) for c in frame.columns], bold)
-        for j, column in enumerate(frame.columns):
-            values = frame[column].to_numpy(dtype=object)
-            numeric = pd.api.types.is_numeric_dtype(frame[column])
-            for i, cell in enumerate(values, start=1):
-                if cell is None or (isinstance(cell, float) and np.isnan(cell)) or cell is pd.NA:
-                    continue  # an empty cell is a missing value
-                if numeric:
-                    data.write_number(i, j, float(cell))
-                else:
-                    data.write_string(i, j, str(cell))
-            data.set_column(j, j, max(10, min(60, len(str(column)) + 2)))
-        data.freeze_panes(1, 0)
-        data.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
-        sheet = book.add_worksheet("metadata")
+        sheet = book.add_worksheet("metadata") if metadata_first else None
+        for name, frame in frames.items():
+            _data_sheet(book.add_worksheet(name[:31]), frame, bold)
+        sheet = sheet or book.add_worksheet("metadata")
         sheet.write_row(0, 0, ["item", "value"], bold)
         for i, (key, value) in enumerate(metadata.items(), start=1):
             sheet.write_string(i, 0, str(key))
@@ -123,6 +123,23 @@ def write_excel(
         sheet.set_column(0, 0, 24)
         sheet.set_column(1, 1, 100)
     return target
+
+
+def _data_sheet(data: object, frame: pd.DataFrame, bold: object) -> None:
+    data.write_row(0, 0, [str(c) for c in frame.columns], bold)  # type: ignore[attr-defined]
+    for j, column in enumerate(frame.columns):
+        values = frame[column].to_numpy(dtype=object)
+        numeric = pd.api.types.is_numeric_dtype(frame[column])
+        for i, cell in enumerate(values, start=1):
+            if cell is None or (isinstance(cell, float) and np.isnan(cell)) or cell is pd.NA:
+                continue  # an empty cell is a missing value
+            if numeric:
+                data.write_number(i, j, float(cell))  # type: ignore[attr-defined]
+            else:
+                data.write_string(i, j, str(cell))  # type: ignore[attr-defined]
+        data.set_column(j, j, max(10, min(60, len(str(column)) + 2)))  # type: ignore[attr-defined]
+    data.freeze_panes(1, 0)  # type: ignore[attr-defined]
+    data.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))  # type: ignore[attr-defined]
 
 
 def _first_column(frame: pd.DataFrame, names: Sequence[str]) -> pd.Series:
@@ -142,6 +159,18 @@ def _limits(frame: pd.DataFrame, level: str) -> tuple[pd.Series, pd.Series]:
         return frame["lowercl"], frame["uppercl"]
     empty = pd.Series(np.nan, index=frame.index)
     return empty, empty
+
+
+def _fingertips_periods(labels: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Fingertips' "Time period" ("2012 - 14") and "Time period Sortable" ("20120000")."""
+    codes, distinct = pd.factorize(labels.astype(object).fillna("").astype(str))
+    periods = [Period.try_parse(label) for label in distinct]
+    shown = [p.fingertips_label if p else label for p, label in zip(periods, distinct, strict=True)]
+    sortable = [f"{p.first}0000" if p else "" for p in periods]
+    return (
+        pd.Series(np.asarray(shown, dtype=object)[codes], index=labels.index),
+        pd.Series(np.asarray(sortable, dtype=object)[codes], index=labels.index),
+    )
 
 
 def to_fingertips(
@@ -164,8 +193,7 @@ def to_fingertips(
     names = dict(area_names or {})
     codes = _first_column(frame, ["area_code", "Area Code"]).astype(object)
     parent_codes = codes.map(dict(parents or {})) if parents else pd.Series("", index=frame.index)
-    period = _first_column(frame, ["period"]).fillna("").astype(str)
-    first_year = period.str.extract(r"^(\d{4})", expand=False)
+    time_period, sortable = _fingertips_periods(_first_column(frame, ["period"]))
     if "age_start" in frame.columns:
         age = frame["age_start"].map(lambda a: "All ages" if int(a) == 0 else f"{int(a)} yrs")
     else:
@@ -185,16 +213,16 @@ def to_fingertips(
     columns = {
         "Indicator ID": indicator_id,
         "Indicator Name": indicator_name or _first_column(frame, ["statistic"]),
-        "Parent Code": parent_codes.fillna(""),
-        "Parent Name": parent_codes.map(names).fillna(""),
+        "Parent Code": parent_codes.astype(object).fillna(""),
+        "Parent Name": parent_codes.map(names).astype(object).fillna(""),
         "Area Code": codes,
-        "Area Name": codes.map(names).fillna(""),
+        "Area Name": codes.map(names).astype(object).fillna(""),
         "Area Type": area_type,
-        "Sex": _first_column(frame, ["sex"]).fillna("").astype(str).str.capitalize(),
+        "Sex": _first_column(frame, ["sex"]).astype(object).fillna("").astype(str).str.capitalize(),
         "Age": age,
         "Category Type": category_type,
         "Category": category,
-        "Time period": period.str.replace("-", " - ", regex=False),
+        "Time period": time_period,
         "Value": frame["value"],
         "Lower CI 95.0 limit": low95,
         "Upper CI 95.0 limit": up95,
@@ -206,7 +234,7 @@ def to_fingertips(
         "Recent Trend": "",
         "Compared to England value or percentiles": "",
         f"Compared to {parent_label} value or percentiles": "",
-        "Time period Sortable": (first_year + "0000").fillna(""),
+        "Time period Sortable": sortable,
         "New data": "",
         "Compared to goal": "",
     }
@@ -249,3 +277,29 @@ def write_table(
     if suffix == ".xlsx":
         return write_excel(frame, target, info)
     return write_csv(frame, target)
+
+
+def write_workbook(
+    frames: Mapping[str, pd.DataFrame],
+    path: str | os.PathLike[str],
+    *,
+    metadata: Mapping[str, str] | None = None,
+    synthetic: bool = False,
+    policy: DisclosurePolicy | None = DisclosurePolicy(),  # noqa: B008 - immutable
+) -> Path:
+    """Several tables in one Excel workbook (``metadata`` first, then one sheet each), each
+    passed through the same disclosure control and SYNTHETIC note as :func:`write_table`."""
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise InputError(
+            f"a workbook must end in .xlsx, got {target.name!r}", rule="invalid_output"
+        )
+    notes = ["Disclosure control: none (not for publication)."]
+    sheets = {}
+    for name, frame in frames.items():
+        if policy is not None:
+            frame, notes = policy.apply(frame)
+        sheets[name] = _mark_synthetic(frame, synthetic)
+    info = {**({"data": SYNTHETIC_NOTE} if synthetic else {}), **dict(metadata or {})}
+    info["disclosure"] = " ".join(notes)
+    return _write_sheets(sheets, target, info, metadata_first=True)

@@ -11,7 +11,7 @@ end with intervals, costs and a budget allocation. See ``docs/planning.md``.
 from healthgap.scenarios.allocate import Resolved, resolve
 from healthgap.scenarios.baseline import (
     Baseline,
-    Comparison,
+    ComparisonGroups,
     baseline_from_tables,
     baseline_from_workspace,
     exact_level,
@@ -40,7 +40,7 @@ from healthgap.scenarios.uncertainty import (
 __all__ = [
     "Baseline",
     "BudgetResult",
-    "Comparison",
+    "ComparisonGroups",
     "Distribution",
     "Evaluation",
     "Intervention",

@@ -28,11 +28,13 @@ from healthgap.agebands import STANDARD_STARTS
 from healthgap.data.deprivation import assign_quantiles
 from healthgap.data.model import CAUSE_GROUPS, parent_column
 from healthgap.data.workspace import Workspace, open_workspace
+from healthgap.decomposition.comparison import ENGLAND, PARENT, Comparison
 from healthgap.errors import InputError, Problem
+from healthgap.periods import Period
 
 __all__ = [
     "Baseline",
-    "Comparison",
+    "ComparisonGroups",
     "baseline_from_tables",
     "baseline_from_workspace",
     "exact_level",
@@ -89,7 +91,10 @@ class Baseline:
         return self.population / self.years
 
     def codes_at(self, level: str) -> np.ndarray:
-        """Area code of every cell at ``level`` (its own code at the cell level)."""
+        """Area code of every cell at ``level`` (its own code at the cell level; ``"all"``
+        for the whole baseline)."""
+        if level == "all":
+            return np.full(len(self.cells), "all", dtype=object)
         column = parent_column(level)
         if column in self.cells:
             return self.cells[column].astype(str).to_numpy()
@@ -101,6 +106,16 @@ class Baseline:
         prefix = "parent_"
         found = [c[len(prefix) :] for c in self.cells if c.startswith(prefix)]
         return [self.cell_level] + [lvl for lvl in found if lvl != self.cell_level]
+
+    def level_holding(self, code: str) -> str:
+        """The level at which ``code`` names some cells (InputError if none does)."""
+        for level in self.levels():
+            if (self.codes_at(level) == str(code)).any():
+                return level
+        raise InputError(
+            f"area {code!r} is not in the baseline (levels {', '.join(self.levels())})",
+            rule="unknown_area",
+        )
 
     def nests_within(self, level: str, other: str) -> bool:
         """True when every area at ``level`` lies in a single area at ``other``."""
@@ -140,8 +155,8 @@ class Baseline:
 
 
 @dataclass(frozen=True)
-class Comparison:
-    """Which cells form the base and the comparator of each gap.
+class ComparisonGroups:
+    """Which cells form the base and the comparator of each gap of a comparison.
 
     ``groups`` is a boolean membership matrix (group, cell); ``pairs`` lists
     ``(base group, comparator group)`` index pairs, one per gap; ``labels`` names
@@ -153,10 +168,50 @@ class Comparison:
     labels: tuple[str, ...]
 
     @classmethod
+    def from_comparison(cls, baseline: Baseline, comparison: Comparison) -> ComparisonGroups:
+        """The groups of a :class:`~healthgap.decomposition.comparison.Comparison`: fifths
+        within an area (or every area of a level, or the country), or an area against
+        England, its parent or another area. Periods are not compared by this model."""
+        if comparison.kind == "period":
+            raise InputError(
+                "the scenario model compares two populations in one period, not periods",
+                rule="unsupported_comparison",
+            )
+        if comparison.kind == "quantiles":
+            if comparison.quantiles != 5:
+                raise InputError(
+                    "the scenario model splits areas into fifths: use quintiles",
+                    rule="unsupported_comparison",
+                )
+            level = needed_level(baseline, comparison)
+            areas = None if comparison.area is None else [comparison.area]
+            return cls.quintiles(baseline, level, areas, comparison.base_group,
+                                 int(comparison.comparator_group or 5))  # fmt: skip
+        area = str(comparison.area)
+        level = comparison.level or baseline.level_holding(area)
+        base = baseline.codes_at(level) == area
+        if comparison.comparator == ENGLAND:
+            countries = baseline.cells.get(parent_column("country"))
+            other = "all" if countries is None else str(countries[base].iloc[0])
+            comp = np.ones(len(base), bool) if countries is None else countries.eq(other).to_numpy()
+        else:
+            other = str(comparison.comparator)
+            if comparison.comparator == PARENT:
+                above = [lv for lv in baseline.levels() if lv != level
+                         and baseline.nests_within(level, lv)]  # fmt: skip
+                if not above:
+                    raise InputError(f"{area} has no parent in the baseline", rule="no_comparator")
+                other = str(baseline.codes_at(above[0])[base][0])
+            comp = baseline.codes_at(baseline.level_holding(other)) == other
+        if not base.any():
+            raise InputError(f"area {area!r} has no cells in the baseline", rule="unknown_area")
+        return cls(np.stack([base, comp]), np.array([[0, 1]]), (area, other))
+
+    @classmethod
     def quintiles(
         cls, baseline: Baseline, level: str, areas: Sequence[str] | None = None,
         base: int = 1, comparator: int = 5,
-    ) -> Comparison:  # fmt: skip
+    ) -> ComparisonGroups:  # fmt: skip
         """Most vs least deprived quintile within each area at ``level`` (Segment style)."""
         codes = baseline.codes_at(level)
         chosen = sorted(set(codes)) if areas is None else [str(a) for a in areas]
@@ -170,15 +225,14 @@ class Comparison:
         labels = tuple(f"{a} Q{base}" for a in chosen) + tuple(f"{a} Q{comparator}" for a in chosen)
         return cls(groups, pairs, labels)
 
-    @classmethod
-    def areas(
-        cls, baseline: Baseline, level: str, base: str, comparator: str | None = None
-    ) -> Comparison:
-        """An area against another area (or against every cell: the whole country)."""
-        codes = baseline.codes_at(level)
-        comp = np.ones(len(codes), bool) if comparator is None else codes == str(comparator)
-        groups = np.stack([codes == str(base), comp])
-        return cls(groups, np.array([[0, 1]]), (str(base), str(comparator or "all")))
+
+def needed_level(baseline: Baseline, comparison: Comparison) -> str:
+    """The level a comparison's areas are named at (``"all"`` for the whole country)."""
+    if comparison.level is not None:
+        return comparison.level
+    if comparison.area is None:
+        return "all"
+    return baseline.level_holding(comparison.area)
 
 
 def _positions(values: pd.Series, index: pd.Index) -> np.ndarray:
@@ -189,6 +243,27 @@ def _positions(values: pd.Series, index: pd.Index) -> np.ndarray:
         codes = values.cat.codes.to_numpy()
         return np.where(codes >= 0, lookup[codes], -1)
     return index.get_indexer(values.astype(str))
+
+
+def _years_to_pool(present: Sequence[str], periods: Sequence[str] | None) -> list[str]:
+    """The stored period labels to pool: those asked for (a pooled label such as 2022-24
+    stands for its single years when the table holds those), by default the latest three
+    single years (:meth:`Period.latest`)."""
+    if periods is None:
+        latest = Period.latest(present)
+        if latest is None:
+            return list(present[-3:])
+        periods = [latest.label]
+    chosen: list[str] = []
+    for label in map(str, periods):
+        period = Period.try_parse(label)
+        if label in present or period is None:
+            chosen.append(label)
+        elif period.label in present:
+            chosen.append(period.label)
+        else:
+            chosen.extend(period.single_labels)
+    return list(dict.fromkeys(chosen))
 
 
 def baseline_from_tables(
@@ -205,7 +280,7 @@ def baseline_from_tables(
 ) -> Baseline:
     """Build a baseline at the smallest level of ``areas`` (e.g. LSOA) from tidy tables.
 
-    ``periods`` lists single-year period labels to pool (default: the last three).
+    ``periods`` lists the period labels to pool (default: the latest three single years).
     Quintiles are of ``deprivation_score`` within each area at ``quintile_by`` (or
     nationally with ``None``). Missing death rows count as zero deaths.
     """
@@ -225,8 +300,7 @@ def baseline_from_tables(
     if small.empty:
         raise InputError(f"the areas table has no {level!r} areas", rule="unknown_level")
     present = sorted(population["period"].astype(str).unique())
-    chosen = present[-3:] if periods is None else periods
-    chosen = [str(p) for p in chosen]
+    chosen = _years_to_pool(present, periods)
     by = parent_column(quintile_by) if quintile_by else None
     if by is not None and by not in small:
         raise InputError(f"areas have no column {by!r} for quintiles", rule="unknown_level")
@@ -256,7 +330,9 @@ def baseline_from_tables(
         else:
             values = frame[value].to_numpy(float)[keep]
         np.add.at(target, index, values)
-    label = chosen[0] if len(chosen) == 1 else f"{chosen[0]}-{chosen[-1][-2:]}"
+    label = (
+        Period.of_years(chosen).label if all(map(Period.try_parse, chosen)) else "+".join(chosen)
+    )
     return Baseline.from_arrays(D, P, cells, sexes=sexes, causes=causes, starts=starts,
                                 years=len(chosen), period=label, cell_level=level)  # fmt: skip
 

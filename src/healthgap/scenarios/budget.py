@@ -101,7 +101,7 @@ def _per_unit(model: ScenarioModel, scenario: ScenarioSpec) -> dict[str, np.ndar
         raise InputError("every intervention needs a positive volume to estimate its effect",
                          rule="zero_volume")  # fmt: skip
     life = lifetime_view(model, scenario, items)
-    base_groups = model.comparison.pairs[:, 0]  # type: ignore[union-attr]
+    base_groups = model.groups_.pairs[:, 0]
     effects = {
         "gap": ev.arrays["gap_reduction_alone"][..., 0].mean(axis=(1, 2)),
         "le": ev.arrays["e0_gain_alone"][:, base_groups, :, 0].mean(axis=(1, 2)),
@@ -197,7 +197,7 @@ def _mix_frequency(draws: dict[str, np.ndarray], unit: dict[str, np.ndarray], ob
     if objective == "gap":
         effect = draws["gap_reduction_alone"].mean(axis=(1, 2)).T / per_year
     elif objective == "le":
-        base = model.comparison.pairs[:, 0]  # type: ignore[union-attr]
+        base = model.groups_.pairs[:, 0]
         effect = draws["e0_gain_alone"][:, base].mean(axis=(1, 2)).T / per_year
     else:  # lifetime life-years scale with each draw's deaths postponed of the intervention
         dpp = draws["dpp"].sum(axis=(1, 2, 3)).T  # (draw, k)

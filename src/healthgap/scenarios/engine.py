@@ -38,15 +38,16 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from healthgap.errors import SmallNumbersWarning
+from healthgap.decomposition.comparison import ENGLAND, PARENT, Comparison
+from healthgap.errors import InputError, NotFittedError, SmallNumbersWarning
 from healthgap.measures.life_table import LifeTable, chiang_life_table
 from healthgap.scenarios.allocate import Resolved, resolve
-from healthgap.scenarios.baseline import Baseline, Comparison, exact_level
+from healthgap.scenarios.baseline import Baseline, ComparisonGroups, exact_level, needed_level
 from healthgap.scenarios.effects import fraction_removed
 from healthgap.scenarios.library import Intervention, load_library
 from healthgap.scenarios.scenario import ScenarioSpec
 
-__all__ = ["Evaluation", "ScenarioModel", "combine", "comparison_from_spec", "point_parameters"]
+__all__ = ["Evaluation", "ScenarioModel", "combine", "point_parameters"]
 
 
 def _group_sum(G: sparse.csr_matrix, values: np.ndarray) -> np.ndarray:
@@ -88,25 +89,6 @@ def point_parameters(items: Sequence[Resolved]) -> list[dict[str, np.ndarray]]:
     return [{n: np.array([p.value]) for n, p in r.parameters.items()} for r in items]
 
 
-def comparison_from_spec(baseline: Baseline, spec: Mapping[str, Any]) -> Comparison:
-    """Build the comparison named in a scenario (default: national quintiles Q1 vs Q5)."""
-    kind = spec.get("type", "quintiles")
-    if kind == "areas":
-        return Comparison.areas(baseline, spec["level"], spec["base"], spec.get("comparator"))
-    level = spec.get("level", "cell")
-    areas = spec.get("areas", [spec["area"]] if "area" in spec else None)
-    if level == "cell" and areas is None:
-        codes = np.zeros(len(baseline.cells), dtype=object)
-        codes[:] = "all"
-        cells = baseline.cells.assign(parent_all=codes)
-        baseline = Baseline(cells, *[getattr(baseline, f) for f in (
-            "sexes", "starts", "causes", "deaths", "population", "years", "period",
-            "cell_level")])  # fmt: skip
-        level = "all"
-    return Comparison.quintiles(baseline, level, areas, int(spec.get("base", 1)),
-                                int(spec.get("comparator", 5)))  # fmt: skip
-
-
 @dataclass
 class Evaluation:
     """Arrays of one evaluation; the trailing axis is the draw (length 1 if deterministic).
@@ -119,23 +101,42 @@ class Evaluation:
 
     scenario: ScenarioSpec
     items: list[Resolved]
-    comparison: Comparison
+    groups: ComparisonGroups
     arrays: dict[str, np.ndarray]
     clipped: int = 0
     extras: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
 class ScenarioModel:
-    """A baseline prepared for fast repeated evaluation of scenarios.
+    """A baseline prepared for fast repeated evaluation of scenarios, estimator style.
 
-    ``fit()`` sums cells into the comparison's groups and builds the baseline life
-    tables once; ``evaluate(scenario)`` then only works on the targeted cells.
+    ``fit(comparison)`` sums the cells into the comparison's groups and builds the baseline
+    life tables once, and returns the fitted model; ``evaluate(scenario)`` then only works
+    on the targeted cells, for scenarios that name the same comparison. What exists only
+    after fitting ends in an underscore; using it before raises
+    :class:`~healthgap.errors.NotFittedError`.
+
+    Attributes
+    ----------
+    comparison_ : Comparison
+        The comparison the model was fitted for.
+    groups_ : ComparisonGroups
+        Which cells form each side of each gap.
+    group_deaths_, group_population_ : numpy.ndarray
+        Baseline deaths (group, sex, band, cause) and person-years (group, sex, band).
+    base_life_table_ : LifeTable
+        The groups' baseline life tables.
     """
 
-    baseline: Baseline
-    comparison: Comparison | None = None
-    library: Mapping[str, Intervention] | None = None
+    def __init__(
+        self, baseline: Baseline, library: Mapping[str, Intervention] | None = None
+    ) -> None:
+        self.baseline = baseline
+        self.library: Mapping[str, Intervention] = load_library() if library is None else library
+
+    def __repr__(self) -> str:
+        fitted = f"fitted for {self.comparison_!r}" if self.is_fitted else "not fitted"
+        return f"<ScenarioModel {len(self.baseline.cells)} cells, {fitted}>"
 
     @classmethod
     def for_scenario(
@@ -144,10 +145,14 @@ class ScenarioModel:
         scenario: ScenarioSpec,
         library: Mapping[str, Intervention] | None = None,
     ) -> ScenarioModel:
-        """A fitted model on the baseline merged to the coarsest level that leaves this
-        scenario's results unchanged (see :meth:`Baseline.coarsen`)."""
+        """A model fitted for the scenario's comparison, on the baseline merged to the
+        coarsest level that leaves this scenario's results unchanged
+        (:meth:`Baseline.coarsen`)."""
         needed = [i.target.level or "all" for i in scenario.interventions]
-        needed.append(scenario.comparison.get("level", "all"))
+        needed.append(needed_level(baseline, scenario.comparison))
+        comparator = scenario.comparison.comparator
+        if scenario.comparison.kind == "area" and comparator not in (ENGLAND, PARENT):
+            needed.append(baseline.level_holding(str(comparator)))
         if any(i.target.level is not None and i.target.level == baseline.cell_level
                for i in scenario.interventions):  # fmt: skip
             coarse = baseline
@@ -155,39 +160,50 @@ class ScenarioModel:
             coarse = baseline.coarsen(exact_level(baseline, needed))
         return cls(coarse, library=library).fit(scenario.comparison)
 
-    def fit(self, comparison_spec: Mapping[str, Any] | None = None) -> ScenarioModel:
-        if self.library is None:
-            self.library = load_library()
-        if self.comparison is None:
-            self.comparison = comparison_from_spec(self.baseline, comparison_spec or {})
-        groups = self.comparison.groups.astype(float)
-        self._groups = groups
-        self._group_deaths = np.einsum("gn,nsxc->gsxc", groups, self.baseline.deaths)
-        self._group_population = np.einsum("gn,nsx->gsx", groups, self.baseline.population)
-        self._base_lt = self.life_table(self._group_deaths.sum(-1))
+    def fit(self, comparison: Comparison | Mapping[str, Any] | str | None = None) -> ScenarioModel:
+        """Fit the model for ``comparison`` (default: the country's most against least
+        deprived fifth) and return it."""
+        chosen = Comparison.coerce(comparison)
+        groups = ComparisonGroups.from_comparison(self.baseline, chosen)
+        membership = groups.groups.astype(float)
+        self.comparison_ = chosen
+        self.groups_ = groups
+        self.group_deaths_ = np.einsum("gn,nsxc->gsxc", membership, self.baseline.deaths)
+        self.group_population_ = np.einsum("gn,nsx->gsx", membership, self.baseline.population)
+        self.base_life_table_ = self.life_table(self.group_deaths_.sum(-1))
         return self
 
+    @property
+    def is_fitted(self) -> bool:
+        return "groups_" in self.__dict__
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for attributes not set yet: a fitted one asked for before fit().
+        if name.endswith("_") and not name.startswith("_"):
+            raise NotFittedError(
+                f"ScenarioModel.{name} exists once the model is fitted: call "
+                ".fit(comparison) first, or build it with ScenarioModel.for_scenario(...)"
+            )
+        raise AttributeError(name)
+
     def life_table(self, deaths: np.ndarray) -> LifeTable:
-        P = np.broadcast_to(self._group_population, deaths.shape)
+        """Life tables of ``deaths`` (group, sex, band[, ...]) on the groups' person-years."""
+        P = np.broadcast_to(self.group_population_, deaths.shape)
         return chiang_life_table(deaths, P, self.baseline.starts)
 
-    @property
-    def base_life_table(self) -> LifeTable:
-        return self._base_lt
-
-    @property
-    def group_deaths(self) -> np.ndarray:
-        return self._group_deaths
-
-    @property
-    def group_population(self) -> np.ndarray:
-        return self._group_population
-
     def resolve(self, scenario: ScenarioSpec) -> list[Resolved]:
-        if not hasattr(self, "_groups"):
-            self.fit(scenario.comparison)
-        assert self.library is not None
+        """Check the scenario against the baseline and allocate its units (no fit needed)."""
         return resolve(scenario, self.baseline, self.library)
+
+    def check_comparison(self, scenario: ScenarioSpec) -> None:
+        """Refuse a scenario whose comparison is not the one the model was fitted for."""
+        if scenario.comparison != self.comparison_:
+            raise InputError(
+                f"the scenario compares {scenario.comparison!r} but the model was fitted for "
+                f"{self.comparison_!r}: fit a model for the scenario "
+                "(ScenarioModel.for_scenario)",
+                rule="comparison_mismatch",
+            )
 
     def fractions(
         self,
@@ -221,6 +237,7 @@ class ScenarioModel:
         cause, draw) for Monte Carlo; ``detail=False`` skips the per-intervention
         waterfall (faster).
         """
+        self.check_comparison(scenario)
         items = self.resolve(scenario) if items is None else items
         params = point_parameters(items) if params is None else params
         year = scenario.horizon
@@ -239,7 +256,7 @@ class ScenarioModel:
                 SmallNumbersWarning,
                 stacklevel=2,
             )
-        G = sparse.csr_matrix(self._groups[:, cells])
+        G = sparse.csr_matrix(self.groups_.groups[:, cells].astype(float))
         annual = 1.0 / self.baseline.years
         lost = D_cells * (1 - retained)  # (cell, sex, band, cause, draw)
         alone_all: list[np.ndarray] = []  # deaths each intervention removes alone, all causes
@@ -256,7 +273,7 @@ class ScenarioModel:
             "dpp": np.stack([lost_k.sum(0) for lost_k in lost_each]) * annual,
             "dpp_combined": lost.sum(0) * annual,
         }
-        base_all = self._group_deaths.sum(-1)[..., None]  # (group, sex, band, 1)
+        base_all = self.group_deaths_.sum(-1)[..., None]  # (group, sex, band, 1)
         if noise is None:
             scale = None
             base_noisy = base_all
@@ -271,7 +288,7 @@ class ScenarioModel:
 
         e0_new = self._e0(new_deaths(lost.sum(3)))
         e0_base = (self._e0(base_noisy) if noise is not None
-                   else self._base_lt.e[..., 0][..., None])  # fmt: skip
+                   else self.base_life_table_.e[..., 0][..., None])  # fmt: skip
         e0_base = np.broadcast_to(e0_base, e0_new.shape)
         arrays |= {"e0_base": e0_base, "e0_new": e0_new}
         arrays |= self._gaps(e0_base, e0_new, scenario.target_reduction)
@@ -293,17 +310,17 @@ class ScenarioModel:
             arrays["waterfall"] = np.stack([self._gaps(e0_base, v, tau)["gap_new"] for v in steps])
             if noise is None:  # by cause, for the decomposition of the gain
                 removed = _group_sum(G, lost)
-                extras["new_group_deaths"] = self._group_deaths[..., None] - removed
-        return Evaluation(scenario, items, self.comparison, arrays, clipped, extras)  # type: ignore[arg-type]
+                extras["new_group_deaths"] = self.group_deaths_[..., None] - removed
+        return Evaluation(scenario, items, self.groups_, arrays, clipped, extras)
 
     def _e0(self, deaths: np.ndarray) -> np.ndarray:
         """e0 of (group, sex, band, draw) deaths -> (group, sex, draw)."""
         moved = np.moveaxis(deaths, -1, 2)  # (g, s, d, x)
-        P = np.broadcast_to(self._group_population[:, :, None, :], moved.shape)
+        P = np.broadcast_to(self.group_population_[:, :, None, :], moved.shape)
         return chiang_life_table(moved, P, self.baseline.starts).e[..., 0]
 
     def _gaps(self, e0_base: np.ndarray, e0_new: np.ndarray, tau: float) -> dict[str, np.ndarray]:
-        pairs = self.comparison.pairs  # type: ignore[union-attr]
+        pairs = self.groups_.pairs
         gap_base = e0_base[pairs[:, 1]] - e0_base[pairs[:, 0]]
         gap_new = e0_new[pairs[:, 1]] - e0_new[pairs[:, 0]]
         reduction = gap_base - gap_new

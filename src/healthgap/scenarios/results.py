@@ -35,7 +35,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -69,32 +68,22 @@ class ScenarioResult:
         params = self.tables["parameters"]
         return params[params["assumption"]]
 
-    def to_csv(self, folder: str | Path) -> list[Path]:
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        paths = []
-        for name, table in self.tables.items():
-            path = folder / f"{name}.csv"
-            table.to_csv(path, index=False)
-            paths.append(path)
-        return paths
-
-    def to_excel(self, path: str | Path) -> Path:
-        """One sheet per table plus a ``metadata`` sheet of every parameter and source."""
-        path = Path(path)
-        meta = pd.DataFrame(
-            {"key": ["scenario", "source", "horizon", "discount_rate", "method"],
-             "value": [self.scenario.name, self.scenario.source, self.scenario.horizon,
-                       self.scenario.discount_rate, METHOD]}
-        )  # fmt: skip
-        with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
-            meta.to_excel(writer, sheet_name="metadata", index=False)
-            self.tables["parameters"].to_excel(
-                writer, sheet_name="metadata", index=False, startrow=len(meta) + 2
-            )
-            for name, table in self.tables.items():
-                table.to_excel(writer, sheet_name=name[:31], index=False)
-        return path
+    @property
+    def metadata(self) -> dict[str, str]:
+        """What the run was: scenario, its file, horizon, discount rate and method."""
+        spec = self.scenario
+        return {
+            "scenario": spec.name,
+            "scenario source": spec.source,
+            "horizon": f"{spec.horizon} years",
+            "discount rate": f"{spec.discount_rate:g}",
+            "comparison": repr(spec.comparison),
+            "interventions": "; ".join(
+                f"{item.name}: {', '.join(f'{k} {v:g}' for k, v in item.volume.items())}"
+                for item in spec.interventions
+            ),
+            "method": METHOD,
+        }
 
 
 def _frame(keys: dict[str, np.ndarray], statistic: str, point: np.ndarray,
@@ -119,14 +108,14 @@ def _grid(*axes: np.ndarray) -> list[np.ndarray]:
 
 def _decomposition(model: ScenarioModel, ev: Evaluation) -> pd.DataFrame:
     new_D = ev.extras["new_group_deaths"][..., 0]  # (group, sex, band, cause)
-    base_lt = model.base_life_table
+    base_lt = model.base_life_table_
     new_lt = model.life_table(new_D.sum(-1))
     parts = arriaga_contributions(base_lt, new_lt)
-    P = model.group_population[..., None]
+    P = model.group_population_[..., None]
     with np.errstate(divide="ignore", invalid="ignore"):
-        by_cause, _ = split_by_cause(parts.total, model.group_deaths / P, new_D / P)
+        by_cause, _ = split_by_cause(parts.total, model.group_deaths_ / P, new_D / P)
     b = model.baseline
-    g, s, x, c = _grid(np.asarray(ev.comparison.labels), np.asarray(b.sexes),
+    g, s, x, c = _grid(np.asarray(ev.groups.labels), np.asarray(b.sexes),
                        np.asarray(b.starts), np.asarray(b.causes))  # fmt: skip
     frame = pd.DataFrame({"group": g, "sex": s, "age_start": x, "cause": c,
                           "value": np.nan_to_num(by_cause).ravel()})  # fmt: skip
@@ -211,7 +200,7 @@ def run_scenario(
         if draws
         else {}
     )
-    b, comp = model.baseline, ev.comparison
+    b, comp = model.baseline, ev.groups
     labels = [r.label for r in items]
     tables: dict[str, pd.DataFrame] = {}
     pair_names = np.asarray([f"{comp.labels[i]} vs {comp.labels[j]}" for i, j in comp.pairs])
@@ -231,7 +220,7 @@ def run_scenario(
          _frame(gkeys, "e0_gain", (a["e0_new"] - a["e0_base"])[..., 0], gain_draws,
                 confidence)]
     )  # fmt: skip
-    flags = suppression_flags(model.group_population.sum(-1), model.base_life_table.se[..., 0])
+    flags = suppression_flags(model.group_population_.sum(-1), model.base_life_table_.se[..., 0])
     le = tables["life_expectancy"]
     le["suppressed"] = np.tile(flags.ravel(), 3)
     hidden = le["suppressed"] != ""

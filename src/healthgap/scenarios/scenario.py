@@ -37,6 +37,7 @@ from typing import Any
 import yaml
 
 from healthgap.data.model import SEXES
+from healthgap.decomposition.comparison import Comparison
 from healthgap.errors import InputError, Problem
 
 __all__ = ["InterventionSpec", "ScenarioSpec", "Target", "load_scenario", "scenario_from_dict"]
@@ -86,7 +87,7 @@ class ScenarioSpec:
     name: str
     interventions: tuple[InterventionSpec, ...]
     horizon: int = 3
-    comparison: dict[str, Any] = field(default_factory=dict)
+    comparison: Comparison = field(default_factory=Comparison.within)
     target_reduction: float = 0.10
     discount_rate: float = 0.035
     source: str = "<scenario>"
@@ -253,6 +254,11 @@ def scenario_from_dict(raw: Mapping[str, Any], where: str = "<scenario>") -> Sce
                 Problem(where, None, f"{spec.path}.start_year", "starts_after_horizon",
                         f"starts in year {spec.start_year}, after the horizon {horizon}")
             )  # fmt: skip
+    comparison = Comparison.within()
+    try:
+        comparison = Comparison.from_mapping(raw.get("comparison"), where=where)
+    except InputError as error:
+        problems.extend(error.problems)
     rate = _number(raw.get("discount_rate", 0.035), where, "discount_rate", problems)
     tau = _number(raw.get("target_reduction", 0.10), where, "target_reduction", problems)
     if tau is not None and not 0 < tau <= 1:
@@ -263,7 +269,7 @@ def scenario_from_dict(raw: Mapping[str, Any], where: str = "<scenario>") -> Sce
         name=str(raw.get("name", Path(where).stem)),
         interventions=tuple(p for p in parsed if p is not None),
         horizon=horizon,
-        comparison=dict(raw.get("comparison") or {}),
+        comparison=comparison,
         target_reduction=float(tau or 0.10),
         discount_rate=float(rate or 0.0),
         source=where,

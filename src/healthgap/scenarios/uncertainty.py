@@ -60,7 +60,7 @@ def sample_parameters(
 
 def _baseline_noise(model: ScenarioModel, seed: int, start: int, n: int) -> np.ndarray:
     """Poisson draws of the groups' all-cause baseline deaths, one generator per draw."""
-    D = model.group_deaths.sum(-1)
+    D = model.group_deaths_.sum(-1)
     out = np.empty((*D.shape, n))
     for i in range(n):  # one stream per draw keeps draws identical whatever the chunking
         rng = np.random.default_rng([seed, 0xBA5E, start + i])

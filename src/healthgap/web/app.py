@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
@@ -27,12 +28,11 @@ from healthgap.errors import (
     WorkspaceError,
 )
 from healthgap.store import Database
-from healthgap.web.deps import LoginRequiredError, render
-from healthgap.web.jobs import JobRunner
-from healthgap.web.routes.area import LEVEL_NAMES
+from healthgap.web.deps import LoginRequiredError, Services, lifespan, render
+from healthgap.web.routes.area import LEVEL_NAMES, cached_profile
 from healthgap.web.security import LoginRateLimiter, check_csrf
 from healthgap.web.settings import Settings
-from healthgap.web.workspaces import WorkspaceNotReadyError, WorkspaceService
+from healthgap.web.workspaces import WorkspaceNotReadyError
 
 __all__ = ["create_app"]
 
@@ -40,8 +40,35 @@ HERE = Path(__file__).parent
 log = logging.getLogger("healthgap.web")
 
 
+def warm_pooled(services: Services) -> None:
+    """Pool the small-area tables of the latest years once (regions' and the country's
+    fifths read them)."""
+    from healthgap.analyses import latest_period
+
+    period = latest_period(services.source)
+    if period is not None:
+        for name in ("population", "deaths"):
+            services.workspaces.area_rows().pooled(name, period)
+
+
+def warm_planner(services: Services) -> None:
+    services.planner().warm()
+
+
+def warm_country_profile(services: Services) -> None:
+    # The country's profile ranks all its small areas by deprivation (about 2 s on the
+    # national demo): the most visited page, so it is ready before anyone asks.
+    areas = services.source.areas()
+    for code in areas.loc[areas["level"].astype(str) == "country", "area_code"].astype(str):
+        cached_profile(services, code)
+
+
 def create_app(settings: Settings) -> FastAPI:
-    """Build the web app: database (migrated), sessions, CSRF, routes, templates, assets."""
+    """Build the web app: database (migrated), sessions, CSRF, routes, templates, assets.
+
+    The services every request shares (the served workspace, the planner, the job runner)
+    are built in the app's lifespan (:func:`healthgap.web.deps.lifespan`).
+    """
     from healthgap.web.routes import ROUTERS
 
     database = Database(settings.resolved_database_url())
@@ -51,50 +78,12 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
         dependencies=[Depends(check_csrf)],
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.database = database
-    service = WorkspaceService(
-        database,
-        settings.workspace,
-        settings.workspace_name,
-        cache_dir=settings.data_dir,
-        background=settings.prepare_in_background,
-    )
-    app.state.workspaces = service
-    app.state.planner = None  # built on first use of the Plan page, or while warming
-
-    def warm_planner() -> None:
-        from healthgap.web.planning import Planner
-
-        if app.state.planner is None:
-            app.state.planner = Planner(service)
-        app.state.planner.warm()
-
-    def warm_pooled() -> None:
-        from healthgap.web.profile import small_area_period
-
-        period = small_area_period(service)
-        if period is not None:  # the small-area tables and fifths of regions and the country
-            for name in ("population", "deaths"):
-                service.area_rows().pooled(name, period)
-
-    def warm_country_profile() -> None:
-        # The country's profile ranks all its small areas by deprivation (about 2 s on the
-        # national demo): the most visited page, so it is ready before anyone asks.
-        from healthgap.web.routes.area import cached_profile
-
-        countries = service.areas().loc[lambda a: a["level"].astype(str) == "country"]
-        for code in countries["area_code"].astype(str):
-            cached_profile(service, code)
-
-    service.after_warm(warm_pooled)
-    service.after_warm(warm_planner)
-    service.after_warm(warm_country_profile)
-    # Sum the workspace to every level (and fit the Plan baseline) in a background thread,
-    # so the first visitor of a national workspace does not wait for it.
-    service.start_warming()
-    app.state.jobs = JobRunner()
+    app.state.services = None
+    app.state.warmers = [warm_pooled, warm_planner, warm_country_profile]
     app.state.login_limiter = LoginRateLimiter(
         settings.login_max_failures, settings.login_window_seconds
     )
@@ -103,6 +92,9 @@ def create_app(settings: Settings) -> FastAPI:
     assert templates.env.autoescape, "templates must autoescape"
     # Show "Local authority", not the level key "la", wherever a page names a level.
     templates.env.filters["level_name"] = lambda level: LEVEL_NAMES.get(level, level)
+    # Chart specs go into <script type="application/json"> with Jinja's tojson, which escapes
+    # <, >, & and ' so no label can close the element; NaN is not JSON, so it is refused.
+    templates.env.policies["json.dumps_kwargs"] = {"sort_keys": False, "allow_nan": False}
     app.state.templates = templates
 
     app.add_middleware(
@@ -209,3 +201,31 @@ def _install_error_pages(app: FastAPI) -> None:
     @app.exception_handler(WorkspaceError)
     async def service_error(request: Request, exc: Exception) -> Response:
         return render(request, "error.html", {"title": "Not available", "message": str(exc)}, 409)
+
+    @app.exception_handler(Exception)
+    async def bug(request: Request, exc: Exception) -> Response:
+        """Anything unexpected is a bug: logged with a reference, shown without a traceback."""
+        reference = uuid.uuid4().hex[:8]
+        log.error(
+            "unexpected error %s on %s %s",
+            reference,
+            request.method,
+            getattr(request.scope.get("route"), "path", "?"),
+            exc_info=exc,
+        )
+        message = (
+            f"Something went wrong on our side: this is a bug in healthgap. Its details were "
+            f"written to the server log under reference {reference}; please quote it when you "
+            "report the problem."
+        )
+        try:
+            response = render(
+                request,
+                "error.html",
+                {"title": "Sorry, there is a problem", "message": message},
+                500,
+            )
+        except Exception:  # noqa: BLE001 - the page itself failed: plain text, still no trace
+            response = HTMLResponse(f"<h1>Sorry, there is a problem</h1><p>{message}</p>", 500)
+        response.headers["X-Error-Reference"] = reference
+        return response

@@ -1,6 +1,8 @@
-"""Request dependencies: the database, the signed-in user and role checks.
+"""Request dependencies, in one place: the database, the signed-in user and role checks, and
+the services the app builds once in its lifespan (the served workspace, its source for the
+use cases, the planner, the job runner).
 
-Route signatures read as prose: ``user: Annotated[User, Depends(require(Role.analyst))]``.
+Route signatures read as prose: ``def page(request: Request, user: Viewer, source: Source)``.
 A request without a signed-in user gets :class:`LoginRequiredError`, which the app turns into a
 redirect to the login page (or an ``HX-Redirect`` for HTMX requests); a user whose role is too
 low gets 403. Both are decided here, on the server, whatever the page shows.
@@ -8,26 +10,134 @@ low gets 403. Both are decided here, on the server, whatever the page shows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from healthgap.errors import PermissionDenied
 from healthgap.store import Database, Role, User
-from healthgap.web.security import csrf_token
+from healthgap.web.jobs import JobRunner
+from healthgap.web.planning import Planner
+from healthgap.web.security import LoginRateLimiter, csrf_token
+from healthgap.web.source import ServedSource
+from healthgap.web.workspaces import WorkspaceService
 
-__all__ = ["LoginRequiredError", "current_user", "database", "render", "require"]
+__all__ = [
+    "Admin",
+    "Analyst",
+    "DatabaseDep",
+    "Jobs",
+    "LoginLimiter",
+    "LoginRequiredError",
+    "PlannerDep",
+    "Services",
+    "SourceDep",
+    "Viewer",
+    "Workspaces",
+    "current_user",
+    "database",
+    "lifespan",
+    "render",
+    "require",
+    "services",
+]
 
 
 class LoginRequiredError(Exception):
     """The request needs a signed-in user and has none."""
 
 
+@dataclass
+class Services:
+    """What every request shares, built once when the app starts (see :func:`lifespan`)."""
+
+    workspaces: WorkspaceService
+    source: ServedSource
+    jobs: JobRunner
+    _planner: Planner | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def planner(self) -> Planner:
+        """The Plan page's models, built on first use (or while warming), under a lock so
+        that two first requests build one."""
+        self.workspaces.workspace()  # a clear WorkspaceError page when none is served
+        with self._lock:
+            if self._planner is None:
+                self._planner = Planner(self.source)
+            return self._planner
+
+    def close(self) -> None:
+        self.jobs.shutdown()
+
+
+def _build_services(app: FastAPI) -> Services:
+    settings = app.state.settings
+    workspaces = WorkspaceService(
+        app.state.database,
+        settings.workspace,
+        settings.workspace_name,
+        cache_dir=settings.data_dir,
+        background=settings.prepare_in_background,
+    )
+    built = Services(workspaces, ServedSource(workspaces), JobRunner())
+    for warm in app.state.warmers:
+        workspaces.after_warm(lambda warm=warm: warm(built))
+    # Sum the workspace to every level (and fit the Plan baseline) in a background thread,
+    # so the first visitor of a national workspace does not wait for it.
+    workspaces.start_warming()
+    return built
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Build the services when the app starts and stop the job runner when it stops.
+
+    A second client of an app already running (as tests make) shares its services.
+    """
+    if getattr(app.state, "services", None) is not None:
+        yield
+        return
+    app.state.services = _build_services(app)
+    app.state.workspaces = app.state.services.workspaces
+    try:
+        yield
+    finally:
+        app.state.services.close()
+        app.state.services = None
+
+
+def services(request: Request) -> Services:
+    return request.app.state.services
+
+
 def database(request: Request) -> Database:
     return request.app.state.database
+
+
+def _workspaces(request: Request) -> WorkspaceService:
+    return services(request).workspaces
+
+
+def _source(request: Request) -> ServedSource:
+    return services(request).source
+
+
+def _planner(request: Request) -> Planner:
+    return services(request).planner()
+
+
+def _jobs(request: Request) -> JobRunner:
+    return services(request).jobs
+
+
+def _login_limiter(request: Request) -> LoginRateLimiter:
+    return request.app.state.login_limiter
 
 
 def current_user(request: Request) -> User:
@@ -57,14 +167,31 @@ def require(role: Role) -> Callable[[Request], User]:
     return dependency
 
 
+Viewer = Annotated[User, Depends(require(Role.viewer))]
+Analyst = Annotated[User, Depends(require(Role.analyst))]
+Admin = Annotated[User, Depends(require(Role.admin))]
+DatabaseDep = Annotated[Database, Depends(database)]
+Workspaces = Annotated[WorkspaceService, Depends(_workspaces)]
+SourceDep = Annotated[ServedSource, Depends(_source)]
+PlannerDep = Annotated[Planner, Depends(_planner)]
+Jobs = Annotated[JobRunner, Depends(_jobs)]
+LoginLimiter = Annotated[LoginRateLimiter, Depends(_login_limiter)]
+
+
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> Response:
     """Render a template with the values every page needs (user, CSRF token, nav)."""
     templates: Jinja2Templates = request.app.state.templates
+    running = getattr(request.app.state, "services", None)
+    summary = (
+        running.workspaces.summary()
+        if running is not None
+        else {"available": False, "name": "", "synthetic": False}
+    )
     base = {
         "user": getattr(request.state, "user", None),
         "csrf_token": csrf_token(request),
-        "workspace": request.app.state.workspaces.summary(),
+        "workspace": summary,
     }
     return templates.TemplateResponse(request, template, {**base, **(context or {})}, status)

@@ -1,38 +1,21 @@
-"""Downloads written by the core's report writers (disclosure control included).
-
-Tables go through :func:`healthgap.reports.tables.write_table` (CSV, Excel with data and
-metadata sheets, or the Fingertips CSV layout) and charts through
-:func:`healthgap.reports.render.save_chart` (SVG, PNG), into a temporary folder, and are
-returned as attachments whose names say what is inside.
-"""
+"""Downloads of a result bundle's tables and charts, written by the one report writer
+(:func:`healthgap.reports.outputs.bundle_file`: disclosure control and the SYNTHETIC note
+included), returned as attachments whose names say what is inside."""
 
 from __future__ import annotations
 
 import re
-import tempfile
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterable
 
-import pandas as pd
 from fastapi.responses import Response
 
 from healthgap.errors import InputError
-from healthgap.reports.render import save_chart
-from healthgap.reports.tables import write_table
+from healthgap.reports.bundle import ResultBundle
+from healthgap.reports.outputs import MEDIA_TYPES, TABLE_FILE_FORMATS, bundle_file, bundle_workbook
 
-__all__ = ["TABLE_FORMATS", "chart_file", "slug", "table_file"]
+__all__ = ["attachment", "bundle_download", "slug", "workbook_download"]
 
-TABLE_FORMATS = {
-    "csv": ("tidy", ".csv", "text/csv; charset=utf-8"),
-    "xlsx": (
-        "tidy",
-        ".xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-    "fingertips.csv": ("fingertips", ".csv", "text/csv; charset=utf-8"),
-}
-CHART_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+CHART_IMAGES = ("svg", "png")
 
 
 def slug(text: str) -> str:
@@ -44,44 +27,27 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _attachment(body: bytes, filename: str, media_type: str) -> Response:
+def attachment(body: bytes, filename: str, fmt: str) -> Response:
     return Response(
         body,
-        media_type=media_type,
+        media_type=MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
-def table_file(
-    frame: pd.DataFrame,
-    stem: str,
-    fmt: str,
-    *,
-    metadata: Mapping[str, str],
-    synthetic: bool,
-    fingertips: Mapping[str, object] | None = None,
+def bundle_download(
+    bundle: ResultBundle, name: str, stem: str, fmt: str, *, formats: Iterable[str] | None = None
 ) -> Response:
-    """``frame`` as a CSV, Excel or Fingertips-layout download named ``<stem>.<fmt>``."""
-    if fmt not in TABLE_FORMATS:
-        raise InputError(f"{fmt!r} is not one of {', '.join(TABLE_FORMATS)}", rule="bad_format")
-    layout, suffix, media_type = TABLE_FORMATS[fmt]
-    with tempfile.TemporaryDirectory() as folder:
-        path = write_table(
-            frame,
-            Path(folder) / f"out{suffix}",
-            layout=layout,
-            metadata=dict(metadata),
-            synthetic=synthetic,
-            fingertips=fingertips if layout == "fingertips" else None,
-        )
-        body = path.read_bytes()
-    return _attachment(body, f"{stem}.{fmt}", media_type)
+    """Table or chart ``name`` of ``bundle`` as ``<stem>.<fmt>`` (only ``formats`` allowed:
+    by default every table format for a table, SVG and PNG for a chart)."""
+    default = [*(TABLE_FILE_FORMATS if name in bundle.tables else ())]
+    default += [*(CHART_IMAGES if name in bundle.charts else ())]
+    allowed = list(formats or default or TABLE_FILE_FORMATS)
+    if fmt not in allowed:
+        raise InputError(f"{fmt!r} is not one of {', '.join(allowed)}", rule="bad_format")
+    return attachment(bundle_file(bundle, name, fmt), f"{stem}.{fmt}", fmt)
 
 
-def chart_file(spec: dict[str, Any], stem: str, fmt: str) -> Response:
-    """A Vega-Lite chart as an SVG or PNG download named ``<stem>.<fmt>``."""
-    if fmt not in CHART_TYPES:
-        raise InputError(f"{fmt!r} is not one of svg, png", rule="bad_format")
-    with tempfile.TemporaryDirectory() as folder:
-        body = save_chart(spec, Path(folder) / f"chart.{fmt}").read_bytes()
-    return _attachment(body, f"{stem}.{fmt}", CHART_TYPES[fmt])
+def workbook_download(bundle: ResultBundle, stem: str) -> Response:
+    """Every table of ``bundle`` in one workbook (a sheet each, and the metadata)."""
+    return attachment(bundle_workbook(bundle), f"{stem}.xlsx", "xlsx")

@@ -7,6 +7,7 @@ live in memory and belong to the user who started them; the page polls
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 from collections.abc import Callable
@@ -14,7 +15,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from healthgap.errors import HealthgapError
+
 __all__ = ["Job", "JobRunner"]
+
+log = logging.getLogger("healthgap.web")
 
 
 @dataclass
@@ -55,9 +60,19 @@ class JobRunner:
         def run() -> None:
             try:
                 result = work(progress)
-            except Exception as exc:  # shown to the user on the page; the server keeps going
+            except HealthgapError as exc:  # the user's problem, said in the page
                 with job.lock:
                     job.status, job.error = "failed", str(exc)
+                return
+            except Exception as exc:  # noqa: BLE001 - a bug: logged, never shown as a trace
+                reference = secrets.token_hex(4)
+                log.error("job %s failed: unexpected error %s", job.id, reference, exc_info=exc)
+                with job.lock:
+                    job.status = "failed"
+                    job.error = (
+                        f"a bug in healthgap (reference {reference}; the details are in the "
+                        "server log)"
+                    )
                 return
             with job.lock:
                 job.result, job.status = result, "done"

@@ -28,9 +28,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from healthgap.data.aggregate import aggregate, pool_periods
+from healthgap.data.aggregate import aggregate, select_period, stored_labels
 from healthgap.data.model import LEVELS, parent_column
-from healthgap.decomposition.comparisons import period_label_years
+from healthgap.errors import InputError
+from healthgap.periods import Period
 
 __all__ = ["AreaRows"]
 
@@ -208,44 +209,37 @@ class AreaRows:
     def has(self, name: str) -> bool:
         return name in self._tables
 
+    def periods(self, name: str) -> list[str]:
+        """The period labels of table ``name``."""
+        return [str(p) for p in self._tables[name].frame["period"].cat.categories]
+
     def select(
-        self, name: str, area_codes: Iterable[str], period: str | None = None
+        self, name: str, area_codes: Iterable[str], period: str | Period | None = None
     ) -> pd.DataFrame:
         """Rows of ``area_codes`` (any level); of one ``period`` when given, pooled from its
-        single years when the label is a range such as ``"2022-24"``."""
+        single years when the label is a range such as ``"2022-24"`` (none when the table
+        lacks one of its years)."""
         codes = [str(c) for c in area_codes]
         if period is None:
             return self._tables[name].select(codes)
+        try:
+            stored_labels(period, self.periods(name))
+        except InputError:  # a year the table lacks: no rows (the source names the years)
+            return self._tables[name].frame.iloc[0:0]
         if len(codes) > LARGE_SELECTION:
             return self.pooled(name, period).select(codes)
-        return _in_period(self._tables[name].select(codes), period)
+        rows = self._tables[name].select(codes)
+        return select_period(rows, period, available=self.periods(name))
 
-    def pooled(self, name: str, period: str) -> _Indexed:
+    def pooled(self, name: str, period: str | Period) -> _Indexed:
         """The whole table in one period (pooled once, then kept)."""
-        key = (name, period)
+        key = (name, Period.parse(period).label)
         with self._lock:
             if key in self._pooled:
                 return self._pooled[key]
         table = self._tables[name]
-        rows = _in_period(table.frame, period)
-        indexed = _Indexed(rows, table.codes)
+        rows = select_period(table.frame, period, available=self.periods(name))
+        indexed = _Indexed(rows.astype({"area_code": str}), table.codes)
         with self._lock:
             self._pooled[key] = indexed
         return indexed
-
-
-def _in_period(rows: pd.DataFrame, period: str) -> pd.DataFrame:
-    """Rows of ``period``: selected when the label is present, else pooled from its years
-    (empty when a year is missing)."""
-    labels = rows["period"]
-    if (labels == period).any():
-        return rows[(labels == period).to_numpy()]
-    try:
-        years = period_label_years(period)
-    except Exception:  # noqa: BLE001 - a label that is no year range: nothing to pool
-        return rows.iloc[0:0]
-    chosen = rows[labels.isin(years).to_numpy()]
-    if chosen.empty or chosen["period"].nunique() != len(years):
-        return rows.iloc[0:0]
-    pooled = pool_periods(chosen, years, label=period)
-    return pooled.astype({"area_code": str})

@@ -1,35 +1,31 @@
-"""Glue between the Plan page and :mod:`healthgap.scenarios` (no method lives here).
+"""The Plan page's form and its cache of fitted models (no method lives here).
 
-A fitted :class:`~healthgap.scenarios.ScenarioModel` is kept per local authority, so a
-control change costs one evaluation (tens of milliseconds). Form values become a scenario
-through :func:`~healthgap.scenarios.scenario_from_dict`, which validates them like the CLI.
+Form values become a scenario through :func:`~healthgap.scenarios.scenario_from_dict`, which
+validates them like the CLI; the scenario runs through :func:`healthgap.analyses.plan_scenario`
+and :func:`healthgap.analyses.plan_budget`. What stays here is the web's cache: the
+workspace's baseline and a model fitted per local authority, so a control change costs one
+evaluation (tens of milliseconds).
 """
 
 from __future__ import annotations
 
 import threading
-import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from healthgap.errors import HealthgapWarning, InputError, Problem
-from healthgap.reports.plan_charts import dpp_chart, frontier_chart, waterfall_chart
+from healthgap.analyses import Source, plan_baseline, plan_budget, plan_model, plan_scenario
+from healthgap.errors import InputError, Problem
+from healthgap.reports.bundle import ResultBundle
 from healthgap.scenarios import (
     Baseline,
     ScenarioModel,
-    ScenarioResult,
     ScenarioSpec,
-    allocate_budget,
-    baseline_from_tables,
     load_library,
-    run_scenario,
     scenario_from_dict,
 )
-from healthgap.web.profile import small_area_period
-from healthgap.web.workspaces import WorkspaceService
 
-__all__ = ["TARGET_GROUPS", "Planner", "choices_query", "parse_choices", "result_charts"]
+__all__ = ["TARGET_GROUPS", "Planner", "choices_query", "parse_choices", "scenario_spec"]
 
 TARGET_GROUPS = {
     "all": ("Everyone eligible", {}),
@@ -105,15 +101,6 @@ def choices_query(choices: Mapping[str, Any]) -> str:
     return urlencode(fields)
 
 
-def result_charts(result: ScenarioResult, *, synthetic: bool) -> dict[str, dict[str, Any]]:
-    """The scenario's charts (:mod:`healthgap.reports.plan_charts`) by download name."""
-    return {
-        "waterfall": waterfall_chart(result.tables["waterfall"], synthetic=synthetic),
-        "deaths-postponed": dpp_chart(result.tables["dpp"], synthetic=synthetic),
-        "frontier": frontier_chart(result.tables["interventions"], synthetic=synthetic),
-    }
-
-
 def scenario_spec(choices: Mapping[str, Any], name: str = "web scenario") -> ScenarioSpec:
     """The core's scenario for the chosen controls (gap of the area's most vs least
     deprived fifth)."""
@@ -140,28 +127,21 @@ def scenario_spec(choices: Mapping[str, Any], name: str = "web scenario") -> Sce
 class Planner:
     """Scenario models of one workspace, fitted once per local authority and kept."""
 
-    def __init__(self, service: WorkspaceService) -> None:
-        self.service = service
+    def __init__(self, source: Source) -> None:
+        self.source = source
         self._baseline: Baseline | None = None
-        self._models: dict[str, ScenarioModel] = {}
+        self._models: dict[tuple[str, str], ScenarioModel] = {}
         self._lock = threading.Lock()
         self.library = load_library()
 
     def local_authorities(self) -> list[dict[str, str]]:
-        areas = self.service.areas()
+        areas = self.source.areas()
         las = areas[areas["level"] == "la"].sort_values("area_name")
         return las[["area_code", "area_name"]].to_dict("records")
 
     def _baseline_for_workspace(self) -> Baseline:
         if self._baseline is None:
-            period = small_area_period(self.service)
-            years = _years(period)
-            self._baseline = baseline_from_tables(
-                self.service.areas(),
-                self.service.table("population"),
-                self.service.table("deaths"),
-                periods=years,
-            )
+            self._baseline = plan_baseline(self.source)
         return self._baseline
 
     def warm(self) -> None:
@@ -169,26 +149,31 @@ class Planner:
         with self._lock:
             self._baseline_for_workspace()
 
-    def model(self, area_code: str) -> ScenarioModel:
-        with self._lock:
-            if area_code not in self._models:
-                if area_code not in {a["area_code"] for a in self.local_authorities()}:
-                    raise InputError(
-                        [
-                            Problem(
-                                "<form>",
-                                None,
-                                "area_code",
-                                "unknown_area",
-                                f"{area_code!r} is not a local authority of this workspace",
-                            )
-                        ]
+    def check_area(self, area_code: str) -> None:
+        """Refuse an area that is not a local authority of the workspace."""
+        if area_code not in {a["area_code"] for a in self.local_authorities()}:
+            raise InputError(
+                [
+                    Problem(
+                        "<form>",
+                        None,
+                        "area_code",
+                        "unknown_area",
+                        f"{area_code!r} is not a local authority of this workspace",
                     )
-                model = ScenarioModel(self._baseline_for_workspace())
-                self._models[area_code] = model.fit(
-                    {"type": "quintiles", "level": "la", "area": area_code}
-                )
-            return self._models[area_code]
+                ]
+            )
+
+    def model(self, choices: Mapping[str, Any]) -> ScenarioModel:
+        """The model fitted for the chosen local authority's scenario (kept per authority)."""
+        area_code = choices["area_code"]
+        self.check_area(area_code)
+        spec = scenario_spec(choices)
+        with self._lock:
+            key = (area_code, repr(spec.comparison))
+            if key not in self._models:
+                self._models[key] = plan_model(self._baseline_for_workspace(), spec, self.library)
+            return self._models[key]
 
     def run(
         self,
@@ -196,30 +181,19 @@ class Planner:
         *,
         draws: int = 0,
         progress: Callable[[int, int], None] | None = None,
-    ) -> ScenarioResult | None:
-        """The scenario's result tables, or ``None`` when no intervention has a volume."""
+    ) -> ResultBundle | None:
+        """The scenario's result, or ``None`` when no intervention has a volume."""
         if not choices["interventions"]:
             return None
-        model = self.model(choices["area_code"])
-        with warnings.catch_warnings():
-            # Small-number warnings are reported in the result tables and on the page.
-            warnings.simplefilter("ignore", HealthgapWarning)
-            return run_scenario(model, scenario_spec(choices), draws=draws, progress=progress)
+        return plan_scenario(
+            self.source,
+            scenario_spec(choices),
+            model=self.model(choices),
+            draws=draws,
+            rank=False,
+            progress=progress,
+        )
 
-    def budget(self, choices: Mapping[str, Any], budget: float) -> Any:
+    def budget(self, choices: Mapping[str, Any], budget: float) -> ResultBundle:
         """Best mix of the chosen interventions for ``budget`` pounds over the horizon."""
-        model = self.model(choices["area_code"])
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", HealthgapWarning)
-            return allocate_budget(model, scenario_spec(choices), budget)
-
-
-def _years(period: str | None) -> list[str] | None:
-    if period is None:
-        return None
-    from healthgap.decomposition.comparisons import period_label_years
-
-    try:
-        return period_label_years(period)
-    except InputError:
-        return [period]
+        return plan_budget(self.source, scenario_spec(choices), budget, model=self.model(choices))

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from healthgap.errors import InputError
-from healthgap.store import Role, User, invite_user, list_users, set_role
-from healthgap.web.deps import database, render, require
+from healthgap.store import Role, invite_user, list_users, set_role
+from healthgap.web.deps import Admin, database, render
 
 router = APIRouter(prefix="/admin")
-Admin = Annotated[User, Depends(require(Role.admin))]
 
 
 def _page(request: Request, status: int = 200, **extra: object) -> Response:

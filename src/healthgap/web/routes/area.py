@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import json
-from typing import Annotated, Any
+from typing import Any
 
-import pandas as pd
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from healthgap.analyses import latest_period, profile_area
 from healthgap.data.model import LEVELS
-from healthgap.reports.trend_charts import life_expectancy_trend_chart
-from healthgap.store import Role, User
-from healthgap.web.deps import render, require
-from healthgap.web.inequality import benchmark_against_country, within_area_inequality
-from healthgap.web.profile import (
-    life_expectancy_at_birth,
-    small_area_life_expectancy,
-    small_area_period,
-)
+from healthgap.periods import Period
+from healthgap.reports.bundle import ResultBundle
+from healthgap.web.deps import Services, Viewer, render, services
 from healthgap.web.workspaces import WorkspaceService
 
 router = APIRouter()
-Viewer = Annotated[User, Depends(require(Role.viewer))]
 
 
 LEVEL_NAMES = {
@@ -79,7 +71,7 @@ def home(
 ) -> Response:
     """Pick a place: choose a level, then search by name or code (HTMX updates the list;
     without JavaScript the "Filter the list" button does the same)."""
-    service = request.app.state.workspaces
+    service = services(request).workspaces
     if area and not filter:
         return RedirectResponse(f"/area/{area}", status_code=303)
     if not service.available:
@@ -93,14 +85,14 @@ def area_options(
     request: Request, _user: Viewer, level: str | None = None, q: str = ""
 ) -> Response:
     """The list of places for the picker (an HTMX fragment)."""
-    service = request.app.state.workspaces
+    service = services(request).workspaces
     return render(request, "_area_choices.html", {"picker": _picker(service, level, q)})
 
 
 @router.get("/area/{area_code}")
 def area_profile(request: Request, _user: Viewer, area_code: str) -> Response:
-    service = request.app.state.workspaces
-    area = service.area(area_code)
+    running = services(request)
+    area = running.workspaces.area(area_code)
     if area is None:
         return render(
             request,
@@ -108,75 +100,33 @@ def area_profile(request: Request, _user: Viewer, area_code: str) -> Response:
             {"title": "Unknown area", "message": f"No area has the code {area_code}."},
             404,
         )
-    context = cached_profile(service, area_code)
-    chart = context["trend_chart"]
-    # "<" escaped so that no label can close the <script type="application/json"> holding it.
-    chart_json = (
-        None if chart is None else json.dumps(chart, allow_nan=False).replace("<", "\\u003c")
-    )
-    return render(request, "area.html", {"area": area, **context, "trend_chart_json": chart_json})
-
-
-def cached_profile(service: WorkspaceService, area_code: str) -> dict[str, Any]:
-    """The area profile's values, computed once per area and workspace content."""
-    return service.memo(("area-profile", area_code), lambda: _profile(service, area_code))
-
-
-def _profile(service: WorkspaceService, area_code: str) -> dict[str, Any]:
-    """Everything the area profile shows, computed by the core (cached per area)."""
-    le = life_expectancy_at_birth(service, area_code)
-    latest = None if le.empty else sorted(le["period"].unique())[-1]
-    headline = [] if le.empty else le[le["period"] == latest].to_dict("records")
-    small_period = small_area_period(service)
-    small = small_area_life_expectancy(service, area_code, small_period) if latest else None
-    benchmark = benchmark_against_country(service, le) if latest else None
-    if benchmark is not None:
-        compared, comparator_name = benchmark
-        latest_rows = compared[compared["period"] == latest]
-        by_sex = {row["sex"]: row for row in latest_rows.to_dict("records")}
-        headline = [
-            {**row, **{f"cmp_{k}": v for k, v in by_sex.get(row["sex"], {}).items()}}
-            for row in headline
-        ]
-    trend_chart = None
-    if latest:
-        comparator = None
-        if benchmark is not None and "comparator_lowercl" in benchmark[0].columns:
-            comparator = benchmark[0][
-                ["sex", "period", "comparator_value", "comparator_lowercl", "comparator_uppercl"]
-            ].rename(columns=lambda c: c.removeprefix("comparator_"))
-        trend_chart = _trend_chart(service, area_code, le, comparator, benchmark)
-    inequality = within_area_inequality(service, area_code, small_period) if small_period else None
-    return {
-        "latest": latest,
-        "small_period": small_period,
-        "comparator_name": benchmark[1] if benchmark else None,
-        "inequality": None
-        if inequality is None
-        else {
-            "groups": inequality["groups"].to_dict("records"),
-            "gap": inequality["gap"].to_dict("records"),
-            "sii": inequality["sii"].to_dict("records"),
-        },
-        "headline": headline,
-        "trend_chart": trend_chart,
-        "trend": [] if le.empty else le.to_dict("records"),
-        "small_areas": [] if small is None or small.empty else small.to_dict("records"),
+    bundle = cached_profile(running, area_code)
+    summary = bundle.summary
+    context = {
+        "latest": summary["latest"],
+        "small_period": summary["small_period"],
+        "comparator_name": summary["comparator_name"],
+        "inequality": summary["inequality"],
+        "headline": summary["headline"],
+        "trend_chart": bundle.chart("trend") if "trend" in bundle.charts else None,
+        "trend": _records(bundle, "life_expectancy"),
+        "small_areas": _records(bundle, "small_areas"),
     }
+    return render(request, "area.html", {"area": area, **context})
 
 
-def _trend_chart(
-    service: WorkspaceService,
-    area_code: str,
-    le: pd.DataFrame,
-    comparator: pd.DataFrame | None,
-    benchmark: tuple[pd.DataFrame, str] | None,
-) -> dict[str, Any]:
-    """The life expectancy trend chart (Vega-Lite), with the country's line when compared."""
-    return life_expectancy_trend_chart(
-        le,
-        area_label=str(service.area(area_code)["area_name"]),
-        comparator_le=comparator,
-        comparator_label=benchmark[1] if comparator is not None and benchmark else None,
-        synthetic=bool(service.summary()["synthetic"]),
+def _records(bundle: ResultBundle, name: str) -> list[dict[str, Any]]:
+    return bundle.table(name).to_dict("records") if name in bundle.tables else []
+
+
+def cached_profile(running: Services, area_code: str, period: str | None = None) -> ResultBundle:
+    """The area profile (:func:`healthgap.analyses.profile_area`), computed once per area,
+    period and workspace content; small areas and inequality in ``period`` (default: the
+    latest three years pooled)."""
+    chosen = None if not period else Period.parse(period)
+    if chosen is not None and chosen == latest_period(running.source):
+        chosen = None  # the page's own period: share its result
+    key = ("area-profile", area_code, None if chosen is None else chosen.label)
+    return running.workspaces.memo(
+        key, lambda: profile_area(running.source, area_code, period=chosen)
     )

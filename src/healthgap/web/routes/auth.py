@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from healthgap.errors import InputError
 from healthgap.store import accept_invite, authenticate
-from healthgap.web.deps import database, render
+from healthgap.web.deps import LoginLimiter, database, render
 
 router = APIRouter()
 
@@ -33,11 +33,11 @@ def login_page(request: Request, next: str | None = None) -> Response:  # noqa: 
 @router.post("/login")
 def login(
     request: Request,
+    limiter: LoginLimiter,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/",  # noqa: A002
 ) -> Response:
-    limiter = request.app.state.login_limiter
     client = _client(request)
     if limiter.blocked(client, username):
         return render(

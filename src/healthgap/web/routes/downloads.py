@@ -1,81 +1,20 @@
-"""Downloads of the area profile's tables: CSV, Excel (data and metadata sheets) and the
-Fingertips CSV layout, written by :func:`healthgap.reports.tables.write_table` under its
+"""Downloads of the area profile's tables (CSV, Excel with data and metadata sheets, the
+Fingertips CSV layout) and its trend chart (SVG, PNG): the tables of the
+:func:`healthgap.analyses.profile_area` result, written by the one report writer under its
 disclosure policy (counts of 1-7 suppressed, others rounded to 5, with a note in every file).
 File names say what is inside: measure, area code and name or period.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-import pandas as pd
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from healthgap.store import Role, User
-from healthgap.web.deps import require
-from healthgap.web.files import chart_file, slug, table_file
-from healthgap.web.inequality import benchmark_against_country, within_area_inequality
-from healthgap.web.profile import life_expectancy_at_birth, small_area_life_expectancy
+from healthgap.web.deps import Viewer, services
+from healthgap.web.files import bundle_download, slug
 from healthgap.web.routes.area import cached_profile
-from healthgap.web.workspaces import WorkspaceService
 
 router = APIRouter()
-Viewer = Annotated[User, Depends(require(Role.viewer))]
-
-DOWNLOAD_COLUMNS = [
-    "area_code",
-    "area_name",
-    "sex",
-    "period",
-    "statistic",
-    "value",
-    "lowercl",
-    "uppercl",
-    "confidence",
-    "method",
-    "deaths_used",
-    "person_years_used",
-    "suppression_note",
-]
-BENCHMARK_COLUMNS = [
-    "area_code",
-    "area_name",
-    "sex",
-    "period",
-    "statistic",
-    "value",
-    "lowercl",
-    "uppercl",
-    "confidence",
-    "comparator",
-    "comparator_value",
-    "comparator_lowercl",
-    "comparator_uppercl",
-    "difference",
-    "difference_lowercl",
-    "difference_uppercl",
-    "benchmark_label",
-    "benchmark_method",
-    "suppression_note",
-]
-INEQUALITY_COLUMNS = [
-    "area_code",
-    "area_name",
-    "sex",
-    "period",
-    "statistic",
-    "value",
-    "lowercl",
-    "uppercl",
-    "confidence",
-    "method",
-    "most_deprived_value",
-    "least_deprived_value",
-    "suppression_note",
-]
-ROUNDED = ["value", "lowercl", "uppercl", "most_deprived_value", "least_deprived_value"]
-INDICATOR = "Life expectancy at birth"
 
 
 def _not_found(message: str) -> Response:
@@ -96,73 +35,48 @@ def _period_and_format(period: str, fmt: str) -> tuple[str, str]:
 
 
 def _download(
-    service: WorkspaceService,
-    frame: pd.DataFrame,
-    stem: str,
+    request: Request,
+    area_code: str,
+    table: str,
     fmt: str,
-    metadata: dict[str, str],
-    area_type: str,
-    columns: list[str] = DOWNLOAD_COLUMNS,
-    indicator: str = INDICATOR,
-    indicator_per_row: bool = False,
+    stem: str,
+    missing: str,
+    period: str | None = None,
 ) -> Response:
-    columns = [c for c in columns if c in frame.columns]
-    # Rounded as shown and published, so files are the same on every machine.
-    frame = frame.round(
-        {c: 2 for c in frame.columns if c in ROUNDED or c.startswith(("comp", "diff"))}
-    )
-    names = dict(zip(frame["area_code"], frame["area_name"], strict=True))
-    fingertips: dict[str, Any] = {
-        # Empty: Fingertips' "Indicator Name" is then each row's statistic (gap or SII).
-        "indicator_name": "" if indicator_per_row else indicator,
-        "area_type": area_type,
-        "area_names": names,
-    }
-    return table_file(
-        frame[columns],
-        stem,
-        fmt,
-        metadata={
-            "indicator": indicator,
-            "rounding": "values and limits to 2 decimal places",
-            **metadata,
-        },
-        synthetic=bool(service.summary()["synthetic"]),
-        fingertips=fingertips,
-    )
+    running = services(request)
+    if running.workspaces.area(area_code) is None:
+        return _not_found("unknown area")
+    bundle = cached_profile(running, area_code, period)
+    if table not in bundle.tables and table not in bundle.charts:
+        return _not_found(missing)
+    return bundle_download(bundle, table, stem, fmt)
+
+
+def _area_slug(request: Request, area_code: str) -> str:
+    area = services(request).workspaces.area(area_code)
+    return slug(str(area["area_name"])) if area else ""
 
 
 @router.get("/area/{area_code}/life-expectancy.{fmt}")
 def life_expectancy_file(request: Request, _user: Viewer, area_code: str, fmt: str) -> Response:
-    service = request.app.state.workspaces
-    area = service.area(area_code)
-    if area is None:
-        return _not_found("unknown area")
-    le = life_expectancy_at_birth(service, area_code).assign(area_name=area["area_name"])
-    stem = f"life-expectancy-at-birth_{area_code}_{slug(area['area_name'])}_trend"
-    return _download(
-        service, le, stem, fmt, {"area": f"{area['area_name']} ({area_code})"}, str(area["level"])
-    )
+    stem = f"life-expectancy-at-birth_{area_code}_{_area_slug(request, area_code)}_trend"
+    return _download(request, area_code, "life_expectancy", fmt, stem, "no life expectancy")
 
 
 @router.get("/area/{area_code}/benchmark.{fmt}")
 def benchmark_file(request: Request, _user: Viewer, area_code: str, fmt: str) -> Response:
     """Life expectancy at birth by sex and period compared with the country: difference and
     benchmark category (as the headline cards show for the latest period)."""
-    service = request.app.state.workspaces
-    area = service.area(area_code)
-    if area is None:
-        return _not_found("unknown area")
-    le = life_expectancy_at_birth(service, area_code)
-    benchmark = benchmark_against_country(service, le)
-    if benchmark is None:
-        return _not_found("no comparator country in this workspace")
-    compared, comparator = benchmark
-    compared = compared.assign(area_name=area["area_name"], comparator=comparator)
-    stem = f"life-expectancy-at-birth-vs-{slug(comparator)}_{area_code}_{slug(area['area_name'])}"
-    metadata = {"area": f"{area['area_name']} ({area_code})", "comparator": comparator}
+    running = services(request)
+    comparator = ""
+    if running.workspaces.area(area_code) is not None:
+        comparator = cached_profile(running, area_code).summary["comparator_name"] or ""
+    stem = (
+        f"life-expectancy-at-birth-vs-{slug(comparator)}_{area_code}_"
+        f"{_area_slug(request, area_code)}"
+    )
     return _download(
-        service, compared, stem, fmt, metadata, str(area["level"]), columns=BENCHMARK_COLUMNS
+        request, area_code, "benchmark", fmt, stem, "no comparator country in this workspace"
     )
 
 
@@ -172,35 +86,9 @@ def inequality_file(
 ) -> Response:
     """The gap between the most and least deprived fifths and the SII (one row each by sex)."""
     period, fmt = _period_and_format(period, fmt)
-    service = request.app.state.workspaces
-    area = service.area(area_code)
-    if area is None:
-        return _not_found("unknown area")
-    found = service.memo(
-        ("inequality", area_code, period),
-        lambda: within_area_inequality(service, area_code, period),
-    )
-    if found is None:
-        return _not_found("too few small areas with deprivation scores for this area")
-    table = pd.concat([found["gap"], found["sii"]], ignore_index=True)
-    table = table.assign(area_code=area_code, area_name=area["area_name"])
     stem = f"life-expectancy-deprivation-gap-and-sii_{area_code}_{slug(period)}"
-    metadata = {
-        "area": f"{area['area_name']} ({area_code})",
-        "period": period,
-        "groups": "deprivation fifths of the area's small areas (1 = most deprived)",
-    }
-    return _download(
-        service,
-        table,
-        stem,
-        fmt,
-        metadata,
-        str(area["level"]),
-        columns=INEQUALITY_COLUMNS,
-        indicator="Inequality in life expectancy at birth within the area",
-        indicator_per_row=True,
-    )
+    missing = "too few small areas with deprivation scores for this area"
+    return _download(request, area_code, "inequality", fmt, stem, missing, period)
 
 
 @router.get("/area/{area_code}/life-expectancy-trend-chart.{image}")
@@ -208,15 +96,8 @@ def life_expectancy_trend_chart_file(
     request: Request, _user: Viewer, area_code: str, image: str
 ) -> Response:
     """The area profile's trend chart as SVG or PNG (drawn from the same spec as the page)."""
-    service = request.app.state.workspaces
-    area = service.area(area_code)
-    if area is None:
-        return _not_found("unknown area")
-    spec = cached_profile(service, area_code)["trend_chart"]
-    if spec is None:
-        return _not_found("no life expectancy for this area")
-    stem = f"life-expectancy-trend-chart_{area_code}_{slug(area['area_name'])}"
-    return chart_file(spec, stem, image)
+    stem = f"life-expectancy-trend-chart_{area_code}_{_area_slug(request, area_code)}"
+    return _download(request, area_code, "trend", image, stem, "no life expectancy for this area")
 
 
 @router.get("/area/{area_code}/small-areas-{period}.{fmt}")
@@ -224,20 +105,6 @@ def small_areas_file(
     request: Request, _user: Viewer, area_code: str, period: str, fmt: str
 ) -> Response:
     period, fmt = _period_and_format(period, fmt)
-    service = request.app.state.workspaces
-    area = service.area(area_code)
-    if area is None:
-        return _not_found("unknown area")
-    table = small_area_life_expectancy(service, area_code, period)
-    if table.empty:
-        return _not_found("no small areas with data for this period")
     stem = f"life-expectancy-at-birth_areas-in_{area_code}_{slug(period)}"
-    level = str(service.area(table["area_code"].iloc[0])["level"])
-    return _download(
-        service,
-        table,
-        stem,
-        fmt,
-        {"parent area": f"{area['area_name']} ({area_code})", "period": period},
-        level,
-    )
+    missing = "no small areas with data for this period"
+    return _download(request, area_code, "small_areas", fmt, stem, missing, period)

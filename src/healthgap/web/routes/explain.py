@@ -1,72 +1,98 @@
-"""Explain: decomposition of a life expectancy gap by age and cause, with charts and downloads."""
+"""Explain: decomposition of a life expectancy gap by age and cause, with charts and downloads,
+and the target trajectory. Both are the use cases :func:`healthgap.analyses.explain_gap` and
+:func:`healthgap.analyses.check_gap_target`, cached per choice."""
 
 from __future__ import annotations
 
-import json
-from typing import Annotated, Any
 from urllib.parse import urlencode
 
-import pandas as pd
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from healthgap.analyses import check_gap_target, explain_gap, latest_period, target_periods
+from healthgap.decomposition.comparison import Comparison
 from healthgap.errors import InputError
-from healthgap.store import Role, User
-from healthgap.web.deps import render, require
-from healthgap.web.explain import (
-    COMPARATORS,
-    Explanation,
-    Trajectory,
-    default_period,
-    explain_gap,
-    summary_rows,
-    target_trajectories,
-)
-from healthgap.web.files import chart_file, slug, table_file
-from healthgap.web.workspaces import WorkspaceService
+from healthgap.periods import Period
+from healthgap.reports.bundle import ResultBundle
+from healthgap.web.deps import Services, Viewer, render, services
+from healthgap.web.files import bundle_download, slug
 
 router = APIRouter(prefix="/explain")
-Viewer = Annotated[User, Depends(require(Role.viewer))]
+
+#: The comparisons the Explain page offers (any spelling of a Comparison is accepted).
+COMPARATORS = {
+    "england": "England",
+    "parent": "The area it belongs to (e.g. its region)",
+    "quintiles": "Least deprived fifth of the area (most vs least deprived)",
+    "deciles": "Least deprived tenth of the area (most vs least deprived)",
+}
 
 
-def _explained(service: WorkspaceService, area: str, compare: str, period: str) -> Explanation:
-    # Cached per choice: the page, its charts and its downloads share one decomposition.
-    return service.memo(
-        ("explain", area, compare, period),
-        lambda: explain_gap(service, area=area, compare=compare, period=period),
+def _comparison(area: str, compare: str) -> Comparison:
+    try:
+        return Comparison.parse(compare, area=area)
+    except InputError:
+        raise InputError(f"{compare!r} is not a comparator", rule="unknown_comparator") from None
+
+
+def explained(
+    running: Services, area: str, compare: str, period: str | None
+) -> tuple[ResultBundle, str]:
+    """The decomposition for these choices, computed once (page, charts and downloads)."""
+    comparison = _comparison(area, compare)
+    chosen = latest_period(running.source) if not period else Period.parse(period)
+    if chosen is None:
+        raise InputError("the workspace has no population in any period", rule="missing_period")
+    bundle = running.workspaces.memo(
+        ("explain", area, comparison.token, chosen.label),
+        lambda: explain_gap(running.source, area=area, comparison=comparison, period=chosen),
+    )
+    return bundle, chosen.label
+
+
+def trajectories(
+    running: Services, area: str, compare: str, target_year: int, reduction: float
+) -> ResultBundle | None:
+    """The target trajectories for these choices, computed once (page, table and charts);
+    ``None`` when the workspace has fewer than three pooled periods."""
+    comparison = _comparison(area, compare)
+    if not 0 < reduction <= 100 or not 2000 <= target_year <= 2100:
+        raise InputError(
+            "give a reduction of 1 to 100 % and a target year such as 2030", rule="bad_target"
+        )
+    if len(target_periods(running.source)) < 3:
+        return None
+    return running.workspaces.memo(
+        ("target", area, comparison.token, target_year, reduction),
+        lambda: check_gap_target(
+            running.source,
+            area=area,
+            comparison=comparison,
+            target_year=target_year,
+            reduction=reduction / 100,
+        ),
     )
 
 
-def _choices(request: Request, compare: str, period: str | None) -> tuple[str, str]:
-    if compare not in COMPARATORS:
-        raise InputError(f"{compare!r} is not a comparator", rule="unknown_comparator")
-    return compare, period or default_period(request.app.state.workspaces)
+def _unknown_area(request: Request, area_code: str) -> Response:
+    return render(
+        request,
+        "error.html",
+        {"title": "Unknown area", "message": f"No area has the code {area_code}."},
+        404,
+    )
 
 
 @router.get("/{area_code}")
 def explain_page(
-    request: Request,
-    _user: Viewer,
-    area_code: str,
-    compare: str = "england",
-    period: str | None = None,
+    request: Request, _user: Viewer, area_code: str, compare: str = "england", period: str = ""
 ) -> Response:
-    service = request.app.state.workspaces
-    area = service.area(area_code)
+    running = services(request)
+    area = running.workspaces.area(area_code)
     if area is None:
-        return render(
-            request,
-            "error.html",
-            {"title": "Unknown area", "message": f"No area has the code {area_code}."},
-            404,
-        )
-    compare, period = _choices(request, compare, period)
-    explanation = _explained(service, area_code, compare, period)
-    # "<" escaped so that no label can close the <script type="application/json"> holding it.
-    charts = {
-        key: json.dumps(spec, allow_nan=False).replace("<", "\\u003c")
-        for key, spec in explanation.charts.items()
-    }
+        return _unknown_area(request, area_code)
+    bundle, chosen = explained(running, area_code, compare, period)
+    charts = {key: bundle.chart(key) for key in bundle.charts}
     return render(
         request,
         "explain.html",
@@ -74,10 +100,10 @@ def explain_page(
             "area": area,
             "compare": compare,
             "comparators": COMPARATORS,
-            "period": period,
-            "base_label": explanation.base_label,
-            "comparator_label": explanation.comparator_label,
-            "summary": summary_rows(explanation.result),
+            "period": chosen,
+            "base_label": bundle.summary["base_label"],
+            "comparator_label": bundle.summary["comparator_label"],
+            "summary": bundle.summary["rows"],
             "charts": charts,
         },
     )
@@ -90,21 +116,15 @@ def decomposition_file(
     area_code: str,
     fmt: str,
     compare: str = "england",
-    period: str | None = None,
+    period: str = "",
 ) -> Response:
-    service = request.app.state.workspaces
-    compare, period = _choices(request, compare, period)
-    explanation = _explained(service, area_code, compare, period)
-    stem = f"le-gap-by-age-and-cause_{area_code}_vs-{compare}_{slug(period)}"
-    metadata = {
-        "base": explanation.base_label,
-        "comparator": explanation.comparator_label,
-        "period": period,
-        "statistic": "contribution to the gap in life expectancy at birth (years)",
-    }
-    return table_file(
-        explanation.result, stem, fmt, metadata=metadata, synthetic=service.summary()["synthetic"]
-    )
+    bundle, chosen = explained(services(request), area_code, compare, period)
+    stem = f"le-gap-by-age-and-cause_{area_code}_vs-{compare}_{slug(chosen)}"
+    return bundle_download(bundle, "decomposition", stem, fmt, formats=("csv", "xlsx"))
+
+
+def _reduction_label(reduction: float) -> str:
+    return f"{reduction:g}".replace(".", "-") + "pc"
 
 
 @router.get("/{area_code}/chart-{kind}-{sex}.{fmt}")
@@ -116,28 +136,23 @@ def chart_download(
     sex: str,
     fmt: str,
     compare: str = "england",
-    period: str | None = None,
+    period: str = "",
     target_year: int = 2030,
     reduction: float = 10.0,
 ) -> Response:
-    service = request.app.state.workspaces
+    running = services(request)
     if kind == "trajectory":  # the target trajectory's chart (same choices as its fragment)
-        chosen = _trajectories(request, area_code, compare, target_year, reduction)
-        found = [t for t in chosen if t.sex == sex]
-        if not found:
-            raise InputError(f"no trajectory chart for {sex}", rule="unknown_chart")
+        bundle = trajectories(running, area_code, compare, target_year, reduction)
+        if bundle is None:
+            raise InputError("too few periods for a target trajectory", rule="unknown_chart")
         stem = (
             f"le-gap-target-trajectory-chart_{area_code}_{sex}_vs-{compare}_"
             f"{_reduction_label(reduction)}-by-{target_year}"
         )
-        return chart_file(_described(found[0]), stem, fmt)
-    compare, period = _choices(request, compare, period)
-    explanation = _explained(service, area_code, compare, period)
-    spec = explanation.charts.get(f"{kind}_{sex}")
-    if spec is None:
-        raise InputError(f"no {kind} chart for {sex}", rule="unknown_chart")
-    stem = f"le-gap-{kind}-chart_{area_code}_{sex}_vs-{compare}_{slug(period)}"
-    return chart_file(spec, stem, fmt)
+        return bundle_download(bundle, f"trajectory_{sex}", stem, fmt)
+    bundle, chosen = explained(running, area_code, compare, period)
+    stem = f"le-gap-{kind}-chart_{area_code}_{sex}_vs-{compare}_{slug(chosen)}"
+    return bundle_download(bundle, f"{kind}_{sex}", stem, fmt)
 
 
 @router.get("/{area_code}/target-trajectory.{fmt}")
@@ -152,66 +167,17 @@ def target_trajectory_file(
 ) -> Response:
     """The target trajectory table (observed and projected gap with 95% limits, the trend and
     the target) of both sexes, as CSV, Excel or the Fingertips CSV layout."""
-    service = request.app.state.workspaces
-    area = service.area(area_code)
-    trajectories = _trajectories(request, area_code, compare, target_year, reduction)
-    if area is None or not trajectories:
+    running = services(request)
+    bundle = None
+    if running.workspaces.area(area_code) is not None:
+        bundle = trajectories(running, area_code, compare, target_year, reduction)
+    if bundle is None:
         return Response("no target trajectory for this area\n", status_code=404)
-    table = pd.concat([t.table for t in trajectories], ignore_index=True)
-    table = table.assign(area_name=area["area_name"])
-    first = ["area_code", "area_name", "sex", "period", "year", "kind"]
-    table = table[first + [c for c in table.columns if c not in first]]
-    table = table.round(dict.fromkeys(("value", "lowercl", "uppercl", "trend", "target"), 3))
     stem = (
         f"le-gap-target-trajectory_{area_code}_vs-{compare}_"
         f"{_reduction_label(reduction)}-by-{target_year}"
     )
-    metadata = {
-        "area": f"{area['area_name']} ({area_code})",
-        "comparator": COMPARATORS[compare],
-        "target": f"gap narrowed by {reduction:g}% by {target_year}",
-        "verdicts": "; ".join(f"{t.sex}: {t.verdict}" for t in trajectories),
-        "statistic": "gap in life expectancy at birth (years), observed and projected",
-        "rounding": "values, limits, trend and target to 3 decimal places",
-    }
-    return table_file(
-        table,
-        stem,
-        fmt,
-        metadata=metadata,
-        synthetic=bool(service.summary()["synthetic"]),
-        fingertips={
-            "indicator_name": f"Gap in life expectancy at birth vs {COMPARATORS[compare]}",
-            "area_type": str(area["level"]),
-            "area_names": {area_code: str(area["area_name"])},
-        },
-    )
-
-
-def _reduction_label(reduction: float) -> str:
-    return f"{reduction:g}".replace(".", "-") + "pc"
-
-
-def _trajectories(
-    request: Request, area_code: str, compare: str, target_year: int, reduction: float
-) -> list[Trajectory]:
-    """The target trajectories for these choices, computed once (page, table and charts)."""
-    service = request.app.state.workspaces
-    compare, _ = _choices(request, compare, None)
-    if not 0 < reduction <= 100 or not 2000 <= target_year <= 2100:
-        raise InputError(
-            "give a reduction of 1 to 100 % and a target year such as 2030", rule="bad_target"
-        )
-    return service.memo(
-        ("target", area_code, compare, target_year, reduction),
-        lambda: target_trajectories(
-            service,
-            area=area_code,
-            compare=compare,
-            target_year=target_year,
-            reduction=reduction / 100,
-        ),
-    )
+    return bundle_download(bundle, "trajectory", stem, fmt)
 
 
 @router.get("/{area_code}/target")
@@ -224,16 +190,23 @@ def target_fragment(
     reduction: float = 10.0,
 ) -> Response:
     """The target trajectory and its verdict (loaded by HTMX after the page: it is slower)."""
-    trajectories = _trajectories(request, area_code, compare, target_year, reduction)
-    charts = {
-        f"trend_{t.sex}": json.dumps(_described(t), allow_nan=False).replace("<", "\\u003c")
-        for t in trajectories
-    }
+    bundle = trajectories(services(request), area_code, compare, target_year, reduction)
+    verdicts = (
+        []
+        if bundle is None
+        else [{"sex": sex, **found} for sex, found in bundle.summary["verdicts"].items()]
+    )
+    charts = (
+        {}
+        if bundle is None
+        else {f"trend_{v['sex']}": bundle.chart(f"trajectory_{v['sex']}") for v in verdicts}
+    )
     return render(
         request,
         "_explain_target.html",
         {
-            "trajectories": trajectories,
+            "area_code": area_code,
+            "trajectories": verdicts,
             "charts": charts,
             "target_year": target_year,
             "reduction": reduction,
@@ -242,29 +215,3 @@ def target_fragment(
             ),
         },
     )
-
-
-def _described(trajectory: Trajectory) -> dict[str, Any]:
-    """The trend chart with a text alternative (vega-embed labels its <svg> with the spec's
-    description; without one the drawn chart has no accessible name)."""
-    fallback = (
-        f"Line chart of the gap in life expectancy for {trajectory.sex}s over time with the "
-        f"target line; verdict: {trajectory.verdict}. {trajectory.explanation}"
-    )
-    return {
-        **_decorative_rules(trajectory.chart),
-        "description": trajectory.chart.get("description") or fallback,
-    }
-
-
-def _decorative_rules(spec: dict[str, Any]) -> dict[str, Any]:
-    """Reference lines (rule marks such as the target line) without a description of their
-    own are marked decorative (``aria: false``): the verdict text and the chart's description
-    say what they show, and an unnamed ARIA image fails WCAG 1.1.1."""
-    out = dict(spec)
-    mark = out.get("mark")
-    if isinstance(mark, dict) and mark.get("type") == "rule" and "description" not in mark:
-        out["mark"] = {**mark, "aria": False}
-    if isinstance(out.get("layer"), list):
-        out["layer"] = [_decorative_rules(layer) for layer in out["layer"]]
-    return out

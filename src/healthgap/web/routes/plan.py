@@ -7,38 +7,30 @@ uncertainty runs (they use a worker for seconds).
 
 from __future__ import annotations
 
-import json
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from healthgap.errors import InputError
-from healthgap.store import Role, User, get_scenario, list_scenarios, save_scenario
-from healthgap.web.deps import database, render, require
-from healthgap.web.files import chart_file, slug, table_file
-from healthgap.web.planning import (
-    TARGET_GROUPS,
-    Planner,
-    choices_query,
-    parse_choices,
-    result_charts,
+from healthgap.reports.bundle import ResultBundle
+from healthgap.store import get_scenario, list_scenarios, save_scenario
+from healthgap.web.deps import (
+    Analyst,
+    DatabaseDep,
+    Jobs,
+    PlannerDep,
+    Viewer,
+    Workspaces,
+    render,
 )
+from healthgap.web.files import bundle_download, slug, workbook_download
+from healthgap.web.planning import TARGET_GROUPS, Planner, choices_query, parse_choices
 
 router = APIRouter(prefix="/plan")
-Viewer = Annotated[User, Depends(require(Role.viewer))]
-Analyst = Annotated[User, Depends(require(Role.analyst))]
 UNCERTAINTY_DRAWS = 200
-
-
-def planner(request: Request) -> Planner:
-    state = request.app.state
-    state.workspaces.workspace()  # a clear WorkspaceError page when none is served
-    if getattr(state, "planner", None) is None:
-        state.planner = Planner(state.workspaces)
-    return state.planner
+#: The Plan page's chart names (in its addresses) and the result's.
+CHARTS = {"waterfall": "waterfall", "deaths-postponed": "deaths_postponed", "frontier": "frontier"}
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -49,37 +41,33 @@ def _is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _results_context(plan: Planner, choices: dict[str, Any], *, synthetic: bool) -> dict[str, Any]:
-    result = plan.run(choices)
-    if result is None:
+def _results_context(plan: Planner, choices: dict[str, Any]) -> dict[str, Any]:
+    bundle = plan.run(choices)
+    if bundle is None:
         return {"result": None, "library": plan.library}
-    # "<" escaped so that no label can close the <script type="application/json"> holding it.
-    charts = {
-        name: json.dumps(spec, allow_nan=False).replace("<", "\\u003c")
-        for name, spec in result_charts(result, synthetic=synthetic).items()
-    }
-    gap = result.tables["gap"]
+    gap = bundle.table("gap")
     by_sex: dict[str, dict[str, float]] = {}
     for row in gap.itertuples():
         by_sex.setdefault(str(row.sex), {})[str(row.statistic)] = float(row.value)
     return {
-        "result": result,
+        "result": bundle,
         "library": plan.library,
         "gap_by_sex": by_sex,
-        "interventions": result.tables["interventions"].to_dict("records"),
-        "charts": charts,
+        "interventions": bundle.table("interventions").to_dict("records"),
+        "charts": {name: bundle.chart(chart) for name, chart in CHARTS.items()},
         "chart_query": choices_query(choices),
     }
 
 
-def _synthetic(request: Request) -> bool:
-    return bool(request.app.state.workspaces.summary()["synthetic"])
-
-
 def _page(
-    request: Request, choices: dict[str, Any] | None, status: int = 200, **extra: Any
+    request: Request,
+    plan: Planner,
+    service: Workspaces,
+    db: DatabaseDep,
+    choices: dict[str, Any] | None,
+    status: int = 200,
+    **extra: Any,
 ) -> Response:
-    plan = planner(request)
     las = plan.local_authorities()
     if choices is None:
         choices = {
@@ -88,8 +76,7 @@ def _page(
             "target_reduction": 10.0,
             "interventions": {},
         }
-    service = request.app.state.workspaces
-    with database(request).reader() as session:
+    with db.reader() as session:
         saved = list_scenarios(session, workspace_id=service.workspace_id)
     context = {
         "library": plan.library,
@@ -100,68 +87,83 @@ def _page(
         **extra,
     }
     if "result" not in context and choices["interventions"]:
-        context |= _results_context(plan, choices, synthetic=_synthetic(request))
+        context |= _results_context(plan, choices)
     return render(request, "plan.html", context, status)
 
 
 @router.get("")
-def plan_page(request: Request, _user: Viewer, scenario: int | None = None) -> Response:
+def plan_page(
+    request: Request,
+    _user: Viewer,
+    plan: PlannerDep,
+    service: Workspaces,
+    db: DatabaseDep,
+    scenario: int | None = None,
+) -> Response:
     choices = None
     if scenario is not None:
-        with database(request).reader() as session:
+        with db.reader() as session:
             saved = get_scenario(session, scenario_id=scenario)
         if saved is not None:
             choices = {**saved.choices, "area_code": saved.area_code}
-    return _page(request, choices)
+    return _page(request, plan, service, db, choices)
 
 
 @router.post("/preview")
-async def preview(request: Request, _user: Viewer) -> Response:
+async def preview(
+    request: Request, _user: Viewer, plan: PlannerDep, service: Workspaces, db: DatabaseDep
+) -> Response:
     """Results for the current controls: a fragment for HTMX, the whole page otherwise."""
-    plan = planner(request)
     try:
         choices = parse_choices(await _form(request), plan.library)
-        context = _results_context(plan, choices, synthetic=_synthetic(request))
+        context = _results_context(plan, choices)
     except InputError as exc:
         if _is_htmx(request):
             return render(request, "_plan_results.html", {"problems": exc.problems})
         raise
     if _is_htmx(request):
         return render(request, "_plan_results.html", {**context, "choices": choices})
-    return _page(request, choices, **context)
+    return _page(request, plan, service, db, choices, **context)
+
+
+def _results(request: Request, plan: Planner) -> tuple[ResultBundle, dict[str, Any]]:
+    """The results for the controls given as query parameters (the Plan form's fields, as
+    the page's download links carry them)."""
+    choices = parse_choices(dict(request.query_params), plan.library)
+    bundle = plan.run(choices)
+    if bundle is None:
+        raise InputError("give at least one intervention a volume", rule="no_intervention")
+    return bundle, choices
 
 
 @router.get("/chart-{chart}.{image}")
-def chart_download(request: Request, _user: Viewer, chart: str, image: str) -> Response:
-    """A chart of the results for the controls given as query parameters (the Plan form's
-    fields, as the page's download links carry them), as SVG or PNG."""
-    plan = planner(request)
-    choices = parse_choices(dict(request.query_params), plan.library)
-    result = plan.run(choices)
-    if result is None:
-        raise InputError("give at least one intervention a volume", rule="no_intervention")
-    spec = result_charts(result, synthetic=_synthetic(request)).get(chart)
-    if spec is None:
+def chart_download(
+    request: Request, _user: Viewer, plan: PlannerDep, chart: str, image: str
+) -> Response:
+    """A chart of the results for the controls in the query, as SVG or PNG."""
+    bundle, choices = _results(request, plan)
+    if chart not in CHARTS:
         raise InputError(f"no {chart!r} chart", rule="unknown_chart")
     stem = f"scenario-{chart}-chart_{choices['area_code']}_{choices['horizon']}-years"
-    return chart_file(spec, stem, image)
+    return bundle_download(bundle, CHARTS[chart], stem, image)
 
 
 @router.post("/uncertainty")
-async def start_uncertainty(request: Request, user: Analyst) -> Response:
-    plan = planner(request)
+async def start_uncertainty(
+    request: Request, user: Analyst, plan: PlannerDep, jobs: Jobs
+) -> Response:
     choices = parse_choices(await _form(request), plan.library)
     if not choices["interventions"]:
         raise InputError("give at least one intervention a volume", rule="no_intervention")
-    job = request.app.state.jobs.start(
+    job = jobs.start(
         user.id, lambda progress: plan.run(choices, draws=UNCERTAINTY_DRAWS, progress=progress)
     )
     return render(request, "_plan_job.html", {"job": job})
 
 
 @router.get("/jobs/{job_id}")
-def job_status(request: Request, user: Viewer, job_id: str) -> Response:
-    job = request.app.state.jobs.get(job_id, user.id)
+def job_status(request: Request, user: Viewer, jobs: Jobs, job_id: str) -> Response:
+    job = jobs.get(job_id, user.id)
     if job is None:
         return Response("no such job\n", status_code=404, media_type="text/plain")
     response = render(request, "_plan_job.html", {"job": job})
@@ -171,8 +173,7 @@ def job_status(request: Request, user: Viewer, job_id: str) -> Response:
 
 
 @router.post("/budget")
-async def budget_view(request: Request, _user: Viewer) -> Response:
-    plan = planner(request)
+async def budget_view(request: Request, _user: Viewer, plan: PlannerDep) -> Response:
     form = await _form(request)
     choices = parse_choices(form, plan.library)
     try:
@@ -183,26 +184,31 @@ async def budget_view(request: Request, _user: Viewer) -> Response:
         raise InputError(
             "give a budget above £0 and at least one intervention a volume", rule="bad_budget"
         )
-    result = plan.budget(choices, budget)
+    bundle = plan.budget(choices, budget)
     query = f"{choices_query(choices)}&budget={budget:g}"
     return render(
         request,
         "_plan_budget.html",
-        {"budget": result, "rows": result.table.to_dict("records"), "query": query},
+        {
+            "budget": bundle.summary,
+            "rows": bundle.table("budget_gap").to_dict("records"),
+            "query": query,
+        },
     )
 
 
 @router.post("/scenarios")
-async def save(request: Request, user: Analyst) -> Response:
-    plan = planner(request)
+async def save(
+    request: Request, user: Analyst, plan: PlannerDep, service: Workspaces, db: DatabaseDep
+) -> Response:
     form = await _form(request)
     choices = parse_choices(form, plan.library)
-    plan.model(choices["area_code"])  # refuses an unknown area before anything is saved
+    plan.check_area(choices["area_code"])  # refuses an unknown area before anything is saved
     stored = {k: choices[k] for k in ("horizon", "target_reduction", "interventions")}
-    with database(request).unit_of_work() as session:
+    with db.unit_of_work() as session:
         scenario = save_scenario(
             session,
-            workspace_id=request.app.state.workspaces.workspace_id,
+            workspace_id=service.workspace_id,
             owner_id=user.id,
             name=form.get("name", ""),
             area_code=choices["area_code"],
@@ -219,21 +225,16 @@ async def save(request: Request, user: Analyst) -> Response:
 def compare(
     request: Request,
     _user: Viewer,
+    plan: PlannerDep,
+    db: DatabaseDep,
     ids: Annotated[list[int], Query()] = [],  # noqa: B006
 ) -> Response:
-    plan = planner(request)
-    with database(request).reader() as session:
+    with db.reader() as session:
         scenarios = [s for i in ids[:4] if (s := get_scenario(session, scenario_id=i))]
     columns = []
     for s in scenarios:
         choices = {**s.choices, "area_code": s.area_code}
-        columns.append(
-            {
-                "scenario": s,
-                "choices": choices,
-                **_results_context(plan, choices, synthetic=_synthetic(request)),
-            }
-        )
+        columns.append({"scenario": s, "choices": choices, **_results_context(plan, choices)})
     return render(
         request,
         "compare.html",
@@ -247,34 +248,19 @@ def compare(
 
 
 @router.get("/scenarios/{scenario_id}/results.{fmt}")
-def scenario_results(request: Request, _user: Viewer, scenario_id: int, fmt: str) -> Response:
-    plan = planner(request)
-    with database(request).reader() as session:
+def scenario_results(
+    _user: Viewer, plan: PlannerDep, db: DatabaseDep, scenario_id: int, fmt: str
+) -> Response:
+    """A saved scenario's results: every table in one workbook (``xlsx``), or its gap table
+    as CSV; both through the one report writer (SYNTHETIC note and disclosure included)."""
+    with db.reader() as session:
         saved = get_scenario(session, scenario_id=scenario_id)
     if saved is None:
         return Response("no such scenario\n", status_code=404, media_type="text/plain")
-    result = plan.run({**saved.choices, "area_code": saved.area_code})
-    if result is None:
+    bundle = plan.run({**saved.choices, "area_code": saved.area_code})
+    if bundle is None:
         raise InputError("this scenario has no intervention with a volume", rule="empty")
     stem = f"scenario-results_{saved.area_code}_{slug(saved.name) or 'unnamed'}"
     if fmt == "xlsx":
-        # The core's workbook: one sheet per table plus metadata of every parameter.
-        with tempfile.TemporaryDirectory() as folder:
-            body = result.to_excel(Path(folder) / "results.xlsx").read_bytes()
-        return Response(
-            body,
-            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'},
-        )
-    metadata = {
-        "scenario": saved.name,
-        "area": saved.area_code,
-        "horizon": str(saved.choices.get("horizon")),
-    }
-    return table_file(
-        result.tables["gap"],
-        f"{stem}_gap",
-        fmt,
-        metadata=metadata,
-        synthetic=request.app.state.workspaces.summary()["synthetic"],
-    )
+        return workbook_download(bundle, stem)
+    return bundle_download(bundle, "gap", f"{stem}_gap", fmt, formats=("csv",))

@@ -12,21 +12,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import pandas as pd
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from healthgap.analyses.plan import compare_plans
 from healthgap.errors import InputError
-from healthgap.store import Role, User, get_scenario
-from healthgap.web.deps import database, require
-from healthgap.web.files import slug, table_file
+from healthgap.store import get_scenario
+from healthgap.web.deps import DatabaseDep, PlannerDep, Viewer
+from healthgap.web.files import bundle_download, slug
 from healthgap.web.planning import Planner, parse_choices
-from healthgap.web.routes.plan import planner
 
 router = APIRouter(prefix="/plan")
-Viewer = Annotated[User, Depends(require(Role.viewer))]
 
-#: table of ``ScenarioResult.tables`` -> what its file is called and holds
+#: table of the plan's result -> what its file is called and holds
 RESULT_TABLES = {
     "gap": "gap between the most and least deprived fifths, now and with the scenario (years)",
     "interventions": "cost and effect of each intervention",
@@ -46,10 +44,6 @@ def _check_format(fmt: str) -> None:
         )
 
 
-def _synthetic(request: Request) -> bool:
-    return bool(request.app.state.workspaces.summary()["synthetic"])
-
-
 def _choices(request: Request, plan: Planner) -> dict[str, Any]:
     choices = parse_choices(dict(request.query_params), plan.library)
     if not choices["interventions"]:
@@ -57,78 +51,56 @@ def _choices(request: Request, plan: Planner) -> dict[str, Any]:
     return choices
 
 
-def _describe(choices: dict[str, Any]) -> dict[str, str]:
-    chosen = "; ".join(
-        f"{key}: {c['volume']:g} a year, target {c['target']}"
-        for key, c in choices["interventions"].items()
-    )
-    return {
-        "area": choices["area_code"],
-        "horizon": f"{choices['horizon']} years",
-        "target": f"gap narrowed by {choices['target_reduction']:g}%",
-        "interventions": chosen,
-    }
-
-
 @router.get("/results-{table}.{fmt}")
-def results_file(request: Request, _user: Viewer, table: str, fmt: str) -> Response:
+def results_file(
+    request: Request, _user: Viewer, plan: PlannerDep, table: str, fmt: str
+) -> Response:
     """One table of the results for the controls given as query parameters."""
     _check_format(fmt)
     if table not in RESULT_TABLES:
         raise InputError(f"no {table!r} table; use one of {', '.join(RESULT_TABLES)}", rule="bad")
-    plan = planner(request)
     choices = _choices(request, plan)
-    result = plan.run(choices)
-    frame = result.tables[_CORE_NAMES.get(table, table)]
+    bundle = plan.run(choices)
     stem = f"scenario-{table}_{choices['area_code']}_{choices['horizon']}-years"
-    metadata = {"table": RESULT_TABLES[table], **_describe(choices)}
-    return table_file(frame, stem, fmt, metadata=metadata, synthetic=_synthetic(request))
+    return bundle_download(bundle, _CORE_NAMES.get(table, table), stem, fmt, formats=PLAN_FORMATS)
 
 
 @router.get("/budget.{fmt}")
-def budget_file(request: Request, _user: Viewer, fmt: str, budget: float = 0.0) -> Response:
+def budget_file(
+    request: Request, _user: Viewer, plan: PlannerDep, fmt: str, budget: float = 0.0
+) -> Response:
     """The budget view's best mix for ``budget`` pounds and the chosen interventions."""
     _check_format(fmt)
-    plan = planner(request)
     choices = _choices(request, plan)
     if budget <= 0:
         raise InputError("give a budget above £0", rule="bad_budget")
-    allocation = plan.budget(choices, budget)
+    bundle = plan.budget(choices, budget)
     stem = f"scenario-budget-mix_{choices['area_code']}_{budget:.0f}-pounds"
-    metadata = {
-        "table": "best mix of interventions for the budget",
-        "budget": f"£{budget:,.0f}",
-        "objective": str(allocation.objective),
-        **_describe(choices),
-    }
-    return table_file(allocation.table, stem, fmt, metadata=metadata, synthetic=_synthetic(request))
+    return bundle_download(bundle, "budget_gap", stem, fmt, formats=PLAN_FORMATS)
 
 
 @router.get("/compare.{fmt}")
 def comparison_file(
-    request: Request,
     _user: Viewer,
+    plan: PlannerDep,
+    db: DatabaseDep,
     fmt: str,
     ids: Annotated[list[int], Query()] = [],  # noqa: B006
 ) -> Response:
     """The gap results of the compared saved scenarios, one block of rows per scenario."""
     _check_format(fmt)
-    plan = planner(request)
-    with database(request).reader() as session:
+    with db.reader() as session:
         scenarios = [s for i in ids[:4] if (s := get_scenario(session, scenario_id=i))]
-    frames = []
+    runs = []
     for s in scenarios:
-        result = plan.run({**s.choices, "area_code": s.area_code})
-        if result is not None:
-            gap = result.tables["gap"]
-            frames.append(gap.assign(scenario=s.name, scenario_id=s.id, area_code=s.area_code))
-    if not frames:
+        bundle = plan.run({**s.choices, "area_code": s.area_code})
+        if bundle is not None:
+            runs.append(
+                ({"scenario_id": s.id, "scenario": s.name, "area_code": s.area_code}, bundle)
+            )
+    if not runs:
         return Response("no saved scenario with results\n", status_code=404)
-    table = pd.concat(frames, ignore_index=True)
-    first = ["scenario_id", "scenario", "area_code"]
-    table = table[first + [c for c in table.columns if c not in first]]
     stem = "scenario-comparison_" + "_".join(
         f"{s.id}-{slug(s.name) or 'unnamed'}" for s in scenarios
     )
-    metadata = {"table": "gap results of saved scenarios side by side"}
-    return table_file(table, stem[:150], fmt, metadata=metadata, synthetic=_synthetic(request))
+    return bundle_download(compare_plans(runs), "comparison", stem[:150], fmt, formats=PLAN_FORMATS)

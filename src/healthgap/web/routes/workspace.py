@@ -1,28 +1,23 @@
-"""Data: upload files into the workspace with the Foundation's all-or-nothing import.
+"""Data: upload files into the workspace with the all-or-nothing import.
 
-:func:`healthgap.data.import_files` checks every file and every cross-table rule first; the
-problem table is shown in the page and nothing is written unless all pass.
+:func:`healthgap.analyses.import_data` checks every file and every cross-table rule first;
+the problem table is shown in the page and nothing is written unless all pass.
 """
 
 from __future__ import annotations
 
 import tempfile
-import warnings
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from healthgap.data import import_files
-from healthgap.errors import HealthgapWarning, InputError, Problem
-from healthgap.store import Role, User
-from healthgap.web.deps import render, require
+from healthgap.analyses import import_data
+from healthgap.errors import InputError, Problem
+from healthgap.web.deps import Analyst, Viewer, Workspaces, render
 
 router = APIRouter(prefix="/data")
-Viewer = Annotated[User, Depends(require(Role.viewer))]
-Analyst = Annotated[User, Depends(require(Role.analyst))]
 ALLOWED_SUFFIXES = {".csv", ".xlsx", ".parquet"}
 
 
@@ -38,13 +33,12 @@ def _as_uploaded(problem: Problem, folder: str) -> Problem:
 
 
 @router.post("/upload")
-async def upload(request: Request, _user: Analyst) -> Response:
-    service = request.app.state.workspaces
+async def upload(request: Request, _user: Analyst, service: Workspaces) -> Response:
     workspace = service.workspace()
     uploads = [f for f in (await request.form()).getlist("files") if isinstance(f, UploadFile)]
     problems: list[Problem] = []
     notes: list[str] = []
-    imported: list[str] = []
+    changed: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
         paths = []
         for upload_file in uploads:
@@ -70,18 +64,13 @@ async def upload(request: Request, _user: Analyst) -> Response:
         if not uploads or (not paths and not problems):
             problems.append(Problem("<form>", None, "files", "no_file", "choose at least one file"))
         if not problems:
-            before = set(workspace.hashes().items())
             try:
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always", HealthgapWarning)
-                    written = import_files(paths, workspace.path)
-                notes = [str(w.message) for w in caught]
-                imported = sorted(
-                    name for name, h in written.hashes().items() if (name, h) not in before
-                )
+                imported = import_data(paths, workspace.path)
+                notes = [text.partition(": ")[2] for text in imported.warnings]
+                changed = imported.changed
             except InputError as exc:
                 problems = [_as_uploaded(p, folder) for p in exc.problems]
     if problems:
         return render(request, "data.html", {"problems": problems}, 400)
     service.reload()
-    return render(request, "data.html", {"imported": imported or ["nothing new"], "notes": notes})
+    return render(request, "data.html", {"imported": changed or ["nothing new"], "notes": notes})

@@ -1,0 +1,158 @@
+"""Explain a gap: which ages and causes make up the gap of one comparison in one period.
+
+:func:`explain_gap` builds the two populations of a
+:class:`~healthgap.decomposition.comparison.Comparison` from a source
+(:func:`~healthgap.decomposition.populations.compare_populations`), decomposes the gap
+(:func:`~healthgap.decomposition.decompose.decompose_gap`), optionally the change of the gap
+since an earlier period, and draws the contributions and scarf charts of each sex.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from healthgap.analyses.provenance import collect_warnings, provenance_of
+from healthgap.analyses.selection import given_or_latest
+from healthgap.analyses.source import Source
+from healthgap.decomposition.changes import decompose_gap_change
+from healthgap.decomposition.comparison import Comparison
+from healthgap.decomposition.decompose import decompose_gap
+from healthgap.decomposition.populations import compare_populations
+from healthgap.errors import InputError
+from healthgap.periods import Period
+from healthgap.reports.bundle import ResultBundle, Table
+from healthgap.reports.charts import contributions_chart, scarf_chart
+
+__all__ = ["explain_gap", "gap_summary"]
+
+CAUSE_SPLIT_NOTE = (
+    "cause_split_unstable marks bands resting on few deaths or a tiny all-cause difference; "
+    "pool years or use broader causes"
+)
+
+
+def gap_summary(result: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per sex (and period): both life expectancies, the gap, the three largest
+    contributions (by cause when split by cause, else by age band) and the note."""
+    keys = [c for c in ("sex", "period") if c in result.columns]
+    rows = []
+    for values, group in result.groupby(keys, observed=True, sort=False):
+        first = group.iloc[0]
+        by = "cause" if "cause" in group.columns and group["cause"].nunique() > 1 else "age_band"
+        by = by if by in group.columns else "cause"
+        parts = group.groupby(by, observed=True, sort=False)["contribution"].sum()
+        top = parts.reindex(parts.abs().sort_values(ascending=False).index)[:3]
+        key_values = values if isinstance(values, tuple) else (values,)
+        rows.append(
+            {
+                **dict(zip(keys, map(str, key_values), strict=True)),
+                "e0_base": float(first["e0_base"]),
+                "e0_comparator": float(first["e0_comparator"]),
+                "gap": float(first["gap"]),
+                "top": [(str(k), float(v)) for k, v in top.items()],
+                "note": str(first.get("note", "") or ""),
+            }
+        )
+    return rows
+
+
+def explain_gap(
+    source: Source,
+    *,
+    area: str,
+    comparison: Comparison | str = "england",
+    period: str | Period | None = None,
+    sexes: Sequence[str] = ("male", "female"),
+    by: Sequence[str] = ("age", "cause"),
+    method: str = "arriaga",
+    change_from: str | Period | None = None,
+) -> ResultBundle:
+    """Decompose the gap of ``comparison`` for ``area`` in ``period`` (default: the latest
+    three years pooled) by age and cause.
+
+    Returns a bundle with table ``decomposition`` (and ``gap_change`` with
+    ``change_from``), charts ``contributions_<sex>`` and ``scarf_<sex>`` when split by age
+    and cause, and in ``summary`` the two sides' labels and the per-sex :func:`gap_summary`.
+    """
+    chosen = Comparison.coerce(comparison, area=area)
+    when = given_or_latest(source, period)
+    areas = source.areas()
+    with collect_warnings() as met:
+        compared = compare_populations(areas, source.read, chosen, period=when, sexes=sexes)
+        result = decompose_gap(
+            compared.deaths, compared.population, compared.pairs, by=tuple(by), method=method
+        )  # type: ignore[arg-type]
+    base, other = compared.base_label, compared.comparator_label
+    metadata = {
+        "base": base,
+        "comparator": other,
+        "comparison": chosen.token,
+        "period": when.label,
+        "statistic": "contribution to the gap in life expectancy at birth (years)",
+        "cause split note": CAUSE_SPLIT_NOTE,
+    }
+    if compared.notes:
+        metadata["summed areas"] = "; ".join(compared.notes)
+    tables = {"decomposition": Table(result, f"gap between {base} and {other} by age and cause")}
+    if change_from is not None:
+        tables["gap_change"] = _change(source, chosen, when, Period.parse(change_from), sexes, by)
+    charts: dict[str, dict[str, Any]] = {}
+    if {"age", "cause"} <= set(by):
+        for sex in sexes:
+            rows = result[result["sex"] == sex]
+            if rows.empty:
+                continue
+            label = f"{base} ({sex})"
+            charts[f"contributions_{sex}"] = contributions_chart(
+                rows, base_label=label, comparator_label=other
+            )
+            charts[f"scarf_{sex}"] = scarf_chart(rows, base_label=label, comparator_label=other)
+    return ResultBundle(
+        question="explain a gap",
+        provenance=provenance_of(source, str(result["method"].iloc[0]) if len(result) else ""),
+        tables=tables,
+        charts=charts,
+        metadata=metadata,
+        summary={
+            "base_label": base,
+            "comparator_label": other,
+            "period": when.label,
+            "comparison": chosen,
+            "rows": gap_summary(result),
+        },
+        warnings=tuple(met),
+    )
+
+
+def _change(
+    source: Source,
+    comparison: Comparison,
+    period: Period,
+    before: Period,
+    sexes: Sequence[str],
+    by: Sequence[str],
+) -> Table:
+    """How the gap changed between ``before`` and ``period``, by age and cause."""
+    if comparison.kind == "period":
+        raise InputError(
+            "a change since an earlier period needs a comparison of two populations, "
+            "not of periods",
+            rule="invalid_option",
+        )
+    areas = source.areas()
+    sides = [
+        compare_populations(areas, source.read, comparison, period=p, sexes=sexes)
+        for p in (before, period)
+    ]
+    change = decompose_gap_change(
+        pd.concat([s.deaths for s in sides], ignore_index=True),
+        pd.concat([s.population for s in sides], ignore_index=True),
+        sides[-1].pairs,
+        before=before.label,
+        after=period.label,
+        by=tuple(by),
+    )
+    return Table(change, f"change of the gap from {before} to {period} by age and cause")

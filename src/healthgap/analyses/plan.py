@@ -1,0 +1,211 @@
+"""Plan a scenario: what scaling up interventions does to deaths, life expectancy and the gap.
+
+:func:`plan_baseline` pools a source's deaths and person-years into the scenario model's
+baseline; :func:`plan_model` fits a model for a scenario; :func:`plan_scenario` runs the
+scenario (with Monte Carlo intervals when ``draws``), ranks the interventions and, with a
+budget, finds the best mix; :func:`plan_budget` gives the best mix alone. Interfaces that
+keep fitted models between requests (the web) pass them in as ``model``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import pandas as pd
+
+from healthgap.analyses.provenance import collect_warnings, provenance_of
+from healthgap.analyses.source import Source
+from healthgap.reports.bundle import ResultBundle, Table
+from healthgap.reports.plan_charts import dpp_chart, frontier_chart, waterfall_chart
+from healthgap.scenarios import (
+    Baseline,
+    Intervention,
+    ScenarioModel,
+    ScenarioSpec,
+    allocate_budget,
+    baseline_from_tables,
+    rank_objectives,
+    run_scenario,
+    shrink_to_parent,
+)
+from healthgap.scenarios.results import METHOD, ScenarioResult
+
+__all__ = [
+    "TABLE_TITLES",
+    "compare_plans",
+    "plan_baseline",
+    "plan_budget",
+    "plan_model",
+    "plan_scenario",
+]
+
+#: What each table of a plan holds (its file's metadata).
+TABLE_TITLES = {
+    "gap": "gap between the compared groups, now and with the scenario (years)",
+    "life_expectancy": "life expectancy of each group, now and with the scenario",
+    "dpp": "deaths prevented or postponed in the evaluation year by age and cause",
+    "decomposition": "the gain in life expectancy by age and cause",
+    "interventions": "cost and effect of each intervention",
+    "waterfall": "the gap step by step, one intervention at a time",
+    "parameters": "every parameter with its value, source and evidence tag",
+    "ranking": "effect per pound of each intervention under each objective",
+}
+CHARTS = {
+    "waterfall": (waterfall_chart, "waterfall"),
+    "deaths_postponed": (dpp_chart, "dpp"),
+    "frontier": (frontier_chart, "interventions"),
+}
+
+
+def plan_baseline(
+    source: Source, *, periods: Sequence[str] | None = None, shrink_to: str | None = None
+) -> Baseline:
+    """The scenario model's baseline from a source: the smallest areas' deaths and
+    person-years pooled over ``periods`` (default: the latest three single years),
+    optionally shrunk towards their parents at level ``shrink_to``."""
+    baseline = baseline_from_tables(
+        source.areas(),
+        source.read("population", None, None),
+        source.read("deaths", None, None),
+        periods=periods,
+    )
+    return shrink_to_parent(baseline, shrink_to) if shrink_to else baseline
+
+
+def plan_model(
+    baseline: Baseline,
+    scenario: ScenarioSpec,
+    library: Mapping[str, Intervention] | None = None,
+) -> ScenarioModel:
+    """A model fitted for the scenario's comparison (on the coarsest exact baseline)."""
+    return ScenarioModel.for_scenario(baseline, scenario, library=library)
+
+
+def _model(
+    source: Source,
+    scenario: ScenarioSpec,
+    model: ScenarioModel | None,
+    periods: Sequence[str] | None,
+    shrink_to: str | None = None,
+) -> ScenarioModel:
+    if model is not None:
+        return model
+    return plan_model(plan_baseline(source, periods=periods, shrink_to=shrink_to), scenario)
+
+
+def _budget_tables(
+    model: ScenarioModel, scenario: ScenarioSpec, budget: float, objective: str, draws: dict | None
+) -> dict[str, Table]:
+    chosen = allocate_budget(model, scenario, budget, objective, draws=draws or None)
+    full_model = {f"full_model_{k}": v for k, v in chosen.full_model.items()}
+    name = f"budget_{objective}"
+    return {
+        name: Table(
+            chosen.table.assign(**full_model),
+            f"best mix of interventions for £{budget:,.0f} ({objective} objective)",
+            metadata={"budget": f"£{budget:,.0f}", "objective": objective},
+        ),
+        f"{name}_mix_frequency": Table(
+            chosen.mix_frequency, f"how often each mix is best across draws ({objective})"
+        ),
+    }
+
+
+def plan_scenario(
+    source: Source,
+    scenario: ScenarioSpec,
+    *,
+    model: ScenarioModel | None = None,
+    periods: Sequence[str] | None = None,
+    shrink_to: str | None = None,
+    draws: int = 0,
+    seed: int = 1,
+    budget: float | None = None,
+    rank: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> ResultBundle:
+    """Run ``scenario`` on the source (pooled over ``periods``, shrunk towards ``shrink_to``;
+    see :func:`plan_baseline`), or on a fitted ``model``.
+
+    Tables: the scenario's (``gap``, ``life_expectancy``, ``dpp``, ``decomposition``,
+    ``interventions``, ``waterfall``, ``parameters``), ``ranking`` (with ``rank``) and,
+    with ``budget``, ``budget_gap`` and ``budget_lifetime`` with their mix frequencies.
+    Charts: ``waterfall``, ``deaths_postponed``, ``frontier``. ``summary["result"]`` is the
+    core's :class:`~healthgap.scenarios.results.ScenarioResult`.
+    """
+    with collect_warnings() as met:
+        fitted = _model(source, scenario, model, periods, shrink_to)
+        result = run_scenario(fitted, scenario, draws=draws, seed=seed, progress=progress)
+        tables = {
+            name: Table(frame, TABLE_TITLES.get(name, name))
+            for name, frame in result.tables.items()
+        }
+        if rank:
+            tables["ranking"] = Table(rank_objectives(fitted, scenario), TABLE_TITLES["ranking"])
+        if budget is not None:
+            for objective in ("gap", "lifetime"):
+                tables |= _budget_tables(fitted, scenario, budget, objective, result.draws)
+    return _bundle(source, result, tables, met)
+
+
+def _bundle(
+    source: Source,
+    result: ScenarioResult,
+    tables: dict[str, Table],
+    met: list[str],
+) -> ResultBundle:
+    charts = {name: make(result.tables[table]) for name, (make, table) in CHARTS.items()}
+    return ResultBundle(
+        question="plan a scenario",
+        provenance=provenance_of(source, METHOD),
+        tables=tables,
+        charts=charts,
+        metadata=result.metadata,
+        summary={
+            "result": result,
+            "assumptions": len(result.assumptions),
+            "draws": len(result.draws),
+        },
+        warnings=tuple(met),
+    )
+
+
+def plan_budget(
+    source: Source,
+    scenario: ScenarioSpec,
+    budget: float,
+    *,
+    objective: str = "gap",
+    model: ScenarioModel | None = None,
+    periods: Sequence[str] | None = None,
+) -> ResultBundle:
+    """The best mix of the scenario's interventions for ``budget`` pounds over the horizon:
+    table ``budget_<objective>`` (and its mix frequency)."""
+    with collect_warnings() as met:
+        fitted = _model(source, scenario, model, periods)
+        tables = _budget_tables(fitted, scenario, budget, objective, None)
+    return ResultBundle(
+        question="plan a budget",
+        provenance=provenance_of(source, METHOD),
+        tables=tables,
+        metadata={"scenario": scenario.name, "budget": f"£{budget:,.0f}", "objective": objective},
+        summary={"budget": float(budget), "objective": objective},
+        warnings=tuple(met),
+    )
+
+
+def compare_plans(runs: Sequence[tuple[Mapping[str, object], ResultBundle]]) -> ResultBundle:
+    """The gap results of several plans side by side (table ``comparison``): one block of
+    rows per plan, led by the columns naming it (e.g. ``scenario_id, scenario, area_code``)."""
+    frames = []
+    for names, bundle in runs:
+        frames.append(bundle.table("gap").assign(**names))
+    table = pd.concat(frames, ignore_index=True)
+    first = list(dict.fromkeys(k for names, _ in runs for k in names))
+    table = table[first + [c for c in table.columns if c not in first]]
+    return ResultBundle(
+        question="compare plans",
+        provenance=runs[0][1].provenance,
+        tables={"comparison": Table(table, "gap results of the plans side by side")},
+        metadata={"plans": "; ".join(str(dict(names)) for names, _ in runs)},
+    )
