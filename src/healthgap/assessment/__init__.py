@@ -36,6 +36,7 @@ from healthgap.assessment.evidence import (
     indicator_evidence,
     tool_a_data_steps,
 )
+from healthgap.assessment.evidence_flags import evidence_flags
 from healthgap.assessment.exports import (
     AssessmentReport,
     assessment_report,
@@ -80,7 +81,6 @@ from healthgap.assessment.responses import (
     check_rating,
     check_scope,
     consensus_frame,
-    evidence_flags,
     latest_ratings,
     ratings_frame,
 )

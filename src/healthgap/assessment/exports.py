@@ -47,10 +47,11 @@ from healthgap.assessment.evidence import (
     evidence_table,
     tool_a_data_steps,
 )
+from healthgap.assessment.evidence_flags import evidence_flags
 from healthgap.assessment.indicators import indicator_label
 from healthgap.assessment.model import FrameworkVersion
 from healthgap.assessment.profiles import profile_table
-from healthgap.assessment.responses import Assessment, evidence_flags, ratings_frame
+from healthgap.assessment.responses import Assessment, ratings_frame
 from healthgap.assessment.spread import rating_counts, spread_table, strengths, weakest_link
 
 __all__ = [

@@ -103,7 +103,7 @@ def local_day(moments: pd.Series) -> pd.Series:
 def analysis_export(pledges: pd.DataFrame) -> pd.DataFrame:
     """Pledges reduced to :data:`ANALYSIS_COLUMNS` (the day replaces the timestamp).
 
-    ``pledges`` is the table :func:`healthgap.store.pledges.pledge_frame` returns; any other
+    ``pledges`` is the table :func:`healthgap.store.pledge_exports.pledge_frame` returns; any other
     column (names, email, text, fingerprints) is dropped, not passed on.
 
     >>> from datetime import UTC

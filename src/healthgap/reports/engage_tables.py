@@ -91,7 +91,7 @@ def pledge_report_tables(
 ) -> list[PledgeTable]:
     """Every analysis table of a campaign, each with its policy (exact, not yet controlled).
 
-    The inputs are the store's exports (:func:`healthgap.store.pledges.pledge_frame`,
+    The inputs are the store's exports (:func:`healthgap.store.pledge_exports.pledge_frame`,
     :func:`healthgap.store.pledge_followup.event_frame`, ``checkin_frame`` and
     ``reminders_sent_frame``).
     """

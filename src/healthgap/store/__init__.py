@@ -17,12 +17,10 @@ from healthgap.store.accounts import (
     set_role,
 )
 from healthgap.store.assessment import (
-    LoadedAssessment,
     add_participant,
     close_assessment,
     close_consensus_item,
     create_assessment,
-    get_assessment,
     list_assessments,
     open_consensus_round,
     record_rating,
@@ -36,9 +34,11 @@ from healthgap.store.assessment_actions import (
     set_action_status,
     update_action,
 )
+from healthgap.store.assessment_load import LoadedAssessment, get_assessment
 from healthgap.store.database import Database, make_engine, migrate, normalise_url
 from healthgap.store.mecc import SyncResult, record_contacts, sync_contacts
 from healthgap.store.models import Role, SavedScenario, User, WorkspaceEntry
+from healthgap.store.pledge_exports import pledge_frame
 from healthgap.store.pledge_followup import (
     claim_due_reminders,
     count_event,
@@ -55,7 +55,6 @@ from healthgap.store.pledges import (
     live_count,
     moderate,
     moderation_queue,
-    pledge_frame,
     pledge_view,
     pledge_wall,
     record_pledge,

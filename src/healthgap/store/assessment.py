@@ -15,7 +15,6 @@ Every function takes the session of a :meth:`~healthgap.store.Database.unit_of_w
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -24,10 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from healthgap.assessment import (
-    Assessment,
     Consensus,
     FrameworkVersion,
-    Participant,
     Rating,
     Scope,
     check_consensus,
@@ -51,29 +48,18 @@ __all__ = [
     "ActionRecord",
     "AssessmentRecord",
     "ConsensusRecord",
-    "LoadedAssessment",
     "ParticipantRecord",
     "RatingRecord",
     "add_participant",
     "close_assessment",
     "close_consensus_item",
     "create_assessment",
-    "get_assessment",
     "list_assessments",
     "open_consensus_round",
     "record_rating",
     "round_progress",
     "saved_version",
 ]
-
-
-@dataclass(frozen=True, eq=False)
-class LoadedAssessment:
-    """What :func:`get_assessment` returns: the saved version and the core objects."""
-
-    version: FrameworkVersion
-    assessment: Assessment
-    previous: Assessment | None = None
 
 
 @lru_cache(maxsize=64)
@@ -90,7 +76,7 @@ def saved_version(record: AssessmentRecord) -> FrameworkVersion:
     )
 
 
-def _assessment(session: Session, assessment_id: int) -> AssessmentRecord:
+def assessment_record(session: Session, assessment_id: int) -> AssessmentRecord:
     record = session.get(AssessmentRecord, assessment_id)
     if record is None:
         raise InputError(f"no assessment with id {assessment_id}", rule="unknown_assessment")
@@ -135,7 +121,7 @@ def create_assessment(
     scope = check_scope(scope)
     chosen = version.mode(mode).id
     if previous_id is not None:
-        before = _assessment(session, previous_id)
+        before = assessment_record(session, previous_id)
         if before.framework_id != version.framework_id:
             raise InputError(
                 "the previous assessment must be of the same framework", rule="mixed_frameworks"
@@ -178,7 +164,7 @@ def add_participant(
     session: Session, *, assessment_id: int, user_id: int, role: str = "participant"
 ) -> ParticipantRecord:
     """Invite an existing account; a facilitator must be an analyst or an admin."""
-    _assessment(session, assessment_id)
+    assessment_record(session, assessment_id)
     if role not in ("participant", "facilitator"):
         raise InputError(
             f"role is 'participant' or 'facilitator', not {role!r}", rule="unknown_role"
@@ -217,7 +203,7 @@ def record_rating(
     confidence: str | None = None,
 ) -> RatingRecord:
     """Save one individual rating; refused off the scale, outside the mode or the round."""
-    record = _assessment(session, assessment_id)
+    record = assessment_record(session, assessment_id)
     _in_round(record, "individual", "record an individual rating")
     _participant(session, assessment_id, participant_id)
     rating = check_rating(
@@ -241,7 +227,7 @@ def record_rating(
 
 def round_progress(session: Session, *, assessment_id: int) -> list[dict[str, Any]]:
     """How many items each participant has rated (never their answers, while rating)."""
-    record = _assessment(session, assessment_id)
+    record = assessment_record(session, assessment_id)
     asked = len(saved_version(record).mode(record.mode).items)
     rows = session.execute(
         select(RatingRecord.participant_id, RatingRecord.item_id).where(
@@ -261,7 +247,7 @@ def open_consensus_round(
     session: Session, *, assessment_id: int, by_participant_id: int
 ) -> AssessmentRecord:
     """Close the individual round and open the consensus round (a facilitator only)."""
-    record = _assessment(session, assessment_id)
+    record = assessment_record(session, assessment_id)
     _facilitator(session, assessment_id, by_participant_id)
     _in_round(record, "individual", "open the consensus round")
     record.round = "consensus"
@@ -272,7 +258,7 @@ def close_assessment(
     session: Session, *, assessment_id: int, by_participant_id: int
 ) -> AssessmentRecord:
     """End the consensus round; the assessment becomes read-only apart from its actions."""
-    record = _assessment(session, assessment_id)
+    record = assessment_record(session, assessment_id)
     _facilitator(session, assessment_id, by_participant_id)
     _in_round(record, "consensus", "close the assessment")
     record.round = "closed"
@@ -305,7 +291,7 @@ def close_consensus_item(
     revision the facilitator saw. If another facilitator got there first, this raises
     :class:`InputError` (rule ``consensus_conflict``) and nothing changes.
     """
-    record = _assessment(session, assessment_id)
+    record = assessment_record(session, assessment_id)
     _in_round(record, "consensus", "close a consensus item")
     facilitator = _facilitator(session, assessment_id, decided_by)
     agreed = check_consensus(
@@ -353,74 +339,3 @@ def close_consensus_item(
         raise _conflict(existing, "another facilitator")
     session.refresh(existing)
     return existing
-
-
-def get_assessment(session: Session, *, assessment_id: int) -> LoadedAssessment:
-    """The saved version and the assessment as core objects (with its previous one)."""
-    from healthgap.store.assessment_actions import actions_and_history
-
-    record = _assessment(session, assessment_id)
-    version = saved_version(record)
-    previous = None
-    if record.previous_id is not None:
-        previous = _core(session, _assessment(session, record.previous_id), ((), ()))
-    return LoadedAssessment(
-        version, _core(session, record, actions_and_history(session, assessment_id)), previous
-    )
-
-
-def _core(session: Session, record: AssessmentRecord, plan: tuple[tuple, tuple]) -> Assessment:
-    names = {p.id: p.name for p in record.participants}
-    ratings = session.scalars(
-        select(RatingRecord)
-        .where(RatingRecord.assessment_id == record.id)
-        .order_by(RatingRecord.id)
-    )
-    agreed = session.scalars(
-        select(ConsensusRecord)
-        .where(ConsensusRecord.assessment_id == record.id)
-        .order_by(ConsensusRecord.id)
-    )
-    return Assessment(
-        framework_id=record.framework_id,
-        version=record.framework_version,
-        scope=Scope(
-            record.place_code,
-            record.topic,
-            record.period,
-            record.place_name,
-            record.place_level,
-            record.purpose,
-        ),
-        mode=record.mode,
-        participants=tuple(Participant(str(p.id), p.name, p.role) for p in record.participants),
-        ratings=tuple(
-            Rating(
-                str(r.participant_id),
-                r.item_id,
-                r.level,
-                r.rationale,
-                tuple(r.evidence or ()),
-                r.confidence,
-                r.rated_at,
-            )
-            for r in ratings
-        ),
-        consensus=tuple(
-            Consensus(
-                c.item_id,
-                c.level,
-                c.reason,
-                c.target,
-                tuple(c.evidence or ()),
-                names.get(c.decided_by, ""),
-                c.decided_at,
-            )
-            for c in agreed
-        ),
-        actions=plan[0],
-        history=plan[1],
-        round=record.round,
-        id=record.id,
-        title=record.title,
-    )

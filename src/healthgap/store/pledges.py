@@ -18,7 +18,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-import pandas as pd
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
@@ -50,7 +49,6 @@ __all__ = [
     "live_count",
     "moderate",
     "moderation_queue",
-    "pledge_frame",
     "pledge_view",
     "pledge_wall",
     "record_pledge",
@@ -83,7 +81,7 @@ class PledgeView:
     created_at: datetime
 
 
-def _campaign_row(session: Session, slug: str) -> PledgeCampaign:
+def campaign_row(session: Session, slug: str) -> PledgeCampaign:
     row = session.scalar(select(PledgeCampaign).where(PledgeCampaign.slug == slug))
     if row is None:
         raise InputError(
@@ -125,7 +123,7 @@ def save_campaign(session: Session, *, campaign: Campaign) -> PledgeCampaign:
 
 def get_campaign(session: Session, *, slug: str) -> Campaign:
     """The checked campaign definition stored under ``slug``."""
-    return campaign_from_mapping(_campaign_row(session, slug).definition, source=slug)
+    return campaign_from_mapping(campaign_row(session, slug).definition, source=slug)
 
 
 def list_campaigns(session: Session) -> list[PledgeCampaign]:
@@ -142,7 +140,7 @@ def _campaign_and_set_pledge_ids(
     )
     found = session.execute(query.where(PledgeCampaign.slug == slug)).first()
     if found is None:
-        _campaign_row(session, slug)  # raises the unknown-campaign problem
+        campaign_row(session, slug)  # raises the unknown-campaign problem
     if code is not None and found[1] is None:
         message = f"the pledge {code!r} is not in the saved catalogue of {slug!r}"
         raise InputError([Problem("campaign", None, "set_pledge", "unknown_pledge", message)])
@@ -298,7 +296,7 @@ def pledge_wall(
     session: Session, *, campaign_slug: str, limit: int = 50, before_id: int | None = None
 ) -> list[PledgeView]:
     """Published pledges, newest first (``before_id`` pages back)."""
-    row = _campaign_row(session, campaign_slug)
+    row = campaign_row(session, campaign_slug)
     query = select(Pledge).where(
         Pledge.campaign_id == row.id, Pledge.status == PledgeStatus.published.value
     )
@@ -310,7 +308,7 @@ def pledge_wall(
 
 def live_count(session: Session, *, campaign_slug: str) -> int:
     """Pledges made so far and not rejected (the public counter)."""
-    row = _campaign_row(session, campaign_slug)
+    row = campaign_row(session, campaign_slug)
     return int(
         session.scalar(
             select(func.count()).where(
@@ -323,7 +321,7 @@ def live_count(session: Session, *, campaign_slug: str) -> int:
 
 def moderation_queue(session: Session, *, campaign_slug: str) -> list[PledgeView]:
     """Pending pledges, oldest first."""
-    row = _campaign_row(session, campaign_slug)
+    row = campaign_row(session, campaign_slug)
     pledges = list(
         session.scalars(
             select(Pledge)
@@ -371,37 +369,3 @@ def delete_pledge(session: Session, *, public_id: str) -> bool:
     was already gone."""
     result = session.execute(delete(Pledge).where(Pledge.public_id == public_id))
     return bool(result.rowcount)
-
-
-def pledge_frame(session: Session, *, campaign_slug: str) -> pd.DataFrame:
-    """The campaign's pledges for analysis: no names, no emails, no free text.
-
-    Columns: ``pledge_id``, ``campaign``, ``created_at``, ``theme``, ``set_pledge_code``,
-    ``own_pledge``, ``postcode_district``, ``age_band``, ``group``, ``audience``,
-    ``pledger``, ``status``. Pass it to :func:`healthgap.engage.analysis_export` before it
-    leaves the system.
-    """
-    row = _campaign_row(session, campaign_slug)
-    query = (
-        select(
-            Pledge.id.label("pledge_id"),
-            Pledge.created_at,
-            Pledge.theme,
-            PledgeSetPledge.code.label("set_pledge_code"),
-            Pledge.own_text.is_not(None).label("own_pledge"),
-            Pledge.postcode_district,
-            Pledge.age_band,
-            Pledge.group_name.label("group"),
-            Pledge.audience,
-            Pledge.pledger_ref.label("pledger"),
-            Pledge.status,
-        )
-        .outerjoin(PledgeSetPledge, PledgeSetPledge.id == Pledge.set_pledge_id)
-        .where(Pledge.campaign_id == row.id)
-        .order_by(Pledge.id)
-    )
-    frame = pd.DataFrame(session.execute(query).mappings().all())
-    frame = frame.reindex(columns=[c.name for c in query.selected_columns])
-    frame.insert(1, "campaign", campaign_slug)
-    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
-    return frame
