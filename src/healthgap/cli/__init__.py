@@ -3,6 +3,10 @@
 Each domain registers its commands from its own module (``data``, ``measure``,
 ``explain``, ``plan``). A user error (:class:`healthgap.errors.HealthgapError`) is
 printed as a table of problems and exits with status 2, never with a traceback.
+
+Both consoles print text as it is (``markup=False``): file names, paths and cells from user
+files may hold square brackets, which Rich would otherwise read as markup (crashing on
+``[/x]``, swallowing ``[bold]``). Styles are given with :func:`styled` instead.
 """
 
 from __future__ import annotations
@@ -12,10 +16,11 @@ import sys
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from healthgap.errors import HealthgapError, InputError
 
-__all__ = ["app", "console", "main", "print_problems"]
+__all__ = ["app", "console", "err_console", "main", "print_problems", "styled"]
 
 app = typer.Typer(
     name="healthgap",
@@ -24,8 +29,17 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=False)
-err_console = Console(stderr=True)
+console = Console(stderr=False, markup=False)
+err_console = Console(stderr=True, markup=False)
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """A line to print: plain strings are shown as they are, ``(text, style)`` pairs styled.
+
+    >>> styled(("error:", "bold red"), " file [/b].csv").plain
+    'error: file [/b].csv'
+    """
+    return Text.assemble(*parts)
 
 
 def print_problems(error: HealthgapError) -> None:
@@ -42,7 +56,7 @@ def print_problems(error: HealthgapError) -> None:
         if len(error.problems) > 500:
             err_console.print(f"... and {len(error.problems) - 500} more problems")
     else:
-        err_console.print(f"[bold red]error:[/] {error}")
+        err_console.print(styled(("error:", "bold red"), f" {error}"))
 
 
 def _register_commands() -> None:

@@ -14,7 +14,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from healthgap.cli import app, console, err_console
+from healthgap.cli import app, console, err_console, styled
 from healthgap.data import Workspace, import_files, load_files, open_workspace, validate_tables
 from healthgap.data.layouts import resolve_layout
 from healthgap.errors import HealthgapWarning, InputError
@@ -45,9 +45,8 @@ def _shown_warnings() -> Iterator[None]:
         finally:
             for item in caught:
                 if issubclass(item.category, HealthgapWarning):
-                    err_console.print(
-                        f"[yellow]warning ({item.category.__name__}):[/] {item.message}"
-                    )
+                    label = f"warning ({item.category.__name__}):"
+                    err_console.print(styled((label, "yellow"), f" {item.message}"))
                 else:
                     warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
 
@@ -126,7 +125,9 @@ def info(
         levels = areas["level"].value_counts().sort_index()
         console.print("areas by level: " + ", ".join(f"{lvl} {n:,}" for lvl, n in levels.items()))
     if ws.is_synthetic:
-        console.print("[bold]SYNTHETIC[/]: made-up data for demonstration, not real statistics.")
+        console.print(
+            styled(("SYNTHETIC", "bold"), ": made-up data for demonstration, not real statistics.")
+        )
 
 
 def _summary_columns(ws: Workspace, name: str) -> pd.DataFrame:

@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from healthgap.cli import app, console
+from healthgap.cli import app, console, styled
 from healthgap.datasets import DEFAULT_SEED, SYNTHETIC_LABEL
 from healthgap.datasets.calibration import DemoFigures, measure_demo
 from healthgap.datasets.demo import build_demo_tables
@@ -55,7 +55,7 @@ def build_and_summarise(size: str, out: Path | None, seed: int = DEFAULT_SEED) -
         figures = measure_demo(tables)
         progress.update(task, advance=1)
     action = "Reused" if reused else "Wrote"
-    console.print(f"[bold]{SYNTHETIC_LABEL}[/] (seed {seed}, size {size}): made-up data.")
+    console.print(styled((SYNTHETIC_LABEL, "bold"), f" (seed {seed}, size {size}): made-up data."))
     console.print(f"{action} workspace {workspace.path}")
     _print_summary(tables, figures, size)
     return Path(workspace.path)

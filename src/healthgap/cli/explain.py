@@ -15,7 +15,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from healthgap.cli import app, console
+from healthgap.cli import app, console, styled
 from healthgap.data import open_workspace
 from healthgap.decomposition.changes import decompose_gap_change
 from healthgap.decomposition.comparisons import (
@@ -265,5 +265,5 @@ def target_command(
     (out / "verdict.json").write_text(
         json.dumps(result.numbers | {"verdict": result.verdict}, indent=2), encoding="utf-8"
     )
-    console.print(f"[bold]{result.verdict.upper()}[/]: {result.explanation}")
+    console.print(styled((result.verdict.upper(), "bold"), f": {result.explanation}"))
     console.print("wrote " + ", ".join(str(p) for p in [out / "trajectory.csv", *charts]))

@@ -20,7 +20,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from healthgap.cli import app, console
+from healthgap.cli import app, console, styled
 from healthgap.data import add_persons, aggregate, open_workspace, pool_periods
 from healthgap.data.workspace import Workspace
 from healthgap.errors import HealthgapWarning, InputError, WorkspaceError
@@ -76,7 +76,8 @@ def _warnings_shown() -> Iterator[None]:
         yield
     for warning in caught:
         if issubclass(warning.category, HealthgapWarning):
-            console.print(f"[yellow]warning ({warning.category.__name__}):[/] {warning.message}")
+            label = f"warning ({warning.category.__name__}):"
+            console.print(styled((label, "yellow"), f" {warning.message}"))
         else:
             warnings.warn_explicit(
                 warning.message, warning.category, warning.filename, warning.lineno
@@ -260,7 +261,7 @@ def _write(
         fingertips=fingertips,
     )
     if ws.is_synthetic:
-        console.print(f"[bold yellow]{SYNTHETIC_NOTE}[/]")
+        console.print(SYNTHETIC_NOTE, style="bold yellow")
     summary = Table(title=f"{indicator}: {len(frame)} rows written to {path}")
     summary.add_column("suppression reason")
     summary.add_column("rows", justify="right")

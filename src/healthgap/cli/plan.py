@@ -10,11 +10,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from healthgap.cli import app, console
+from healthgap.cli import app, console, styled
 from healthgap.errors import InputError
 from healthgap.reports.plan_charts import dpp_chart, frontier_chart, waterfall_chart
 from healthgap.reports.render import save_chart
-from healthgap.reports.tables import SYNTHETIC_NOTE
+from healthgap.reports.tables import SYNTHETIC_NOTE, write_csv
 from healthgap.scenarios import (
     ScenarioModel,
     baseline_from_workspace,
@@ -114,7 +114,7 @@ def plan(
     result.tables.update({name: noted(table) for name, table in result.tables.items()})
     result.to_csv(out)
     ranking = noted(rank_objectives(model, spec))
-    ranking.to_csv(out / "ranking.csv", index=False)
+    write_csv(ranking, out / "ranking.csv")
     result.tables["ranking"] = ranking
     if budget is not None:
         for objective in ("gap", "lifetime"):
@@ -122,8 +122,8 @@ def plan(
             name = f"budget_{objective}"
             full_model = {f"full_model_{k}": v for k, v in chosen.full_model.items()}
             table = noted(chosen.table.assign(**full_model))
-            table.to_csv(out / f"{name}.csv", index=False)
-            noted(chosen.mix_frequency).to_csv(out / f"{name}_mix_frequency.csv", index=False)
+            write_csv(table, out / f"{name}.csv")
+            write_csv(noted(chosen.mix_frequency), out / f"{name}_mix_frequency.csv")
             result.tables[name] = table
             console.print(
                 _frame_table(
@@ -142,10 +142,11 @@ def plan(
                  "lifetime_per_pound"]],
         "Ranking: year-T gap objective vs lifetime objective (per £)"))  # fmt: skip
     assumed = result.assumptions
-    console.print(f"[bold]{len(assumed)}[/] parameters are assumptions [A] or unverified [V] "
-                  f"(listed in parameters.csv and the Excel metadata sheet).")  # fmt: skip
+    console.print(styled((str(len(assumed)), "bold"), " parameters are assumptions [A] or "
+                         "unverified [V] (listed in parameters.csv and the Excel metadata "
+                         "sheet)."))  # fmt: skip
     if synthetic:
-        console.print("[yellow]SYNTHETIC data: not real areas.[/]")
+        console.print("SYNTHETIC data: not real areas.", style="yellow")
     console.print(f"Wrote tables, plan.xlsx and charts to {out}")
 
 

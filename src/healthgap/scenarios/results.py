@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from healthgap.data.csv_export import write_safe_csv
 from healthgap.decomposition.arriaga import arriaga_contributions, split_by_cause
 from healthgap.errors import InputError
 from healthgap.scenarios.costs import cost_table, horizon_units
@@ -74,9 +75,7 @@ class ScenarioResult:
         folder.mkdir(parents=True, exist_ok=True)
         paths = []
         for name, table in self.tables.items():
-            path = folder / f"{name}.csv"
-            table.to_csv(path, index=False)
-            paths.append(path)
+            paths.append(write_safe_csv(table, folder / f"{name}.csv"))
         return paths
 
     def to_excel(self, path: str | Path) -> Path:
@@ -87,7 +86,9 @@ class ScenarioResult:
              "value": [self.scenario.name, self.scenario.source, self.scenario.horizon,
                        self.scenario.discount_rate, METHOD]}
         )  # fmt: skip
-        with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+        # Text from user files stays text: never read as a formula (formula injection).
+        options = {"options": {"strings_to_formulas": False}}
+        with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs=options) as writer:
             meta.to_excel(writer, sheet_name="metadata", index=False)
             self.tables["parameters"].to_excel(
                 writer, sheet_name="metadata", index=False, startrow=len(meta) + 2
