@@ -133,6 +133,9 @@ def load_checked(
             Problem(source if p.file == str(path) else p.file, p.row, p.column, p.rule, p.message)
             for p in error.problems
         ]
+    problems = mapper.problems.all
+    if problems and table.empty:
+        return None, problems  # every row had a bad cell: nothing left to check across rows
     table.attrs = {
         "table": spec["table"],
         "source": source,
@@ -141,7 +144,7 @@ def load_checked(
         TAINTED_AREAS: mapper.tainted,
         **({"source_rows": mapper.source_rows} if mapper.source_rows is not None else {}),
     }
-    return table, mapper.problems.all
+    return table, problems
 
 
 class _Mapper:
