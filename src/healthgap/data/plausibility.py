@@ -50,19 +50,29 @@ def is_period(values: pd.Series) -> pd.Series:
     return values.astype(str).str.strip().str.fullmatch(PERIOD_PATTERN).fillna(False).astype(bool)
 
 
-def _first_of_each(values: pd.Series, bad: np.ndarray) -> list[tuple[int, object, int]]:
-    """``(position, value, rows)`` for each distinct bad value, at its first position."""
-    picked = values[bad]
-    counts = picked.astype(str).value_counts()
-    firsts = picked.astype(str).drop_duplicates()
-    return [(int(values.index.get_loc(i)), v, int(counts[v])) for i, v in firsts.items()]
+def _first_of_each(
+    values: pd.Series, bad: np.ndarray, rows: np.ndarray | None = None
+) -> list[tuple[int, object, int]]:
+    """``(position, value, count)`` for each distinct bad value, at its first spreadsheet row
+    (``rows`` gives each position's row; by default the positions' own order)."""
+    positions = np.flatnonzero(bad)
+    if rows is not None:
+        positions = positions[np.argsort(np.asarray(rows)[positions], kind="stable")]
+    picked = values.iloc[positions].astype(str)
+    counts = picked.value_counts()
+    firsts = ~picked.duplicated().to_numpy()
+    return [
+        (int(p), v, int(counts[v])) for p, v in zip(positions[firsts], picked[firsts], strict=True)
+    ]
 
 
 def _rows_note(n: int) -> str:
     return "" if n == 1 else f" ({n:,} rows)"
 
 
-def cause_problems(frame: pd.DataFrame, report: Reporter) -> tuple[list[Problem], np.ndarray]:
+def cause_problems(
+    frame: pd.DataFrame, report: Reporter, rows: np.ndarray | None = None
+) -> tuple[list[Problem], np.ndarray]:
     """``unknown_cause``: a cause outside :data:`CAUSES`, once per code at its first row."""
     if "cause" not in frame.columns:
         return [], np.zeros(len(frame), bool)
@@ -75,12 +85,14 @@ def cause_problems(frame: pd.DataFrame, report: Reporter) -> tuple[list[Problem]
             "unknown_cause",
             f"{value!r} is not a cause group ({', '.join(CAUSES)}){_rows_note(n)}",
         )
-        for position, value, n in _first_of_each(causes, bad)
+        for position, value, n in _first_of_each(causes, bad, rows)
     ]
     return problems, bad
 
 
-def period_problems(frame: pd.DataFrame, report: Reporter) -> tuple[list[Problem], np.ndarray]:
+def period_problems(
+    frame: pd.DataFrame, report: Reporter, rows: np.ndarray | None = None
+) -> tuple[list[Problem], np.ndarray]:
     """``bad_period``: a period label that is not a period, once per label at its first row."""
     if "period" not in frame.columns:
         return [], np.zeros(len(frame), bool)
@@ -95,7 +107,7 @@ def period_problems(frame: pd.DataFrame, report: Reporter) -> tuple[list[Problem
             f"{value!r} is not a period (a year such as 2014, a span such as 2012-14, or a "
             f"financial year such as 2018/19){_rows_note(n)}",
         )
-        for position, value, n in _first_of_each(periods, bad)
+        for position, value, n in _first_of_each(periods, bad, rows)
     ]
     return problems, bad
 
@@ -136,7 +148,9 @@ def _more(count: int) -> str:
     return f"and {count:,} more problems of rule implausible_value"
 
 
-def parent_problems(areas: pd.DataFrame, report: Reporter) -> list[Problem]:
+def parent_problems(
+    areas: pd.DataFrame, report: Reporter, rows: np.ndarray | None = None
+) -> list[Problem]:
     """``unknown_parent``: a ``parent_<level>`` code absent from the areas table's codes,
     once per code at its first row (empty cells mean no parent at that level)."""
     known = set(areas["area_code"].astype(str))
@@ -152,6 +166,6 @@ def parent_problems(areas: pd.DataFrame, report: Reporter) -> list[Problem]:
                 "unknown_parent",
                 f"{value} is not in the areas table, so it has no name or level{_rows_note(n)}",
             )
-            for position, value, n in _first_of_each(text, bad)
+            for position, value, n in _first_of_each(text, bad, rows)
         ]
     return problems

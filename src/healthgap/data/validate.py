@@ -220,7 +220,8 @@ def validate_tables(
             problems += _band_problems(clean[name])
     if "areas" in clean:
         problems += _area_problems(clean)
-        problems += parent_problems(clean["areas"].frame, clean["areas"].problem)
+        areas = clean["areas"]
+        problems += parent_problems(areas.frame, areas.problem, areas.rows)
     if "deaths" in clean and "population" in clean:
         problems += _deaths_vs_population(clean["deaths"], clean["population"])
     return cap_problems(problems, limits.max_problems_per_rule)
@@ -234,7 +235,7 @@ def _column_problems(table: _Table, gss: bool, limits: Limits) -> tuple[list[Pro
     for position, _column in not_numbers:
         bad[position] = True
     for check in (cause_problems, period_problems):
-        found, rows = check(frame, table.problem)
+        found, rows = check(frame, table.problem, table.rows)
         problems += found
         bad |= rows
     found, rows = magnitude_problems(
