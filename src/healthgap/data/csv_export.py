@@ -30,13 +30,20 @@ _NUMBER = r"[+-]?(?:\d+(?:[.,]\d*)*|\.\d+)(?:[eE][+-]?\d+)?"
 
 def neutralise_text(values: pd.Series) -> pd.Series:
     """Text cells that a spreadsheet would run as a formula, prefixed with ``'``; other
-    cells (missing values, plain numbers, ordinary text) unchanged."""
+    cells (missing values, plain numbers, ordinary text) unchanged.
+
+    Carriage returns inside a cell become ``\n``: the CSV writer ends lines with ``\n`` and
+    quotes cells holding one, but would leave a bare ``\r`` unquoted, which a spreadsheet
+    reads as a new row whose first cell could be a formula.
+    """
     text = values.astype(str)
     risky = values.notna() & text.str.startswith(FORMULA_TRIGGERS) & ~text.str.fullmatch(_NUMBER)
-    if not risky.any():
+    broken = values.notna() & text.str.contains("\r", regex=False)
+    if not (risky.any() or broken.any()):
         return values
     out = values.astype(object).copy()
-    out[risky] = "'" + text[risky]
+    out[broken] = text[broken].str.replace("\r\n?", "\n", regex=True)
+    out[risky] = "'" + out[risky].astype(str)
     return out
 
 
