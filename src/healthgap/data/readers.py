@@ -260,6 +260,8 @@ def _read_sheet(book, name: str, sheet, header_row: int, limits: Limits) -> pd.D
     if claimed_rows - header_row > cap:
         raise _too_many_rows(name, cap)
     _check_columns(name, claimed_columns, limits)
+    if hasattr(chosen, "reset_dimensions"):
+        chosen.reset_dimensions()  # read every row there is, not just the claimed ones
     rows = _sheet_rows(chosen.iter_rows(min_row=header_row, values_only=True), name, cap, limits)
     header = next(rows, None)
     if header is None:
