@@ -68,7 +68,7 @@ def test_an_excel_sheet_claiming_three_million_rows_is_refused_unread(tmp_path) 
     started = time.perf_counter()
     rule, _row, message = rule_of(path)
     assert rule == "too_many_rows" and "1,048,57" in message
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 10  # it took 282 s to read such a sheet
 
 
 def test_an_expanding_excel_sheet_with_a_false_claim_stops_at_the_row_cap(tmp_path) -> None:

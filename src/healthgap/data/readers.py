@@ -227,18 +227,21 @@ def _read_excel(
             f"the workbook unpacks to {unpacked:,} bytes, more than the limit of "
             f"{limits.max_unpacked_bytes:,} (HEALTHGAP_MAX_UNPACKED_BYTES)",
         )
-    try:
-        book = openpyxl.load_workbook(file, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        raise _fail(name, "unreadable_file", f"cannot open the workbook: {exc}") from None
-    try:
-        return _read_sheet(book, name, sheet, header_row, limits)
-    except InputError:
-        raise
-    except Exception as exc:  # damaged sheet XML surfaces only while iterating
-        raise _fail(name, "unreadable_file", f"cannot read the sheet: {exc}") from None
-    finally:
-        book.close()
+    # Our own handle, closed on the way out even when reading stops mid-sheet (openpyxl's
+    # row generator would otherwise keep the file open until garbage collection).
+    with file.open("rb") as handle:
+        try:
+            book = openpyxl.load_workbook(handle, read_only=True, data_only=True, keep_links=False)
+        except Exception as exc:  # openpyxl raises many types for damaged files
+            raise _fail(name, "unreadable_file", f"cannot open the workbook: {exc}") from None
+        try:
+            return _read_sheet(book, name, sheet, header_row, limits)
+        except InputError:
+            raise
+        except Exception as exc:  # damaged sheet XML surfaces only while iterating
+            raise _fail(name, "unreadable_file", f"cannot read the sheet: {exc}") from None
+        finally:
+            book.close()
 
 
 def _read_sheet(book, name: str, sheet, header_row: int, limits: Limits) -> pd.DataFrame:
@@ -321,7 +324,8 @@ def _read_parquet(file: Path, name: str, limits: Limits) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     try:
-        meta = pq.ParquetFile(file).metadata
+        with pq.ParquetFile(file) as parquet:
+            meta = parquet.metadata
         unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
         raise _fail(name, "unreadable_file", f"not a Parquet file: {exc}") from None
