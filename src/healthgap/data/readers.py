@@ -57,7 +57,7 @@ def read_table_file(
 
     Rules raised here: ``file_not_found``, ``empty_file``, ``wrong_encoding``,
     ``unreadable_file``, ``unsupported_format``, ``file_too_large``, ``too_many_rows``,
-    ``too_many_columns`` and ``cell_too_large``.
+    ``too_many_columns``, ``duplicate_column`` and ``cell_too_large``.
     """
     limits = current_limits(limits)
     file = Path(path)
@@ -113,6 +113,21 @@ def _check_columns(name: str, count: int, limits: Limits) -> None:
             f"the file has {count:,} columns, more than the limit of {limits.max_columns:,} "
             "(HEALTHGAP_MAX_COLUMNS)",
             row=1,
+        )
+
+
+def _check_unique(name: str, headers: list[str], header_row: int) -> None:
+    """Refuse two columns with the same header: which one is meant would be a guess."""
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for header in (str(h).strip() for h in headers):
+        if header in seen and header not in repeated:
+            repeated.append(header)
+        seen.add(header)
+    if repeated:
+        message = "two columns have this header"
+        raise InputError(
+            [Problem(name, header_row, h, "duplicate_column", message) for h in repeated]
         )
 
 
@@ -184,6 +199,7 @@ def _read_csv(file: Path, name: str, header_row: int, limits: Limits) -> pd.Data
         delimiter = ","
     header = next(csv.reader([lines[0]], delimiter=delimiter), [])
     _check_columns(name, len(header), limits)
+    _check_unique(name, header, header_row)
     try:
         reader = pd.read_csv(
             file,
@@ -198,6 +214,14 @@ def _read_csv(file: Path, name: str, header_row: int, limits: Limits) -> pd.Data
         chunks, count = [], 0
         with reader:
             for chunk in reader:
+                if not isinstance(chunk.index, pd.RangeIndex):
+                    # pandas turns extra cells of the first rows into an index; refuse them.
+                    raise _fail(
+                        name,
+                        "unreadable_file",
+                        f"a row has more cells than the header's {len(chunk.columns)}",
+                        row=header_row + 1 + count,
+                    )
                 count += len(chunk)
                 if count > limits.max_rows:
                     raise _too_many_rows(name, limits.max_rows)
@@ -277,7 +301,9 @@ def _read_sheet(book, name: str, sheet, header_row: int, limits: Limits) -> pd.D
         width -= 1  # trailing empty columns (formatting only)
     while body and all(_is_blank(v) for v in body[-1]):
         body.pop()  # trailing empty rows (formatting only)
-    columns = _header_names([header[j] if j < len(header) else None for j in range(width)])
+    names = [header[j] if j < len(header) else None for j in range(width)]
+    _check_unique(name, [_text(c) for c in names if not _is_blank(c)], header_row)
+    columns = _header_names(names)
     cells = [[_text(r[j]) if j < len(r) else "" for j in range(width)] for r in body]
     return pd.DataFrame(cells, columns=columns, dtype=object).astype(str)
 
@@ -330,6 +356,7 @@ def _read_parquet(file: Path, name: str, limits: Limits) -> pd.DataFrame:
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
         raise _fail(name, "unreadable_file", f"not a Parquet file: {exc}") from None
     _check_columns(name, meta.num_columns, limits)
+    _check_unique(name, list(meta.schema.names), 1)
     if meta.num_rows > limits.max_rows:
         raise _too_many_rows(name, limits.max_rows)
     if unpacked > limits.max_unpacked_bytes:

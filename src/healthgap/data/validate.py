@@ -49,6 +49,7 @@ RULES: dict[str, str] = {
     "unknown_layout": "the layout is unknown or the headers match no built-in layout",
     "bad_layout": "the mapping spec has an unknown key or table",
     "missing_column": "a column the layout needs is absent",
+    "duplicate_column": "two columns of a file have the same header",
     "missing_value": "a required cell (count, code, period) is empty",
     "non_numeric": "a number column holds text",
     "negative_count": "a count is below zero",
