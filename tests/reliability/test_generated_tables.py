@@ -45,7 +45,7 @@ def broken_tables(draw: st.DrawFn) -> tuple[str, set[str]]:
                           unique=True))  # fmt: skip
     table = rows(areas)
     expected: set[str] = set()
-    defects = draw(st.lists(st.sampled_from(sorted(DEFECTS)), min_size=1, max_size=3))
+    defects = draw(st.lists(st.sampled_from(sorted(DEFECTS)), min_size=1, max_size=3, unique=True))
     # Rows are lost first, so a repeated row can never be deleted again (a valid table).
     for name in sorted(defects, key=lambda defect: defect != "lost_row"):
         change, rules = DEFECTS[name]
