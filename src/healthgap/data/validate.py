@@ -16,12 +16,14 @@ problem is found in one pass without follow-on noise.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from healthgap.data.checked_table import CheckedTable
+from healthgap.data.cross_table import area_problems, deaths_vs_population
 from healthgap.data.file_problems import cap_problems
 from healthgap.data.limits import Limits, current_limits
 from healthgap.data.model import KEY_COLUMNS, SEXES, TABLE_COLUMNS
@@ -131,48 +133,6 @@ def _schema(table: str, columns: list[str], gss: bool) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(spec)
 
 
-class _Table:
-    """One table to check, with how to name its file and rows in problems."""
-
-    def __init__(self, name: str, frame: pd.DataFrame, source: str | None):
-        self.name = name
-        self.frame = frame.reset_index(drop=True)
-        self.source = source or frame.attrs.get("source") or name
-        rows = frame.attrs.get("source_rows")
-        ok = rows is not None and len(rows) == len(frame)
-        self.rows = np.asarray(rows if ok else np.arange(2, len(frame) + 2), dtype=int)
-        files = frame.attrs.get("source_files")  # tables stacked from several files
-        ok_files = ok and files is not None and len(files) == len(frame)
-        self.files = np.asarray(files, dtype=object) if ok_files else None
-        self.tainted: frozenset[str] = frozenset(frame.attrs.get("tainted_areas", ()))
-
-    def problem(self, position: int | None, column: str | None, rule: str, msg: str) -> Problem:
-        row = None if position is None else int(self.rows[position])
-        file = self.source if position is None or self.files is None else self.files[position]
-        return Problem(str(file), row, column, rule, msg)
-
-    def clean(self, bad: np.ndarray) -> _Table:
-        """The rows not marked ``bad``; the areas of the bad rows become tainted."""
-        if not bad.any():
-            return self
-        subset = object.__new__(_Table)
-        subset.name, subset.source = self.name, self.source
-        subset.frame = self.frame[~bad].reset_index(drop=True)
-        subset.rows = self.rows[~bad]
-        subset.files = None if self.files is None else self.files[~bad]
-        lost = set()
-        if "area_code" in self.frame.columns:
-            lost = set(self.frame.loc[bad, "area_code"].astype(str))
-        subset.tainted = self.tainted | frozenset(lost)
-        return subset
-
-    def untainted(self) -> pd.Series:
-        """Rows whose area did not lose rows to bad cells."""
-        if not self.tainted or "area_code" not in self.frame.columns:
-            return pd.Series(True, index=self.frame.index)
-        return ~self.frame["area_code"].astype(str).isin(self.tainted)
-
-
 def validate_tables(
     tables: Mapping[str, pd.DataFrame],
     *,
@@ -205,9 +165,11 @@ def validate_tables(
     """
     limits = current_limits(limits)
     sources = sources or {}
-    checked = {n: _Table(n, f, sources.get(n)) for n, f in tables.items() if n in TABLE_COLUMNS}
+    checked = {
+        n: CheckedTable(n, f, sources.get(n)) for n, f in tables.items() if n in TABLE_COLUMNS
+    }
     problems: list[Problem] = []
-    clean: dict[str, _Table] = {}
+    clean: dict[str, CheckedTable] = {}
     for name, table in checked.items():
         if table.frame.empty:
             problems.append(table.problem(None, None, "empty_file", f"the {name} table is empty"))
@@ -220,15 +182,17 @@ def validate_tables(
         if "age_start" in table.frame.columns and name != "deaths":  # zero deaths may be omitted
             problems += _band_problems(clean[name])
     if "areas" in clean:
-        problems += _area_problems(clean)
+        problems += area_problems(clean)
         areas = clean["areas"]
         problems += parent_problems(areas.frame, areas.problem, areas.rows)
     if "deaths" in clean and "population" in clean:
-        problems += _deaths_vs_population(clean["deaths"], clean["population"])
+        problems += deaths_vs_population(clean["deaths"], clean["population"])
     return cap_problems(problems, limits.max_problems_per_rule)
 
 
-def _column_problems(table: _Table, gss: bool, limits: Limits) -> tuple[list[Problem], np.ndarray]:
+def _column_problems(
+    table: CheckedTable, gss: bool, limits: Limits
+) -> tuple[list[Problem], np.ndarray]:
     """Problems of single cells, and which rows have one."""
     schema = _schema(table.name, list(table.frame.columns), gss)
     frame, problems, not_numbers = _coerce_numbers(table)
@@ -279,7 +243,7 @@ def _column_problems(table: _Table, gss: bool, limits: Limits) -> tuple[list[Pro
 
 
 def _coerce_numbers(
-    table: _Table,
+    table: CheckedTable,
 ) -> tuple[pd.DataFrame, list[Problem], set[tuple[int, str]]]:
     """Numbers columns as floats, and a ``non_numeric`` problem for each cell that is not one.
 
@@ -304,7 +268,7 @@ def _coerce_numbers(
     return frame, problems, cells
 
 
-def _duplicate_problems(table: _Table, per_rule: int) -> list[Problem]:
+def _duplicate_problems(table: CheckedTable, per_rule: int) -> list[Problem]:
     keys = [k for k in KEY_COLUMNS[table.name] if k in table.frame.columns]
     dup = table.frame.duplicated(keys, keep="first").to_numpy()
     positions = np.flatnonzero(dup)
@@ -318,7 +282,7 @@ def _duplicate_problems(table: _Table, per_rule: int) -> list[Problem]:
     return found
 
 
-def _band_problems(table: _Table) -> list[Problem]:
+def _band_problems(table: CheckedTable) -> list[Problem]:
     """Every group must have every age band the table uses (areas that lost rows to bad
     cells are skipped: their gaps would only echo those cells)."""
     frame = table.frame
@@ -345,91 +309,3 @@ def _band_problems(table: _Table) -> list[Problem]:
             )
         )
     return problems
-
-
-def _area_problems(checked: Mapping[str, _Table]) -> list[Problem]:
-    known = checked["areas"].frame["area_code"].astype(str).unique()
-    problems = []
-    for name, table in checked.items():
-        if name == "areas" or "area_code" not in table.frame.columns:
-            continue
-        codes = table.frame["area_code"].astype(str)
-        unknown = ~codes.isin(known)
-        if not unknown.any():
-            continue
-        # One problem per unknown code (at its first row), not one per row.
-        firsts = codes[unknown].drop_duplicates()
-        for position, code in firsts.items():
-            problems.append(
-                table.problem(
-                    int(position), "area_code", "unknown_area", f"{code} is not in the areas table"
-                )
-            )
-    return problems
-
-
-def _deaths_vs_population(deaths: _Table, population: _Table) -> list[Problem]:
-    cell = ["area_code", "period", "sex", "age_start"]
-    d = deaths.frame
-    p = population.frame
-    if not (set(cell) <= set(d.columns) & set(p.columns)) or "deaths" not in d:
-        return []
-    if "person_years" not in p:
-        return []
-    problems = []
-    # Cells of areas that lost rows to bad cells (in either table) are not compared.
-    tainted = deaths.tainted | population.tainted
-    pop_periods = p["period"].astype(str).unique()
-    bad_period = ~d["period"].astype(str).isin(pop_periods)
-    for position, period in d["period"][bad_period].drop_duplicates().items():
-        problems.append(
-            deaths.problem(
-                int(position),
-                "period",
-                "period_without_population",
-                f"period {period} has deaths but no population",
-            )
-        )
-    counts = pd.to_numeric(d["deaths"], errors="coerce")
-    d = d.assign(__deaths__=counts, __position__=np.arange(len(d)))
-    d = d[~bad_period.to_numpy() & ~d["area_code"].astype(str).isin(tainted).to_numpy()]
-    per_cell = (
-        d.groupby(cell, sort=False)
-        .agg(deaths=("__deaths__", "sum"), position=("__position__", "min"))
-        .reset_index()
-    )
-    pop = (
-        p.assign(person_years=pd.to_numeric(p["person_years"], errors="coerce"))
-        .groupby(cell, sort=False)["person_years"]
-        .sum()
-        .reset_index()
-    )
-    # A merge on columns: joining on a MultiIndex is several times slower at LSOA scale.
-    joined = per_cell.merge(pop, on=cell, how="left").set_index(cell)
-    absent = joined["person_years"].isna() & (joined["deaths"] > 0)
-    problems += _cell_problems(
-        deaths, joined[absent], "deaths_without_population", "deaths but no population row"
-    )
-    over = joined[joined["deaths"] > joined["person_years"]]
-    details = [
-        f"{d:g} deaths > {py:g} person-years"
-        for d, py in zip(over["deaths"].tolist(), over["person_years"].tolist(), strict=True)
-    ]
-    problems += _cell_problems(deaths, over, "deaths_exceed_population", details)
-    return problems
-
-
-def _cell_problems(
-    deaths: _Table, cells: pd.DataFrame, rule: str, details: str | Sequence[str]
-) -> list[Problem]:
-    """One ``deaths`` problem per cell of ``cells`` (indexed by area, period, sex and age,
-    with the ``position`` of the cell's first row), each naming its cell."""
-    if isinstance(details, str):
-        details = [details] * len(cells)
-    keys = [cells.index.get_level_values(i).tolist() for i in range(4)]
-    return [
-        deaths.problem(int(position), "deaths", rule, f"{area} {period} {sex} age {age}: {detail}")
-        for position, area, period, sex, age, detail in zip(
-            cells["position"].tolist(), *keys, details, strict=True
-        )
-    ]
