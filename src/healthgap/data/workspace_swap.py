@@ -107,15 +107,17 @@ def workspace_lock(folder: str | os.PathLike[str], timeout: float) -> Iterator[N
     ``timeout`` seconds for another writer, then raises :class:`WorkspaceError`.
     """
     path = Path(folder).absolute()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = filelock.FileLock(_lock_file(path), is_singleton=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = filelock.FileLock(_lock_file(path), is_singleton=True)
         lock.acquire(timeout=timeout)
     except filelock.Timeout:
         raise WorkspaceError(
             f"workspace {folder} is being written by another import; gave up after waiting "
             f"{timeout:g} s. Try again when it has finished (or raise HEALTHGAP_LOCK_TIMEOUT)."
         ) from None
+    except OSError as error:  # e.g. a read-only folder
+        raise WorkspaceError(f"cannot lock workspace {folder} for writing: {error}") from None
     try:
         yield
     finally:
