@@ -102,8 +102,8 @@ GAP_METHOD = (
 )
 SII = '"slope index of inequality (normal, multiplier 1)"'
 SII_METHOD = '"weighted regression, simulation 10000 reps, seed 1"'
-# The small demo (seeded, generator version 2) LA's fifths pooled over 2022-24; values as the page shows them,
-# to 2 decimals (deprivation_gap and slope_index_of_inequality, seed 1).
+# The small demo (seeded, generator version 2) LA's fifths pooled over 2022-24; values as the
+# page shows them, to 2 decimals (deprivation_gap and slope_index_of_inequality, seed 1).
 INEQUALITY_CSV = (
     "area_code,area_name,sex,period,statistic,value,lowercl,uppercl,confidence,method,"
     "most_deprived_value,least_deprived_value,suppression_note,disclosure_note,data_note\n"
