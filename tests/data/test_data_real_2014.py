@@ -24,7 +24,7 @@ def published(shared_data) -> pd.DataFrame:
 
 
 def test_shape_and_validity(mortality) -> None:
-    assert len(mortality["areas"]) == 326  # 325 local authorities and England
+    assert len(mortality["areas"]) == 325
     for name in ("population", "deaths"):
         table = mortality[name]
         assert len(table) == 325 * 2 * 20

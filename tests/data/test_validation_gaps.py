@@ -63,6 +63,16 @@ def test_a_parent_absent_from_the_areas_is_refused(tmp_path) -> None:
     assert found == [("areas.csv", 2, "parent_ward", "unknown_parent")]
 
 
+def test_a_parent_of_a_level_the_table_does_not_hold_is_summed_not_refused(tmp_path) -> None:
+    """Local authorities alone name England as their parent without an England row: England
+    is then the sum of its areas (issue 9), so that is not a broken link."""
+    areas = ["area_code,area_name,level,parent_country", "E06000001,Hartlepool,la,E92000001",
+             "E06000002,Middlesbrough,la,E92000001"]  # fmt: skip
+    path = write(tmp_path / "areas.csv", areas)
+    workspace = import_files([path], into=tmp_path / "ws")
+    assert set(workspace.read("areas")["area_code"]) == {"E06000001", "E06000002"}
+
+
 def test_a_period_that_is_not_a_period_is_refused(tmp_path) -> None:
     pop = population_lines(period="twenty-twenty-four")
     found = problems_of(tmp_path, {"p.csv": pop})

@@ -274,7 +274,8 @@ def cell_rule_cases(b: Builder) -> None:
                   [["E06000001", "2014", "male", "le", "1e20"]]))  # fmt: skip
     b.add("areas: parent not an area", "unknown_parent",
           b.table("areas_parent.csv", ["area_code", "area_name", "level", "parent_ward"],
-                  [["E01000001", "A 001A", "lsoa", "E05999999"]]))  # fmt: skip
+                  [["E01000001", "A 001A", "lsoa", "E05999999"],
+                   ["E05000001", "A real ward", "ward", ""]]))  # fmt: skip
     b.add(
         "areas: duplicate code",
         "duplicate_key",

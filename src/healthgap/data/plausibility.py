@@ -152,10 +152,19 @@ def parent_problems(
     areas: pd.DataFrame, report: Reporter, rows: np.ndarray | None = None
 ) -> list[Problem]:
     """``unknown_parent``: a ``parent_<level>`` code absent from the areas table's codes,
-    once per code at its first row (empty cells mean no parent at that level)."""
+    once per code at its first row (empty cells mean no parent at that level).
+
+    Only where the table holds areas of that level: a table of local authorities alone
+    names England as their ``parent_country`` without an England row, and England is then
+    the sum of its areas (the data model allows any parent to be built from its children).
+    But a ward code missing from a table of wards is a broken link and is refused.
+    """
     known = set(areas["area_code"].astype(str))
+    levels = set(areas["level"].astype(str)) if "level" in areas.columns else set()
     problems = []
     for column in [c for c in areas.columns if str(c).startswith("parent_")]:
+        if str(column).removeprefix("parent_") not in levels:
+            continue  # an implicit parent, summed from its children
         parents = areas[column].reset_index(drop=True)
         text = parents.astype(str).str.strip()
         bad = (parents.notna() & (text != "") & ~text.isin(known)).to_numpy()

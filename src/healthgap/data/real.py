@@ -39,7 +39,7 @@ def load_mortality_2014(shared_data_dir: str | os.PathLike[str]) -> dict[str, pd
     dict
         ``"population"`` and ``"deaths"`` (period ``"2014"``, male and female, the 20
         standard bands) and ``"areas"`` (level ``la``, vintage ``"2014"``,
-        ``parent_country`` E92000001) and England itself (level ``country``): 326 areas.
+        ``parent_country`` E92000001): 325 areas.
 
     Notes
     -----
@@ -74,14 +74,13 @@ def load_mortality_2014(shared_data_dir: str | os.PathLike[str]) -> dict[str, pd
         deaths_geography=areas["area_code"].replace(dict.fromkeys(_CORNWALL_PARTS, CORNWALL_SCILLY))
     )
     population = aggregate(population, to_deaths_geography, "deaths_geography")
-    # England itself is an area too, so that every parent code names an area of the table.
     combined = pd.DataFrame(
         {
-            "area_code": [CORNWALL_SCILLY, "E92000001"],
-            "area_name": ["Cornwall and Isles of Scilly", "England"],
-            "level": ["la", "country"],
-            "vintage": ["2014", "2014"],
-            "parent_country": ["E92000001", None],
+            "area_code": [CORNWALL_SCILLY],
+            "area_name": ["Cornwall and Isles of Scilly"],
+            "level": ["la"],
+            "vintage": ["2014"],
+            "parent_country": ["E92000001"],
         }
     )
     areas = pd.concat(
