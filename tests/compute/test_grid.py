@@ -70,7 +70,7 @@ def test_one_and_three_workers_write_the_same_bytes(
     assert seen[-1] == 6
 
 
-class Interrupted(Exception):
+class StopRunError(Exception):
     pass
 
 
@@ -93,9 +93,9 @@ def test_an_interrupted_grid_resumes_without_recomputing(
 
     def stop_after_three(done: int, _total: int) -> None:
         if done == 3:
-            raise Interrupted
+            raise StopRunError
 
-    with pytest.raises(Interrupted):
+    with pytest.raises(StopRunError):
         plan_grid(source, grid, tmp_path, progress=stop_after_three)
     assert not (tmp_path / "grid.csv").exists()
     counting = Counting()

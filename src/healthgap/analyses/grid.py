@@ -36,6 +36,8 @@ from healthgap.scenarios.results import METHOD
 
 __all__ = ["check_grid", "plan_grid"]
 
+SPREAD = ("mean", "lowest", "median", "highest")
+
 
 def check_grid(source: Source, grid: GridSpec) -> list[tuple[str, str]]:
     """The grid's areas ``(code, name)`` in chunk order, once its names are checked against
@@ -51,8 +53,8 @@ def check_grid(source: Source, grid: GridSpec) -> list[tuple[str, str]]:
                                       "{type: quintiles}")])  # fmt: skip
     chosen = grid_areas(grid, records)
     if not chosen:
-        raise InputError([Problem(grid.source, grid.line("areas"), "areas", "no_areas",
-                                  "no area of the workspace matches the grid's areas")])  # fmt: skip
+        message = "no area of the workspace matches the grid's areas"
+        raise InputError([Problem(grid.source, grid.line("areas"), "areas", "no_areas", message)])
     return chosen
 
 
@@ -148,7 +150,7 @@ def plan_grid(
         question="plan a scenario grid",
         provenance=provenance_of(source, METHOD),
         tables={"grid_summary": Table(summary, "gap reduction across the grid's areas",
-                                      decimals=dict.fromkeys(("mean", "lowest", "median", "highest"), 6))},
+                                      decimals=dict.fromkeys(SPREAD, 6))},
         charts=charts,
         metadata={"grid": grid.name, "grid file": grid.source, "areas": str(len(chosen)),
                   "scenarios": "; ".join(s.name for s in grid.scenarios),

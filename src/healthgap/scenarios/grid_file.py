@@ -311,8 +311,8 @@ def check_grid_names(
         add("areas.within", "unknown_area", f"{grid.within!r} is not an area of the workspace")
     for i, code in enumerate(grid.areas or ()):
         if at_level and code not in at_level:
-            add(f"areas[{i}]" if isinstance(grid.raw.get("areas"), list) else f"areas.codes[{i}]",
-                "unknown_area", f"{code!r} is not a {grid.level} area of the workspace")  # fmt: skip
+            path = f"areas[{i}]" if isinstance(grid.raw.get("areas"), list) else f"areas.codes[{i}]"
+            add(path, "unknown_area", f"{code!r} is not a {grid.level} area of the workspace")
     for scenario in grid.scenarios:
         for j, line in enumerate(scenario.raw.get("interventions") or []):
             name = str(line.get("intervention"))
