@@ -19,6 +19,7 @@ check a gap target                     :func:`check_gap_target`
 classify areas by a rule               :func:`classify_areas`
 plan a scenario, a budget              :func:`plan_scenario`, :func:`plan_budget`
 plan a scenario grid                   :func:`plan_grid` (:func:`check_grid` first)
+which uncertainty matters (VOI)        :func:`plan_sensitivity`
 where heavy work runs                  :func:`open_executor` (from :mod:`healthgap.compute`)
 check, import, describe data           :func:`validate_files`, :func:`import_data`,
                                        :func:`workspace_info`
@@ -40,6 +41,7 @@ from healthgap.analyses.measure import (
 from healthgap.analyses.plan import plan_baseline, plan_budget, plan_model, plan_scenario
 from healthgap.analyses.profile import profile_area
 from healthgap.analyses.selection import latest_period
+from healthgap.analyses.sensitivity import plan_sensitivity
 from healthgap.analyses.source import Source, WorkspaceSource
 from healthgap.analyses.target import check_gap_target, target_periods
 from healthgap.compute import Executor, open_executor
@@ -65,6 +67,7 @@ __all__ = [
     "plan_grid",
     "plan_model",
     "plan_scenario",
+    "plan_sensitivity",
     "profile_area",
     "target_periods",
     "validate_files",
