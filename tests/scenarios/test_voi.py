@@ -45,7 +45,9 @@ def test_evpi_matches_the_analytic_value(linear_normal) -> None:  # noqa: ANN001
     [([0], "gam"), ([1], "gam"), ([2], "gam"), ([0, 1], "gp"), ([0, 1, 2], "gp")],
 )
 def test_evppi_matches_the_analytic_value_within_monte_carlo_error(
-    linear_normal, columns: list[int], method: str  # noqa: ANN001
+    linear_normal,
+    columns: list[int],
+    method: str,  # noqa: ANN001
 ) -> None:
     values, X = linear_normal
     # learning X_S leaves A + sum_S B_i X_i, normal with sd sqrt(sum_S B_i^2)

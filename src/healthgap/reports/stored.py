@@ -63,9 +63,13 @@ def save_bundle(bundle: ResultBundle, folder: str | os.PathLike[str]) -> Path:
     provenance = bundle.provenance
     index = {
         "question": bundle.question,
-        "provenance": {"source": provenance.source, "hashes": dict(provenance.hashes),
-                       "methods": list(provenance.methods), "synthetic": provenance.synthetic,
-                       "software": provenance.software},  # fmt: skip
+        "provenance": {
+            "source": provenance.source,
+            "hashes": dict(provenance.hashes),
+            "methods": list(provenance.methods),
+            "synthetic": provenance.synthetic,
+            "software": provenance.software,
+        },  # fmt: skip
         "tables": tables,
         "charts": dict(bundle.charts),
         "metadata": dict(bundle.metadata),

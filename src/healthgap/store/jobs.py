@@ -93,8 +93,14 @@ def claim_job(session: Session, *, worker: str, kinds: list[str]) -> JobRecord |
         claimed = session.execute(
             update(JobRecord)
             .where(JobRecord.id == job_id, JobRecord.status == "queued")
-            .values(status="running", worker=worker, started_at=now, heartbeat_at=now,
-                    attempts=JobRecord.attempts + 1, done_steps=0)  # fmt: skip
+            .values(
+                status="running",
+                worker=worker,
+                started_at=now,
+                heartbeat_at=now,
+                attempts=JobRecord.attempts + 1,
+                done_steps=0,
+            )  # fmt: skip
         )
         if claimed.rowcount == 1:
             return session.get(JobRecord, job_id, populate_existing=True)
@@ -124,8 +130,12 @@ def finish_job(session: Session, job_id: str, *, worker: str, result_path: str) 
     changed = session.execute(
         update(JobRecord)
         .where(JobRecord.id == job_id, JobRecord.worker == worker, JobRecord.status == "running")
-        .values(status="done", result_path=result_path, finished_at=utcnow(),
-                done_steps=JobRecord.total_steps)  # fmt: skip
+        .values(
+            status="done",
+            result_path=result_path,
+            finished_at=utcnow(),
+            done_steps=JobRecord.total_steps,
+        )  # fmt: skip
     )
     return changed.rowcount == 1
 

@@ -7,6 +7,7 @@ uncertainty runs (they use a worker for seconds).
 
 from __future__ import annotations
 
+import os
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -182,7 +183,8 @@ def job_status(request: Request, user: Viewer, jobs: Jobs, job_id: str) -> Respo
     if job is None:
         return Response("no such job\n", status_code=404, media_type="text/plain")
     if "application/json" in request.headers.get("accept", ""):
-        return JSONResponse(job.as_json())
+        # which server process answered: with several, any of them serves any job
+        return JSONResponse({**job.as_json(), "served_by": os.getpid()})
     response = render(request, JOB_TEMPLATES.get(job.kind, "_plan_job.html"), {"job": job})
     if job.status != "running":
         response.status_code = 286  # tells HTMX to stop polling
