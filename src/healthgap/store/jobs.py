@@ -142,8 +142,8 @@ def finish_job(session: Session, job_id: str, *, worker: str, result_path: str) 
 
 def fail_job(session: Session, job_id: str, *, error: str, worker: str | None = None) -> bool:
     """Mark the job failed with a message its owner may read."""
-    query = update(JobRecord).where(JobRecord.id == job_id, JobRecord.status.in_(("queued",
-                                                                                "running")))  # fmt: skip
+    unfinished = JobRecord.status.in_(("queued", "running"))
+    query = update(JobRecord).where(JobRecord.id == job_id, unfinished)
     if worker is not None:
         query = query.where(JobRecord.worker == worker)
     changed = session.execute(query.values(status="failed", error=error, finished_at=utcnow()))

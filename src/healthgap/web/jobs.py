@@ -146,8 +146,9 @@ class JobRunner:
                 if time.monotonic() - last_sweep > min(self.stale_seconds / 3, 5.0):
                     last_sweep = time.monotonic()
                     with self.database.unit_of_work() as session:
-                        requeued, failed = requeue_stale(session, stale_seconds=self.stale_seconds,
-                                                         max_attempts=self.max_attempts)  # fmt: skip
+                        requeued, failed = requeue_stale(
+                            session, stale_seconds=self.stale_seconds, max_attempts=self.max_attempts
+                        )
                     for job_id in requeued:
                         log.warning("job %s lost its process: queued again", job_id)
                     for job_id in failed:
