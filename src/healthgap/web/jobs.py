@@ -147,7 +147,9 @@ class JobRunner:
                     last_sweep = time.monotonic()
                     with self.database.unit_of_work() as session:
                         requeued, failed = requeue_stale(
-                            session, stale_seconds=self.stale_seconds, max_attempts=self.max_attempts
+                            session,
+                            stale_seconds=self.stale_seconds,
+                            max_attempts=self.max_attempts,
                         )
                     for job_id in requeued:
                         log.warning("job %s lost its process: queued again", job_id)
