@@ -105,3 +105,20 @@ def test_importing_healthgap_does_not_import_dask() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_segmentation_stability_is_the_same_on_workers(three_workers) -> None:  # noqa: ANN001
+    import pandas as pd
+
+    from healthgap.insight import SmallAreaSegmenter
+
+    rng = np.random.default_rng(0)
+    centres = np.repeat([[0.0, 0.0], [5.0, 0.0], [0.0, 5.0]], 60, axis=0)
+    X = pd.DataFrame(centres + rng.normal(size=(180, 2)), columns=["a", "b"],
+                     index=[f"E01{i:06d}" for i in range(180)])  # fmt: skip
+    here = SmallAreaSegmenter(candidates=(2, 3, 4), n_bootstrap=6, random_state=3).fit(X)
+    there = SmallAreaSegmenter(candidates=(2, 3, 4), n_bootstrap=6, random_state=3).fit(
+        X, executor=three_workers
+    )
+    pd.testing.assert_frame_equal(here.selection_, there.selection_)
+    assert here.labels_.equals(there.labels_)

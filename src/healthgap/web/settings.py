@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import time
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
@@ -82,6 +84,16 @@ class Settings(BaseSettings):
         path = self.data_dir / "secret_key"
         if not path.exists():
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
+            try:  # exclusive create: of two server processes starting together, one writes
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(descriptor, "w") as file:
+                    file.write(secrets.token_urlsafe(48))
+        for _ in range(50):  # the other process may still be writing it
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.01)
         return path.read_text().strip()
