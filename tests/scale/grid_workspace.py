@@ -97,6 +97,6 @@ def build_grid_workspace(path: Path, n_la: int = 6, seed: int = 3) -> Path:
         path,
         {"areas": table, "population": pd.concat(population, ignore_index=True),
          "deaths": pd.concat(deaths, ignore_index=True)},
-        metadata={"synthetic": True, "source": "tests/compute/grid_workspace.py"},
+        metadata={"synthetic": True, "source": "tests/scale/grid_workspace.py"},
     )  # fmt: skip
     return path
