@@ -142,10 +142,10 @@ def plan_grid(
     charts = {}
     first_set = grid.parameter_sets[0].name
     as_specified = rows[rows["budget"].isna() & (rows["parameter_set"] == first_set)]
-    charts["grid_spread"] = grid_spread_chart(as_specified)
+    charts["grid_spread"] = grid_spread_chart(as_specified, synthetic=source.is_synthetic)
     if grid.budgets:
         sweep = summary[summary["budget"].notna() & (summary["parameter_set"] == first_set)]
-        charts["budget_sweep"] = budget_sweep_chart(sweep)
+        charts["budget_sweep"] = budget_sweep_chart(sweep, synthetic=source.is_synthetic)
     return ResultBundle(
         question="plan a scenario grid",
         provenance=provenance_of(source, METHOD),

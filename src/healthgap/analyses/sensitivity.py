@@ -75,7 +75,14 @@ def plan_sensitivity(
                 "scenario's interventions",
             ),
         },  # fmt: skip
-        charts={"tornado": tornado_chart(tornado), "voi": voi_chart(voi)} if len(tornado) else {},
+        charts=(
+            {
+                "tornado": tornado_chart(tornado, synthetic=source.is_synthetic),
+                "voi": voi_chart(voi, synthetic=source.is_synthetic),
+            }
+            if len(tornado)
+            else {}
+        ),
         metadata={
             "scenario": scenario.name,
             "budget": f"£{spend:,.0f}",

@@ -19,7 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from healthgap.reports.chart_style import OKABE_ITO, SCHEMA, chart_title, records
+from healthgap.reports.chart_style import OKABE_ITO, STYLE, chart_title, records
+from healthgap.reports.labels import SEX_NAMES
 
 __all__ = ["budget_sweep_chart", "grid_spread_chart"]
 
@@ -27,14 +28,16 @@ __all__ = ["budget_sweep_chart", "grid_spread_chart"]
 def grid_spread_chart(rows: pd.DataFrame, *, synthetic: bool = False) -> dict[str, Any]:
     """Boxes of the gap reduction (``value``, years) of every area, by scenario and sex."""
     return {
-        "$schema": SCHEMA,
+        **STYLE,
+        "description": "How many years of the gap each scenario closes in each area, by sex: "
+        "median, quartiles and range across the areas.",
         "title": chart_title(
             "How much each scenario closes the gap, across areas",
             "Gap reduction in the evaluation year (years); one value per area; box: "
             "quartiles, whiskers: range",
             synthetic,
         ),
-        "data": {"values": records(rows[["scenario", "sex", "area_code", "value"]])},
+        "data": {"values": records(_sexes_named(rows[["scenario", "sex", "area_code", "value"]]))},
         "width": 460,
         "mark": {"type": "boxplot", "extent": "min-max"},
         "encoding": {
@@ -44,7 +47,7 @@ def grid_spread_chart(rows: pd.DataFrame, *, synthetic: bool = False) -> dict[st
             "color": {
                 "field": "sex",
                 "type": "nominal",
-                "title": "sex",
+                "title": None,
                 "scale": {"range": [OKABE_ITO[0], OKABE_ITO[1]]},
             },  # fmt: skip
         },
@@ -53,10 +56,12 @@ def grid_spread_chart(rows: pd.DataFrame, *, synthetic: bool = False) -> dict[st
 
 def budget_sweep_chart(summary: pd.DataFrame, *, synthetic: bool = False) -> dict[str, Any]:
     """Mean gap reduction across areas (``mean``) by ``budget``, a line per scenario."""
-    rows = summary[["scenario", "sex", "budget", "mean"]]
+    rows = _sexes_named(summary[["scenario", "sex", "budget", "mean"]])
     scenarios = sorted(rows["scenario"].unique())
     return {
-        "$schema": SCHEMA,
+        **STYLE,
+        "description": "The mean years of gap closed across areas at each budget, one line "
+        "per scenario, by sex.",
         "title": chart_title(
             "What each budget buys: the gap closed by the best mix",
             "Mean gap reduction across areas (years) in the evaluation year",
@@ -92,3 +97,7 @@ def budget_sweep_chart(summary: pd.DataFrame, *, synthetic: bool = False) -> dic
             },  # fmt: skip
         },
     }
+
+
+def _sexes_named(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.assign(sex=rows["sex"].map(lambda key: SEX_NAMES.get(key, key)))

@@ -34,6 +34,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from healthgap.data.csv_export import neutralise_formulas
 from healthgap.disclosure import DisclosurePolicy
 from healthgap.errors import InputError
 from healthgap.reports.tables import SYNTHETIC_NOTE
@@ -121,7 +122,9 @@ class PartStore:
                         writer = pq.ParquetWriter(parquet_path, schema)
                     writer.write_table(part)
                     if csv:
-                        frame.to_csv(text, index=False, header=index == 0, lineterminator="\n")
+                        neutralise_formulas(frame).to_csv(
+                            text, index=False, header=index == 0, lineterminator="\n"
+                        )
         finally:
             if writer is not None:
                 writer.close()
