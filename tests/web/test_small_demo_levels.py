@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from healthgap.data.workspace import open_workspace
 
 WARD = "E05900790"
