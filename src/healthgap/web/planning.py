@@ -18,6 +18,7 @@ from healthgap.analyses import Source, plan_baseline, plan_budget, plan_model, p
 from healthgap.errors import InputError, Problem
 from healthgap.reports.bundle import ResultBundle
 from healthgap.scenarios import (
+    MAX_UNITS,
     Baseline,
     ScenarioModel,
     ScenarioSpec,
@@ -47,6 +48,7 @@ def parse_choices(form: Mapping[str, str], library: Mapping[str, Any]) -> dict[s
         problems.append(Problem("<form>", None, column, rule, message))
 
     interventions: dict[str, dict[str, Any]] = {}
+    limit = f"{MAX_UNITS:,.0f}"
     for key in library:
         raw = (form.get(f"{key}__volume") or "0").strip()
         target = form.get(f"{key}__target", "all")
@@ -54,8 +56,8 @@ def parse_choices(form: Mapping[str, str], library: Mapping[str, Any]) -> dict[s
             volume = float(raw)
         except ValueError:
             volume = -1.0
-        if not volume >= 0:
-            bad(f"{key}__volume", "not_a_volume", f"{raw!r} is not a number of 0 or more")
+        if not 0 <= volume <= MAX_UNITS:  # also refuses NaN
+            bad(f"{key}__volume", "not_a_volume", f"{raw!r} is not a number from 0 to {limit}")
             continue
         if target not in TARGET_GROUPS:
             bad(f"{key}__target", "unknown_target", f"{target!r} is not a target group")
@@ -174,6 +176,17 @@ class Planner:
             if key not in self._models:
                 self._models[key] = plan_model(self._baseline_for_workspace(), spec, self.library)
             return self._models[key]
+
+    def check(self, choices: Mapping[str, Any]) -> None:
+        """Refuse choices that cannot give a result (no intervention with a volume, an area
+        that is not a local authority, a volume above its eligible pool), so that nothing
+        is saved that every later view would refuse."""
+        if not choices["interventions"]:
+            raise InputError(
+                [Problem("<form>", None, "volume", "no_intervention",
+                         "give at least one intervention a volume")]
+            )  # fmt: skip
+        self.run(choices)
 
     def run(
         self,

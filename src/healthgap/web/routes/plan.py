@@ -59,6 +59,15 @@ def _results_context(plan: Planner, choices: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _stored_results(plan: Planner, choices: dict[str, Any]) -> dict[str, Any]:
+    """Results of stored choices, or why there are none: a scenario saved before its inputs
+    were checked (or whose area's data changed since) shows its problems, not an error page."""
+    try:
+        return _results_context(plan, choices)
+    except InputError as exc:
+        return {"result": None, "library": plan.library, "problems": exc.problems}
+
+
 def _page(
     request: Request,
     plan: Planner,
@@ -87,7 +96,7 @@ def _page(
         **extra,
     }
     if "result" not in context and choices["interventions"]:
-        context |= _results_context(plan, choices)
+        context |= _stored_results(plan, choices)
     return render(request, "plan.html", context, status)
 
 
@@ -203,7 +212,7 @@ async def save(
 ) -> Response:
     form = await _form(request)
     choices = parse_choices(form, plan.library)
-    plan.check_area(choices["area_code"])  # refuses an unknown area before anything is saved
+    plan.check(choices)  # refuses what every later view would refuse, before saving it
     stored = {k: choices[k] for k in ("horizon", "target_reduction", "interventions")}
     with db.unit_of_work() as session:
         scenario = save_scenario(
@@ -234,7 +243,7 @@ def compare(
     columns = []
     for s in scenarios:
         choices = {**s.choices, "area_code": s.area_code}
-        columns.append({"scenario": s, "choices": choices, **_results_context(plan, choices)})
+        columns.append({"scenario": s, "choices": choices, **_stored_results(plan, choices)})
     return render(
         request,
         "compare.html",
