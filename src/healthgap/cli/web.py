@@ -65,6 +65,13 @@ def serve(
         str,
         typer.Option(help="Demo size: national (33,800 LSOAs) or small (one LA, quick start)."),
     ] = "national",
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated addresses of the reverse proxies whose X-Forwarded-For is "
+            "believed (default: none, so the client address is the connection's)."
+        ),
+    ] = None,
 ) -> None:
     """Serve the web workspace (sign in with an account from `healthgap user create`)."""
     import logging
@@ -81,8 +88,13 @@ def serve(
 
         workspace = build_and_summarise(demo_size, None)
         name = f"demo-{demo_size}"
+    proxies = {"forwarded_allow_ips": forwarded_allow_ips} if forwarded_allow_ips else {}
     settings = Settings(
-        data_dir=data_dir, database_url=database_url, workspace=workspace, workspace_name=name
+        data_dir=data_dir,
+        database_url=database_url,
+        workspace=workspace,
+        workspace_name=name,
+        **proxies,
     )
     web_app = create_app(settings)
     if demo:
@@ -91,7 +103,14 @@ def serve(
     console.print(f"healthgap is serving on http://{host}:{port}")
     # access_log off: uvicorn's access log records client addresses (personal data); the
     # app logs method, path, status and time instead.
-    uvicorn.run(web_app, host=host, port=port, access_log=False, log_level="warning")
+    uvicorn.run(
+        web_app,
+        host=host,
+        port=port,
+        access_log=False,
+        log_level="warning",
+        **settings.uvicorn_proxy_options(),
+    )
 
 
 def _ensure_demo_admin(database: object) -> None:

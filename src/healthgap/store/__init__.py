@@ -11,6 +11,7 @@ from healthgap.store import journey_models as journey_models  # registers the jo
 from healthgap.store.accounts import (
     accept_invite,
     authenticate,
+    change_password,
     create_user,
     invite_user,
     list_users,
@@ -102,6 +103,14 @@ from healthgap.store.scenarios import (
     register_workspace,
     save_scenario,
 )
+from healthgap.store.sessions import (
+    UserSession,
+    end_session,
+    end_user_sessions,
+    purge_expired_sessions,
+    session_user,
+    start_session,
+)
 
 __all__ = [
     "Database",
@@ -119,6 +128,7 @@ __all__ = [
     "SyncResult",
     "UploadedFile",
     "User",
+    "UserSession",
     "WorkspaceEntry",
     "accept_invite",
     "action_history",
@@ -132,6 +142,7 @@ __all__ = [
     "case_key",
     "case_studies",
     "case_studies_due_for_review",
+    "change_password",
     "claim_due_reminders",
     "close_assessment",
     "close_consensus_item",
@@ -143,6 +154,8 @@ __all__ = [
     "delete_action",
     "delete_pledge",
     "documents_linked_to",
+    "end_session",
+    "end_user_sessions",
     "found_documents",
     "get_assessment",
     "get_campaign",
@@ -173,6 +186,7 @@ __all__ = [
     "pledge_view",
     "pledge_wall",
     "purge_expired",
+    "purge_expired_sessions",
     "ranked_search",
     "record_checkin",
     "record_contacts",
@@ -187,10 +201,12 @@ __all__ = [
     "save_research_entry",
     "save_scenario",
     "send_due_reminders",
+    "session_user",
     "set_action_status",
     "set_member_role",
     "set_role",
     "similar_terms",
+    "start_session",
     "sync_contacts",
     "transition",
     "unsubscribe",

@@ -21,10 +21,10 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from healthgap.errors import PermissionDenied
-from healthgap.store import Database, Role, User
+from healthgap.store import Database, Role, User, session_user
 from healthgap.web.jobs import JobRunner
 from healthgap.web.planning import Planner
-from healthgap.web.security import LoginRateLimiter, csrf_token
+from healthgap.web.security import LoginThrottle, csrf_token
 from healthgap.web.source import ServedSource
 from healthgap.web.workspaces import WorkspaceService
 
@@ -35,6 +35,7 @@ __all__ = [
     "Jobs",
     "LoginLimiter",
     "LoginRequiredError",
+    "SESSION_KEY",
     "PlannerDep",
     "Services",
     "SourceDep",
@@ -136,19 +137,25 @@ def _jobs(request: Request) -> JobRunner:
     return services(request).jobs
 
 
-def _login_limiter(request: Request) -> LoginRateLimiter:
+def _login_limiter(request: Request) -> LoginThrottle:
     return request.app.state.login_limiter
 
 
+#: Key of the server-side session token inside the signed session cookie.
+SESSION_KEY = "sid"
+
+
 def current_user(request: Request) -> User:
-    """The signed-in, active user; raises :class:`LoginRequiredError` otherwise."""
-    user_id = request.session.get("user_id")
-    if user_id is None:
+    """The signed-in, active user of this request's server-side session (one indexed read:
+    a session ended by signing out, a new password or a new role is refused at once);
+    raises :class:`LoginRequiredError` otherwise."""
+    token = request.session.get(SESSION_KEY)
+    if not isinstance(token, str) or not token:
         raise LoginRequiredError
     with database(request).reader() as session:
-        user = session.get(User, user_id)
-    if user is None or not user.active or user.password_hash is None:
-        request.session.pop("user_id", None)
+        user = session_user(session, token)
+    if user is None:
+        request.session.pop(SESSION_KEY, None)
         raise LoginRequiredError
     request.state.user = user
     return user
@@ -175,7 +182,7 @@ Workspaces = Annotated[WorkspaceService, Depends(_workspaces)]
 SourceDep = Annotated[ServedSource, Depends(_source)]
 PlannerDep = Annotated[Planner, Depends(_planner)]
 Jobs = Annotated[JobRunner, Depends(_jobs)]
-LoginLimiter = Annotated[LoginRateLimiter, Depends(_login_limiter)]
+LoginLimiter = Annotated[LoginThrottle, Depends(_login_limiter)]
 
 
 def render(
