@@ -76,13 +76,53 @@ def _mark_synthetic(frame: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
     return frame.assign(data_note=SYNTHETIC_NOTE)
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP's list).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = r"[+-]?(?:\d+(?:[.,]\d*)*|\.\d+)(?:[eE][+-]?\d+)?"
+
+
+def _neutralise_text(values: pd.Series) -> pd.Series:
+    """Text cells a spreadsheet would run as a formula, prefixed with ``'`` (plain numbers
+    such as ``-1.5`` are left alone); a carriage return inside a cell becomes a newline, so
+    it cannot start a row of its own.
+
+    >>> _neutralise_text(pd.Series(["=1+1", "@SUM(A1)", "Leeds", "-2", "1e-5"])).tolist()
+    ["'=1+1", "'@SUM(A1)", 'Leeds', '-2', '1e-5']
+    """
+    text = values.astype(str)
+    present = values.notna()
+    risky = present & text.str.startswith(FORMULA_TRIGGERS) & ~text.str.fullmatch(_PLAIN_NUMBER)
+    broken = present & text.str.contains("\r", regex=False)
+    if not (risky.any() or broken.any()):
+        return values
+    out = values.astype(object).copy()
+    out[broken] = text[broken].str.replace("\r\n?", "\n", regex=True)
+    out[risky] = "'" + out[risky].astype(str)
+    return out
+
+
+def _neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` safe to open in a spreadsheet (CSV injection, OWASP): text
+    columns and headers neutralised, numeric and boolean columns untouched."""
+    columns = {}
+    for position in range(frame.shape[1]):
+        values = frame.iloc[:, position]
+        numeric = pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)
+        columns[position] = values if numeric else _neutralise_text(values)
+    safe = pd.DataFrame(columns, index=frame.index)
+    safe.columns = _neutralise_text(pd.Series([str(c) for c in frame.columns])).tolist()
+    return safe
+
+
 def write_csv(
     frame: pd.DataFrame, path: str | os.PathLike[str], *, excel_friendly: bool = False
 ) -> Path:
-    """UTF-8 CSV (with a BOM when ``excel_friendly``), empty cells for missing values."""
+    """UTF-8 CSV (with a BOM when ``excel_friendly``), empty cells for missing values; text
+    that a spreadsheet would run as a formula (an area name such as ``=cmd|' /C calc'!A0``
+    from uploaded data) is prefixed with ``'``."""
     target = Path(path)
     encoding = "utf-8-sig" if excel_friendly else "utf-8"
-    frame.to_csv(target, index=False, encoding=encoding, lineterminator="\n")
+    _neutralise_formulas(frame).to_csv(target, index=False, encoding=encoding, lineterminator="\n")
     return target
 
 

@@ -28,8 +28,9 @@ from healthgap.errors import (
     WorkspaceError,
 )
 from healthgap.store import Database, RateLimit
+from healthgap.web.access import guard_every_route
 from healthgap.web.deps import LoginRequiredError, Services, lifespan, render
-from healthgap.web.guards import BodySizeLimit, add_headers, security_headers
+from healthgap.web.guards import add_headers, security_headers, too_large_message
 from healthgap.web.routes.area import LEVEL_NAMES, cached_profile
 from healthgap.web.security import LoginThrottle, check_csrf
 from healthgap.web.settings import Settings
@@ -80,6 +81,8 @@ def create_app(settings: Settings) -> FastAPI:
         openapi_url=None,
         dependencies=[Depends(check_csrf)],
         lifespan=lifespan,
+        # Refused with 413 while the body streams in (see web/guards.py).
+        max_body_size=settings.max_upload_bytes,
     )
     app.state.settings = settings
     app.state.database = database
@@ -111,10 +114,6 @@ def create_app(settings: Settings) -> FastAPI:
         https_only=settings.cookie_secure,
     )
 
-    # Added after the sessions, so it runs before them: a body over the limit is refused
-    # before anything reads it.
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
-
     @app.middleware("http")
     async def security_headers_and_log(request: Request, call_next):  # noqa: ANN001, ANN202
         started = time.perf_counter()
@@ -143,6 +142,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(router)
 
     _install_error_pages(app)
+    guard_every_route(app)  # a route with no role must be declared public
     return app
 
 
@@ -177,6 +177,7 @@ def _install_error_pages(app: FastAPI) -> None:
             403: "The form had expired or did not come from this site. Go back, reload the "
             "page and try again.",
             404: "There is no page at this address.",
+            413: too_large_message(request.app.state.settings.max_upload_bytes),
         }
         message = messages.get(exc.status_code, str(exc.detail))
         return render(

@@ -171,6 +171,7 @@ def require(role: Role) -> Callable[[Request], User]:
         return user
 
     dependency.__name__ = f"require_{role.value}"
+    dependency.required_role = role  # type: ignore[attr-defined] - read by web.access
     return dependency
 
 

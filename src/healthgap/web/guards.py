@@ -1,24 +1,17 @@
-"""Guards every response passes through: the request-body size limit and the security
-headers.
+"""What every answer carries: the security headers, and the plain words of a 413.
 
-:class:`BodySizeLimit` refuses a body larger than ``max_upload_bytes`` while it streams in:
-a declared ``Content-Length`` over the limit is refused before a byte of the body is read,
-and a body without one (chunked) is counted as it arrives and cut off at the limit. Either
-way the answer is 413 with a message in plain words; memory never holds more than one chunk
-of a body the server refuses. Uploaded files themselves are spooled to disk by the form
-parser, never held whole.
+The body limit itself is FastAPI's (``FastAPI(max_body_size=...)``, Starlette's
+``RequestBodyLimitMiddleware``): a declared ``Content-Length`` over the limit is refused
+before a byte of the body is read, and a body without one (chunked) is counted as it
+arrives and cut off at the limit, so memory never holds more than one chunk of a body the
+server refuses. Uploaded files themselves are spooled to disk by the form parser.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from starlette.datastructures import Headers
-from starlette.exceptions import HTTPException
-from starlette.responses import HTMLResponse
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-__all__ = ["BodySizeLimit", "BodyTooLargeError", "security_headers", "too_large_message"]
+__all__ = ["add_headers", "security_headers", "too_large_message"]
 
 
 def too_large_message(max_bytes: int) -> str:
@@ -33,14 +26,6 @@ def too_large_message(max_bytes: int) -> str:
         "Send the data in smaller files, for example one year per file, or ask the "
         "administrator to raise the limit (HEALTHGAP_MAX_UPLOAD_BYTES)."
     )
-
-
-class BodyTooLargeError(HTTPException):
-    """Raised while reading a body that went over the limit; an HTTP 413, so every layer
-    that re-raises HTTP errors (FastAPI's form reading does) lets it reach the error page."""
-
-    def __init__(self, max_bytes: int) -> None:
-        super().__init__(status_code=413, detail=too_large_message(max_bytes))
 
 
 def security_headers(*, https: bool) -> dict[str, str]:
@@ -66,51 +51,3 @@ def add_headers(target: Mapping[str, str], headers: Mapping[str, str]) -> None:
     for name, value in headers.items():
         if name not in target:
             target[name] = value  # type: ignore[index]
-
-
-class BodySizeLimit:
-    """ASGI middleware: refuse request bodies over ``max_bytes`` with 413 (see module)."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = Headers(scope=scope).get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            status = 413 if declared.isdigit() else 400
-            message = too_large_message(self.max_bytes) if status == 413 else "Bad request."
-            response = HTMLResponse(
-                f"<!DOCTYPE html><title>Upload too large</title><h1>Sorry</h1><p>{message}</p>",
-                status_code=status,
-                headers={"Connection": "close"},
-            )
-            await response(scope, receive, send)
-            return
-        received = 0
-        started = False
-
-        async def counted() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLargeError(self.max_bytes)
-            return message
-
-        async def watch(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counted, watch)
-        except BodyTooLargeError as exc:  # reached here only if no handler answered it
-            if started:
-                raise
-            response = HTMLResponse(f"<p>{exc.detail}</p>", status_code=413)
-            await response(scope, receive, send)
