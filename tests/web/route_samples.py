@@ -53,9 +53,10 @@ def sample_url(route: RouteAccess, area_code: str, values: dict[str, str] | None
     """A concrete URL for ``route`` (``values`` override the samples)."""
     if route.path in MOUNT_SAMPLES:
         return MOUNT_SAMPLES[route.path]
-    chosen = {**SAMPLES, "area_code": area_code, **(values or {})}
-    path = route.path.replace("{sex}.{fmt}", "{sex}.svg")  # explain charts are images
-    url = PLACEHOLDER.sub(lambda m: chosen.get(m.group(1), "x"), path)
+    images = "{sex}.{fmt}" in route.path  # the explain charts are images
+    chosen = {**SAMPLES, "area_code": area_code, **({"fmt": "svg"} if images else {})}
+    chosen |= values or {}
+    url = PLACEHOLDER.sub(lambda m: chosen.get(m.group(1), "x"), route.path)
     query = []
     if route.path.endswith(("/target", "/target-trajectory.{fmt}")):
         query.append("compare=quintiles")  # the faster comparator; the rules are the same
