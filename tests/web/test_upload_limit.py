@@ -137,3 +137,15 @@ def test_a_chunked_body_is_cut_off_at_the_limit(settings: Settings) -> None:
     assert answer.startswith(b"HTTP/1.1 413"), answer[:300]
     assert sent * 7680 < 20 * LIMIT  # stopped near the limit, far from the 7.5 MB offered
     assert PASSWORD  # the session was a real sign-in
+
+
+def test_the_data_layers_row_limit_reaches_the_upload_page(
+    client_as, monkeypatch: pytest.MonkeyPatch
+) -> None:  # noqa: ANN001
+    """Rows, columns and cells are bounded by the data layer's limits
+    (``healthgap.data.Limits``, ``HEALTHGAP_MAX_*``); the page shows their problems."""
+    pytest.importorskip("healthgap.data.limits", reason="the data layer's limits (issue 10)")
+    monkeypatch.setenv("HEALTHGAP_MAX_ROWS", "5")
+    response = _upload(client_as("analyst"), 2_000)
+    assert response.status_code == 400
+    assert "too_many_rows" in response.text
