@@ -30,7 +30,12 @@ from healthgap.errors import (
 from healthgap.store import Database, RateLimit
 from healthgap.web.access import guard_every_route
 from healthgap.web.deps import LoginRequiredError, Services, lifespan, render
-from healthgap.web.guards import add_headers, security_headers, too_large_message
+from healthgap.web.guards import (
+    BodySizeLimit,
+    add_headers,
+    security_headers,
+    too_large_message,
+)
 from healthgap.web.routes.area import LEVEL_NAMES, cached_profile
 from healthgap.web.security import LoginThrottle, check_csrf
 from healthgap.web.settings import Settings
@@ -81,8 +86,6 @@ def create_app(settings: Settings) -> FastAPI:
         openapi_url=None,
         dependencies=[Depends(check_csrf)],
         lifespan=lifespan,
-        # Refused with 413 while the body streams in (see web/guards.py).
-        max_body_size=settings.max_upload_bytes,
     )
     app.state.settings = settings
     app.state.database = database
@@ -113,6 +116,10 @@ def create_app(settings: Settings) -> FastAPI:
         same_site="lax",
         https_only=settings.cookie_secure,
     )
+
+    # Added after the sessions, so it runs before them: a body over the limit is refused
+    # while it streams in (see web/guards.py).
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
 
     @app.middleware("http")
     async def security_headers_and_log(request: Request, call_next):  # noqa: ANN001, ANN202

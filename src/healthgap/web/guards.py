@@ -1,17 +1,30 @@
-"""What every answer carries: the security headers, and the plain words of a 413.
+"""Guards of every request and answer: the request-body size limit and the security headers.
 
-The body limit itself is FastAPI's (``FastAPI(max_body_size=...)``, Starlette's
-``RequestBodyLimitMiddleware``): a declared ``Content-Length`` over the limit is refused
-before a byte of the body is read, and a body without one (chunked) is counted as it
-arrives and cut off at the limit, so memory never holds more than one chunk of a body the
-server refuses. Uploaded files themselves are spooled to disk by the form parser.
+:class:`BodySizeLimit` refuses a body larger than ``max_upload_bytes`` while it streams in: a
+declared ``Content-Length`` over the limit fails the first read, before a byte of the body
+is taken, and a body without one (chunked) is counted as it arrives and cut off at the
+limit. The failure is an HTTP 413 the app's error page shows in plain words, so memory never
+holds more than one chunk of a body the server refuses (uploaded files themselves are
+spooled to disk by the form parser). Starlette's own ``RequestBodyLimitMiddleware`` does the
+same counting but answers a declared oversize body with the bare text "Content Too Large".
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["add_headers", "security_headers", "too_large_message"]
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.responses import HTMLResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = [
+    "BodySizeLimit",
+    "BodyTooLargeError",
+    "add_headers",
+    "security_headers",
+    "too_large_message",
+]
 
 
 def too_large_message(max_bytes: int) -> str:
@@ -26,6 +39,14 @@ def too_large_message(max_bytes: int) -> str:
         "Send the data in smaller files, for example one year per file, or ask the "
         "administrator to raise the limit (HEALTHGAP_MAX_UPLOAD_BYTES)."
     )
+
+
+class BodyTooLargeError(HTTPException):
+    """Raised by a read that takes a body over the limit: an HTTP 413, so every layer that
+    re-raises HTTP errors (FastAPI's form reading does) lets it reach the error page."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(status_code=413, detail=too_large_message(max_bytes))
 
 
 def security_headers(*, https: bool) -> dict[str, str]:
@@ -51,3 +72,44 @@ def add_headers(target: Mapping[str, str], headers: Mapping[str, str]) -> None:
     for name, value in headers.items():
         if name not in target:
             target[name] = value  # type: ignore[index]
+
+
+class BodySizeLimit:
+    """ASGI middleware: request bodies over ``max_bytes`` fail with 413 (see the module)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        oversize = declared.isdigit() and int(declared) > self.max_bytes
+        received = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal received
+            if oversize:  # refuse before reading a byte of it
+                raise BodyTooLargeError(self.max_bytes)
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLargeError(self.max_bytes)
+            return message
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watch)
+        except BodyTooLargeError as error:  # only when no error page answered it
+            if started:
+                raise
+            page = f"<!DOCTYPE html><title>Upload too large</title><p>{error.detail}</p>"
+            await HTMLResponse(page, status_code=413)(scope, receive, send)
