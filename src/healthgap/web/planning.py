@@ -9,7 +9,9 @@ evaluation (tens of milliseconds).
 
 from __future__ import annotations
 
+import json
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -34,6 +36,7 @@ TARGET_GROUPS = {
     "q12": ("Most deprived two fifths", {"quintiles": [1, 2]}),
 }
 MAX_HORIZON = 25
+KEPT_RESULTS = 512  # plan results kept per server (a bundle is tens of kilobytes)
 
 
 def parse_choices(form: Mapping[str, str], library: Mapping[str, Any]) -> dict[str, Any]:
@@ -133,6 +136,7 @@ class Planner:
         self.source = source
         self._baseline: Baseline | None = None
         self._models: dict[tuple[str, str], ScenarioModel] = {}
+        self._results: OrderedDict[str, ResultBundle] = OrderedDict()
         self._lock = threading.Lock()
         self.library = load_library()
 
@@ -195,10 +199,22 @@ class Planner:
         draws: int = 0,
         progress: Callable[[int, int], None] | None = None,
     ) -> ResultBundle | None:
-        """The scenario's result, or ``None`` when no intervention has a volume."""
+        """The scenario's result, or ``None`` when no intervention has a volume.
+
+        Results without uncertainty are kept (the last :data:`KEPT_RESULTS`, per workspace
+        content), so a choice seen before, by anyone, costs nothing the second time.
+        """
         if not choices["interventions"]:
             return None
-        return plan_scenario(
+        key = None
+        if draws == 0:
+            content = sorted(self.source.hashes().items())
+            key = json.dumps([dict(choices), content], sort_keys=True, default=str)
+            with self._lock:
+                if key in self._results:
+                    self._results.move_to_end(key)
+                    return self._results[key]
+        bundle = plan_scenario(
             self.source,
             scenario_spec(choices),
             model=self.model(choices),
@@ -206,6 +222,12 @@ class Planner:
             rank=False,
             progress=progress,
         )
+        if key is not None:
+            with self._lock:
+                self._results[key] = bundle
+                while len(self._results) > KEPT_RESULTS:
+                    self._results.popitem(last=False)
+        return bundle
 
     def budget(self, choices: Mapping[str, Any], budget: float) -> ResultBundle:
         """Best mix of the chosen interventions for ``budget`` pounds over the horizon."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from healthgap.errors import InputError
@@ -35,6 +35,12 @@ CHARTS = {"waterfall": "waterfall", "deaths-postponed": "deaths_postponed", "fro
 
 async def _form(request: Request) -> dict[str, str]:
     return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+
+
+#: The Plan form's text fields. The form is read here, on the event loop; the routes that
+#: take it are plain functions, which FastAPI runs in its thread pool, so a scenario run
+#: (tens of milliseconds of CPU) never holds up other requests' answers.
+PlanForm = Annotated[dict[str, str], Depends(_form)]
 
 
 def _is_htmx(request: Request) -> bool:
@@ -119,12 +125,17 @@ def plan_page(
 
 
 @router.post("/preview")
-async def preview(
-    request: Request, _user: Viewer, plan: PlannerDep, service: Workspaces, db: DatabaseDep
+def preview(
+    request: Request,
+    _user: Viewer,
+    plan: PlannerDep,
+    service: Workspaces,
+    db: DatabaseDep,
+    form: PlanForm,
 ) -> Response:
     """Results for the current controls: a fragment for HTMX, the whole page otherwise."""
     try:
-        choices = parse_choices(await _form(request), plan.library)
+        choices = parse_choices(form, plan.library)
         context = _results_context(plan, choices)
     except InputError as exc:
         if _is_htmx(request):
@@ -158,10 +169,10 @@ def chart_download(
 
 
 @router.post("/uncertainty")
-async def start_uncertainty(
-    request: Request, user: Analyst, plan: PlannerDep, jobs: Jobs
+def start_uncertainty(
+    request: Request, user: Analyst, plan: PlannerDep, jobs: Jobs, form: PlanForm
 ) -> Response:
-    choices = parse_choices(await _form(request), plan.library)
+    choices = parse_choices(form, plan.library)
     if not choices["interventions"]:
         raise InputError("give at least one intervention a volume", rule="no_intervention")
     job = jobs.start(
@@ -182,8 +193,7 @@ def job_status(request: Request, user: Viewer, jobs: Jobs, job_id: str) -> Respo
 
 
 @router.post("/budget")
-async def budget_view(request: Request, _user: Viewer, plan: PlannerDep) -> Response:
-    form = await _form(request)
+def budget_view(request: Request, _user: Viewer, plan: PlannerDep, form: PlanForm) -> Response:
     choices = parse_choices(form, plan.library)
     try:
         budget = float(form.get("budget", ""))
@@ -207,10 +217,14 @@ async def budget_view(request: Request, _user: Viewer, plan: PlannerDep) -> Resp
 
 
 @router.post("/scenarios")
-async def save(
-    request: Request, user: Analyst, plan: PlannerDep, service: Workspaces, db: DatabaseDep
+def save(
+    request: Request,
+    user: Analyst,
+    plan: PlannerDep,
+    service: Workspaces,
+    db: DatabaseDep,
+    form: PlanForm,
 ) -> Response:
-    form = await _form(request)
     choices = parse_choices(form, plan.library)
     plan.check(choices)  # refuses what every later view would refuse, before saving it
     stored = {k: choices[k] for k in ("horizon", "target_reduction", "interventions")}
