@@ -69,25 +69,26 @@ def sample_areas(workspace: Path) -> dict[str, list[str]]:
 
 def wait_until_ready(base: str, country: str, la: str, timeout: float = 900) -> float:
     """Seconds until the server answers the country's profile and the Plan page."""
-    import httpx2 as httpx
+    import requests  # locust's own client library (gevent-friendly)
 
     started = time.monotonic()
-    with httpx.Client(base_url=base, timeout=120) as client:
-        while time.monotonic() - started < timeout:
-            try:
-                if client.get("/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(1)
-        page = client.get("/login").text
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        client.post("/login", data={"username": "load", "password": PASSWORD, "csrf_token": token})
-        for url in (f"/area/{country}", f"/area/{la}", "/plan"):
-            while client.get(url).status_code != 200:
-                if time.monotonic() - started > timeout:
-                    raise RuntimeError(f"{url} was not ready after {timeout:.0f} s")
-                time.sleep(2)
+    client = requests.Session()
+    while time.monotonic() - started < timeout:
+        try:
+            if client.get(f"{base}/health", timeout=10).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        time.sleep(1)
+    page = client.get(f"{base}/login", timeout=60).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    form = {"username": "load", "password": PASSWORD, "csrf_token": token}
+    client.post(f"{base}/login", data=form, timeout=60)
+    for url in (f"/area/{country}", f"/area/{la}", "/plan"):
+        while client.get(base + url, timeout=300).status_code != 200:
+            if time.monotonic() - started > timeout:
+                raise RuntimeError(f"{url} was not ready after {timeout:.0f} s")
+            time.sleep(2)
     return time.monotonic() - started
 
 

@@ -9,8 +9,8 @@ so the test command never fails for want of a network; any other failure of pip-
 An advisory that does not apply to healthgap may be ignored by adding its id, with the
 reason, to ``IGNORED`` below.
 
-Run: ``python scripts/audit_dependencies.py`` (refresh the lock with
-``bash scripts/lock-dependencies.sh``).
+Run: ``python scripts/audit_dependencies.py [LOCK]`` (default ``requirements.lock``; refresh
+it with ``bash scripts/lock-dependencies.sh``).
 """
 
 from __future__ import annotations
@@ -59,16 +59,28 @@ def decide(returncode: int, stdout: str, stderr: str) -> tuple[int, str]:
                 found
             )
         if returncode == 0:
-            return 0, f"pip-audit: {len(packages)} locked packages, no known vulnerabilities"
+            skipped = [p["name"] for p in packages if "skip_reason" in p]
+            audited = len(packages) - len(skipped)
+            if skipped:
+                # An index without per-version data (some mirrors) audits nothing: say so
+                # rather than report a clean bill of health.
+                return 0, (
+                    f"WARNING: pip-audit could not audit {len(skipped)} of {len(packages)} "
+                    f"locked packages (the package index gave no data for their versions): "
+                    f"{', '.join(skipped[:10])}{' ...' if len(skipped) > 10 else ''}; "
+                    f"{audited} audited, no known vulnerabilities among them"
+                )
+            return 0, f"pip-audit: {audited} locked packages, no known vulnerabilities"
     if NETWORK_ERRORS.search(stderr):
         last = stderr.strip().splitlines()[-1] if stderr.strip() else ""
         return 0, f"WARNING: pip-audit skipped, the package index could not be reached ({last})"
     return 1, f"pip-audit failed (exit {returncode}):\n{stderr.strip()}"
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    lock = Path(argv[0]) if argv else LOCK
     command = [
-        sys.executable, "-m", "pip_audit", "-r", str(LOCK), "--no-deps", "--disable-pip",
+        sys.executable, "-m", "pip_audit", "-r", str(lock), "--no-deps", "--disable-pip",
         "--format", "json", "--progress-spinner", "off", "--timeout", "30",
     ]  # fmt: skip
     for advisory in IGNORED:
@@ -84,4 +96,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
