@@ -25,6 +25,7 @@ from healthgap.store import Database, Role, User, session_user
 from healthgap.web.jobs import JobRunner
 from healthgap.web.planning import Planner
 from healthgap.web.security import LoginThrottle, csrf_token
+from healthgap.web.settings import Settings
 from healthgap.web.source import ServedSource
 from healthgap.web.workspaces import WorkspaceService
 
@@ -47,6 +48,7 @@ __all__ = [
     "render",
     "require",
     "services",
+    "settings",
 ]
 
 
@@ -119,6 +121,10 @@ def services(request: Request) -> Services:
 
 def database(request: Request) -> Database:
     return request.app.state.database
+
+
+def settings(request: Request) -> Settings:
+    return request.app.state.settings
 
 
 def _workspaces(request: Request) -> WorkspaceService:

@@ -15,7 +15,7 @@ from healthgap.store import (
     purge_expired_sessions,
     start_session,
 )
-from healthgap.web.deps import SESSION_KEY, LoginLimiter, database, render
+from healthgap.web.deps import SESSION_KEY, LoginLimiter, database, render, settings
 from healthgap.web.security import safe_next as _safe_next
 
 router = APIRouter()
@@ -30,7 +30,7 @@ def _client(request: Request) -> str:
 def sign_in(request: Request, user_id: int) -> None:
     """Start a server-side session for ``user_id`` in a fresh cookie (new CSRF token too),
     so a session planted before sign-in cannot be reused."""
-    max_age = request.app.state.settings.session_max_age_seconds
+    max_age = settings(request).session_max_age_seconds
     with database(request).unit_of_work() as session:
         purge_expired_sessions(session)
         token = start_session(session, user_id=user_id, max_age_seconds=max_age)
