@@ -51,6 +51,8 @@ LEVEL_SAMPLE = {"lsoa": 40, "ward": 20, "la": 20, "region": 9, "country": 1}
 PLAN_AREAS = 5
 VOLUMES = range(100, 1001, 100)
 TARGETS = ("all", "q1", "q12")
+#: A problem's rule as the problem table shows it (a cell of lowercase words with "_").
+RULE = re.compile(r'<td class="govuk-table__cell">([a-z]+(?:_[a-z]+)+)</td>')
 
 
 def free_port() -> int:
@@ -139,7 +141,8 @@ def user_class(areas: dict[str, list[str]], think: tuple[float, float]) -> type[
                 catch_response=True,
             ) as response:
                 if response.status_code == 200 and "problem" in response.text.lower():
-                    response.failure("the preview listed problems")
+                    rules = sorted(set(RULE.findall(response.text)))
+                    response.failure(f"the preview listed problems: {', '.join(rules)}")
 
     return Commissioner
 
