@@ -77,10 +77,10 @@ async def check_csrf(request: Request) -> AsyncIterator[None]:
 
 
 def safe_next(target: str | None) -> str:
-    """``target`` when it is a path on this site, otherwise ``/``: the ``next`` of the login
+    r"""``target`` when it is a path on this site, otherwise ``/``: the ``next`` of the login
     form can never send a signed-in user to another site.
 
-    Browsers read ``/\\evil.example`` as ``//evil.example`` and drop tabs and newlines
+    Browsers read ``/\evil.example`` as ``//evil.example`` and drop tabs and newlines
     inside a URL, so anything holding a backslash or a control character is refused too.
 
     >>> safe_next("/area/E06000001?period=2022-24")
