@@ -137,6 +137,7 @@ class Planner:
         self._baseline: Baseline | None = None
         self._models: dict[tuple[str, str], ScenarioModel] = {}
         self._results: OrderedDict[str, ResultBundle] = OrderedDict()
+        self._authorities: tuple[tuple[tuple[str, str], ...], frozenset[str]] | None = None
         self._lock = threading.Lock()
         self.library = load_library()
 
@@ -155,9 +156,17 @@ class Planner:
         with self._lock:
             self._baseline_for_workspace()
 
+    def _authority_codes(self) -> frozenset[str]:
+        content = tuple(sorted(self.source.hashes().items()))
+        with self._lock:
+            if self._authorities is None or self._authorities[0] != content:
+                codes = frozenset(a["area_code"] for a in self.local_authorities())
+                self._authorities = (content, codes)
+            return self._authorities[1]
+
     def check_area(self, area_code: str) -> None:
         """Refuse an area that is not a local authority of the workspace."""
-        if area_code not in {a["area_code"] for a in self.local_authorities()}:
+        if area_code not in self._authority_codes():
             raise InputError(
                 [
                     Problem(
