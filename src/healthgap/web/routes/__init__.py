@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
 from healthgap.web.routes import (
+    account,
     admin,
     area,
     auth,
@@ -29,6 +30,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     workspace.router,
     downloads.router,
     admin.router,
+    account.router,
 )
 
 
