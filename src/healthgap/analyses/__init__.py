@@ -21,9 +21,43 @@ plan a scenario, a budget              :func:`plan_scenario`, :func:`plan_budget
 check, import, describe data           :func:`validate_files`, :func:`import_data`,
                                        :func:`workspace_info`
 build the SYNTHETIC demo               :func:`build_demo`
+list, show, install frameworks         :func:`list_frameworks`, :func:`show_framework`,
+                                       :func:`install_content_pack`
+run a self-assessment workshop         :func:`start_assessment`, :func:`rate_item`,
+                                       :func:`open_consensus`, :func:`agree_item`, ...
+see it, summarise and export it        :func:`rating_sheet`, :func:`consensus_view`,
+                                       :func:`assessment_summary` (files:
+                                       ``reports.assessment_exports``)
 =====================================  ==============================================
 """
 
+from healthgap.analyses.assessment_evidence import AreaEvidence, gather_evidence
+from healthgap.analyses.assessment_frameworks import (
+    export_content_pack,
+    install_content_pack,
+    list_frameworks,
+    packs_folder,
+    show_framework,
+)
+from healthgap.analyses.assessment_rating import rating_sheet
+from healthgap.analyses.assessment_summary import assessment_summary
+from healthgap.analyses.assessment_views import (
+    action_plan,
+    assessment_overview,
+    consensus_view,
+    my_assessments,
+)
+from healthgap.analyses.assessment_workshop import (
+    add_action,
+    agree_item,
+    change_action_status,
+    close_workshop,
+    invite_participants,
+    link_plan_scenario,
+    open_consensus,
+    rate_item,
+    start_assessment,
+)
 from healthgap.analyses.classify import classify_areas
 from healthgap.analyses.data import import_data, validate_files, workspace_info
 from healthgap.analyses.demo import build_demo
@@ -41,23 +75,45 @@ from healthgap.analyses.source import Source, WorkspaceSource
 from healthgap.analyses.target import check_gap_target, target_periods
 
 __all__ = [
+    "AreaEvidence",
     "Source",
     "WorkspaceSource",
+    "action_plan",
+    "add_action",
+    "agree_item",
+    "assessment_overview",
+    "assessment_summary",
     "build_demo",
+    "change_action_status",
     "check_gap_target",
     "classify_areas",
+    "close_workshop",
+    "consensus_view",
     "explain_gap",
+    "export_content_pack",
+    "gather_evidence",
     "import_data",
+    "install_content_pack",
+    "invite_participants",
     "latest_period",
+    "link_plan_scenario",
+    "list_frameworks",
     "measure_deprivation_gap",
     "measure_dsr",
     "measure_healthy_life_expectancy",
     "measure_life_expectancy",
+    "my_assessments",
+    "open_consensus",
+    "packs_folder",
     "plan_baseline",
     "plan_budget",
     "plan_model",
     "plan_scenario",
     "profile_area",
+    "rate_item",
+    "rating_sheet",
+    "show_framework",
+    "start_assessment",
     "target_periods",
     "validate_files",
     "workspace_info",

@@ -195,14 +195,19 @@ def radar_chart(
     }  # fmt: skip
 
 
-def radar_readable(profile: pd.DataFrame) -> pd.DataFrame:
-    """One row per item: current, target and previous level and the individual range."""
+def radar_readable(
+    profile: pd.DataFrame, level_labels: dict[int, str] | None = None
+) -> pd.DataFrame:
+    """One row per item: current, target and previous level and the individual range
+    (``level_labels`` names every position; by default those agreed or targeted)."""
     wide = profile.pivot_table(index=["item_order", "item_number", "item_name"],
                                columns="profile", values="level_label", aggfunc="first",
                                observed=True).reset_index()  # fmt: skip
     current = profile[profile["profile"] == "current"].set_index("item_order")
     names = profile.dropna(subset=["level_position"]).drop_duplicates("level_position")
-    label = dict(zip(names["level_position"].astype(int), names["level_label"], strict=True))
+    label = level_labels or dict(
+        zip(names["level_position"].astype(int), names["level_label"], strict=True)
+    )
 
     def span(row: pd.Series) -> str:
         if pd.isna(row["lowest_position"]):
