@@ -157,9 +157,7 @@ def assessment_summary(
     tables = {name: Table(frame, TABLE_TITLES[name]) for name, frame in report.tables.items()}
     profile = report.tables["profile"]
     names = {level.value: level.label.text for level in version.scale.levels}
-    charts = {
-        "radar": radar_chart(profile, title=title, level_labels=names, synthetic=synthetic)
-    }
+    charts = {"radar": radar_chart(profile, title=title, level_labels=names, synthetic=synthetic)}
     readable = {"radar": radar_readable(profile, names)}
     heatmap = heatmap_table(version, _heatmap_rows(database, version, assessment, user_id))
     if not heatmap.empty:

@@ -94,9 +94,7 @@ def _report(bundle: ResultBundle) -> AssessmentReport:
 def _full_report(bundle: ResultBundle) -> AssessmentReport:
     """The engine's report plus the chart tables and a provenance table."""
     report = _report(bundle)
-    about = pd.DataFrame(
-        list(bundle.provenance.as_metadata().items()), columns=["field", "value"]
-    )
+    about = pd.DataFrame(list(bundle.provenance.as_metadata().items()), columns=["field", "value"])
     extra = {name: bundle.table(name) for name in EXTRA_TABLES if name in bundle.tables}
     tables = {**report.tables, **extra, "provenance": about}
     return AssessmentReport(report.version, report.assessment, tables, report.synthetic)
