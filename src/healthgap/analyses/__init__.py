@@ -41,6 +41,11 @@ from healthgap.analyses.assessment_frameworks import (
 )
 from healthgap.analyses.assessment_rating import rating_sheet
 from healthgap.analyses.assessment_summary import assessment_summary
+from healthgap.analyses.assessment_tracking import (
+    add_action,
+    change_action_status,
+    link_plan_scenario,
+)
 from healthgap.analyses.assessment_views import (
     action_plan,
     assessment_overview,
@@ -48,14 +53,12 @@ from healthgap.analyses.assessment_views import (
     my_assessments,
 )
 from healthgap.analyses.assessment_workshop import (
-    add_action,
     agree_item,
-    change_action_status,
     close_workshop,
     invite_participants,
-    link_plan_scenario,
     open_consensus,
     rate_item,
+    rate_items_from_file,
     start_assessment,
 )
 from healthgap.analyses.classify import classify_areas
@@ -111,6 +114,7 @@ __all__ = [
     "plan_scenario",
     "profile_area",
     "rate_item",
+    "rate_items_from_file",
     "rating_sheet",
     "show_framework",
     "start_assessment",

@@ -1,4 +1,5 @@
-"""Running a self-assessment workshop: start it, invite people, rate, agree, plan actions.
+"""Running a self-assessment workshop: start it, invite people, rate, open and close rounds,
+agree each item (the action plan is :mod:`healthgap.analyses.assessment_tracking`).
 
 Every function takes the :class:`~healthgap.store.Database`, the id of the acting account
 (``user_id``) and plain arguments, checks on the server what that person may do, writes in
@@ -23,7 +24,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import replace
+
+import pandas as pd
 
 from healthgap.analyses.assessment_access import (
     acting_user,
@@ -39,10 +42,8 @@ from healthgap.errors import InputError, PermissionDenied, Problem
 from healthgap.reports.bundle import ResultBundle
 from healthgap.store import Database, Role
 from healthgap.store import assessment as stored
-from healthgap.store import assessment_actions as plans
 from healthgap.store.assessment_load import get_assessment
 from healthgap.store.assessment_queries import (
-    action_of,
     consensus_revisions,
     link_plan,
     own_latest_ratings,
@@ -50,14 +51,12 @@ from healthgap.store.assessment_queries import (
 )
 
 __all__ = [
-    "add_action",
     "agree_item",
-    "change_action_status",
     "close_workshop",
     "invite_participants",
-    "link_plan_scenario",
     "open_consensus",
     "rate_item",
+    "rate_items_from_file",
     "start_assessment",
 ]
 
@@ -191,6 +190,54 @@ def rate_item(
     )
 
 
+RATING_FILE_COLUMNS = ("item", "level", "rationale", "evidence", "confidence")
+
+
+def rate_items_from_file(
+    database: Database, assessment_id: int, *, user_id: int, path: str | os.PathLike[str]
+) -> ResultBundle:
+    """Save the acting participant's ratings from a CSV file (columns ``item``, ``level`` and
+    optionally ``rationale``, ``evidence`` with references separated by ``;``, and
+    ``confidence``): all or none, every problem named with its file, row and column."""
+    where = str(path)
+    try:
+        rows = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError, UnicodeDecodeError) as error:
+        raise InputError([Problem(where, None, None, "unreadable_file", str(error))]) from None
+    missing = [c for c in ("item", "level") if c not in rows.columns]
+    unknown = [c for c in rows.columns if c not in RATING_FILE_COLUMNS]
+    problems = [
+        Problem(where, 1, c, "missing_column", f"the file needs a {c!r} column") for c in missing
+    ]
+    problems += [
+        Problem(
+            where, 1, c, "unknown_column", f"use only the columns {', '.join(RATING_FILE_COLUMNS)}"
+        )
+        for c in unknown
+    ]
+    if problems:
+        raise InputError(problems)
+    with database.unit_of_work() as session:
+        me = member(session, assessment_id, user_id)
+        for number, row in enumerate(rows.to_dict("records"), start=2):
+            try:
+                stored.record_rating(
+                    session,
+                    assessment_id=assessment_id,
+                    participant_id=me.id,
+                    item_id=row["item"].strip(),
+                    level=row["level"].strip(),
+                    rationale=row.get("rationale", ""),
+                    evidence=[e.strip() for e in row.get("evidence", "").split(";") if e.strip()],
+                    confidence=row.get("confidence", "").strip() or None,
+                )
+            except InputError as error:
+                problems += [replace(p, file=where, row=number) for p in error.problems]
+        if problems:
+            raise InputError(problems)  # rolls back every rating of the file
+    return done("rate items from a file", assessment_id=assessment_id, rated=len(rows))
+
+
 def open_consensus(database: Database, assessment_id: int, *, user_id: int) -> ResultBundle:
     """Close the individual round and open the consensus round (a facilitator only)."""
     with database.unit_of_work() as session:
@@ -269,79 +316,8 @@ def _conflict(database: Database, assessment_id: int, item_id: str) -> InputErro
                 "level",
                 "consensus_conflict",
                 f"{who} recorded the agreed level of “{item}” while you were deciding: "
-                f"{decided}. Your choice was not saved. Read their decision below; to change "
-                f"it, choose again and save (you will be changing revision {revision}).",
+                f"{decided}. Your choice was not saved. To change their decision, record "
+                f"yours again against revision {revision}.",
             )
         ]
     )
-
-
-def _due(value: date | str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError(
-            [Problem("<action>", None, "due", "bad_date", f"{value!r} is not a date (YYYY-MM-DD)")]
-        ) from None
-
-
-def add_action(
-    database: Database,
-    assessment_id: int,
-    *,
-    user_id: int,
-    item_id: str,
-    text: str,
-    owner_role: str,
-    due: date | str,
-    indicator: str | None = None,
-    today: date | None = None,
-) -> ResultBundle:
-    """Add a SMART action linked to an item (and optionally an indicator); a facilitator
-    only. ``today`` refuses a due date already past."""
-    with database.unit_of_work() as session:
-        me = facilitator(session, assessment_id, user_id, "change the action plan")
-        row = plans.create_action(
-            session,
-            assessment_id=assessment_id,
-            item_id=item_id,
-            text=text,
-            owner_role=owner_role,
-            due=_due(due),
-            indicator=indicator or None,
-            changed_by=me.name,
-            today=today,
-        )
-        action_id = row.id
-    return done("add an action", assessment_id=assessment_id, action_id=action_id)
-
-
-def change_action_status(
-    database: Database,
-    assessment_id: int,
-    action_id: int,
-    *,
-    user_id: int,
-    status: str,
-    note: str = "",
-) -> ResultBundle:
-    """Move an action to ``status`` (kept in its history with the date and the note)."""
-    with database.unit_of_work() as session:
-        me = facilitator(session, assessment_id, user_id, "change the action plan")
-        action_of(session, assessment_id=assessment_id, action_id=action_id)
-        plans.set_action_status(
-            session, action_id=action_id, status=status, note=note, changed_by=me.name
-        )
-    return done("track an action", assessment_id=assessment_id, action_id=action_id, status=status)
-
-
-def link_plan_scenario(
-    database: Database, assessment_id: int, *, user_id: int, scenario_id: int | None
-) -> ResultBundle:
-    """Show a saved plan's intervention volumes beside the ratings (None: no plan)."""
-    with database.unit_of_work() as session:
-        facilitator(session, assessment_id, user_id, "choose the plan shown beside the ratings")
-        link_plan(session, assessment_id=assessment_id, scenario_id=scenario_id)
-    return done("link a plan", assessment_id=assessment_id, scenario_id=scenario_id)
