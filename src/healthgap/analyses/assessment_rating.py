@@ -20,6 +20,7 @@ from healthgap.analyses.assessment_access import (
 )
 from healthgap.analyses.assessment_evidence import AreaEvidence
 from healthgap.assessment import (
+    EVIDENCE_COLUMNS,
     INDICATORS,
     FrameworkVersion,
     Rating,
@@ -116,7 +117,7 @@ def rating_sheet(
     linked = (
         evidence_table(version, evidence.data, items=items)
         if evidence is not None
-        else pd.DataFrame(columns=["item_id"])
+        else pd.DataFrame(columns=["item_id", "item_number", "item_name", *EVIDENCE_COLUMNS])
     )
     flags = pd.concat(
         [evidence_flags(version, own_only), contradictions(version, own_only, linked)],
