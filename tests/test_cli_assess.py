@@ -175,7 +175,7 @@ def test_a_whole_workshop_from_the_command_line(data_dir: Path, tmp_path: Path) 
         "--owner",
         "Comms lead",
         "--due",
-        "2027-01-31",
+        "2031-01-31",
         *db,
     )
     _ok("assess", "action-status", "1", "1", "--as", "fac", "--status", "done", *db)

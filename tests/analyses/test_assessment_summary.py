@@ -147,7 +147,7 @@ def _full_workshop(database: Database, source: WorkspaceSource, la: str, plan): 
         item_id="informed_choice",
         text="Publish CVD information in the five main community languages",
         owner_role="Head of communications",
-        due="2027-03-31",
+        due="2031-03-31",
     )
     change_action_status(
         database,

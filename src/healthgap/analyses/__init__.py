@@ -31,7 +31,7 @@ see it, summarise and export it        :func:`rating_sheet`, :func:`consensus_vi
 =====================================  ==============================================
 """
 
-from healthgap.analyses.assessment_evidence import AreaEvidence, gather_evidence
+from healthgap.analyses.assessment_evidence import AreaEvidence, gather_evidence, no_evidence
 from healthgap.analyses.assessment_frameworks import (
     export_content_pack,
     install_content_pack,
@@ -106,6 +106,7 @@ __all__ = [
     "measure_healthy_life_expectancy",
     "measure_life_expectancy",
     "my_assessments",
+    "no_evidence",
     "open_consensus",
     "packs_folder",
     "plan_baseline",

@@ -23,12 +23,12 @@ __all__ = ["add_action", "change_action_status", "link_plan_scenario"]
 def _due(value: date | str) -> date:
     if isinstance(value, date):
         return value
+    text = str(value).strip()
     try:
-        return date.fromisoformat(str(value).strip())
+        return date.fromisoformat(text)
     except ValueError:
-        raise InputError(
-            [Problem("<action>", None, "due", "bad_date", f"{value!r} is not a date (YYYY-MM-DD)")]
-        ) from None
+        message = f"{text!r} is not a date (YYYY-MM-DD)" if text else "give a due date"
+        raise InputError([Problem("<action>", None, "due", "bad_date", message)]) from None
 
 
 def add_action(
@@ -44,7 +44,7 @@ def add_action(
     today: date | None = None,
 ) -> ResultBundle:
     """Add a SMART action linked to an item (and optionally an indicator); a facilitator
-    only. ``today`` refuses a due date already past."""
+    only. A due date before ``today`` (default: the date today) is refused."""
     with database.unit_of_work() as session:
         me = facilitator(session, assessment_id, user_id, "change the action plan")
         row = plans.create_action(
@@ -56,7 +56,7 @@ def add_action(
             due=_due(due),
             indicator=indicator or None,
             changed_by=me.name,
-            today=today,
+            today=today or date.today(),
         )
         action_id = row.id
     return done("add an action", assessment_id=assessment_id, action_id=action_id)

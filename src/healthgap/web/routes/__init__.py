@@ -8,6 +8,7 @@ from fastapi.routing import APIRoute
 from healthgap.web.routes import (
     admin,
     area,
+    assess_all,
     auth,
     downloads,
     explain,
@@ -29,6 +30,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     workspace.router,
     downloads.router,
     admin.router,
+    *assess_all.ASSESS_ROUTERS,
 )
 
 

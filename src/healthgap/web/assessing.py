@@ -1,0 +1,85 @@
+"""What the self-assessment pages share: the place's data beside the ratings (computed once
+per place, period and plan, and kept), form fields read as the use cases want them, and a
+missing assessment or item shown as "page not found".
+
+No rule lives here: who may do what is decided by the use cases of
+:mod:`healthgap.analyses` (``assessment_*``), which every route calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import HTTPException, Request
+
+from healthgap.analyses import AreaEvidence, gather_evidence, no_evidence, packs_folder
+from healthgap.errors import InputError
+from healthgap.store import get_scenario
+from healthgap.web.deps import database, services
+from healthgap.web.workspaces import WorkspaceNotReadyError
+
+__all__ = ["PREPARING_NOTE", "evidence_for", "found", "packs_of", "references"]
+
+PREPARING_NOTE = (
+    "The workspace's data are still being prepared, so they are not shown yet: reload the page "
+    "in a minute to see them beside the ratings."
+)
+#: Rules of a missing assessment, item or action: a page that does not exist (404).
+MISSING = {"unknown_assessment", "unknown_item", "unknown_action", "unknown_framework"}
+
+
+@contextmanager
+def found() -> Iterator[None]:
+    """Turn "no such assessment / item / action" into a 404 page."""
+    try:
+        yield
+    except InputError as error:
+        if error.problems and error.problems[0].rule in MISSING:
+            raise HTTPException(status_code=404) from error
+        raise
+
+
+def references(text: str | None) -> list[str]:
+    """Evidence references typed one per line (or separated by semicolons)."""
+    parts = (part.strip() for line in (text or "").splitlines() for part in line.split(";"))
+    return [part for part in parts if part]
+
+
+def packs_of(request: Request) -> Path:
+    """The packs users installed, beside the web database (``<data_dir>/assessment-packs``)."""
+    return packs_folder(request.app.state.settings.data_dir)
+
+
+def _plan(request: Request, scenario_id: int | None) -> tuple[Any, str]:
+    """The saved plan's result (a bundle of ``plan_scenario``) and its name, if any."""
+    if scenario_id is None:
+        return None, ""
+    with database(request).reader() as session:
+        saved = get_scenario(session, scenario_id=scenario_id)
+    if saved is None:
+        return None, ""
+    choices = {**saved.choices, "area_code": saved.area_code}
+    return services(request).planner().run(choices), saved.name
+
+
+def evidence_for(
+    request: Request, place: str, period: str, scenario_id: int | None = None
+) -> AreaEvidence:
+    """The place's data for an assessment, from the served workspace (kept per workspace
+    content); "no data" with a reason when no workspace is served or it is still being
+    prepared."""
+    service = services(request)
+    if not service.workspaces.available:
+        return no_evidence(place, "No workspace is served, so no data are shown beside ratings.")
+
+    def compute() -> AreaEvidence:
+        plan, name = _plan(request, scenario_id)
+        return gather_evidence(service.source, area=place, period=period, plan=plan, plan_name=name)
+
+    try:
+        return service.workspaces.memo(("assess-evidence", place, period, scenario_id), compute)
+    except WorkspaceNotReadyError:
+        return no_evidence(place, PREPARING_NOTE)
