@@ -160,7 +160,9 @@ def invite(
     username: Annotated[list[str] | None, Form()] = None,
     role: Annotated[str, Form()] = "participant",
 ) -> Response:
-    bundle = invite_participants(db, assessment_id, user_id=user.id, usernames=username or [], role=role)
+    bundle = invite_participants(
+        db, assessment_id, user_id=user.id, usernames=username or [], role=role
+    )
     return _redirect(f"/assess/{assessment_id}?done=invited-{len(bundle.summary['added'])}")
 
 
