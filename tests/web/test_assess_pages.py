@@ -68,7 +68,7 @@ def test_a_workshop_through_the_web(app, database: Database, demo_la: str) -> No
     # a participant rates one item per screen, with the data beside it
     item = people["ann"].get(f"/assess/{aid}/rate/known_needs").text
     assert "How far is this in place?" in item and "Don&#39;t know" in item
-    assert "What the data say" in item and "life expectancy at birth" in item
+    assert "What the data say" in item and "Life expectancy at birth" in item
     for n, name in enumerate(people):
         for i, item_id in enumerate(QUICK):
             level = str((i + n) % 5)
@@ -85,7 +85,10 @@ def test_a_workshop_through_the_web(app, database: Database, demo_la: str) -> No
             assert saved.status_code == 303, saved.text
     assert saved.headers["location"].endswith("/rate?done=1")
     # answers stay hidden from everyone until the individual round closes
-    assert people["bob"].get(f"/assess/{aid}/consensus").status_code == 403
+    waiting = people["bob"].get(f"/assess/{aid}/consensus")
+    assert waiting.status_code == 200 and "The spread of ratings is not shown yet" in waiting.text
+    assert people["bob"].get(f"/assess/{aid}/consensus/known_needs").status_code == 403
+    assert people["bob"].get(f"/assess/{aid}/summary.csv").status_code == 403
     assert "reason number 2" not in people["bob"].get(f"/assess/{aid}/rate/known_needs").text
     assert "12 of 12" in fac.get(f"/assess/{aid}").text
     assert _post(people["ann"], f"/assess/{aid}/consensus/open").status_code == 403

@@ -14,14 +14,28 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import HTTPException, Request
+from starlette.responses import Response
 
-from healthgap.analyses import AreaEvidence, gather_evidence, no_evidence, packs_folder
+from healthgap.analyses import (
+    AreaEvidence,
+    assessment_overview,
+    gather_evidence,
+    no_evidence,
+    packs_folder,
+)
 from healthgap.errors import InputError
-from healthgap.store import get_scenario
-from healthgap.web.deps import database, services
+from healthgap.store import Database, get_scenario
+from healthgap.web.deps import database, render, services
 from healthgap.web.workspaces import WorkspaceNotReadyError
 
-__all__ = ["PREPARING_NOTE", "evidence_for", "found", "packs_of", "references"]
+__all__ = [
+    "PREPARING_NOTE",
+    "evidence_for",
+    "found",
+    "packs_of",
+    "references",
+    "scope_or_wait",
+]
 
 PREPARING_NOTE = (
     "The workspace's data are still being prepared, so they are not shown yet: reload the page "
@@ -83,3 +97,15 @@ def evidence_for(
         return service.workspaces.memo(("assess-evidence", place, period, scenario_id), compute)
     except WorkspaceNotReadyError:
         return no_evidence(place, PREPARING_NOTE)
+
+
+def scope_or_wait(
+    request: Request, db: Database, user_id: int, assessment_id: int, what: str
+) -> tuple[dict[str, Any], Response | None]:
+    """The assessment's overview, and a page saying ``what`` is not shown yet while the
+    individual round is open (the use cases refuse it too; this says so kindly)."""
+    with found():
+        scope = assessment_overview(db, assessment_id, user_id=user_id).summary
+    if scope["round"] != "individual":
+        return scope, None
+    return scope, render(request, "assess_waiting.html", {"a": scope, "what": what})

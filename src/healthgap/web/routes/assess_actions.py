@@ -23,7 +23,7 @@ from healthgap.reports.assessment_exports import (
     assessment_file_stem,
 )
 from healthgap.reports.bundle import ResultBundle
-from healthgap.web.assessing import evidence_for, found
+from healthgap.web.assessing import evidence_for, found, scope_or_wait
 from healthgap.web.deps import Analyst, DatabaseDep, Viewer, render
 
 router = APIRouter(prefix="/assess")
@@ -103,6 +103,9 @@ def _summary(request: Request, db: DatabaseDep, user_id: int, assessment_id: int
 
 @router.get("/{assessment_id}/summary")
 def summary_page(request: Request, user: Viewer, db: DatabaseDep, assessment_id: int) -> Response:
+    _scope, waiting = scope_or_wait(request, db, user.id, assessment_id, "The summary")
+    if waiting is not None:
+        return waiting
     bundle = _summary(request, db, user.id, assessment_id)
     charts = {name: bundle.chart(name) for name in bundle.charts}
     context = {"s": bundle.summary, "charts": charts, "formats": list(ASSESSMENT_FORMATS)}

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from healthgap.analyses import agree_item, assessment_overview, consensus_view
 from healthgap.errors import InputError
-from healthgap.web.assessing import evidence_for, found, references
+from healthgap.web.assessing import evidence_for, found, references, scope_or_wait
 from healthgap.web.deps import Analyst, DatabaseDep, Viewer, render
 
 router = APIRouter(prefix="/assess")
@@ -21,9 +21,15 @@ POLL_SECONDS = 5
 STOP_POLLING = 286  # HTMX stops polling on this status
 
 
-def _view(request: Request, db: DatabaseDep, user_id: int, assessment_id: int) -> Any:
+def _view(
+    request: Request,
+    db: DatabaseDep,
+    user_id: int,
+    assessment_id: int,
+    scope: dict[str, Any] | None = None,
+) -> Any:
     with found():
-        scope = assessment_overview(db, assessment_id, user_id=user_id).summary
+        scope = scope or assessment_overview(db, assessment_id, user_id=user_id).summary
         evidence = evidence_for(
             request, scope["place_code"], scope["period"], scope["plan_scenario_id"]
         )
@@ -43,7 +49,10 @@ def _rows(summary: dict[str, Any], order: str) -> list[dict[str, Any]]:
 def consensus_page(
     request: Request, user: Viewer, db: DatabaseDep, assessment_id: int, order: str = ""
 ) -> Response:
-    summary = _view(request, db, user.id, assessment_id).summary
+    scope, waiting = scope_or_wait(request, db, user.id, assessment_id, "The spread of ratings")
+    if waiting is not None:
+        return waiting
+    summary = _view(request, db, user.id, assessment_id, scope).summary
     context = {"s": summary, "rows": _rows(summary, order), "order": order, "poll": POLL_SECONDS}
     return render(request, "assess_consensus.html", context)
 
