@@ -23,13 +23,16 @@ from healthgap.analyses import (
     no_evidence,
     packs_folder,
 )
-from healthgap.errors import InputError
+from healthgap.errors import InputError, Problem
 from healthgap.store import Database, get_scenario
 from healthgap.web.deps import database, render, services
+from healthgap.web.problem_words import PlainProblem, plain_problems
 from healthgap.web.workspaces import WorkspaceNotReadyError
 
 __all__ = [
+    "FORMS",
     "PREPARING_NOTE",
+    "errors_of",
     "evidence_for",
     "found",
     "packs_of",
@@ -41,6 +44,31 @@ PREPARING_NOTE = (
     "The workspace's data are still being prepared, so they are not shown yet: reload the page "
     "in a minute to see them beside the ratings."
 )
+#: Per form: core column -> control id, and control id -> the label on screen.
+FORMS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
+    "new": (
+        {"place_code": "place", "topic": "topic", "period": "period", "mode": "mode"},
+        {"place": "Place", "topic": "Topic", "period": "Period", "mode": "How much to ask"},
+    ),
+    "rate": (
+        {"level": "level", "evidence": "evidence", "confidence": "confidence"},
+        {"level": "Your rating", "evidence": "Evidence", "confidence": "How sure you are"},
+    ),
+    "agree": (
+        {"level": "agree-level", "reason": "reason", "target": "target"},
+        {"agree-level": "Agreed level", "reason": "Reason", "target": "Level to aim for"},
+    ),
+    "action": (
+        {"item_id": "item", "text": "text", "owner_role": "owner", "due": "due"},
+        {
+            "item": "Item",
+            "text": "What will be done",
+            "owner": "Owner",
+            "due": "Due by",
+            "indicator": "Measure",
+        },
+    ),
+}
 #: Rules of a missing assessment, item or action: a page that does not exist (404).
 MISSING = {"unknown_assessment", "unknown_item", "unknown_action", "unknown_framework"}
 
@@ -54,6 +82,12 @@ def found() -> Iterator[None]:
         if error.problems and error.problems[0].rule in MISSING:
             raise HTTPException(status_code=404) from error
         raise
+
+
+def errors_of(problems: list[Problem], form: str) -> list[PlainProblem]:
+    """Problems of a form in plain words, each naming the control it is about."""
+    fields, labels = FORMS[form]
+    return plain_problems(problems, fields=fields, labels=labels)
 
 
 def references(text: str | None) -> list[str]:

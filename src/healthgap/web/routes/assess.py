@@ -26,7 +26,7 @@ from healthgap.analyses import (
 )
 from healthgap.errors import InputError
 from healthgap.store import list_scenarios
-from healthgap.web.assessing import found, packs_of
+from healthgap.web.assessing import errors_of, found, packs_of
 from healthgap.web.deps import Analyst, DatabaseDep, Viewer, Workspaces, render, services
 
 router = APIRouter(prefix="/assess")
@@ -129,7 +129,9 @@ def create(
             source=source,
         )
     except InputError as error:
-        return _new_page(request, db, user.id, 400, problems=error.problems, form=form)
+        return _new_page(
+            request, db, user.id, 400, errors=errors_of(error.problems, "new"), form=form
+        )
     return _redirect(f"/assess/{bundle.summary['assessment_id']}")
 
 

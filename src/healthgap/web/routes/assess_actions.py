@@ -23,7 +23,7 @@ from healthgap.reports.assessment_exports import (
     assessment_file_stem,
 )
 from healthgap.reports.bundle import ResultBundle
-from healthgap.web.assessing import evidence_for, found, scope_or_wait
+from healthgap.web.assessing import errors_of, evidence_for, found, scope_or_wait
 from healthgap.web.deps import Analyst, DatabaseDep, Viewer, render
 
 router = APIRouter(prefix="/assess")
@@ -39,7 +39,7 @@ def _plan_page(
 ) -> Response:
     with found():
         summary = action_plan(db, assessment_id, user_id=user_id).summary
-    context = {"s": summary, "form": {}, "problems": [], **extra}
+    context = {"s": summary, "form": {}, "errors": [], **extra}
     return render(request, "assess_actions.html", context, status)
 
 
@@ -74,7 +74,13 @@ def create_action(
         )
     except InputError as error:
         return _plan_page(
-            request, db, user.id, assessment_id, 400, problems=error.problems, form=form
+            request,
+            db,
+            user.id,
+            assessment_id,
+            400,
+            errors=errors_of(error.problems, "action"),
+            form=form,
         )
     return RedirectResponse(f"/assess/{assessment_id}/actions?done=added", status_code=303)
 

@@ -6,6 +6,8 @@ leave one record; the second sees, in plain words, who decided what."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -13,12 +15,19 @@ from fastapi.responses import RedirectResponse, Response
 
 from healthgap.analyses import agree_item, assessment_overview, consensus_view
 from healthgap.errors import InputError
-from healthgap.web.assessing import evidence_for, found, references, scope_or_wait
+from healthgap.web.assessing import (
+    errors_of,
+    evidence_for,
+    found,
+    references,
+    scope_or_wait,
+)
 from healthgap.web.deps import Analyst, DatabaseDep, Viewer, render
 
 router = APIRouter(prefix="/assess")
 POLL_SECONDS = 5
 STOP_POLLING = 286  # HTMX stops polling on this status
+NOTHING_NEW = 204  # HTMX swaps nothing (base.html's responseHandling)
 
 
 def _view(
@@ -53,21 +62,37 @@ def consensus_page(
     if waiting is not None:
         return waiting
     summary = _view(request, db, user.id, assessment_id, scope).summary
-    context = {"s": summary, "rows": _rows(summary, order), "order": order, "poll": POLL_SECONDS}
-    return render(request, "assess_consensus.html", context)
+    return render(request, "assess_consensus.html", _table_context(summary, order))
 
 
 @router.get("/{assessment_id}/consensus/table")
 def consensus_table(
-    request: Request, user: Viewer, db: DatabaseDep, assessment_id: int, order: str = ""
+    request: Request,
+    user: Viewer,
+    db: DatabaseDep,
+    assessment_id: int,
+    order: str = "",
+    version: str = "",
 ) -> Response:
-    """The spread table alone, asked for every few seconds while the round is open."""
+    """The spread table, asked for every few seconds while the round is open: 204 (nothing
+    to swap) while nothing was agreed since ``version``; the table when something was; the
+    last table with 286 (stop asking) once the round is closed."""
     summary = _view(request, db, user.id, assessment_id).summary
-    context = {"s": summary, "rows": _rows(summary, order), "order": order, "poll": POLL_SECONDS}
+    context = _table_context(summary, order) | {"oob": True}
+    if summary["round"] == "consensus" and version == context["version"]:
+        return Response(status_code=NOTHING_NEW)
     response = render(request, "_assess_consensus_table.html", context)
     if summary["round"] != "consensus":
         response.status_code = STOP_POLLING
     return response
+
+
+def _table_context(summary: dict[str, Any], order: str) -> dict[str, Any]:
+    """The spread table's values, with a version that changes whenever a level is agreed."""
+    state = json.dumps([summary["round"], summary["revisions"]], sort_keys=True)
+    version = hashlib.sha256(state.encode()).hexdigest()[:16]
+    rows = _rows(summary, order)
+    return {"s": summary, "rows": rows, "order": order, "poll": POLL_SECONDS, "version": version}
 
 
 def _item_page(
@@ -106,7 +131,7 @@ def _item_page(
         "evidence": summary["evidence"].get(item_id, []),
         "revision": revision,
         "form": chosen,
-        "problems": problems or [],
+        "errors": errors_of(problems or [], "agree"),
         "conflict": conflict,
     }
     return render(request, "assess_consensus_item.html", context, status)

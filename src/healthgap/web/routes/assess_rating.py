@@ -11,12 +11,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from healthgap.analyses import assessment_overview, rate_item, rating_sheet
 from healthgap.errors import InputError, Problem
-from healthgap.web.assessing import evidence_for, found, references
+from healthgap.web.assessing import errors_of, evidence_for, found, references
 from healthgap.web.deps import DatabaseDep, Viewer, render
 
 router = APIRouter(prefix="/assess")
-#: Where a problem of each rating field is shown (the id of its form control).
-FIELDS = {"level": "level", "evidence": "evidence", "confidence": "confidence"}
 NO_ANSWER = 'Choose a level, or "don\'t know" or "not applicable"'
 
 
@@ -71,8 +69,7 @@ def _item_page(
         "flags": summary["flags"].get(item_id, []),
         "steps": steps,
         "form": chosen,
-        "problems": problems or [],
-        "field_errors": {FIELDS[p.column]: p.message for p in problems or [] if p.column in FIELDS},
+        "errors": errors_of(problems or [], "rate"),
     }
     return render(request, "assess_rate_item.html", context, status)
 
