@@ -12,6 +12,7 @@ import pandas as pd
 from fastapi.testclient import TestClient
 from web_helpers import add_user, csrf_from, login
 
+from cli_runner import run_cli
 from healthgap.store import Database
 
 QUICK = [
@@ -156,6 +157,39 @@ def test_a_workshop_through_the_web(app, database: Database, demo_la: str) -> No
     html = people["ann"].get(f"/assess/{aid}/summary.html").text
     assert "<h1>" in html and "Action plan" in html
     assert people["ann"].get(f"/assess/{aid}/summary.pdf").status_code == 400
+
+
+def test_the_cli_exports_the_same_items_file_as_the_web(
+    app, database: Database, settings, demo_workspace, demo_la: str, tmp_path
+) -> None:  # noqa: ANN001
+    fac = _client(app, database, "analyst", "fac")
+    aid = _start(fac, demo_la)
+    _post(fac, f"/assess/{aid}/rate/service_volumes", {"level": "4", "evidence": "plan"})
+    _post(fac, f"/assess/{aid}/consensus/open")
+    _post(
+        fac,
+        f"/assess/{aid}/consensus/service_volumes",
+        {"level": "3", "reason": "many clinics", "revision": "0"},
+    )
+    web = fac.get(f"/assess/{aid}/summary.csv").content
+    result = run_cli(
+        "assess",
+        "export",
+        str(aid),
+        "--as",
+        "fac",
+        "--formats",
+        "csv",
+        "--out",
+        str(tmp_path),
+        "--workspace",
+        str(demo_workspace),
+        "--data-dir",
+        str(settings.data_dir),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    (cli,) = tmp_path.glob("*.csv")
+    assert cli.read_bytes() == web
 
 
 def test_two_facilitators_on_one_item(app, database: Database, demo_la: str) -> None:  # noqa: ANN001
