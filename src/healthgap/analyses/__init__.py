@@ -18,6 +18,9 @@ explain a gap by age and cause         :func:`explain_gap`
 check a gap target                     :func:`check_gap_target`
 classify areas by a rule               :func:`classify_areas`
 plan a scenario, a budget              :func:`plan_scenario`, :func:`plan_budget`
+plan a scenario grid                   :func:`plan_grid` (:func:`check_grid` first)
+which uncertainty matters (VOI)        :func:`plan_sensitivity`
+where heavy work runs                  :func:`open_executor` (from :mod:`healthgap.compute`)
 check, import, describe data           :func:`validate_files`, :func:`import_data`,
                                        :func:`workspace_info`
 build the SYNTHETIC demo               :func:`build_demo`
@@ -65,6 +68,7 @@ from healthgap.analyses.classify import classify_areas
 from healthgap.analyses.data import import_data, validate_files, workspace_info
 from healthgap.analyses.demo import build_demo
 from healthgap.analyses.explain import explain_gap
+from healthgap.analyses.grid import check_grid, plan_grid
 from healthgap.analyses.measure import (
     measure_deprivation_gap,
     measure_dsr,
@@ -74,11 +78,14 @@ from healthgap.analyses.measure import (
 from healthgap.analyses.plan import plan_baseline, plan_budget, plan_model, plan_scenario
 from healthgap.analyses.profile import profile_area
 from healthgap.analyses.selection import latest_period
+from healthgap.analyses.sensitivity import plan_sensitivity
 from healthgap.analyses.source import Source, WorkspaceSource
 from healthgap.analyses.target import check_gap_target, target_periods
+from healthgap.compute import Executor, open_executor
 
 __all__ = [
     "AreaEvidence",
+    "Executor",
     "Source",
     "WorkspaceSource",
     "action_plan",
@@ -89,6 +96,7 @@ __all__ = [
     "build_demo",
     "change_action_status",
     "check_gap_target",
+    "check_grid",
     "classify_areas",
     "close_workshop",
     "consensus_view",
@@ -108,11 +116,14 @@ __all__ = [
     "my_assessments",
     "no_evidence",
     "open_consensus",
+    "open_executor",
     "packs_folder",
     "plan_baseline",
     "plan_budget",
+    "plan_grid",
     "plan_model",
     "plan_scenario",
+    "plan_sensitivity",
     "profile_area",
     "rate_item",
     "rate_items_from_file",

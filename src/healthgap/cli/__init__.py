@@ -134,7 +134,18 @@ def _register_commands() -> None:
     # the domain modules stay independent of each other.
     from healthgap.cli import data as _data  # noqa: F401
 
-    domains = ("demo", "measure", "profile", "explain", "plan", "web", "assess", "assess_workshop")
+    domains = (
+        "demo",
+        "measure",
+        "profile",
+        "explain",
+        "plan",
+        "grid",
+        "voi",
+        "web",
+        "assess",
+        "assess_workshop",
+    )
     for optional in domains:
         try:
             __import__(f"healthgap.cli.{optional}")

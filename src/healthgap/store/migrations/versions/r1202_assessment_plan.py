@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "1202"
-down_revision = "1701"
+down_revision = "1901"
 branch_labels = None
 depends_on = None
 
