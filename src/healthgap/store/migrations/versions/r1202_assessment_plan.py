@@ -1,7 +1,7 @@
 """Self-assessments: the saved plan shown beside an assessment's ratings.
 
 Revision ID: 1202
-Revises: 1701
+Revises: 1901
 
 Adds ``assessments.plan_scenario_id``, a link to the saved scenario (``scenarios``) whose
 intervention volumes are the evidence of the "adequate service volumes" items; deleting the
