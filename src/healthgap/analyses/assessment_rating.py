@@ -97,6 +97,7 @@ def rating_sheet(
                 "evidence_required": item.evidence_required,
                 "indicators": "; ".join(INDICATORS[i].label for i in item.indicators),
                 "reconstructed": item.name.reconstructed or item.prompt.reconstructed,
+                "practice_id": item.practice_id,
                 "rated": own is not None,
                 "my_level": "" if own is None else own.level,
                 "my_answer": "" if own is None else version.scale.label_of(own.level),

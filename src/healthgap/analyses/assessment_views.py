@@ -171,6 +171,7 @@ def consensus_view(
         "disagreements": int(items["disagreement"].sum()),
         "data_notes": list(evidence.notes) if evidence is not None else [],
         "data_period": evidence.period if evidence is not None else "",
+        "practice_ids": {item.id: item.practice_id for item in version.items},
     }
     return ResultBundle(
         question="run the consensus round",

@@ -133,6 +133,8 @@ def _item_page(
         "form": chosen,
         "errors": errors_of(problems or [], "agree"),
         "conflict": conflict,
+        # As on the rating page: practice examples appear only when ``practice_examples`` is given.
+        "practice_item_id": summary["practice_ids"].get(item_id, ""),
     }
     return render(request, "assess_consensus_item.html", context, status)
 

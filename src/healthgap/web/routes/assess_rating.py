@@ -70,6 +70,9 @@ def _item_page(
         "steps": steps,
         "form": chosen,
         "errors": errors_of(problems or [], "rate"),
+        # The practice bank's examples for this item are shown only when the page is given
+        # ``practice_examples`` (looked up by ``practice_item_id``); see the template's block.
+        "practice_item_id": row["practice_id"],
     }
     return render(request, "assess_rate_item.html", context, status)
 
