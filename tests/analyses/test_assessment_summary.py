@@ -256,3 +256,31 @@ def test_heatmap_rows_keep_the_order_assessed_and_skip_open_rounds(
     heatmap = bundle.table("heatmap")
     assert list(dict.fromkeys(heatmap["row_label"])) == ["CVD", "tobacco"]
     assert bundle.summary["readable"]["heatmap"][0]["row_label"] == "CVD"
+    assert "heatmap_places" not in bundle.charts  # one place: nothing to set beside it
+
+
+def test_places_on_one_topic_side_by_side_in_the_order_assessed(
+    database: Database, source: WorkspaceSource, la: str
+) -> None:
+    areas = source.areas()
+    other = str(areas.loc[areas["level"] == "ward", "area_code"].iloc[0])  # any level
+    earlier = run_individual_round(database, place=other, source=source)
+    agree_some(earlier)
+    first = run_individual_round(database, place=la, source=source)
+    agree_some(first)
+    later = run_individual_round(database, place=other, source=source, topic="cvd")
+    agree_some(later)  # the same topic, spelt otherwise: replaces the earlier row of ``other``
+    tobacco = run_individual_round(database, place=la, source=source, topic="tobacco")
+    agree_some(tobacco)  # another topic: not a place on this one
+    run_individual_round(database, place=other, source=source, topic="CVD")  # still rating
+    bundle = assessment_summary(database, first.assessment_id, user_id=first.users["ann"])
+    places = bundle.table("heatmap_places")
+    assert list(dict.fromkeys(places["place_code"])) == [la, other]
+    assert set(places.loc[places["place_code"] == other, "topic"]) == {"cvd"}
+    readable = bundle.summary["readable"]["heatmap_places"]
+    assert [row["place_label"] for row in readable] == list(dict.fromkeys(places["row_label"]))
+    assert "heatmap_places" in bundle.charts
+    html = assessment_export(bundle, "html").decode()
+    assert "Places assessed on this topic" in html and '<th scope="col">Place</th>' in html
+    body = json.loads(assessment_export(bundle, "json"))
+    assert {"heatmap_places", "heatmap_places_table"} <= set(body["tables"])

@@ -71,27 +71,44 @@ TABLE_TITLES = {
     "radar_table": "the radar chart as a table",
     "heatmap": "agreed levels by topic at this place (rows in the order assessed)",
     "heatmap_table": "the heatmap as a table",
+    "heatmap_places": "agreed levels by place on this topic (rows in the order assessed)",
+    "heatmap_places_table": "the heatmap of places as a table",
     "triangle_table": "the triangle as a table",
 }
 
 
 def _heatmap_rows(
-    database: Database, version: FrameworkVersion, current: Assessment, user_id: int
+    database: Database,
+    version: FrameworkVersion,
+    current: Assessment,
+    user_id: int,
+    by: str = "topic",
 ) -> list[Assessment]:
-    """Assessments of the same framework at the same place that the user may open and
-    whose individual round is closed, in the order they were made (never by rating)."""
+    """Assessments of the same framework that the user may open and whose individual round
+    is closed, in the order they were made (never by rating): ``by="topic"`` the topics
+    assessed at this place; ``by="place"`` the places assessed on this topic and period (the
+    latest assessment of each place)."""
+    scope = current.scope
     with database.reader() as session:
         user = session.get(User, user_id)
         admin = user is not None and user.role == Role.admin
         rows = visible_assessments(session, user_id=user_id, everything=admin)
         chosen = [
-            record.id
+            record
             for record, _ in sorted(rows, key=lambda pair: (pair[0].created_at, pair[0].id))
-            if record.framework_id == version.framework_id
-            and record.place_code == current.scope.place_code
-            and record.round != "individual"
+            if record.framework_id == version.framework_id and record.round != "individual"
         ]
-        return [get_assessment(session, assessment_id=i).assessment for i in chosen]
+        if by == "topic":
+            ids = [r.id for r in chosen if r.place_code == scope.place_code]
+        else:
+            same = [
+                r
+                for r in chosen
+                if r.topic.casefold() == scope.topic.casefold() and r.period == scope.period
+            ]
+            latest = {r.place_code: r.id for r in same}  # later assessments replace earlier
+            ids = [r.id for r in same if latest[r.place_code] == r.id]
+        return [get_assessment(session, assessment_id=i).assessment for i in ids]
 
 
 def _title(version: FrameworkVersion, assessment: Assessment) -> str:
@@ -133,8 +150,10 @@ def assessment_summary(
     """Everything the board summary shows (see the module docstring).
 
     Tables: those of :func:`healthgap.assessment.assessment_report` plus ``radar_table``,
-    ``heatmap``, ``heatmap_table`` and, for the triangle, ``triangle_table``. Charts:
-    ``radar``, ``heatmap`` and (PIT) ``triangle``. ``summary["report"]`` is the core's
+    ``heatmap``, ``heatmap_table`` (topics at this place), ``heatmap_places`` and
+    ``heatmap_places_table`` (places on this topic and period, when the user may open more
+    than one) and, for the triangle, ``triangle_table``. Charts: ``radar``, ``heatmap``,
+    ``heatmap_places`` and (PIT) ``triangle``. ``summary["report"]`` is the core's
     :class:`~healthgap.assessment.AssessmentReport` the exports are written from.
     Refused while the individual round is open.
     """
@@ -166,6 +185,18 @@ def assessment_summary(
             heatmap, title=f"{version.title.text}: topics at this place", synthetic=synthetic
         )
         readable["heatmap"] = heatmap_readable(heatmap)
+    places = _heatmap_rows(database, version, assessment, user_id, by="place")
+    if len(places) > 1:  # one place alone is its radar; side by side, never ranked
+        by_place = heatmap_table(version, places, by="place")
+        tables["heatmap_places"] = Table(by_place, TABLE_TITLES["heatmap_places"])
+        charts["heatmap_places"] = heatmap_chart(
+            by_place,
+            title=f"{version.title.text}: {assessment.scope.topic} by place",
+            synthetic=synthetic,
+        )
+        readable["heatmap_places"] = heatmap_readable(by_place).rename(
+            columns={"row_label": "place_label"}
+        )
     if {item.attributes.get("pit_position") for item in version.items} >= set(PIT_POSITIONS):
         triangle = triangle_table(version, assessment)
         charts["triangle"] = triangle_chart(triangle, title=title, synthetic=synthetic)

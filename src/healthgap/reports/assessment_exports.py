@@ -47,7 +47,14 @@ ASSESSMENT_FORMATS = {
     "html": "text/html; charset=utf-8",
 }
 #: Tables of the bundle added to the engine's report in the XLSX and JSON files.
-EXTRA_TABLES = ("radar_table", "heatmap", "heatmap_table", "triangle_table")
+EXTRA_TABLES = (
+    "radar_table",
+    "heatmap",
+    "heatmap_table",
+    "heatmap_places",
+    "heatmap_places_table",
+    "triangle_table",
+)
 CHART_TEXT = {
     "radar": "Radar chart: each item on a spoke, the agreed level as a solid outline, the "
     "target dashed, the previous assessment dotted, and a line from the lowest to the highest "
@@ -57,6 +64,9 @@ CHART_TEXT = {
     "level.",
     "heatmap": "Heatmap of topics assessed at this place by item, each cell coloured and "
     "labelled with its agreed level; rows are in the order assessed, not ranked.",
+    "heatmap_places": "Heatmap of the places assessed on this topic by item, each cell "
+    "coloured and labelled with its agreed level; places are in the order assessed, not "
+    "ranked.",
 }
 
 _ENVIRONMENT = jinja2.Environment(
@@ -131,7 +141,7 @@ def summary_html(bundle: ResultBundle, *, made: datetime | None = None) -> str:
             "columns": summary["readable_columns"][name],
             "rows": summary["readable"][name],
         }
-        for name in ("radar", "triangle", "heatmap")
+        for name in ("radar", "triangle", "heatmap", "heatmap_places")
         if name in bundle.charts
     ]
     return _ENVIRONMENT.get_template("assessment_summary.html").render(
