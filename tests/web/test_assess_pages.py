@@ -250,3 +250,20 @@ def test_roles_csrf_and_escaping(app, database: Database, demo_la: str) -> None:
     assert fac.get("/assess/999").status_code == 404
     assert "Social marketing benchmark criteria" in viewer.get("/assess/frameworks").text
     assert "Fully met" in viewer.get("/assess/frameworks/nsmc_benchmarks").text
+
+
+def test_summary_sets_places_on_one_topic_side_by_side(app, database: Database, demo_la: str):  # noqa: ANN001, ANN201
+    from assessment_helpers import agree_some, run_individual_round
+
+    ward = "E05900788"  # a ward of the demo district: any level may be assessed
+    first = run_individual_round(database, place=demo_la)
+    agree_some(first)
+    agree_some(run_individual_round(database, place=ward))
+    fac = login(TestClient(app, base_url="http://testserver"), "fac")
+    page = fac.get(f"/assess/{first.assessment_id}/summary")
+    assert page.status_code == 200
+    assert page.text.count("Places assessed on this topic") >= 2  # the heading and its table
+    assert '<th scope="col" class="govuk-table__header">Place</th>' in page.text
+    table = page.text.split("Places assessed on this topic as a table</caption>")[1]
+    places = table.split("</table>")[0]
+    assert places.index(demo_la) < places.index(ward)  # in the order assessed, not ranked
