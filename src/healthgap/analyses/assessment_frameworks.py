@@ -7,7 +7,7 @@ problem raises one :class:`~healthgap.errors.InputError` naming file, line, fiel
 and nothing is written. See ``docs/assessment.md``.
 
 >>> bundle = list_frameworks()
->>> bundle.table("frameworks").set_index("framework_id").loc["hinst_cbo", "items"]
+>>> int(bundle.table("frameworks").set_index("framework_id").loc["hinst_cbo", "items"])
 12
 >>> show_framework("nsmc_benchmarks").summary["levels"]
 ['Not met', 'Partly met', 'Fully met']
