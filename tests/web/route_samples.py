@@ -25,6 +25,10 @@ SAMPLES = {
     "job_id": "no-such-job",
     "scenario_id": "999",
     "measure": "le",
+    "assessment_id": "1",
+    "item_id": "known_needs",
+    "action_id": "1",
+    "framework_id": "hinst_cbo",
 }
 #: Static files: the route is a folder, the sample one file in it.
 MOUNT_SAMPLES = {"/static": "/static/healthgap.css"}

@@ -24,9 +24,46 @@ where heavy work runs                  :func:`open_executor` (from :mod:`healthg
 check, import, describe data           :func:`validate_files`, :func:`import_data`,
                                        :func:`workspace_info`
 build the SYNTHETIC demo               :func:`build_demo`
+list, show, install frameworks         :func:`list_frameworks`, :func:`show_framework`,
+                                       :func:`install_content_pack`
+run a self-assessment workshop         :func:`start_assessment`, :func:`rate_item`,
+                                       :func:`open_consensus`, :func:`agree_item`, ...
+see it, summarise and export it        :func:`rating_sheet`, :func:`consensus_view`,
+                                       :func:`assessment_summary` (files:
+                                       ``reports.assessment_exports``)
 =====================================  ==============================================
 """
 
+from healthgap.analyses.assessment_evidence import AreaEvidence, gather_evidence, no_evidence
+from healthgap.analyses.assessment_frameworks import (
+    export_content_pack,
+    install_content_pack,
+    list_frameworks,
+    packs_folder,
+    show_framework,
+)
+from healthgap.analyses.assessment_rating import rating_sheet
+from healthgap.analyses.assessment_summary import assessment_summary
+from healthgap.analyses.assessment_tracking import (
+    add_action,
+    change_action_status,
+    link_plan_scenario,
+)
+from healthgap.analyses.assessment_views import (
+    action_plan,
+    assessment_overview,
+    consensus_view,
+    my_assessments,
+)
+from healthgap.analyses.assessment_workshop import (
+    agree_item,
+    close_workshop,
+    invite_participants,
+    open_consensus,
+    rate_item,
+    rate_items_from_file,
+    start_assessment,
+)
 from healthgap.analyses.classify import classify_areas
 from healthgap.analyses.data import import_data, validate_files, workspace_info
 from healthgap.analyses.demo import build_demo
@@ -47,21 +84,40 @@ from healthgap.analyses.target import check_gap_target, target_periods
 from healthgap.compute import Executor, open_executor
 
 __all__ = [
+    "AreaEvidence",
     "Executor",
     "Source",
     "WorkspaceSource",
+    "action_plan",
+    "add_action",
+    "agree_item",
+    "assessment_overview",
+    "assessment_summary",
     "build_demo",
+    "change_action_status",
     "check_gap_target",
     "check_grid",
     "classify_areas",
+    "close_workshop",
+    "consensus_view",
     "explain_gap",
+    "export_content_pack",
+    "gather_evidence",
     "import_data",
+    "install_content_pack",
+    "invite_participants",
     "latest_period",
+    "link_plan_scenario",
+    "list_frameworks",
     "measure_deprivation_gap",
     "measure_dsr",
     "measure_healthy_life_expectancy",
     "measure_life_expectancy",
+    "my_assessments",
+    "no_evidence",
+    "open_consensus",
     "open_executor",
+    "packs_folder",
     "plan_baseline",
     "plan_budget",
     "plan_grid",
@@ -69,6 +125,11 @@ __all__ = [
     "plan_scenario",
     "plan_sensitivity",
     "profile_area",
+    "rate_item",
+    "rate_items_from_file",
+    "rating_sheet",
+    "show_framework",
+    "start_assessment",
     "target_periods",
     "validate_files",
     "workspace_info",

@@ -134,7 +134,19 @@ def _register_commands() -> None:
     # the domain modules stay independent of each other.
     from healthgap.cli import data as _data  # noqa: F401
 
-    for optional in ("demo", "measure", "profile", "explain", "plan", "grid", "voi", "web"):
+    domains = (
+        "demo",
+        "measure",
+        "profile",
+        "explain",
+        "plan",
+        "grid",
+        "voi",
+        "web",
+        "assess",
+        "assess_workshop",
+    )
+    for optional in domains:
         try:
             __import__(f"healthgap.cli.{optional}")
         except ModuleNotFoundError as exc:

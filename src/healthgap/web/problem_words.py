@@ -92,6 +92,10 @@ RULE_WORDS: dict[str, str] = {
     "no_file": "Choose at least one file to upload",
     "bad_invite": "This invite link is not valid or was already used: ask an administrator "
     "for a new one",
+    # self-assessment forms
+    "evidence_required": "{label}: this framework asks what every rating rests on; give at "
+    "least one reference",
+    "unknown_mode": "{label}: this framework has no such way of asking; choose its usual way",
     # FastAPI's own form checks (pydantic error types)
     "missing": "{label}: enter a value",
     "int_parsing": "{label}: enter a whole number",

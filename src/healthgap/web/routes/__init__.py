@@ -9,6 +9,7 @@ from healthgap.web.routes import (
     account,
     admin,
     area,
+    assess_all,
     auth,
     downloads,
     explain,
@@ -31,6 +32,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     downloads.router,
     admin.router,
     account.router,
+    *assess_all.ASSESS_ROUTERS,
 )
 
 
