@@ -21,6 +21,17 @@ plan a scenario, a budget              :func:`plan_scenario`, :func:`plan_budget
 check, import, describe data           :func:`validate_files`, :func:`import_data`,
                                        :func:`workspace_info`
 build the SYNTHETIC demo               :func:`build_demo`
+MECC: log conversations, sync a phone  :func:`sync_entries`, :func:`log_entry`,
+                                       :func:`logging_choices`
+MECC dashboards                        :func:`mecc_activity`, :func:`mecc_referrals`,
+                                       :func:`mecc_training`, :func:`mecc_staff_health`,
+                                       :func:`mecc_directory_overview`
+MECC imports and the demo              :func:`import_mecc_directory`,
+                                       :func:`import_mecc_logs`,
+                                       :func:`import_mecc_training`,
+                                       :func:`import_mecc_staff_health`,
+                                       :func:`import_referrals_received`,
+                                       :func:`link_staff_account`, :func:`load_mecc_demo`
 =====================================  ==============================================
 """
 
@@ -34,6 +45,27 @@ from healthgap.analyses.measure import (
     measure_healthy_life_expectancy,
     measure_life_expectancy,
 )
+from healthgap.analyses.mecc_dashboards import mecc_activity, mecc_referrals
+from healthgap.analyses.mecc_demo import ensure_demo_staff_login, load_mecc_demo
+from healthgap.analyses.mecc_directory import link_staff_account, mecc_directory_overview
+from healthgap.analyses.mecc_imports import (
+    MeccImport,
+    import_mecc_directory,
+    import_mecc_logs,
+    import_mecc_staff_health,
+    import_mecc_training,
+    import_referrals_received,
+)
+from healthgap.analyses.mecc_logging import (
+    LoggingChoices,
+    SyncOutcome,
+    log_entry,
+    logging_choices,
+    logging_staff,
+    sync_entries,
+)
+from healthgap.analyses.mecc_source import data_version as mecc_data_version
+from healthgap.analyses.mecc_staff import mecc_staff_health, mecc_training
 from healthgap.analyses.plan import plan_baseline, plan_budget, plan_model, plan_scenario
 from healthgap.analyses.profile import profile_area
 from healthgap.analyses.selection import latest_period
@@ -41,14 +73,34 @@ from healthgap.analyses.source import Source, WorkspaceSource
 from healthgap.analyses.target import check_gap_target, target_periods
 
 __all__ = [
+    "LoggingChoices",
+    "MeccImport",
     "Source",
+    "SyncOutcome",
     "WorkspaceSource",
     "build_demo",
     "check_gap_target",
     "classify_areas",
+    "ensure_demo_staff_login",
     "explain_gap",
     "import_data",
+    "import_mecc_directory",
+    "import_mecc_logs",
+    "import_mecc_staff_health",
+    "import_mecc_training",
+    "import_referrals_received",
     "latest_period",
+    "link_staff_account",
+    "load_mecc_demo",
+    "log_entry",
+    "logging_choices",
+    "logging_staff",
+    "mecc_activity",
+    "mecc_data_version",
+    "mecc_directory_overview",
+    "mecc_referrals",
+    "mecc_staff_health",
+    "mecc_training",
     "measure_deprivation_gap",
     "measure_dsr",
     "measure_healthy_life_expectancy",
@@ -58,6 +110,7 @@ __all__ = [
     "plan_model",
     "plan_scenario",
     "profile_area",
+    "sync_entries",
     "target_periods",
     "validate_files",
     "workspace_info",

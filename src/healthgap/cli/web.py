@@ -22,7 +22,7 @@ DatabaseUrl = Annotated[
 @user_app.command("create")
 def user_create(
     username: Annotated[str, typer.Argument(help="User name to sign in with.")],
-    role: Annotated[str, typer.Option(help="viewer, analyst or admin.")] = "viewer",
+    role: Annotated[str, typer.Option(help="staff (MECC logging only), viewer, analyst or admin.")] = "viewer",
     password: Annotated[
         str,
         typer.Option(

@@ -60,10 +60,13 @@ from healthgap.store.mecc_models import (
     TrainingRecord,
     TrainingScoreRecord,
 )
+from healthgap.store.models import User
 
 __all__ = [
+    "StaffMember",
     "SyncResult",
     "count_contacts",
+    "is_synthetic",
     "link_staff_user",
     "list_contacts",
     "load_directory",
@@ -73,7 +76,10 @@ __all__ = [
     "save_directory",
     "save_staff_health",
     "save_training",
+    "staff_accounts",
+    "staff_for_user",
     "sync_contacts",
+    "upsert_rows",
 ]
 
 _CHUNK = 1000  # rows per statement: well under every driver's parameter limit
@@ -108,7 +114,7 @@ def _chunks(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
         yield rows[start : start + _CHUNK]
 
 
-def _upsert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+def upsert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert rows, replacing the non-key columns of rows whose primary key exists."""
     if not rows:
         return
@@ -134,30 +140,82 @@ def _records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]
 
 
 def save_directory(
-    session: Session, directory: MeccDirectory, *, vocabulary: MeccVocabulary | None = None
+    session: Session,
+    directory: MeccDirectory,
+    *,
+    vocabulary: MeccVocabulary | None = None,
+    synthetic: bool = False,
 ) -> None:
     """Add or update every organisation, team and member of staff of ``directory`` (checked
     by :meth:`MeccDirectory.checked` against ``vocabulary`` first, the built-in one by
-    default); people and teams not listed are left alone."""
+    default); people and teams not listed are left alone. ``synthetic`` marks the
+    organisations as SYNTHETIC demo ones (every output drawn from them then says so)."""
     checked = directory.checked(vocabulary)
-    _upsert(
-        session, OrganisationRecord.__table__, _records(checked.organisations, ORGANISATION_COLUMNS)
+    organisations = _records(checked.organisations, ORGANISATION_COLUMNS)
+    upsert_rows(
+        session,
+        OrganisationRecord.__table__,
+        [{**row, "synthetic": synthetic} for row in organisations],
     )
-    _upsert(session, TeamRecord.__table__, _records(checked.teams, TEAM_COLUMNS))
-    _upsert(session, StaffRecord.__table__, _records(checked.staff, STAFF_COLUMNS))
+    upsert_rows(session, TeamRecord.__table__, _records(checked.teams, TEAM_COLUMNS))
+    upsert_rows(session, StaffRecord.__table__, _records(checked.staff, STAFF_COLUMNS))
 
 
 def link_staff_user(session: Session, *, staff_id: str, user_id: int | None) -> None:
-    """Link a member of staff to the login that logs for them (``None`` unlinks)."""
+    """Link a member of staff to the login that logs for them (``None`` unlinks); a login
+    logs for one member of staff, so any earlier link of that login is removed."""
     staff = session.get(StaffRecord, staff_id)
     if staff is None:
         raise StorageError(f"no member of staff {staff_id!r}")
+    if user_id is not None:
+        for other in session.scalars(select(StaffRecord).where(StaffRecord.user_id == user_id)):
+            other.user_id = None
+        session.flush()
     staff.user_id = user_id
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """The member of staff a login logs for, with their organisation and team."""
+
+    staff_id: str
+    organisation: str
+    team: str
+
+
+def staff_for_user(session: Session, user_id: int) -> StaffMember | None:
+    """The member of staff linked to login ``user_id``, or None when it is not linked."""
+    row = session.execute(
+        select(StaffRecord.staff_id, StaffRecord.organisation, StaffRecord.team).where(
+            StaffRecord.user_id == user_id
+        )
+    ).first()
+    return None if row is None else StaffMember(*row)
+
+
+def staff_accounts(session: Session) -> pd.DataFrame:
+    """Every member of staff with the login linked to them (``username``, empty when none)."""
+    query = (
+        select(*[StaffRecord.__table__.c[c] for c in STAFF_COLUMNS], User.username)
+        .outerjoin(User, User.id == StaffRecord.user_id)
+        .order_by(StaffRecord.organisation, StaffRecord.team, StaffRecord.staff_id)
+    )
+    frame = pd.DataFrame(session.execute(query).all(), columns=[*STAFF_COLUMNS, "username"])
+    return frame.assign(username=frame["username"].fillna(""))
+
+
+def is_synthetic(session: Session, organisations: Sequence[str] | None = None) -> bool:
+    """True when any (of the given) organisations is a SYNTHETIC demo one."""
+    query = select(func.count()).select_from(OrganisationRecord).where(OrganisationRecord.synthetic)
+    if organisations is not None:
+        query = query.where(OrganisationRecord.organisation.in_(list(organisations)))
+    return bool(session.scalar(query))
 
 
 def load_directory(session: Session) -> MeccDirectory:
     """The stored directory, as the checks and dashboards use it."""
-    orgs = session.execute(select(OrganisationRecord.__table__)).all()
+    org_columns = [OrganisationRecord.__table__.c[c] for c in ORGANISATION_COLUMNS]
+    orgs = session.execute(select(*org_columns)).all()
     teams = session.execute(select(TeamRecord.__table__)).all()
     staff = session.execute(select(*[StaffRecord.__table__.c[c] for c in STAFF_COLUMNS])).all()
     return MeccDirectory(
@@ -240,7 +298,9 @@ def list_contacts(
         query = query.where(table.c.contact_date >= start)
     if end is not None:
         query = query.where(table.c.contact_date <= end)
-    frame = pd.DataFrame(session.execute(query).all(), columns=list(LOG_COLUMNS))
+    # Plain tuples: pandas builds a frame from them several times faster than from Rows.
+    rows = [tuple(row) for row in session.execute(query)]
+    frame = pd.DataFrame(rows, columns=list(LOG_COLUMNS))
     frame["contact_date"] = pd.to_datetime(frame["contact_date"])
     return frame
 
@@ -255,9 +315,9 @@ def save_training(
         records.assign(completed_on=pd.to_datetime(records["completed_on"]).dt.date),
         TRAINING_COLUMNS,
     )
-    _upsert(session, TrainingRecord.__table__, rows)
+    upsert_rows(session, TrainingRecord.__table__, rows)
     if scores is not None and len(scores):
-        _upsert(session, TrainingScoreRecord.__table__, _records(scores, SCORE_COLUMNS))
+        upsert_rows(session, TrainingScoreRecord.__table__, _records(scores, SCORE_COLUMNS))
 
 
 def load_training(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -277,7 +337,7 @@ def save_staff_health(session: Session, series: pd.DataFrame) -> int:
     """Add or replace staff health figures (by organisation, month and metric), e.g. from
     :func:`healthgap.engage.staff_health_import.read_staff_health`; returns the rows written."""
     rows = _records(series, STAFF_HEALTH_COLUMNS)
-    _upsert(session, StaffHealthRecord.__table__, rows)
+    upsert_rows(session, StaffHealthRecord.__table__, rows)
     return len(rows)
 
 
