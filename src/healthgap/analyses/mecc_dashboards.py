@@ -109,7 +109,12 @@ def mecc_activity(
     charts: dict[str, dict] = {}
     run_tables = []
     summary_runs: dict[str, dict] = {}
-    series = [("all", "all chosen organisations", raw_total)]
+    everyone = (
+        data.names[data.organisations[0]]
+        if len(data.organisations) == 1
+        else "all chosen organisations"
+    )
+    series = [("all", everyone, raw_total)]
     if len(data.organisations) > 1:
         raw_by_org = weekly_conversations(data.logs, by=("organisation",), **window, policy=None)
         series += [
