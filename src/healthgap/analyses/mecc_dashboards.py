@@ -190,7 +190,11 @@ def mecc_activity(
         provenance=data.provenance(_METHOD, _RUN_METHOD),
         tables=tables,
         charts=charts,
-        metadata={**period, "organisations": ", ".join(data.organisations)},
+        metadata={
+            **period,
+            "organisations": ", ".join(data.organisations),
+            "disclosure": POLICY.note,
+        },
         summary={
             "start": start,
             "end": end,
@@ -321,6 +325,10 @@ def mecc_referrals(
         provenance=data.provenance(*methods),
         tables=tables,
         charts=charts,
-        metadata={**period, "organisations": ", ".join(data.organisations)},
+        metadata={
+            **period,
+            "organisations": ", ".join(data.organisations),
+            "disclosure": POLICY.note,
+        },
         summary=summary,
     )

@@ -79,7 +79,7 @@ def mecc_training(
         provenance=data.provenance(_TRAINING_METHOD),
         tables=tables,
         charts=charts,
-        metadata={"organisations": ", ".join(data.organisations)},
+        metadata={"organisations": ", ".join(data.organisations), "disclosure": POLICY.note},
         summary={
             "organisations": {code: data.names[code] for code in data.organisations},
             "staff_in_post": int(any_route["staff_in_post"].sum()) if len(any_route) else 0,
@@ -172,7 +172,7 @@ def mecc_staff_health(
         provenance=data.provenance(_HEALTH_METHOD),
         tables=tables,
         charts=charts,
-        metadata={"organisations": ", ".join(data.organisations)},
+        metadata={"organisations": ", ".join(data.organisations), "disclosure": POLICY.note},
         summary={
             "organisations": {code: data.names[code] for code in data.organisations},
             "metrics": {code: labels[code] for code in metrics.metrics["code"]},
