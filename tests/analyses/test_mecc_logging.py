@@ -75,7 +75,7 @@ def test_choices_offer_codes_with_labels_and_the_staff_defaults(mecc_db: Databas
         "signpost": True,
         "referral": True,
     }
-    assert {"organisation": "acute", "code": "ed", "label": "Ed"} in choices.teams
+    assert {"organisation": "acute", "code": "ed", "label": "Emergency department"} in choices.teams
 
 
 def test_a_batch_is_taken_in_part_and_a_replay_counts_nothing_twice(mecc_db: Database) -> None:

@@ -17,9 +17,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -40,10 +41,17 @@ __all__ = [
     "sync_entries",
 ]
 
+#: Staff log in England: "today" is the date in London, whatever the server's clock zone.
+LOCAL_ZONE = ZoneInfo("Europe/London")
 NOT_LINKED = (
     "your login is not linked to a member of staff, so it cannot log MECC conversations; "
     "ask an administrator to link it on the MECC directory page"
 )
+
+
+def local_today() -> date:
+    """Today's date in England (a phone's entry dated today is never "in the future")."""
+    return datetime.now(LOCAL_ZONE).date()
 
 
 @dataclass(frozen=True)
@@ -139,7 +147,7 @@ def logging_choices(
         synthetic = is_synthetic(session, [staff.organisation])
     return LoggingChoices(
         staff=staff,
-        today=today or date.today(),
+        today=today or local_today(),
         organisations=tuple(
             {"code": o, "label": n, "setting": s}
             for o, n, s in zip(orgs["organisation"], orgs["name"], orgs["setting"], strict=True)
@@ -182,7 +190,7 @@ def sync_entries(
     """
     staff, directory = _staff_and_directory(database, user_id)
     checked = check_batch(
-        payloads, staff_id=staff.staff_id, directory=directory, today=today or date.today()
+        payloads, staff_id=staff.staff_id, directory=directory, today=today or local_today()
     )
     inserted = duplicates = 0
     if checked.entries:
@@ -209,7 +217,7 @@ def log_entry(
     the same form twice stores it once."""
     staff, directory = _staff_and_directory(database, user_id)
     entry = parse_entry(
-        payload, staff_id=staff.staff_id, directory=directory, today=today or date.today()
+        payload, staff_id=staff.staff_id, directory=directory, today=today or local_today()
     )
     result = sync_contacts(database, [entry])
     return SyncOutcome((entry.client_id,), result.inserted, result.duplicates, 0, ())

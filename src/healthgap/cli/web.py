@@ -22,7 +22,9 @@ DatabaseUrl = Annotated[
 @user_app.command("create")
 def user_create(
     username: Annotated[str, typer.Argument(help="User name to sign in with.")],
-    role: Annotated[str, typer.Option(help="staff (MECC logging only), viewer, analyst or admin.")] = "viewer",
+    role: Annotated[
+        str, typer.Option(help="staff (MECC logging only), viewer, analyst or admin.")
+    ] = "viewer",
     password: Annotated[
         str,
         typer.Option(
@@ -87,6 +89,7 @@ def serve(
     web_app = create_app(settings)
     if demo:
         _ensure_demo_admin(web_app.state.database)
+        _ensure_mecc_demo(web_app.state.database)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     console.print(f"healthgap is serving on http://{host}:{port}")
     # access_log off: uvicorn's access log records client addresses (personal data); the
@@ -109,3 +112,24 @@ def _ensure_demo_admin(database: object) -> None:
         password = secrets.token_urlsafe(12)
         create_user(session, username="demo", password=password, role="admin")
     console.print(f"demo login: user [bold]demo[/], password [bold]{password}[/] (shown once)")
+
+
+def _ensure_mecc_demo(database: object) -> None:
+    """Load the SYNTHETIC MECC organisations once, and a staff login that logs for one of
+    their members of staff (its password printed once, when it is created)."""
+    import secrets
+
+    from healthgap.analyses import ensure_demo_staff_login, load_mecc_demo
+
+    loaded = load_mecc_demo(database)  # type: ignore[arg-type]
+    state = "loaded" if loaded.loaded else "already loaded"
+    console.print(
+        f"SYNTHETIC MECC demo {state}: {loaded.contacts:,} conversations from "
+        f"{loaded.start.isoformat()} to {loaded.end.isoformat()}"
+    )
+    password = secrets.token_urlsafe(12)
+    if ensure_demo_staff_login(database, username="demo-staff", password=password):  # type: ignore[arg-type]
+        console.print(
+            f"MECC logging login: user [bold]demo-staff[/], password [bold]{password}[/] "
+            "(shown once; open /mecc/log on a phone)"
+        )

@@ -12,6 +12,7 @@ from healthgap.web.routes import (
     downloads,
     explain,
     measures,
+    mecc_log,
     plan,
     plan_downloads,
     workspace,
@@ -29,6 +30,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     workspace.router,
     downloads.router,
     admin.router,
+    mecc_log.router,
 )
 
 

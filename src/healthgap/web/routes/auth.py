@@ -63,7 +63,10 @@ def login(
     # A fresh session on sign-in (new CSRF token too), so a planted session cannot be reused.
     request.session.clear()
     request.session["user_id"] = user.id
-    return RedirectResponse(_safe_next(next), status_code=303)
+    target = _safe_next(next)
+    if user.role == "staff" and target == "/":
+        target = "/mecc/log"  # the one page the staff role may use
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/logout")
