@@ -8,7 +8,7 @@ from web_helpers import csrf_from
 
 from healthgap.web.routes import route_list
 
-OPEN = {("GET", "/login"), ("GET", "/invite/{token}")}
+OPEN = {("GET", "/login"), ("GET", "/invite/{token}"), ("GET", "/mecc/sw.js")}
 ROLE_NEEDED = {
     ("POST", "/plan/scenarios"): "analyst",
     ("POST", "/plan/uncertainty"): "analyst",
@@ -16,16 +16,26 @@ ROLE_NEEDED = {
     ("GET", "/admin/users"): "admin",
     ("POST", "/admin/users/invite"): "admin",
     ("POST", "/admin/users/{user_id}/role"): "admin",
+    ("GET", "/mecc/session.json"): "staff",
 }
+# MECC logging: any signed-in role, but only a login linked to a member of staff (none of the
+# sweep's users is linked, so every one of them is refused; tests/web/test_mecc_logging.py
+# signs in a linked one).
+LINKED = {("GET", "/mecc/log"), ("POST", "/mecc/log")}
 # Routes whose sweep request is a valid one-off action with its own outcome, tested elsewhere.
-SPECIAL = {("POST", "/login"), ("POST", "/logout"), ("POST", "/invite/{token}")}
+SPECIAL = {
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("POST", "/invite/{token}"),
+    ("POST", "/mecc/sync"),  # JSON in and out: tests/web/test_mecc_logging.py
+}
 # Allowed GETs whose sweep placeholder names nothing that exists (no job 1, no scenario 1).
 MISSING_OK = {
     ("GET", "/plan/jobs/{job_id}"),
     ("GET", "/plan/scenarios/{scenario_id}/results.{fmt}"),
     ("GET", "/plan/compare.{fmt}"),  # no saved scenario to compare
 }
-RANK = {"viewer": 0, "analyst": 1, "admin": 2}
+RANK = {"staff": -1, "viewer": 0, "analyst": 1, "admin": 2}
 CONCRETE = {
     "{period}": "2022-24",
     "{fmt}": "csv",
@@ -57,13 +67,13 @@ def concrete(path: str, area_code: str) -> str:
 
 def test_every_route_has_a_rule() -> None:
     """A new route must be added to the sweep's expectations (or SPECIAL) to pass."""
-    known = OPEN | set(ROLE_NEEDED) | SPECIAL
+    known = OPEN | set(ROLE_NEEDED) | SPECIAL | LINKED
     for method, path in route_list():
         assert (method, path) in known or path.startswith(("/area", "/plan", "/data", "/")), path
     assert len(SWEPT) >= 14
 
 
-@pytest.mark.parametrize("role", ["anonymous", "viewer", "analyst", "admin"])
+@pytest.mark.parametrize("role", ["anonymous", "staff", "viewer", "analyst", "admin"])
 @pytest.mark.parametrize(("method", "path"), SWEPT, ids=[f"{m} {p}" for m, p in SWEPT])
 def test_route_by_role(
     client: TestClient, client_as, demo_la: str, role: str, method: str, path: str
@@ -81,6 +91,9 @@ def test_route_by_role(
     elif role == "anonymous":
         assert response.status_code == 303
         assert response.headers["location"].startswith("/login")
+    elif (method, path) in LINKED:
+        assert response.status_code == 403
+        assert "not linked to a member of staff" in response.text
     elif RANK[role] < RANK[ROLE_NEEDED.get((method, path), "viewer")]:
         assert response.status_code == 403
     elif method == "GET":
