@@ -26,8 +26,8 @@ moment, and the result says how many were new and how many were duplicates.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -60,6 +60,7 @@ from healthgap.store.mecc_models import (
     TrainingRecord,
     TrainingScoreRecord,
 )
+from healthgap.store.mecc_sync import GroupCommit
 from healthgap.store.models import User
 
 __all__ = [
@@ -84,9 +85,10 @@ __all__ = [
 
 _CHUNK = 1000  # rows per statement: well under every driver's parameter limit
 # SQLite has one writer at a time and makes the others poll (busy_timeout), which can starve
-# one request for seconds under a burst of syncs; queueing them on a lock in the process is
-# fair and keeps every wait short. PostgreSQL needs no such lock.
-_SQLITE_WRITERS: WeakKeyDictionary[Database, threading.Lock] = WeakKeyDictionary()
+# one request for seconds under a burst of syncs: the syncs of this process are written
+# together instead, each group in one transaction (store/mecc_sync.py). PostgreSQL needs
+# none of this.
+_GROUPS: WeakKeyDictionary[Database, GroupCommit[ContactEntry]] = WeakKeyDictionary()
 _GUARD = threading.Lock()
 
 
@@ -233,6 +235,12 @@ def record_contacts(session: Session, entries: Sequence[ContactEntry]) -> SyncRe
     :meth:`~healthgap.store.Database.unit_of_work` then raises StorageError and writes
     nothing of the batch.
     """
+    inserted = len(_insert_contacts(session, entries))
+    return SyncResult(len(entries), inserted, len(entries) - inserted)
+
+
+def _insert_contacts(session: Session, entries: Sequence[ContactEntry]) -> set[str]:
+    """Insert the entries not stored yet; the client ids inserted now."""
     unique = {e.client_id: e for e in entries}
     rows = [
         {
@@ -254,26 +262,38 @@ def record_contacts(session: Session, entries: Sequence[ContactEntry]) -> SyncRe
         .on_conflict_do_nothing(index_elements=["client_id"])
         .returning(table.c.client_id)
     )
-    inserted = 0
+    inserted: set[str] = set()
     for chunk in _chunks(rows):
-        inserted += len(session.execute(statement, chunk).all())
-    return SyncResult(len(entries), inserted, len(entries) - inserted)
+        inserted.update(row[0] for row in session.execute(statement, chunk))
+    return inserted
 
 
-def _writer_lock(database: Database) -> AbstractContextManager[object]:
-    if database.engine.dialect.name != "sqlite":
-        return nullcontext()
+def _group_commit(database: Database) -> GroupCommit[ContactEntry]:
     with _GUARD:
-        return _SQLITE_WRITERS.setdefault(database, threading.Lock())
+        found = _GROUPS.get(database)
+        if found is None:
+            owner = weakref.ref(database)  # the cache must not keep the database alive
+
+            def insert(batches: Sequence[Sequence[ContactEntry]]) -> set[str]:
+                target = owner()
+                assert target is not None, "the database was closed"
+                with target.unit_of_work() as session:
+                    return _insert_contacts(session, [e for batch in batches for e in batch])
+
+            found = _GROUPS[database] = GroupCommit(insert, lambda entry: entry.client_id)
+        return found
 
 
 def sync_contacts(database: Database, entries: Sequence[ContactEntry]) -> SyncResult:
-    """Store one sync batch in its own transaction (:func:`record_contacts` inside
-    :meth:`~healthgap.store.Database.unit_of_work`); the path the web app's sync endpoint
-    should take. On SQLite, concurrent syncs of this process queue for the one writer
-    instead of polling for it."""
-    with _writer_lock(database), database.unit_of_work() as session:
-        return record_contacts(session, entries)
+    """Store one sync batch exactly once (as :func:`record_contacts`, committed); the path
+    the web app's sync endpoint takes. On SQLite the batches of concurrent syncs in this
+    process are written together, a group per transaction
+    (:class:`~healthgap.store.mecc_sync.GroupCommit`); on PostgreSQL each in its own."""
+    if database.engine.dialect.name != "sqlite":
+        with database.unit_of_work() as session:
+            return record_contacts(session, entries)
+    new = _group_commit(database).write(entries)
+    return SyncResult(len(entries), len(new), len(entries) - len(new))
 
 
 def count_contacts(session: Session) -> int:

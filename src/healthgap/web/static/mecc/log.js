@@ -1,7 +1,8 @@
 // MECC logging on a phone. Each entry gets a UUID when it is saved and goes into a queue in
 // localStorage first; the queue is sent to /mecc/sync (JSON, with the CSRF token) whenever the
-// phone is online: after each save, when the page opens, when the browser says it is back
-// online, when the page comes to the front and every 30 seconds while anything waits. The
+// phone is online: after each save, when the page opens, a few seconds after the browser says
+// it is back online, when the page comes to the front and every 30 seconds while anything
+// waits. The
 // server stores each UUID once, so an answer lost on the way only makes the phone send the
 // same entries again, and they are not counted twice. Entries the server refuses stay on the
 // phone, marked, until the member of staff removes them.
@@ -280,7 +281,11 @@
   toggleDestination();
   showPlace();
   show();
-  window.addEventListener("online", sync);
+  // Back online: wait a random 0-10 s first, so that a ward's phones regaining the network
+  // together do not all send in the same instant.
+  window.addEventListener("online", function () {
+    window.setTimeout(sync, Math.random() * 10000);
+  });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") sync();
   });
