@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from healthgap.analyses import WorkspaceSource
-from healthgap.cli import app, console
+from healthgap.cli import app, console, styled
 
 user_app = typer.Typer(help="Manage web accounts.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
@@ -107,11 +107,21 @@ def _ensure_demo_admin(database: object) -> None:
 
     with database.unit_of_work() as session:  # type: ignore[attr-defined]
         if session.scalar(select(User.id).where(User.username == "demo")) is not None:
-            console.print("demo login: user [bold]demo[/] (password printed when it was created)")
+            console.print(
+                styled("demo login: user ", ("demo", "bold"), " (password printed when created)")
+            )
             return
         password = secrets.token_urlsafe(12)
         create_user(session, username="demo", password=password, role="admin")
-    console.print(f"demo login: user [bold]demo[/], password [bold]{password}[/] (shown once)")
+    console.print(
+        styled(
+            "demo login: user ",
+            ("demo", "bold"),
+            ", password ",
+            (password, "bold"),
+            " (shown once)",
+        )
+    )
 
 
 def _ensure_mecc_demo(database: object) -> None:
@@ -125,11 +135,17 @@ def _ensure_mecc_demo(database: object) -> None:
     state = "loaded" if loaded.loaded else "already loaded"
     console.print(
         f"SYNTHETIC MECC demo {state}: {loaded.contacts:,} conversations from "
-        f"{loaded.start.isoformat()} to {loaded.end.isoformat()}"
+        f"{loaded.start.isoformat()} to {loaded.end.isoformat()}",
+        markup=False,
     )
     password = secrets.token_urlsafe(12)
     if ensure_demo_staff_login(database, username="demo-staff", password=password):  # type: ignore[arg-type]
         console.print(
-            f"MECC logging login: user [bold]demo-staff[/], password [bold]{password}[/] "
-            "(shown once; open /mecc/log on a phone)"
+            styled(
+                "MECC logging login: user ",
+                ("demo-staff", "bold"),
+                ", password ",
+                (password, "bold"),
+                " (shown once; open /mecc/log on a phone)",
+            )
         )
