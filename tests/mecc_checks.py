@@ -14,6 +14,7 @@ DEMO_START, DEMO_END = date(2024, 4, 1), date(2025, 3, 30)
 #: Columns that hold counts of people or events in the MECC tables.
 COUNTS = (
     "conversations",
+    "conversations_trained",
     "staff_recording",
     "staff_trained",
     "received",

@@ -65,6 +65,7 @@ from healthgap.analyses.mecc_logging import (
     sync_entries,
 )
 from healthgap.analyses.mecc_source import data_version as mecc_data_version
+from healthgap.analyses.mecc_source import organisation_names as mecc_organisations
 from healthgap.analyses.mecc_staff import mecc_staff_health, mecc_training
 from healthgap.analyses.plan import plan_baseline, plan_budget, plan_model, plan_scenario
 from healthgap.analyses.profile import profile_area
@@ -98,6 +99,7 @@ __all__ = [
     "mecc_activity",
     "mecc_data_version",
     "mecc_directory_overview",
+    "mecc_organisations",
     "mecc_referrals",
     "mecc_staff_health",
     "mecc_training",

@@ -145,6 +145,17 @@ def mecc_activity(
     run_points = pd.concat(run_tables, ignore_index=True) if run_tables else pd.DataFrame()
     period = _period_note(start, end)
     tables = {
+        "organisations": Table(
+            _by_organisation(per_staff, recording, data),
+            "conversations, staff recording and training by organisation",
+            period,
+            decimals={
+                "per_staff_week": 3,
+                "per_trained_staff_week": 3,
+                "recording_percent": 1,
+                "recording_trained_percent": 1,
+            },
+        ),
         "weekly": Table(with_labels(weekly, data), "MECC conversations per week", period),
         "per-staff": Table(
             with_labels(per_staff, data),
@@ -210,6 +221,34 @@ def mecc_activity(
             "disclosure": POLICY.note,
         },
     )
+
+
+def _by_organisation(
+    per_staff: pd.DataFrame, recording: pd.DataFrame, data: MeccData
+) -> pd.DataFrame:
+    """One row per organisation: for staff in post and for staff trained, how many, their
+    conversations, conversations per member of staff per week and the % recording any."""
+    parts = []
+    for group, names in (
+        ("in post", ("staff_in_post", "conversations", "per_staff_week", "recording_percent")),
+        (
+            "trained",
+            (
+                "staff_trained",
+                "conversations_trained",
+                "per_trained_staff_week",
+                "recording_trained_percent",
+            ),
+        ),
+    ):
+        rates = per_staff[per_staff["staff_group"] == group].set_index("organisation")
+        shares = recording[recording["staff_group"] == group].set_index("organisation")
+        columns = (rates["staff"], rates["conversations"], rates["value"], shares["value"])
+        parts.append(pd.DataFrame(dict(zip(names, columns, strict=True))))
+    out = pd.concat(parts, axis=1).rename_axis("organisation").reset_index()
+    # The training page counts trained staff under the same rule: one figure everywhere.
+    out, _ = POLICY.for_columns(counts=["staff_trained"]).apply(out)
+    return with_labels(out, data)
 
 
 def _group(frame: pd.DataFrame, group: str) -> pd.Series:

@@ -32,10 +32,25 @@ from healthgap.store.mecc import (
     load_staff_health,
     load_training,
 )
-from healthgap.store.mecc_models import ContactRecord
+from healthgap.store.mecc_models import (
+    ContactRecord,
+    OrganisationRecord,
+    ReferralReceivedRecord,
+    StaffHealthRecord,
+    StaffRecord,
+    TrainingRecord,
+    TrainingScoreRecord,
+)
 from healthgap.store.mecc_referrals import load_referrals_received
 
-__all__ = ["DEFAULT_WEEKS", "MeccData", "data_version", "read_mecc", "resolve_period"]
+__all__ = [
+    "DEFAULT_WEEKS",
+    "MeccData",
+    "data_version",
+    "organisation_names",
+    "read_mecc",
+    "resolve_period",
+]
 
 #: A dashboard's default span: 52 weeks, Monday to Sunday, ending with the latest entry's week.
 DEFAULT_WEEKS = 52
@@ -157,14 +172,34 @@ def read_mecc(database: Database, *, organisations: Sequence[str] | None = None)
     )
 
 
-def data_version(database: Database) -> tuple[int, int]:
-    """A cheap fingerprint of the contact log (rows and the highest id), so a cache of
-    dashboards knows when new entries arrived."""
+def organisation_names(database: Database) -> dict[str, str]:
+    """Every registered organisation: code -> name, by name (for a page's choice of
+    organisation)."""
     with database.reader() as session:
-        count, highest = session.execute(
-            select(func.count(), func.max(ContactRecord.id)).select_from(ContactRecord)
-        ).one()
-    return int(count or 0), int(highest or 0)
+        rows = session.execute(
+            select(OrganisationRecord.organisation, OrganisationRecord.name).order_by(
+                OrganisationRecord.name
+            )
+        ).all()
+    return {str(code): str(name) for code, name in rows}
+
+
+def data_version(database: Database) -> tuple[int, ...]:
+    """A cheap fingerprint of the stored MECC tables (rows of each, and the highest contact
+    id), so a cache of dashboards knows when entries or imports arrived."""
+    tables = (
+        OrganisationRecord,
+        StaffRecord,
+        TrainingRecord,
+        TrainingScoreRecord,
+        StaffHealthRecord,
+        ReferralReceivedRecord,
+    )
+    counts = [select(func.count()).select_from(t).scalar_subquery() for t in tables]
+    query = select(func.count(), func.max(ContactRecord.id), *counts).select_from(ContactRecord)
+    with database.reader() as session:
+        row = session.execute(query).one()
+    return tuple(int(value or 0) for value in row)
 
 
 def resolve_period(

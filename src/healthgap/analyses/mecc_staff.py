@@ -46,8 +46,10 @@ def mecc_training(
     and overall; training completed by ``end`` when given) and the mean paired change in
     confidence, knowledge and competence by route."""
     data = read_mecc(database, organisations=organisations)
-    reach = with_labels(training_reach(data.training, data.directory, end=end), data)
-    overall = training_reach(data.training, data.directory, by=(), end=end)
+    reach = _any_route(with_labels(training_reach(data.training, data.directory, end=end), data))
+    overall = _any_route(
+        with_labels(training_reach(data.training, data.directory, by=(), end=end), data)
+    )
     change = with_labels(capability_change(data.scores, by=("route",)), data)
     change["from_wave_label"] = change["from_wave"].map(data.vocabulary.labels("capability_waves"))
     change["to_wave_label"] = change["to_wave"].map(data.vocabulary.labels("capability_waves"))
@@ -59,7 +61,7 @@ def mecc_training(
             reach, "staff trained in MECC by route, as a % of staff in post", note, decimals=percent
         ),
         "reach-overall": Table(
-            with_labels(overall, data),
+            overall,
             "staff trained by route, all chosen organisations",
             note,
             decimals=percent,
@@ -87,6 +89,19 @@ def mecc_training(
             "trained_percent": _number(any_route["value"]),
             "disclosure": POLICY.note,
         },
+    )
+
+
+def _any_route(reach: pd.DataFrame) -> pd.DataFrame:
+    """Training reach with "any route" named, and first within each organisation."""
+    out = reach.assign(route_label=reach["route_label"].where(reach["route"] != "any", "Any route"))
+    first = (out["route"] != "any").astype(int)
+    keys = ["organisation"] if "organisation" in out.columns else []
+    return (
+        out.assign(_order=first)
+        .sort_values([*keys, "_order", "route_label"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
     )
 
 
@@ -125,7 +140,8 @@ def mecc_staff_health(
     metrics = load_staff_health_metrics()
     figures = against_targets(data.staff_health, metrics=metrics)
     survey = _survey(data.staff_health, figures)
-    food = healthy_food_checklist(data.staff_health, metrics=metrics)
+    food = with_labels(healthy_food_checklist(data.staff_health, metrics=metrics), data)
+    food = food.rename(columns={"metric": "item", "label": "item_label"})
     labels = dict(zip(metrics.metrics["code"], metrics.metrics["label"], strict=True))
     labels |= dict(zip(metrics.checks["code"], metrics.checks["label"], strict=True))
     survey = with_labels(survey, data)
@@ -161,9 +177,10 @@ def mecc_staff_health(
             {"rule": "met when at least two of the three questions changed by 5 points"},
             decimals={"first_value": 1, "last_value": 1, "target": 1, "change": 1},
         ),
-        "food": Table(
-            with_labels(food, data).rename(columns={"metric": "item", "label": "item_label"}),
-            "CQUIN 1b: healthy food for staff, visitors and patients (checklist)",
+        "food": Table(food, "CQUIN 1b: healthy food for staff, visitors and patients (checklist)"),
+        "food-latest": Table(
+            food[food["period"] == food.groupby("organisation")["period"].transform("max")],
+            "CQUIN 1b: the latest healthy-food check of each organisation",
         ),
     }
     met_1a = survey.groupby("organisation")["cquin_1a_met"].first() if len(survey) else {}

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from healthgap.reports.chart_style import OKABE_ITO, SCHEMA, chart_title, records
+from healthgap.reports.chart_style import OKABE_ITO, STYLE, chart_title, records
 
 __all__ = ["attribution_chart", "capability_chart", "training_reach_chart"]
 
@@ -49,7 +49,7 @@ def attribution_chart(by_service: pd.DataFrame, *, synthetic: bool = False) -> d
         for row in by_service.itertuples()
     )
     return {
-        "$schema": SCHEMA,
+        **STYLE,
         "title": chart_title(
             "Referrals received and attributable to MECC",
             "Matched on date, service and area only: an upper bound. Counts of 1-7 "
@@ -68,7 +68,12 @@ def attribution_chart(by_service: pd.DataFrame, *, synthetic: bool = False) -> d
             {
                 "mark": {"type": "bar"},
                 "encoding": {
-                    "x": {"field": "referrals", "type": "quantitative", "title": "Referrals"},
+                    "x": {
+                        "field": "referrals",
+                        "type": "quantitative",
+                        "title": "Referrals",
+                        "scale": {"zero": True},
+                    },
                     "color": {
                         "field": "count_of",
                         "type": "nominal",
@@ -84,7 +89,7 @@ def attribution_chart(by_service: pd.DataFrame, *, synthetic: bool = False) -> d
                 },
             },
             {
-                "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 9},
+                "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 13},
                 "encoding": {
                     "x": {"field": "referrals", "type": "quantitative"},
                     "text": {"field": "label"},
@@ -106,7 +111,8 @@ def training_reach_chart(reach: pd.DataFrame, *, synthetic: bool = False) -> dic
     described = "; ".join(
         f"{row.organisation_name} {_text(row.value, '{:.0f}%')}" for row in rows.itertuples()
     )
-    y = {"field": "organisation_name", "type": "nominal", "title": None, "sort": "-x"}
+    order = rows.sort_values("value", ascending=False)["organisation_name"].tolist()
+    y = {"field": "organisation_name", "type": "nominal", "title": None, "sort": order}
     x = {
         "field": "value",
         "type": "quantitative",
@@ -114,7 +120,7 @@ def training_reach_chart(reach: pd.DataFrame, *, synthetic: bool = False) -> dic
         "scale": {"domain": [0, 100]},
     }
     return {
-        "$schema": SCHEMA,
+        **STYLE,
         "title": chart_title(
             "Staff trained in MECC by any route",
             "Whiskers: 95% confidence intervals (Wilson)",
@@ -122,6 +128,7 @@ def training_reach_chart(reach: pd.DataFrame, *, synthetic: bool = False) -> dic
         ),
         "description": f"Bar chart of the percentage of staff in post trained: {described}.",
         "width": 420,
+        "height": {"step": 34},
         "data": {"values": records(rows)},
         "layer": [
             {
@@ -144,7 +151,13 @@ def training_reach_chart(reach: pd.DataFrame, *, synthetic: bool = False) -> dic
                 },
             },
             {
-                "mark": {"type": "text", "align": "left", "dx": 4, "dy": -8, "fontSize": 9},
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "baseline": "middle",
+                    "dx": 4,
+                    "fontSize": 13,
+                },
                 "encoding": {
                     "y": y,
                     "x": {"field": "uppercl", "type": "quantitative"},
@@ -174,7 +187,7 @@ def capability_chart(change: pd.DataFrame, *, synthetic: bool = False) -> dict[s
     y = {"field": "route_label", "type": "nominal", "title": None}
     palette = list(OKABE_ITO[: len(measures)])
     return {
-        "$schema": SCHEMA,
+        **STYLE,
         "title": chart_title(
             "Change in capability scores after MECC training",
             "Mean paired change on the 1-10 scale; lines: 95% confidence intervals; "
@@ -196,11 +209,10 @@ def capability_chart(change: pd.DataFrame, *, synthetic: bool = False) -> dict[s
             "encoding": {"y": y, "yOffset": {"field": "measure_label", "sort": measures}},
             "layer": [
                 {
-                    "mark": {"type": "rule"},
+                    "mark": {"type": "rule", "color": "#505a5f"},
                     "encoding": {
                         "x": {"field": "lowercl", "type": "quantitative", "title": "Change"},
                         "x2": {"field": "uppercl"},
-                        "color": {"field": "measure_label", "legend": None},
                     },
                 },
                 {

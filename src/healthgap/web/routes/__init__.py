@@ -12,7 +12,9 @@ from healthgap.web.routes import (
     downloads,
     explain,
     measures,
+    mecc_admin,
     mecc_log,
+    mecc_pages,
     plan,
     plan_downloads,
     workspace,
@@ -31,6 +33,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     downloads.router,
     admin.router,
     mecc_log.router,
+    mecc_admin.router,  # before mecc_pages: its downloads are more specific
+    mecc_pages.router,
 )
 
 
