@@ -47,6 +47,7 @@ def server(
     app = create_app(settings)
     add_user(app.state.database, "staff", "nurse")
     link_staff_account(app.state.database, staff_id="acute-0002", username="nurse")
+    add_user(app.state.database, "admin", "lead")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -215,9 +216,82 @@ def test_the_logging_page_has_no_serious_accessibility_violations(phone) -> None
         " 'wcag22aa']})"
     )
     serious = [
-        f"{v['id']}: {v['help']}"
+        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
     _shot(phone, "mecc-log-phone-place-open")
+    assert serious == []
+
+
+def _desk(browser, server, *, bypass_csp: bool):  # noqa: ANN001, ANN202
+    _, chromium = browser
+    url, _ = server
+    context = chromium.new_context(
+        base_url=url, viewport={"width": 1280, "height": 900}, bypass_csp=bypass_csp
+    )
+    page = context.new_page()
+    page.problems = []
+    page.on(
+        "console",
+        lambda m: page.problems.append(m.text) if m.type in ("error", "warning") else None,
+    )
+    page.on("response", lambda r: page.problems.append(r.url) if r.status >= 400 else None)
+    page.goto("/login")
+    page.fill("#username", "lead")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{url}/")
+    return context, page
+
+
+def _drawn(page) -> None:  # noqa: ANN001
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-chart]')].every(e => e.dataset.rendered)",
+        timeout=30_000,
+    )
+
+
+def test_dashboards_draw_their_charts_under_the_csp(browser, server) -> None:  # noqa: ANN001
+    context, page = _desk(browser, server, bypass_csp=False)
+    for path, charts in (
+        ("/mecc", 6),
+        ("/mecc/referrals", 2),
+        ("/mecc/training", 2),
+        ("/mecc/staff-health?metric=flu_vaccination_frontline", 1),
+    ):
+        page.goto(path)
+        _drawn(page)
+        assert page.locator("[data-chart] svg").count() == charts, path
+        _shot(page, "mecc" + path.split("?")[0].replace("/mecc", "").replace("/", "-"))
+    assert page.problems == []
+    context.close()
+
+
+DASHBOARDS = (
+    "/mecc",
+    "/mecc/referrals",
+    "/mecc/training",
+    "/mecc/staff-health",
+    "/mecc/imports",
+    "/mecc/directory",
+)
+
+
+@pytest.mark.parametrize("path", DASHBOARDS)
+def test_dashboards_have_no_serious_accessibility_violations(browser, server, path) -> None:  # noqa: ANN001
+    context, page = _desk(browser, server, bypass_csp=True)
+    page.goto(path)
+    _drawn(page)
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa',"
+        " 'wcag22aa']})"
+    )
+    serious = [
+        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    context.close()
     assert serious == []

@@ -17,6 +17,17 @@ ROLE_NEEDED = {
     ("POST", "/admin/users/invite"): "admin",
     ("POST", "/admin/users/{user_id}/role"): "admin",
     ("GET", "/mecc/session.json"): "staff",
+    ("GET", "/mecc"): "analyst",
+    ("GET", "/mecc/referrals"): "analyst",
+    ("GET", "/mecc/training"): "analyst",
+    ("GET", "/mecc/staff-health"): "analyst",
+    ("GET", "/mecc/{page}/{name}.{fmt}"): "analyst",
+    ("GET", "/mecc/imports"): "analyst",
+    ("POST", "/mecc/imports/{kind}"): "analyst",
+    ("POST", "/mecc/referrals/upload"): "analyst",
+    ("GET", "/mecc/directory"): "admin",
+    ("GET", "/mecc/directory/{name}.{fmt}"): "admin",
+    ("POST", "/mecc/directory/link"): "admin",
 }
 # MECC logging: any signed-in role, but only a login linked to a member of staff (none of the
 # sweep's users is linked, so every one of them is refused; tests/web/test_mecc_logging.py
@@ -49,6 +60,8 @@ CONCRETE = {
     "{job_id}": "no-such-job",
     "{scenario_id}": "999",
     "{measure}": "le",
+    "{page}": "activity",
+    "{name}": "organisations",  # a table of the MECC activity page and of the directory
 }
 SWEPT = [r for r in route_list() if r not in SPECIAL]
 

@@ -30,6 +30,7 @@ from healthgap.engage.mecc_dashboards import (
 from healthgap.engage.mecc_run_charts import RULES, run_chart
 from healthgap.measures.proportions import proportion
 from healthgap.reports.bundle import ResultBundle, Table
+from healthgap.reports.chart_style import decorative_rules
 from healthgap.reports.mecc_charts import referrals_chart, run_chart_spec
 from healthgap.reports.mecc_dashboard_charts import attribution_chart
 from healthgap.store import Database
@@ -200,7 +201,7 @@ def mecc_activity(
         question="MECC activity",
         provenance=data.provenance(_METHOD, _RUN_METHOD),
         tables=tables,
-        charts=charts,
+        charts={name: decorative_rules(spec) for name, spec in charts.items()},
         metadata={
             **period,
             "organisations": ", ".join(data.organisations),
@@ -363,7 +364,7 @@ def mecc_referrals(
         question="MECC referrals",
         provenance=data.provenance(*methods),
         tables=tables,
-        charts=charts,
+        charts={name: decorative_rules(spec) for name, spec in charts.items()},
         metadata={
             **period,
             "organisations": ", ".join(data.organisations),

@@ -26,6 +26,7 @@ from healthgap.engage.staff_health import (
 )
 from healthgap.engage.training import capability_change, training_reach
 from healthgap.reports.bundle import ResultBundle, Table
+from healthgap.reports.chart_style import decorative_rules
 from healthgap.reports.mecc_charts import staff_health_chart
 from healthgap.reports.mecc_dashboard_charts import capability_chart, training_reach_chart
 from healthgap.store import Database
@@ -80,7 +81,7 @@ def mecc_training(
         question="MECC training and capability",
         provenance=data.provenance(_TRAINING_METHOD),
         tables=tables,
-        charts=charts,
+        charts={name: decorative_rules(spec) for name, spec in charts.items()},
         metadata={"organisations": ", ".join(data.organisations), "disclosure": POLICY.note},
         summary={
             "organisations": {code: data.names[code] for code in data.organisations},
@@ -188,7 +189,7 @@ def mecc_staff_health(
         question="MECC staff health",
         provenance=data.provenance(_HEALTH_METHOD),
         tables=tables,
-        charts=charts,
+        charts={name: decorative_rules(spec) for name, spec in charts.items()},
         metadata={"organisations": ", ".join(data.organisations), "disclosure": POLICY.note},
         summary={
             "organisations": {code: data.names[code] for code in data.organisations},

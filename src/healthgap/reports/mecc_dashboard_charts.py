@@ -143,7 +143,7 @@ def training_reach_chart(reach: pd.DataFrame, *, synthetic: bool = False) -> dic
                 },
             },
             {
-                "mark": {"type": "rule", "color": "black"},
+                "mark": {"type": "rule", "color": "black", "aria": False},
                 "encoding": {
                     "y": y,
                     "x": {"field": "lowercl", "type": "quantitative"},
@@ -184,7 +184,7 @@ def capability_chart(change: pd.DataFrame, *, synthetic: bool = False) -> dict[s
         f"{_text(row.value, '{:+.1f}')}"
         for row in rows.itertuples()
     )
-    y = {"field": "route_label", "type": "nominal", "title": None}
+    y = {"field": "route_label", "type": "nominal", "title": None, "axis": {"labelLimit": 170}}
     palette = list(OKABE_ITO[: len(measures)])
     return {
         **STYLE,
@@ -205,11 +205,11 @@ def capability_chart(change: pd.DataFrame, *, synthetic: bool = False) -> dict[s
             }
         },
         "spec": {
-            "width": 240,
+            "width": 190,
             "encoding": {"y": y, "yOffset": {"field": "measure_label", "sort": measures}},
             "layer": [
                 {
-                    "mark": {"type": "rule", "color": "#505a5f"},
+                    "mark": {"type": "rule", "color": "#505a5f", "aria": False},
                     "encoding": {
                         "x": {"field": "lowercl", "type": "quantitative", "title": "Change"},
                         "x2": {"field": "uppercl"},
