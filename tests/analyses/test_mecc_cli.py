@@ -99,3 +99,27 @@ def test_demo_import_and_link_commands(tmp_path: Path) -> None:
     assert created.returncode == 0
     linked = run_cli("mecc", "link-staff", "fire-0001", "nurse", *web)
     assert linked.returncode == 0 and "fire-0001" in linked.stdout
+
+
+def test_serve_demo_loads_the_mecc_demo_once_with_a_staff_login(tmp_path: Path) -> None:
+    """What `healthgap serve --demo` does to the web database, twice (a restart)."""
+    import contextlib
+    import io
+
+    from healthgap.cli.web import _ensure_mecc_demo
+    from healthgap.store.mecc import count_contacts, staff_accounts
+
+    database = Database(f"sqlite:///{tmp_path / 'healthgap.db'}")
+    printed = []
+    for _ in range(2):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            _ensure_mecc_demo(database)
+        printed.append(out.getvalue())
+    assert "SYNTHETIC MECC demo loaded" in printed[0] and "demo-staff" in printed[0]
+    assert "already loaded" in printed[1] and "demo-staff" not in printed[1]
+    with database.reader() as session:
+        assert count_contacts(session) > 15_000
+        accounts = staff_accounts(session)
+    assert accounts.loc[accounts["username"] == "demo-staff", "staff_id"].tolist() == ["acute-0001"]
+    database.dispose()
