@@ -1,5 +1,6 @@
-"""Fixtures of the MECC use-case tests: the SYNTHETIC demo loaded once into a SQLite file,
-copied for each test that writes."""
+"""Fixtures of the MECC use-case and CLI tests: the SYNTHETIC demo loaded once into a SQLite
+file, copied for each test that writes. A plugin of tests/conftest.py (a conftest.py of its
+own in tests/analyses would clash with the root one under --doctest-modules)."""
 
 from __future__ import annotations
 
