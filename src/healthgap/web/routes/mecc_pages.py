@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -69,10 +70,11 @@ def _bundle(database: Database, page: str, organisation: str, start: str, end: s
 
 
 def _query(page: str, organisation: str, start: str, end: str) -> str:
+    """The page's choices as a query string, for its links and downloads."""
     takes = PAGES[page][2]
     pairs = {"organisation": organisation, "start": start, "end": end}
-    chosen = [f"{name}={value}" for name, value in pairs.items() if value and name in takes]
-    return "?" + "&".join(chosen) if chosen else ""
+    chosen = {name: value for name, value in pairs.items() if value and name in takes}
+    return "?" + urlencode(chosen) if chosen else ""
 
 
 def _page(
