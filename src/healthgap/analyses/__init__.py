@@ -18,6 +18,9 @@ explain a gap by age and cause         :func:`explain_gap`
 check a gap target                     :func:`check_gap_target`
 classify areas by a rule               :func:`classify_areas`
 plan a scenario, a budget              :func:`plan_scenario`, :func:`plan_budget`
+plan a scenario grid                   :func:`plan_grid` (:func:`check_grid` first)
+which uncertainty matters (VOI)        :func:`plan_sensitivity`
+where heavy work runs                  :func:`open_executor` (from :mod:`healthgap.compute`)
 check, import, describe data           :func:`validate_files`, :func:`import_data`,
                                        :func:`workspace_info`
 build the SYNTHETIC demo               :func:`build_demo`
@@ -39,6 +42,7 @@ from healthgap.analyses.classify import classify_areas
 from healthgap.analyses.data import import_data, validate_files, workspace_info
 from healthgap.analyses.demo import build_demo
 from healthgap.analyses.explain import explain_gap
+from healthgap.analyses.grid import check_grid, plan_grid
 from healthgap.analyses.measure import (
     measure_deprivation_gap,
     measure_dsr,
@@ -70,10 +74,13 @@ from healthgap.analyses.mecc_staff import mecc_staff_health, mecc_training
 from healthgap.analyses.plan import plan_baseline, plan_budget, plan_model, plan_scenario
 from healthgap.analyses.profile import profile_area
 from healthgap.analyses.selection import latest_period
+from healthgap.analyses.sensitivity import plan_sensitivity
 from healthgap.analyses.source import Source, WorkspaceSource
 from healthgap.analyses.target import check_gap_target, target_periods
+from healthgap.compute import Executor, open_executor
 
 __all__ = [
+    "Executor",
     "LoggingChoices",
     "MeccImport",
     "Source",
@@ -81,6 +88,7 @@ __all__ = [
     "WorkspaceSource",
     "build_demo",
     "check_gap_target",
+    "check_grid",
     "classify_areas",
     "ensure_demo_staff_login",
     "explain_gap",
@@ -96,6 +104,10 @@ __all__ = [
     "log_entry",
     "logging_choices",
     "logging_staff",
+    "measure_deprivation_gap",
+    "measure_dsr",
+    "measure_healthy_life_expectancy",
+    "measure_life_expectancy",
     "mecc_activity",
     "mecc_data_version",
     "mecc_directory_overview",
@@ -103,14 +115,13 @@ __all__ = [
     "mecc_referrals",
     "mecc_staff_health",
     "mecc_training",
-    "measure_deprivation_gap",
-    "measure_dsr",
-    "measure_healthy_life_expectancy",
-    "measure_life_expectancy",
+    "open_executor",
     "plan_baseline",
     "plan_budget",
+    "plan_grid",
     "plan_model",
     "plan_scenario",
+    "plan_sensitivity",
     "profile_area",
     "sync_entries",
     "target_periods",

@@ -2,7 +2,7 @@
 lifestyle services (counts by day, service and area) that attribution reads.
 
 Revision ID: 1602
-Revises: 1701
+Revises: 1901
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "1602"
-down_revision = "1701"
+down_revision = "1901"
 branch_labels = None
 depends_on = None
 
