@@ -4,11 +4,13 @@ tables, and small numbers are controlled on every path: tables, CSV and Excel fi
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from healthgap.analyses import (
     mecc_activity,
@@ -16,6 +18,7 @@ from healthgap.analyses import (
     mecc_staff_health,
     mecc_training,
 )
+from healthgap.analyses.mecc_source import resolve_period
 from healthgap.datasets.mecc import MeccDemo
 from healthgap.reports.outputs import bundle_file
 from mecc_checks import COUNTS, MECC_TODAY, assert_controlled, by_hand
@@ -175,3 +178,33 @@ def test_load_day_sets_the_demo_year() -> None:
 
     assert demo_dates(MECC_TODAY) == (START, END)
     assert demo_dates(date(2025, 4, 6)) == (START, END)  # a Sunday: still the week before
+
+
+def test_the_week_in_progress_is_left_out_by_default() -> None:
+    thursday = date(2026, 12, 3)
+    # An entry this week: the default period still ends last Sunday (a part week would read
+    # as a fall on the run chart).
+    assert resolve_period(None, None, latest=date(2026, 12, 2), today=thursday) == (
+        date(2025, 12, 1),
+        date(2026, 11, 29),
+    )
+    # The latest entry in an earlier week: that week ends the period.
+    assert resolve_period(None, None, latest=date(2026, 11, 4), today=thursday)[1] == date(
+        2026, 11, 8
+    )
+    # Nothing logged yet: last week; an end chosen by the user shows the week so far.
+    assert resolve_period(None, None, latest=None, today=thursday)[1] == date(2026, 11, 29)
+    assert resolve_period(None, thursday, latest=thursday, today=thursday)[1] == thursday
+
+
+@given(
+    latest=st.dates(date(2020, 1, 1), date(2030, 1, 1)),
+    ahead=st.integers(0, 800),
+)
+def test_default_periods_are_52_whole_weeks_already_over(latest: date, ahead: int) -> None:
+    today = latest + timedelta(days=ahead)
+    start, end = resolve_period(None, None, latest=latest, today=today)
+    assert (start.weekday(), end.weekday()) == (0, 6)
+    assert (end - start).days + 1 == 7 * 52
+    assert end < today
+    assert end >= min(latest, today - timedelta(days=7))

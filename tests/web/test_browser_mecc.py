@@ -173,13 +173,14 @@ def test_offline_entries_sync_exactly_once_when_back_online(phone, server) -> No
         "() => document.getElementById('status').dataset.waiting === '0'", timeout=30_000
     )
     assert _stored(database_file) == before + 3
+    assert "3 conversations sent." in phone.inner_text("#status")  # staff see the queue go
+    _shot(phone, "mecc-log-phone-back-online")
     phone.reload()  # opening the page syncs again: nothing is left to send, nothing doubles
     phone.wait_for_selector("label[for=topic-tobacco]")
     phone.wait_for_timeout(500)
     assert _stored(database_file) == before + 3
     queue = "() => JSON.parse(localStorage.getItem('hg-mecc-queue-' + document.body.dataset.user))"
     assert phone.evaluate(queue) == []
-    _shot(phone, "mecc-log-phone-back-online")
 
 
 def test_a_lost_answer_is_sent_again_and_counted_once(phone, server) -> None:  # noqa: ANN001

@@ -3,10 +3,11 @@ year of contact logs, training with capability scores, staff health figures and 
 referrals lifestyle services received, so every MECC page works out of the box.
 
 The demo year is the 52 whole weeks (Monday to Sunday) before the week of ``today``, so the
-dashboards' default period (the 52 weeks up to the latest entry) shows it, and an entry logged
-today lands in the week after it. Loading again (a restart) finds the demo's organisations
-and writes nothing; the tables are made by :func:`healthgap.datasets.mecc.generate_mecc_demo`,
-the same for the same seed and dates, and every row goes through the same checks as a sync.
+dashboards' default period (the 52 whole weeks up to the latest entry, the week in progress
+left out) shows exactly it; an entry logged today lands in the week after it. Loading again
+(a restart) finds the demo's organisations and writes nothing; the tables are made by
+:func:`healthgap.datasets.mecc.generate_mecc_demo`, the same for the same seed and dates,
+and every row goes through the same checks as a sync.
 
 >>> from healthgap.store import Database
 >>> db = Database("sqlite://")

@@ -203,12 +203,25 @@ def data_version(database: Database) -> tuple[int, ...]:
 
 
 def resolve_period(
-    start: date | None, end: date | None, *, latest: date | None, weeks: int = DEFAULT_WEEKS
+    start: date | None,
+    end: date | None,
+    *,
+    latest: date | None,
+    weeks: int = DEFAULT_WEEKS,
+    today: date | None = None,
 ) -> tuple[date, date]:
     """The dates a dashboard covers: those given, else ``weeks`` whole weeks (Monday to
-    Sunday) ending with the week of ``latest`` (the latest entry; today when nothing is
-    logged). A start after the end is an InputError (rule ``bad_period``)."""
-    anchor = latest or date.today()
+    Sunday) ending with the week of ``latest`` (the latest entry), or with last week when
+    that is earlier: the week in progress is left out by default, because its few days would
+    read as a fall on a weekly run chart. A start after the end is an InputError (rule
+    ``bad_period``).
+
+    >>> resolve_period(None, None, latest=date(2026, 12, 2), today=date(2026, 12, 3))
+    (datetime.date(2025, 12, 1), datetime.date(2026, 11, 29))
+    """
+    today = today or date.today()
+    last_whole_week_ends = today - timedelta(days=today.weekday() + 1)
+    anchor = min(latest, last_whole_week_ends) if latest else last_whole_week_ends
     if end is None:
         end = anchor + timedelta(days=6 - anchor.weekday())
     if start is None:

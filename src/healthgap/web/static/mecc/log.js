@@ -130,7 +130,7 @@
       parts.push(waiting + " waiting: this login may not log conversations.");
     } else if (waiting) {
       parts.push(waiting + " waiting to send.");
-    } else if (!refused.length && note) {
+    } else if (!refused.length && note === "Saved.") {
       parts.push("All sent.");
     }
     statusEl.textContent = parts.join(" ");
@@ -193,6 +193,7 @@
     if (!pending.length) { show(); return; }
     syncing = true;
     var batch = pending.slice(0, 500);
+    var wasWaiting = state !== "ready" || batch.length > 1;
     post(batch.map(function (item) { return item.entry; }))
       .then(function (answer) {
         if (answer.status === 401) { state = "signed-out"; return; }
@@ -201,6 +202,10 @@
         state = "ready";
         var stored = {};
         (answer.stored || []).forEach(function (id) { stored[id] = true; });
+        // Entries that had been waiting (offline, or saved while a send was out) are
+        // confirmed by number, so staff know the queue has gone.
+        var sent = batch.filter(function (item) { return stored[item.entry.client_id]; }).length;
+        if (sent && wasWaiting) note = sent + (sent === 1 ? " conversation" : " conversations") + " sent.";
         var refused = {};
         (answer.problems || []).forEach(function (problem) {
           var item = problem.position ? batch[problem.position - 1] : null;
