@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import date
 
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 from web_helpers import add_user, csrf_from, login
 
-from healthgap.analyses import mecc_activity
+from healthgap.analyses import mecc_activity, mecc_staff_health
 from healthgap.reports.formatting import count
 from healthgap.store import Database
 from mecc_checks import assert_controlled
@@ -49,6 +50,24 @@ def test_pages_show_the_use_case_figures_with_names(
         assert analyst.get(path).status_code == 200, path
     health = analyst.get("/mecc/staff-health?metric=flu_vaccination_frontline")
     assert 'data-chart="spec-metric-flu_vaccination_frontline"' in health.text
+    latest = mecc_staff_health(database).table("latest")
+    month = latest["period"].max()  # months read as people write them, not as stored
+    assert month not in health.text.split("Over time")[0]
+    assert f"{date.fromisoformat(month + '-01'):%b}&nbsp;{month[:4]}" in health.text
+
+
+def test_a_withheld_staff_health_figure_shows_no_verdict(
+    analyst: TestClient, database: Database
+) -> None:
+    latest = mecc_staff_health(database).table("latest")
+    withheld = latest[latest["value"].isna()]
+    assert not withheld.empty  # the demo has small staff groups
+    assert withheld["met"].isna().all()
+    rows = analyst.get("/mecc/staff-health").text.split("<tbody")[1].split("</tbody>")[0]
+    for row in rows.split("<tr")[1:]:
+        if ">[c]<" in row:
+            assert "Met<" not in row and "Not met<" not in row, row
+            assert "Not shown<" in row, row
 
 
 def test_small_numbers_are_controlled_on_the_page_and_in_downloads(

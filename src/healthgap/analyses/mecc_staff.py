@@ -155,11 +155,14 @@ def mecc_staff_health(
         for code in metrics.metrics["code"]
         if (figures["metric"] == code).any()
     }
+    # Whole rows (tail), not groupby.last(), which would fill a withheld latest value with
+    # an earlier month's.
     latest = (
-        figures.sort_values("period")
-        .groupby(["organisation", "metric"], as_index=False)
-        .last()
+        figures.sort_values("period", kind="stable")
+        .groupby(["organisation", "metric"])
+        .tail(1)
         .sort_values(["organisation", "metric"])
+        .reset_index(drop=True)
     )
     tables = {
         "figures": Table(
