@@ -34,9 +34,14 @@ def cheap_password_hashing() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def migrated_database_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An empty, migrated SQLite file, copied for each test (migrating once is faster)."""
+    """A migrated SQLite file holding the SYNTHETIC MECC demo (as `healthgap serve --demo`
+    loads it), copied for each test (migrating and loading once is faster)."""
+    from healthgap.analyses import load_mecc_demo
+
     path = tmp_path_factory.mktemp("template") / "healthgap.db"
-    Database(f"sqlite:///{path}").dispose()
+    database = Database(f"sqlite:///{path}")
+    load_mecc_demo(database)
+    database.dispose()
     return path
 
 

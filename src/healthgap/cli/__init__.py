@@ -145,6 +145,7 @@ def _register_commands() -> None:
         "web",
         "assess",
         "assess_workshop",
+        "mecc",
     )
     for optional in domains:
         try:

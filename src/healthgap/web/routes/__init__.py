@@ -14,6 +14,9 @@ from healthgap.web.routes import (
     downloads,
     explain,
     measures,
+    mecc_admin,
+    mecc_log,
+    mecc_pages,
     plan,
     plan_downloads,
     workspace,
@@ -33,6 +36,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin.router,
     account.router,
     *assess_all.ASSESS_ROUTERS,
+    mecc_log.router,
+    mecc_admin.router,  # before mecc_pages: its downloads are more specific
+    mecc_pages.router,
 )
 
 
