@@ -21,6 +21,10 @@ plan a scenario, a budget              :func:`plan_scenario`, :func:`plan_budget
 check, import, describe data           :func:`validate_files`, :func:`import_data`,
                                        :func:`workspace_info`
 build the SYNTHETIC demo               :func:`build_demo`
+journey maps, insight notes, feedback  :mod:`~healthgap.analyses.journey_maps`,
+                                       ``journey_edits``, ``journey_compare``,
+                                       ``journey_notes``, ``journey_feedback``,
+                                       ``journey_demo``
 =====================================  ==============================================
 """
 
@@ -28,6 +32,42 @@ from healthgap.analyses.classify import classify_areas
 from healthgap.analyses.data import import_data, validate_files, workspace_info
 from healthgap.analyses.demo import build_demo
 from healthgap.analyses.explain import explain_gap
+from healthgap.analyses.journey_compare import (
+    apply_service_data,
+    compare_journey_maps,
+    funnel_of_journey,
+    service_funnel,
+)
+from healthgap.analyses.journey_demo import load_demo_journeys
+from healthgap.analyses.journey_edits import (
+    JourneyConflictError,
+    JourneyEdit,
+    edit_journey,
+    save_journey_content,
+)
+from healthgap.analyses.journey_feedback import (
+    feedback_sends,
+    feedback_summary,
+    record_feedback_sent,
+)
+from healthgap.analyses.journey_maps import (
+    create_journey_from_template,
+    export_journey,
+    import_journey,
+    journey_history,
+    list_journey_templates,
+    list_journeys,
+    show_journey,
+    start_to_be,
+)
+from healthgap.analyses.journey_notes import (
+    check_insight_note,
+    import_insight_notes,
+    link_insight_note,
+    save_insight_note,
+    search_notes,
+    show_insight_note,
+)
 from healthgap.analyses.measure import (
     measure_deprivation_gap,
     measure_dsr,
@@ -41,14 +81,32 @@ from healthgap.analyses.source import Source, WorkspaceSource
 from healthgap.analyses.target import check_gap_target, target_periods
 
 __all__ = [
+    "JourneyConflictError",
+    "JourneyEdit",
     "Source",
     "WorkspaceSource",
+    "apply_service_data",
     "build_demo",
     "check_gap_target",
+    "check_insight_note",
     "classify_areas",
+    "compare_journey_maps",
+    "create_journey_from_template",
+    "edit_journey",
     "explain_gap",
+    "export_journey",
+    "feedback_sends",
+    "feedback_summary",
+    "funnel_of_journey",
     "import_data",
+    "import_insight_notes",
+    "import_journey",
+    "journey_history",
     "latest_period",
+    "link_insight_note",
+    "list_journey_templates",
+    "list_journeys",
+    "load_demo_journeys",
     "measure_deprivation_gap",
     "measure_dsr",
     "measure_healthy_life_expectancy",
@@ -58,6 +116,14 @@ __all__ = [
     "plan_model",
     "plan_scenario",
     "profile_area",
+    "record_feedback_sent",
+    "save_insight_note",
+    "save_journey_content",
+    "search_notes",
+    "service_funnel",
+    "show_insight_note",
+    "show_journey",
+    "start_to_be",
     "target_periods",
     "validate_files",
     "workspace_info",

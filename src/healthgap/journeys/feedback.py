@@ -144,6 +144,9 @@ def _how_we_listened(notes: list[InsightNote], journey: Journey | None) -> str:
         if not chosen:
             continue
         people = sum(n.sample_size or 0 for n in chosen)
+        if method == "complaint" and people:
+            parts.append(f"{people} complaint{'s' if people > 1 else ''}")
+            continue
         if method in ("focus_group", "interview") or len(chosen) > 1:
             text = (
                 f"{len(chosen)} {_PLURALS[method] if len(chosen) > 1 else INSIGHT_METHODS[method]}"
