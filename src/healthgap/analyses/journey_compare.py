@@ -5,8 +5,10 @@ from service data into a stored journey (saved as a new version with the version
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -14,7 +16,7 @@ import pandas as pd
 from healthgap.analyses.journey_edits import save_journey_content
 from healthgap.analyses.journey_maps import JOURNEY_METHOD, STORE_SOURCE, show_journey
 from healthgap.analyses.journey_maps import stored_journey as stored_journey_of
-from healthgap.errors import InputError
+from healthgap.errors import InputError, Problem
 from healthgap.journeys import (
     Journey,
     apply_service_counts,
@@ -30,6 +32,7 @@ from healthgap.store import Database
 
 __all__ = [
     "apply_service_data",
+    "read_service_activity",
     "compare_journey_maps",
     "comparison_bundle",
     "funnel_of_journey",
@@ -137,6 +140,7 @@ def compare_journey_maps(
 def _redesign_of(database: Database, as_is_key: str) -> str:
     from healthgap.store import journeys as stored
 
+    stored_journey_of(database, as_is_key)  # an unknown journey is named as such
     based = []
     with database.reader() as session:
         for listing in stored.list_journeys(session):
@@ -232,3 +236,18 @@ def apply_service_data(
         )
     return save_journey_content(database, counted, expected_version=expected_version,
                                 user_id=user_id, note=f"Stage counts from {source}")  # fmt: skip
+
+
+def read_service_activity(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """A service-activity CSV file (``area_code``, ``service``, ``stage``, ``count`` and any
+    group columns), checked: every problem names the file, row and column."""
+    name = str(path)
+    if not Path(path).is_file():
+        raise InputError([Problem(name, None, None, "missing_file", "there is no such file")])
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise InputError(
+            [Problem(name, None, None, "unreadable_file", f"not a CSV file of text ({error})")]
+        ) from None
+    return check_service_activity(frame, name)
