@@ -169,8 +169,22 @@ def _funnel_bundle(funnel: pd.DataFrame, title: str, provenance: Provenance) -> 
     )
 
 
-def funnel_of_journey(journey: Journey) -> ResultBundle:
-    """The funnel of a journey's own stage counts (stages without a count left out)."""
+def funnel_of_journey(
+    journey: Journey,
+    *,
+    activity: pd.DataFrame | None = None,
+    area_codes: Sequence[str] | None = None,
+    filters: Mapping[str, object] | None = None,
+    source: str = "service activity",
+) -> ResultBundle:
+    """The funnel of a journey's own stage counts (stages without a count left out), or of
+    the counts its stages take from service ``activity`` (over ``area_codes`` and rows
+    matching ``filters``)."""
+    if activity is not None:
+        activity = check_service_activity(activity, source)
+        journey = apply_service_counts(
+            journey, activity, area_codes=area_codes, filters=filters, source=source
+        )
     return _funnel_bundle(
         journey_funnel(journey),
         f"Drop-off: {journey.title}",

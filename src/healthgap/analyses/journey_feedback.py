@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 
 import pandas as pd
+from markupsafe import Markup
 
 from healthgap.analyses.journey_maps import STORE_SOURCE, stored_journey
 from healthgap.errors import InputError
@@ -126,7 +127,7 @@ def feedback_summary(
         },
         summary={
             "feedback": built,
-            "html": feedback_html(built, inline_style=False),
+            "html": Markup(feedback_html(built, inline_style=False)),  # escaped by its template
             "sheet": feedback_sheet(built),
         },
     )

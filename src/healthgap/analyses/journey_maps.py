@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 from healthgap.errors import InputError
 from healthgap.journeys import (
@@ -54,6 +55,7 @@ __all__ = [
     "list_journey_templates",
     "list_journeys",
     "new_journey_key",
+    "read_journey_file",
     "show_journey",
     "start_to_be",
     "stored_journey",
@@ -89,6 +91,11 @@ def new_journey_key(database: Database, title: str) -> str:
         n += 1
         key = f"{base}-{n}"
     return key
+
+
+def read_journey_file(path: str | os.PathLike[str]) -> Journey:
+    """Read and check a journey file (JSON, YAML or a folder of CSVs); nothing is stored."""
+    return read_journey(path)
 
 
 def list_journey_templates() -> ResultBundle:
@@ -191,7 +198,7 @@ def journey_bundle(
             "journey": journey,
             "version": version,
             "current_version": current_version or version,
-            "map_html": journey_map_html(journey),
+            "map_html": Markup(journey_map_html(journey)),  # escaped by its own template
             "counted": counted,
         },
     )
@@ -252,13 +259,21 @@ def create_journey_from_template(
     *,
     key: str | None = None,
     title: str | None = None,
-    segment: SegmentRef | None = None,
+    segment_kind: str = "segment",
+    segment_id: str | None = None,
+    segment_label: str | None = None,
     version_date: date | None = None,
     user_id: int | None = None,
 ) -> ResultBundle:
-    """Store a new journey copied from a template (its id from ``key`` or the title)."""
+    """Store a new journey copied from a template (its id from ``key`` or the title), about
+    the segment or persona given (default: the template's)."""
     journey = load_template(template)
     title = (title or "").strip() or journey.title
+    segment = None
+    if (segment_id or "").strip() or (segment_label or "").strip():
+        segment = SegmentRef(
+            segment_kind, (segment_id or "").strip(), (segment_label or "").strip()
+        )
     journey = replace(
         journey,
         id=key or new_journey_key(database, title),

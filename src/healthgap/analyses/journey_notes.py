@@ -47,6 +47,7 @@ __all__ = [
     "import_insight_notes",
     "insight_note_from_values",
     "link_insight_note",
+    "read_notes_file",
     "save_insight_note",
     "search_notes",
     "segment_choices",
@@ -79,6 +80,11 @@ def insight_note_from_values(values: Mapping[str, Any], *, source: str = FORM) -
     if problems:
         raise InputError(problems)
     return note
+
+
+def read_notes_file(path: str | os.PathLike[str]) -> list[InsightNote]:
+    """Read and check insight notes from a JSON, YAML or CSV file; nothing is stored."""
+    return read_insight_notes(path)
 
 
 def _personal_data(note: InsightNote, choice: str) -> tuple[InsightNote, list[Problem]]:

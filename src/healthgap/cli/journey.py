@@ -31,10 +31,10 @@ from healthgap.analyses.journey_compare import (
     comparison_bundle,
     read_service_activity,
 )
+from healthgap.analyses.journey_maps import read_journey_file
 from healthgap.cli import app, console
 from healthgap.cli.present import announce, frame_table, split_list, wrote
 from healthgap.errors import InputError, StorageError
-from healthgap.journeys import Journey, SegmentRef, read_journey
 from healthgap.reports.bundle import ResultBundle
 from healthgap.reports.outputs import write_bundle, write_bundle_table
 from healthgap.store import Database
@@ -125,14 +125,12 @@ def new(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Store a new journey copied from a template."""
-    segment = None
-    if segment_id or segment_label:
-        if not (segment_id and segment_label):
-            raise InputError("give both --segment-id and --segment-label", rule="missing_value")
-        segment = SegmentRef(segment_kind, segment_id, segment_label)
+    if bool(segment_id) != bool(segment_label):
+        raise InputError("give both --segment-id and --segment-label", rule="missing_value")
     bundle = create_journey_from_template(
-        open_database(data_dir, database_url), template, key=key, title=title, segment=segment
-    )
+        open_database(data_dir, database_url), template, key=key, title=title,
+        segment_kind=segment_kind, segment_id=segment_id, segment_label=segment_label,
+    )  # fmt: skip
     console.print(f"stored journey {bundle.summary['key']} (version {bundle.summary['version']})")
 
 
@@ -148,7 +146,7 @@ def show(
 ) -> None:
     """Show a journey (the touchpoints in order) and write its tables, charts and map."""
     bundle = show_journey(open_database(data_dir, database_url), key, version=version)
-    journey: Journey = bundle.summary["journey"]
+    journey = bundle.summary["journey"]
     console.print(f"{journey.title}: version {bundle.summary['version']} of "
                   f"{journey.version_date.isoformat()}, {journey.segment.label}")  # fmt: skip
     columns = ["step", "stage", "touchpoint", "lane", "emotion_words", "moment_of_truth"]
@@ -182,7 +180,7 @@ def import_command(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Store a journey from a file, all or nothing (problems are listed, nothing stored)."""
-    read_journey(path)  # every problem of the file before the database is opened
+    read_journey_file(path)  # every problem of the file before the database is opened
     bundle = import_journey(
         open_database(data_dir, database_url), path, expected_version=expected_version
     )
@@ -214,11 +212,9 @@ def to_be(
     console.print(f"stored journey {bundle.summary['key']} (version {bundle.summary['version']})")
 
 
-def _journey_or_file(
-    reference: str, version: int | None, data_dir: Path, url: str | None
-) -> Journey:
+def _journey_or_file(reference: str, version: int | None, data_dir: Path, url: str | None):  # noqa: ANN202 - a Journey
     if Path(reference).exists():
-        return read_journey(reference)
+        return read_journey_file(reference)
     return show_journey(open_database(data_dir, url), reference, version=version).summary["journey"]
 
 
@@ -285,22 +281,15 @@ def funnel(
             rule="missing_value",
         )
     journey = _journey_or_file(reference, None, data_dir, database_url)
-    if activity is not None:
-        from healthgap.journeys import apply_service_counts
-
-        frame = read_service_activity(activity)
-        areas = split_list(area) or None
-        if save:
-            saved = apply_service_data(
-                open_database(data_dir, database_url), journey.id, frame,
-                expected_version=int(expected_version or 0), area_codes=areas,
-                filters=filters or None, source=str(activity),
-            )  # fmt: skip
-            console.print(f"stored version {saved.summary['current_version']}")
-        journey = apply_service_counts(
-            journey, frame, area_codes=areas, filters=filters or None, source=str(activity)
-        )
-    bundle = funnel_of_journey(journey)
+    frame = read_service_activity(activity) if activity is not None else None
+    chosen = {"area_codes": split_list(area) or None, "filters": filters or None,
+              "source": str(activity)}  # fmt: skip
+    if save:
+        database = open_database(data_dir, database_url)
+        version = int(expected_version or 0)
+        saved = apply_service_data(database, journey.id, frame, expected_version=version, **chosen)
+        console.print(f"stored version {saved.summary['current_version']}")
+    bundle = funnel_of_journey(journey, activity=frame, **chosen)
     for step, count in zip(bundle.summary["steps"], bundle.summary["counts"], strict=True):
         console.print(f"{step}: {count:,}")
     announce(bundle)

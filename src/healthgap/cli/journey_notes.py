@@ -16,7 +16,12 @@ from healthgap.analyses import (
     record_feedback_sent,
     search_notes,
 )
-from healthgap.analyses.journey_notes import PERSONAL_DATA_CHOICES, export_insight_notes
+from healthgap.analyses.journey_feedback import FEEDBACK_CHANNELS
+from healthgap.analyses.journey_notes import (
+    PERSONAL_DATA_CHOICES,
+    export_insight_notes,
+    read_notes_file,
+)
 from healthgap.cli import console
 from healthgap.cli.journey import (
     DEFAULT_DIR,
@@ -28,8 +33,6 @@ from healthgap.cli.journey import (
 )
 from healthgap.cli.present import announce, split_list, wrote
 from healthgap.errors import InputError
-from healthgap.journeys import read_insight_notes
-from healthgap.journeys.feedback import FEEDBACK_CHANNELS
 
 
 @journey_app.command("notes-import")
@@ -51,7 +54,7 @@ def notes_import(
             f"--personal-data must be one of {', '.join(PERSONAL_DATA_CHOICES)}",
             rule="bad_choice",
         )
-    read_insight_notes(path)  # every problem of the file before the database is opened
+    read_notes_file(path)  # every problem of the file before the database is opened
     bundle = import_insight_notes(
         open_database(data_dir, database_url), path, personal_data=personal_data
     )
