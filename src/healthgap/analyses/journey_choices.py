@@ -18,14 +18,26 @@ from healthgap.journeys.model import (
     LANE_LABELS,
     LANES,
     SEGMENT_KINDS,
+    emotion_words,
 )
 
-__all__ = ["journey_choices", "lane_label"]
+__all__ = ["feeling", "journey_choices", "lane_label"]
 
 
 def lane_label(lane: str) -> str:
     """The words of a swimlane ("front_stage" -> "Front stage (staff the person meets)")."""
     return LANE_LABELS.get(lane, lane.replace("_", " "))
+
+
+def feeling(score: float | None) -> str:
+    """An emotion score in words, e.g. ``feeling(-2.0)`` -> "−2 (very negative)".
+
+    >>> feeling(1.0), feeling(None)
+    ('+1 (positive)', 'not recorded')
+    """
+    if score is None:
+        return "not recorded"
+    return f"{score:+g} ({emotion_words(score)})".replace("-", "−")
 
 
 def journey_choices() -> dict[str, list[tuple[str, str]]]:

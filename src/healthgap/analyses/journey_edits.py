@@ -15,16 +15,15 @@ the store's conditional update, so two saves at the same moment cannot both pass
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
 from healthgap.analyses.journey_maps import journey_bundle, stored_journey
+from healthgap.analyses.journey_values import FORM, new_id, parse_fields, touchpoint_parts
 from healthgap.errors import ConflictError, InputError, Problem
 from healthgap.journeys import (
-    Evidence,
     Improvement,
     Journey,
     Stage,
@@ -43,7 +42,6 @@ from healthgap.journeys import (
     update_touchpoint,
 )
 from healthgap.journeys.personal_data import personal_data_problems
-from healthgap.journeys.records import FIELDS, Field, parse_record
 from healthgap.reports.bundle import ResultBundle
 from healthgap.store import Database
 from healthgap.store import journeys as stored
@@ -58,7 +56,6 @@ __all__ = [
     "save_journey_content",
 ]
 
-FORM = "<form>"
 EDIT_ACTIONS = (
     "details",
     "add_stage", "update_stage", "move_stage", "remove_stage",
@@ -67,7 +64,6 @@ EDIT_ACTIONS = (
 )  # fmt: skip
 _DETAILS = ("title", "goal", "kind", "segment_kind", "segment_id", "segment_label",
             "version_date", "service", "description", "based_on")  # fmt: skip
-_BLANK = {"text": "", "list": (), "bool": False}
 
 
 class JourneyConflictError(ConflictError):
@@ -93,46 +89,6 @@ class JourneyEdit:
     values: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _parse(part: str, values: Mapping[str, Any], names: Iterable[str], *, adding: bool) -> dict:
-    """Values of ``names`` parsed by the file rules; a blank value clears the field."""
-    names = [n for n in names if adding or n in values]
-    specs = [f if adding or f.required else Field(f.name, f.kind)
-             for f in FIELDS[part] if f.name in names]  # fmt: skip
-    raw = {n: values.get(n) for n in names}
-    parsed, problems = parse_record(raw, part, lambda column: (FORM, None, column), specs=specs)
-    if problems:
-        raise InputError(problems)
-    for spec in specs:
-        if spec.name not in parsed:
-            parsed[spec.name] = _BLANK.get(spec.kind)
-    return parsed
-
-
-def _evidence(values: Mapping[str, Any]) -> tuple[Evidence, ...] | None:
-    if "evidence" not in values:
-        return None
-    items, problems = [], []
-    for i, raw in enumerate(values["evidence"] or []):
-        parsed, found = parse_record(
-            raw, "evidence", lambda column, i=i: (FORM, None, f"evidence-{i + 1}-{column}")
-        )
-        problems += found
-        if any(v not in (None, "") for v in parsed.values()):
-            items.append(Evidence(**parsed))
-    if problems:
-        raise InputError(problems)
-    return tuple(items)
-
-
-def _new_id(text: str, taken: Iterable[str]) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48].strip("-") or "item"
-    used, key, n = set(taken), base, 1
-    while key in used:
-        n += 1
-        key = f"{base}-{n}"
-    return key
-
-
 def _name(journey: Journey, kind: str, key: str) -> str:
     items = {"stage": journey.stages, "touchpoint": journey.touchpoints}.get(kind, ())
     for item in items:
@@ -153,7 +109,7 @@ def _changed(before: object, after: object) -> str:
 
 
 def _details(journey: Journey, values: Mapping[str, Any]) -> tuple[Journey, str]:
-    parsed = _parse("journey", values, _DETAILS, adding=False)
+    parsed = parse_fields("journey", values, _DETAILS, adding=False)
     segment = {
         k[len("segment_") :]: parsed.pop(k) for k in list(parsed) if k.startswith("segment_")
     }
@@ -169,15 +125,15 @@ def _details(journey: Journey, values: Mapping[str, Any]) -> tuple[Journey, str]
 def _stage_edit(journey: Journey, edit: JourneyEdit) -> tuple[Journey, str]:
     names = ("name", "description", "funnel_step", "count", "count_source")
     if edit.action == "add_stage":
-        parsed = _parse("stages", edit.values, names, adding=True)
+        parsed = parse_fields("stages", edit.values, names, adding=True)
         parsed["funnel_step"] = parsed["funnel_step"] or None
-        stage = Stage(id=_new_id(parsed["name"], [s.id for s in journey.stages]),
+        stage = Stage(id=new_id(parsed["name"], [s.id for s in journey.stages]),
                       order=_position(journey, str(edit.values.get("after") or "end")),
                       **parsed)  # fmt: skip
         return add_stage(journey, stage), f'Added stage "{stage.name}"'
     name = _name(journey, "stage", edit.target)
     if edit.action == "update_stage":
-        parsed = _parse("stages", edit.values, names, adding=False)
+        parsed = parse_fields("stages", edit.values, names, adding=False)
         if "funnel_step" in parsed:
             parsed["funnel_step"] = parsed["funnel_step"] or None
         changed = update_stage(journey, edit.target, **parsed)
@@ -211,24 +167,18 @@ def _position(journey: Journey, after: str) -> int:
     return max(orders.values(), default=0) + 1
 
 
-_TOUCHPOINT_FIELDS = ("stage", "name", "lane", "channel", "organisation", "wait", "wait_days",
-                      "what_happens", "person_does", "person_thinks", "person_feels", "emotion",
-                      "moment_of_truth", "pain_points")  # fmt: skip
-
-
 def _touchpoint_edit(journey: Journey, edit: JourneyEdit) -> tuple[Journey, str]:
     stage_names = {s.id: s.name for s in journey.stages}
-    evidence = _evidence(edit.values)
     if edit.action == "add_touchpoint":
-        parsed = _parse("touchpoints", edit.values, _TOUCHPOINT_FIELDS, adding=True)
+        parsed, evidence = touchpoint_parts(edit.values, adding=True)
         parsed["lane"] = parsed["lane"] or "front_stage"
-        point = Touchpoint(id=_new_id(parsed["name"], [t.id for t in journey.touchpoints]),
+        point = Touchpoint(id=new_id(parsed["name"], [t.id for t in journey.touchpoints]),
                            order=1, evidence=evidence or (), **parsed)  # fmt: skip
         where = stage_names.get(point.stage, point.stage)
         return add_touchpoint(journey, point), f'Added touchpoint "{point.name}" to "{where}"'
     name = _name(journey, "touchpoint", edit.target)
     if edit.action == "update_touchpoint":
-        parsed = _parse("touchpoints", edit.values, _TOUCHPOINT_FIELDS, adding=False)
+        parsed, evidence = touchpoint_parts(edit.values, adding=False)
         if evidence is not None:
             parsed["evidence"] = evidence
         changed = update_touchpoint(journey, edit.target, **parsed)
@@ -255,16 +205,16 @@ _IMPROVEMENT_FIELDS = ("touchpoint", "text", "kind", "owner", "due", "status",
 
 def _improvement_edit(journey: Journey, edit: JourneyEdit) -> tuple[Journey, str]:
     if edit.action == "add_improvement":
-        parsed = _parse("improvements", edit.values, _IMPROVEMENT_FIELDS, adding=True)
+        parsed = parse_fields("improvements", edit.values, _IMPROVEMENT_FIELDS, adding=True)
         parsed["kind"] = parsed["kind"] or "idea"
         parsed["status"] = parsed["status"] or "proposed"
         parsed["assessment_action_id"] = parsed["assessment_action_id"] or None
-        item = Improvement(id=_new_id(parsed["text"], [m.id for m in journey.improvements]),
+        item = Improvement(id=new_id(parsed["text"], [m.id for m in journey.improvements]),
                            **parsed)  # fmt: skip
         return add_improvement(journey, item), f'Added improvement "{item.text}"'
     text = _name(journey, "improvement", edit.target)
     if edit.action == "update_improvement":
-        parsed = _parse("improvements", edit.values, _IMPROVEMENT_FIELDS, adding=False)
+        parsed = parse_fields("improvements", edit.values, _IMPROVEMENT_FIELDS, adding=False)
         if "assessment_action_id" in parsed:
             parsed["assessment_action_id"] = parsed["assessment_action_id"] or None
         changed = update_improvement(journey, edit.target, **parsed)
@@ -363,6 +313,19 @@ def edit_journey(
     if current.version != expected_version:
         raise _conflict(database, current.journey, expected_version, current.version)
     changed, note = apply_edit(current.journey, edit)
-    return save_journey_content(
+    if changed == current.journey:  # e.g. the first touchpoint moved up: no new version
+        bundle = journey_bundle(current.journey, current_version=current.version)
+        return replace(bundle, summary={**bundle.summary, "note": "Nothing changed", "added": ""})
+    saved = save_journey_content(
         database, changed, expected_version=expected_version, user_id=user_id, note=note
     )
+    return replace(saved, summary={**saved.summary, "added": _added(current.journey, changed)})
+
+
+def _added(before: Journey, after: Journey) -> str:
+    """The id of the stage, touchpoint or improvement an edit added ("" when none)."""
+    for part in ("stages", "touchpoints", "improvements"):
+        new = {i.id for i in getattr(after, part)} - {i.id for i in getattr(before, part)}
+        if new:
+            return new.pop()
+    return ""

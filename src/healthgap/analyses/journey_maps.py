@@ -12,6 +12,7 @@ Who may do what is decided by the interfaces: viewers read, analysts write.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import replace
@@ -27,6 +28,7 @@ from healthgap.journeys import (
     SegmentRef,
     journey_funnel,
     journey_map_table,
+    journey_to_dict,
     list_templates,
     load_template,
     read_journey,
@@ -51,6 +53,7 @@ __all__ = [
     "export_journey",
     "import_journey",
     "journey_bundle",
+    "journey_file_text",
     "journey_history",
     "list_journey_templates",
     "list_journeys",
@@ -96,6 +99,11 @@ def new_journey_key(database: Database, title: str) -> str:
 def read_journey_file(path: str | os.PathLike[str]) -> Journey:
     """Read and check a journey file (JSON, YAML or a folder of CSVs); nothing is stored."""
     return read_journey(path)
+
+
+def journey_file_text(journey: Journey) -> str:
+    """The journey as the JSON text of a journey file (which :func:`import_journey` reads)."""
+    return json.dumps(journey_to_dict(journey), indent=2, ensure_ascii=False) + "\n"
 
 
 def list_journey_templates() -> ResultBundle:

@@ -11,6 +11,10 @@ from healthgap.web.routes import (
     auth,
     downloads,
     explain,
+    feedback,
+    insight_notes,
+    journey_edit,
+    journeys,
     measures,
     plan,
     plan_downloads,
@@ -29,6 +33,10 @@ ROUTERS: tuple[APIRouter, ...] = (
     workspace.router,
     downloads.router,
     admin.router,
+    journeys.router,
+    journey_edit.router,
+    feedback.router,
+    insight_notes.router,
 )
 
 
