@@ -14,7 +14,13 @@ from typing import Any
 import pandas as pd
 
 from healthgap.analyses.journey_edits import save_journey_content
-from healthgap.analyses.journey_maps import JOURNEY_METHOD, STORE_SOURCE, show_journey
+from healthgap.analyses.journey_maps import (
+    JOURNEY_METHOD,
+    STORE_SOURCE,
+    controlled_funnel,
+    funnel_table_of,
+    show_journey,
+)
 from healthgap.analyses.journey_maps import stored_journey as stored_journey_of
 from healthgap.errors import InputError, Problem
 from healthgap.journeys import (
@@ -88,10 +94,12 @@ def comparison_bundle(as_is: Journey, to_be: Journey) -> ResultBundle:
                         decimals={c: 2 for c in result.stages.columns if "emotion" in c}),
         "touchpoints": Table(result.touchpoints, f"touchpoints as is and to be: {to_be.title}"),
     }  # fmt: skip
-    if not result.funnel.empty:
-        tables["funnel"] = Table(result.funnel, f"funnel as is and to be: {to_be.title}",
-                                 decimals={c: 4 for c in result.funnel.columns
-                                           if c.startswith("conversion")})  # fmt: skip
+    if not result.funnel.empty:  # conversions only: each journey's own funnel has the counts
+        tables["funnel"] = Table(
+            result.funnel, f"funnel as is and to be: {to_be.title}",
+            columns=[c for c in result.funnel.columns if not c.startswith("count")],
+            decimals={c: 4 for c in result.funnel.columns if c.startswith("conversion")},
+        )  # fmt: skip
     synthetic = as_is.synthetic or to_be.synthetic
     return ResultBundle(
         question="compare a journey as it is with as it should be",
@@ -129,9 +137,15 @@ def compare_journey_maps(
     to_be_version: int | None = None,
 ) -> ResultBundle:
     """Compare two stored journeys (or two versions of one); ``to_be_key`` defaults to the
-    to-be journey based on ``as_is_key`` (refused when there is none)."""
+    to-be journey based on ``as_is_key`` (refused when there is none), and when
+    ``as_is_key`` is itself a to-be journey, it is compared with the as-is one it redesigns."""
     if to_be_key is None:
-        to_be_key = _redesign_of(database, as_is_key)
+        first = stored_journey_of(database, as_is_key).journey
+        if first.kind == "to_be" and first.based_on:  # a redesign: compare it with its as-is
+            as_is_key, to_be_key = first.based_on, as_is_key
+            as_is_version, to_be_version = to_be_version, as_is_version
+        else:
+            to_be_key = _redesign_of(database, as_is_key)
     as_is = show_journey(database, as_is_key, version=as_is_version).summary["journey"]
     to_be = show_journey(database, to_be_key, version=to_be_version).summary["journey"]
     return comparison_bundle(as_is, to_be)
@@ -157,15 +171,18 @@ def _redesign_of(database: Database, as_is_key: str) -> str:
 
 
 def _funnel_bundle(funnel: pd.DataFrame, title: str, provenance: Provenance) -> ResultBundle:
-    first = funnel.sort_values("step_order").drop_duplicates("step")
+    shown = controlled_funnel(funnel)
+    first = shown.sort_values("step_order").drop_duplicates("step")
     return ResultBundle(
         question="drop-off funnel",
         provenance=provenance,
-        tables={
-            "funnel": Table(funnel, title, decimals={"value": 4, "lowercl": 4, "uppercl": 4})
-        },  # fmt: skip
-        charts={"funnel": funnel_chart(funnel, title=title, synthetic=provenance.synthetic)},
-        summary={"steps": first["step"].tolist(), "counts": first["count"].tolist()},
+        tables={"funnel": funnel_table_of(funnel, title)},
+        charts={"funnel": funnel_chart(shown, title=title, synthetic=provenance.synthetic)},
+        summary={
+            "steps": first["step"].tolist(),
+            # people at each step as published: rounded to 5, None where 1 to 7
+            "counts": [None if pd.isna(c) else int(c) for c in first["count"]],
+        },
     )
 
 
@@ -217,8 +234,9 @@ def service_funnel(
         Provenance(source, methods=(FUNNEL_METHOD,), synthetic=synthetic),
     )  # fmt: skip
     if by:
-        chart = funnel_chart(table, title=f"Drop-off: {service.replace('_', ' ')}",
-                             group=by[0], synthetic=synthetic)  # fmt: skip
+        name = f"Drop-off: {service.replace('_', ' ')}"
+        chart = funnel_chart(controlled_funnel(table), title=name, group=by[0],
+                             synthetic=synthetic)  # fmt: skip
         bundle = replace(bundle, charts={"funnel": chart})
     return bundle
 

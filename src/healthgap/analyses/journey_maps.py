@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup
 
+from healthgap.disclosure import DisclosurePolicy
 from healthgap.errors import InputError
 from healthgap.journeys import (
     Journey,
@@ -47,10 +48,13 @@ from healthgap.store import journeys as stored
 from healthgap.store.journeys import StoredJourney
 
 __all__ = [
+    "FUNNEL_PUBLISHED",
     "JOURNEY_METHOD",
     "STORE_SOURCE",
+    "controlled_funnel",
     "create_journey_from_template",
     "export_journey",
+    "funnel_table_of",
     "import_journey",
     "journey_bundle",
     "journey_file_text",
@@ -162,6 +166,28 @@ def _improvements(journey: Journey) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+#: Columns of a funnel table that count people.
+FUNNEL_COUNTS = ("count", "previous_count", "first_count", "numerator", "denominator")
+#: What a funnel file publishes: the people at each step (rounded by the writer's disclosure
+#: control) and the proportions; the exact numerators and denominators stay out.
+FUNNEL_PUBLISHED = ("step", "step_order", "count", "statistic", "value", "lowercl", "uppercl",
+                    "confidence", "method")  # fmt: skip
+
+
+def controlled_funnel(funnel: pd.DataFrame) -> pd.DataFrame:
+    """The funnel with every count of people under the usual disclosure control (1-7
+    suppressed, others rounded to 5), so a chart's labels match the published files; the
+    proportions stay those of the exact counts."""
+    policy = DisclosurePolicy().for_columns(counts=FUNNEL_COUNTS)
+    return policy.apply(funnel)[0].drop(columns="disclosure_note")
+
+
+def funnel_table_of(funnel: pd.DataFrame, title: str) -> Table:
+    """A funnel as a bundle table: its published columns, proportions to 4 decimals."""
+    return Table(funnel, title, columns=FUNNEL_PUBLISHED,
+                 decimals={"value": 4, "lowercl": 4, "uppercl": 4})  # fmt: skip
+
+
 def journey_bundle(
     journey: Journey,
     *,
@@ -177,6 +203,7 @@ def journey_bundle(
     version = version or journey.version
     counted = any(s.count is not None for s in journey.stages)
     funnel = journey_funnel(journey) if counted else None
+    shown = controlled_funnel(funnel) if funnel is not None else None
     tables = {
         "map": Table(journey_map_table(journey), f"journey map of {journey.title}, one row per "
                      "touchpoint in order"),
@@ -187,15 +214,12 @@ def journey_bundle(
         "improvements": Table(_improvements(journey), f"improvements of {journey.title}"),
     }  # fmt: skip
     if funnel is not None:
-        tables["funnel"] = Table(
-            funnel, f"drop-off funnel of {journey.title}",
-            decimals={"value": 4, "lowercl": 4, "uppercl": 4},
-        )  # fmt: skip
+        tables["funnel"] = funnel_table_of(funnel, f"drop-off funnel of {journey.title}")
     return ResultBundle(
         question=question,
         provenance=_provenance(journey, version),
         tables=tables,
-        charts=journey_charts(journey, funnel),
+        charts=journey_charts(journey, shown),
         metadata={
             "journey": journey.id,
             "version": str(version),

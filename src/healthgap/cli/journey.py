@@ -291,7 +291,8 @@ def funnel(
         console.print(f"stored version {saved.summary['current_version']}")
     bundle = funnel_of_journey(journey, activity=frame, **chosen)
     for step, count in zip(bundle.summary["steps"], bundle.summary["counts"], strict=True):
-        console.print(f"{step}: {count:,}")
+        console.print(f"{step}: {'[c] (1 to 7)' if count is None else f'{count:,}'}")
+    console.print("counts of people rounded to the nearest 5; shares from the exact counts")
     announce(bundle)
     write_folder(bundle, out)
 

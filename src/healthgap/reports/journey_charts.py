@@ -104,10 +104,10 @@ def swimlane_chart(journey: Journey, *, cell_width: int = 150) -> dict[str, Any]
     for i, stage in enumerate(stages):
         lane_axis = y if i == 0 else {**y, "axis": None}
         panels.append({
-            "title": {"text": stage, "fontSize": 13, "anchor": "start"},
+            "title": {"text": stage, "fontSize": 13, "anchor": "start", "frame": "group"},
             "transform": [{"filter": {"field": "stage", "equal": stage}}],
             "width": {"step": cell_width},
-            "height": {"step": 100},
+            "height": {"step": 120},
             "layer": [
                 {"mark": {"type": "rect", "stroke": "#555555", "strokeWidth": 0.5},
                  "encoding": {"x": x, "y": lane_axis, "color": color, "tooltip": tooltip}},
@@ -143,7 +143,7 @@ def _curve_layers() -> list[dict[str, Any]]:
                {"field": "emotion_words", "title": "feeling"}, {"field": "moment"}]  # fmt: skip
     scored = {"filter": "datum.emotion != null"}
     return [
-        {"mark": {"type": "rule", "color": "#888888", "strokeDash": [4, 3]},
+        {"mark": {"type": "rule", "color": "#888888", "strokeDash": [4, 3], "aria": False},
          "encoding": {"y": {"datum": 0}}},
         {"transform": [scored], "mark": {"type": "line", "color": OKABE_ITO[0]},
          "encoding": {"x": x, "y": y}},

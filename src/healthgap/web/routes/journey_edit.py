@@ -157,18 +157,19 @@ def _values(action: str, form: Any) -> dict[str, Any]:
     return {}
 
 
-def _focus(action: str, target: str, added: str, form: Any) -> tuple[str, str]:
-    """(control to focus, anchor to scroll to) after a change."""
+def _focus(action: str, target: str, added: str, form: Any) -> str:
+    """The control to focus after a change: the moved button (to press it again), the
+    changed item's "Change" button, or the confirmation."""
     direction = str(form.get("direction") or "")
     if action == "move_touchpoint":
-        return f"tp-{direction}-{target}", f"tp-{target}"
+        return f"tp-{direction}-{target}"
     if action == "move_stage":
-        return f"stage-{direction}-{target}", f"stage-{target}"
+        return f"stage-{direction}-{target}"
     if action in ("add_touchpoint", "update_touchpoint"):
-        return f"tp-change-{added or target}", f"tp-{added or target}"
+        return f"tp-change-{added or target}"
     if action in ("add_stage", "update_stage"):
-        return f"stage-change-{added or target}", f"stage-{added or target}"
-    return "done", "main-content"
+        return f"stage-change-{added or target}"
+    return "done"
 
 
 @router.post("/{key}/edit")
@@ -192,10 +193,9 @@ async def edit(request: Request, key: str, user: Analyst, database: DatabaseDep)
     note = bundle.summary["note"]
     if bundle.warnings:
         note += ". Check: " + "; ".join(w.partition(": ")[2] for w in bundle.warnings)
-    focus, anchor = _focus(action, target, bundle.summary.get("added", ""), form)
-    return RedirectResponse(
-        f"/journeys/{key}/edit?done={quote(note)}&focus={quote(focus)}#{quote(anchor)}", 303
-    )
+    focus = _focus(action, target, bundle.summary.get("added", ""), form)
+    # No #fragment: Chromium ignores autofocus on a page whose address has one.
+    return RedirectResponse(f"/journeys/{key}/edit?done={quote(note)}&focus={quote(focus)}", 303)
 
 
 def _again(

@@ -204,7 +204,8 @@ def compare_page(request: Request, key: str, _user: Viewer, database: DatabaseDe
         return render(request, "journey_compare.html", {"journey": journey, "missing": True,
                                                          "choices": CHOICES})  # fmt: skip
     return render(request, "journey_compare.html", {
-        "bundle": bundle, "journey": bundle.summary["as_is"], "to_be": bundle.summary["to_be"],
+        "bundle": bundle, "journey": journey_or_404(database, key).summary["journey"],
+        "left": bundle.summary["as_is"], "to_be": bundle.summary["to_be"],
         "figures": bundle.summary["figures"], "rows": bundle.summary["side_by_side"],
         "charts": {name: bundle.chart(name) for name in bundle.charts},
         "lane_label": lane_label, "query": request.url.query,
