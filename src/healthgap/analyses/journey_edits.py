@@ -69,11 +69,19 @@ _DETAILS = ("title", "goal", "kind", "segment_kind", "segment_id", "segment_labe
 class JourneyConflictError(ConflictError):
     """Someone saved the journey after the editor opened it; nothing was written.
 
-    ``changes`` lists the notes of the versions saved in between ("Version 4: ...").
+    ``what_happened`` says so in two sentences (for a page that shows the new version at
+    once); ``changes`` lists the notes of the versions saved in between ("Version 4: ...").
     """
 
-    def __init__(self, message: str, *, current_version: int, changes: tuple[str, ...]) -> None:
-        super().__init__(message, current_version=current_version)
+    def __init__(
+        self, what_happened: str, *, current_version: int, changes: tuple[str, ...]
+    ) -> None:
+        super().__init__(
+            f"{what_happened} Open the journey again to see what they changed, then make your "
+            "change again if it is still needed.",
+            current_version=current_version,
+        )
+        self.what_happened = what_happened
         self.changes = changes
 
 
@@ -253,9 +261,7 @@ def _conflict(
     changes = tuple(f"Version {v.version}: {v.note}" for v in history if v.version > expected)
     return JourneyConflictError(
         f'Someone else saved "{journey.title}" while you were editing it: you started from '
-        f"version {expected}, and version {current} is saved now. Your change was not saved. "
-        "Reload the journey to see what they changed, then make your change again if it is "
-        "still needed.",
+        f"version {expected}, and version {current} is saved now. Your change was not saved.",
         current_version=current,
         changes=changes,
     )

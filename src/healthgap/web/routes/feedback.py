@@ -10,8 +10,10 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.exceptions import HTTPException
 
-from healthgap.analyses import feedback_summary, record_feedback_sent
+from healthgap.analyses import feedback_summary, record_feedback_sent, search_notes
+from healthgap.analyses.journey_notes import segment_choices
 from healthgap.errors import InputError, Problem
 from healthgap.web.deps import Analyst, DatabaseDep, Viewer, render
 from healthgap.web.files import attachment, slug
@@ -57,14 +59,18 @@ def journey_feedback(request: Request, key: str, _user: Viewer, database: Databa
 def notes_feedback(request: Request, _user: Viewer, database: DatabaseDep) -> Response:
     params = request.query_params
     if not (params.get("segment") or params.get("theme")):
-        raise InputError(
-            [Problem("<form>", None, "segment", "missing_value",
-                     "choose the segment or the theme whose notes to summarise")]
-        )  # fmt: skip
+        themes = search_notes(database).table("themes")["theme"].tolist()
+        return render(request, "feedback_choose.html", {
+            "segments": segment_choices(database), "themes": themes,
+        })  # fmt: skip
     return _page(request, database, None)
 
 
 def _sheet(request: Request, database: DatabaseDep, key: str | None) -> Response:
+    if key:
+        journey_or_404(database, key)
+    elif not (request.query_params.get("segment") or request.query_params.get("theme")):
+        raise HTTPException(404)  # a sheet of nothing in particular does not exist
     bundle = feedback_summary(database, **_chosen(request.query_params, key))
     name = f"feedback-{slug(key or bundle.summary['feedback'].title)}.html"
     return attachment(bundle.summary["sheet"].encode("utf-8"), name, "html")

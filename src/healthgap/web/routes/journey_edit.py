@@ -230,7 +230,8 @@ def _again(
         "item": next((m for m in journey.improvements if m.id == target), None),
         "errors": errors or [],
         "conflict": conflict,
-        "add_values": shown if page == "editor" else {},
+        # what was typed into the editor's own forms (adding a stage or an improvement)
+        "add_values": shown if str(form.get("action")) in ("add_stage", "add_improvement") else {},
     }
     if (
         page in ("touchpoint", "stage", "improvement")

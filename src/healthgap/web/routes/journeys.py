@@ -186,6 +186,7 @@ async def new_to_be(request: Request, key: str, user: Analyst, database: Databas
 
 
 def _comparison(database: DatabaseDep, key: str, request: Request):  # noqa: ANN202
+    journey_or_404(database, key)
     params = request.query_params
     other = params.get("with") or None
     numbers = {name: version_of({"version": params.get(name)})
