@@ -21,7 +21,7 @@ plan a scenario, a budget              :func:`plan_scenario`, :func:`plan_budget
 check, import, describe data           :func:`validate_files`, :func:`import_data`,
                                        :func:`workspace_info`
 build the SYNTHETIC demo               :func:`build_demo`
-journey maps, insight notes, feedback  :mod:`~healthgap.analyses.journey_maps`,
+journey maps, insight notes, feedback  :mod:`~healthgap.analyses.journey_maps`, ``journey_files``,
                                        ``journey_edits``, ``journey_compare``,
                                        ``journey_notes``, ``journey_feedback``,
                                        ``journey_demo``
@@ -50,10 +50,9 @@ from healthgap.analyses.journey_feedback import (
     feedback_summary,
     record_feedback_sent,
 )
+from healthgap.analyses.journey_files import export_journey, import_journey
 from healthgap.analyses.journey_maps import (
     create_journey_from_template,
-    export_journey,
-    import_journey,
     journey_history,
     list_journey_templates,
     list_journeys,

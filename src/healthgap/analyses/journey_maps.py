@@ -1,5 +1,6 @@
 """Journey maps kept in the database: templates, the list, one journey (any version), its
-history, a new journey from a template or a file, a to-be redesign, and files out.
+history, a new journey from a template and a to-be redesign (files in and out:
+:mod:`healthgap.analyses.journey_files`).
 
 Every function takes the :class:`~healthgap.store.Database` and plain arguments and returns
 a :class:`~healthgap.reports.bundle.ResultBundle`; the CLI and the web present it. The bundle
@@ -12,12 +13,9 @@ Who may do what is decided by the interfaces: viewers read, analysts write.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 from markupsafe import Markup
@@ -29,14 +27,10 @@ from healthgap.journeys import (
     SegmentRef,
     journey_funnel,
     journey_map_table,
-    journey_to_dict,
     list_templates,
     load_template,
-    read_journey,
     stage_summary,
     swimlane_grid,
-    write_journey_csv,
-    write_journey_json,
 )
 from healthgap.journeys import start_to_be as start_to_be_content
 from healthgap.journeys.feedback import STATUS_WORDS
@@ -53,16 +47,13 @@ __all__ = [
     "STORE_SOURCE",
     "controlled_funnel",
     "create_journey_from_template",
-    "export_journey",
+    "created_bundle",
     "funnel_table_of",
-    "import_journey",
     "journey_bundle",
-    "journey_file_text",
     "journey_history",
     "list_journey_templates",
     "list_journeys",
     "new_journey_key",
-    "read_journey_file",
     "show_journey",
     "start_to_be",
     "stored_journey",
@@ -98,16 +89,6 @@ def new_journey_key(database: Database, title: str) -> str:
         n += 1
         key = f"{base}-{n}"
     return key
-
-
-def read_journey_file(path: str | os.PathLike[str]) -> Journey:
-    """Read and check a journey file (JSON, YAML or a folder of CSVs); nothing is stored."""
-    return read_journey(path)
-
-
-def journey_file_text(journey: Journey) -> str:
-    """The journey as the JSON text of a journey file (which :func:`import_journey` reads)."""
-    return json.dumps(journey_to_dict(journey), indent=2, ensure_ascii=False) + "\n"
 
 
 def list_journey_templates() -> ResultBundle:
@@ -277,7 +258,8 @@ def journey_history(database: Database, key: str) -> ResultBundle:
     )
 
 
-def _created(journey: Journey, version: int, question: str) -> ResultBundle:
+def created_bundle(journey: Journey, version: int, question: str) -> ResultBundle:
+    """The small bundle a write returns: the journey stored, its id and version."""
     return ResultBundle(
         question=question,
         provenance=_provenance(journey, version),
@@ -302,10 +284,11 @@ def create_journey_from_template(
     journey = load_template(template)
     title = (title or "").strip() or journey.title
     segment = None
-    if (segment_id or "").strip() or (segment_label or "").strip():
-        segment = SegmentRef(
-            segment_kind, (segment_id or "").strip(), (segment_label or "").strip()
-        )
+    label = (segment_label or "").strip()
+    if (segment_id or "").strip() or label:
+        # an id for the segment when only who it is was given ("Men aged 40-74" -> men-aged-40-74)
+        key_of_label = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:64]
+        segment = SegmentRef(segment_kind, (segment_id or "").strip() or key_of_label, label)
     journey = replace(
         journey,
         id=key or new_journey_key(database, title),
@@ -318,7 +301,7 @@ def create_journey_from_template(
         saved = stored.create_journey(
             session, journey, user_id=user_id, note=f"created from the {template} template"
         )
-    return _created(saved.journey, saved.version, "create a journey from a template")
+    return created_bundle(saved.journey, saved.version, "create a journey from a template")
 
 
 def start_to_be(
@@ -344,50 +327,4 @@ def start_to_be(
         saved = stored.create_journey(
             session, journey, user_id=user_id, note=f"to-be redesign of {as_is_key}"
         )
-    return _created(saved.journey, saved.version, "start a to-be journey")
-
-
-def import_journey(
-    database: Database,
-    path: str | os.PathLike[str],
-    *,
-    expected_version: int | None = None,
-    user_id: int | None = None,
-) -> ResultBundle:
-    """Store a journey read from a JSON or YAML file or a folder of CSV files, all or
-    nothing. A new id is created; an id already stored is saved over only with the
-    ``expected_version`` its editor started from (a stale one is refused)."""
-    journey = read_journey(path)
-    note = f"imported from {Path(path).name}"
-    with database.unit_of_work() as session:
-        current = stored.get_journey(session, journey.id)
-        if current is None:
-            saved = stored.create_journey(session, journey, user_id=user_id, note=note)
-        elif expected_version is None:
-            raise InputError(
-                f"journey {journey.id!r} is already stored (version {current.version}); give "
-                "the version you edited to save over it, or change the id to add a new one",
-                rule="journey_exists",
-            )
-        else:
-            saved = stored.save_journey(
-                session, journey, expected_version=expected_version, user_id=user_id, note=note
-            )
-    return _created(saved.journey, saved.version, "import a journey")
-
-
-def export_journey(
-    database: Database, key: str, out: str | os.PathLike[str], *, version: int | None = None
-) -> Path:
-    """Write a stored journey (or one of its versions) as ``.json`` or ``.yaml``, or as a
-    folder of CSV files when ``out`` has no such suffix."""
-    journey = show_journey(database, key, version=version).summary["journey"]
-    target = Path(out)
-    if target.suffix.lower() in (".json", ".yaml", ".yml"):
-        return write_journey_json(journey, target)
-    if target.suffix:
-        raise InputError(
-            f"{target.name!r}: write a journey to .json, .yaml or a folder (for CSV files)",
-            rule="bad_format",
-        )
-    return write_journey_csv(journey, target)
+    return created_bundle(saved.journey, saved.version, "start a to-be journey")

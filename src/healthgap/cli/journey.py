@@ -31,7 +31,7 @@ from healthgap.analyses.journey_compare import (
     comparison_bundle,
     read_service_activity,
 )
-from healthgap.analyses.journey_maps import read_journey_file
+from healthgap.analyses.journey_files import read_journey_file
 from healthgap.cli import app, console
 from healthgap.cli.present import announce, frame_table, split_list, wrote
 from healthgap.errors import InputError, StorageError

@@ -29,7 +29,7 @@ from healthgap.analyses import (
     show_journey,
     start_to_be,
 )
-from healthgap.analyses.journey_maps import journey_file_text
+from healthgap.analyses.journey_files import journey_file_text
 from healthgap.analyses.journey_notes import segment_choices
 from healthgap.errors import InputError, Problem
 from healthgap.web.deps import Analyst, DatabaseDep, Viewer, render
@@ -69,8 +69,9 @@ def journeys_page(request: Request, _user: Viewer, database: DatabaseDep) -> Res
 @router.post("")
 async def new_journey(request: Request, user: Analyst, database: DatabaseDep) -> Response:
     values = form_values(await request.form(), NEW_FIELDS)
-    problems = [Problem("<form>", None, "template", "missing_value", "choose a template")
-                for _ in [1] if not values["template"]]  # fmt: skip
+    problems = []
+    if not values["template"]:
+        problems.append(Problem("<form>", None, "template", "missing_value", "choose a template"))
     if values["segment_id"] and not values["segment_label"]:
         problems.append(Problem("<form>", None, "segment_label", "missing_value", "say who"))
     try:
