@@ -17,8 +17,8 @@ The files live in ``healthgap/journeys/templates/``; copy one, edit it, and read
 True
 >>> load_template("demo_health_check").synthetic
 True
->>> [n.method for n in demo_insight_notes()]
-['focus_group', 'interview', 'complaint', 'survey']
+>>> sorted({n.method for n in demo_insight_notes()})
+['complaint', 'focus_group', 'interview', 'survey']
 """
 
 from __future__ import annotations

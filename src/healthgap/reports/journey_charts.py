@@ -1,4 +1,4 @@
-"""Vega-Lite v5 charts of journey maps (dicts; render with ``reports.render.save_chart``).
+"""Vega-Lite v6 charts of journey maps (dicts; render with ``reports.render.save_chart``).
 
 - :func:`swimlane_chart`: the map, stages (columns) × lanes (rows: the person, front stage,
   back stage, systems, partners), each touchpoint's text in its cell;
@@ -29,6 +29,7 @@ from healthgap.journeys.funnel import FUNNEL_STATISTICS, journey_funnel
 from healthgap.journeys.map_table import swimlane_cells
 from healthgap.journeys.model import LANE_LABELS, LANES, Journey, emotion_words
 from healthgap.reports.chart_style import OKABE_ITO, STYLE, chart_title, records
+from healthgap.reports.formatting import signed
 
 __all__ = [
     "comparison_chart",
@@ -67,7 +68,7 @@ def _steps(journey: Journey) -> pd.DataFrame:
          "stage": names.get(t.stage, t.stage), "emotion": t.emotion,
          "emotion_words": emotion_words(t.emotion),
          "moment": "moment of truth" if t.moment_of_truth else "other touchpoint",
-         "marker": f"{t.emotion:+g}" + (f" {STAR}" if t.moment_of_truth else "")
+         "marker": signed(t.emotion, decimals=0) + (f" {STAR}" if t.moment_of_truth else "")
          if t.emotion is not None else ""}
         for i, t in enumerate(journey.sequence(), start=1)
     ]  # fmt: skip
@@ -180,7 +181,7 @@ def emotion_curve_chart(journey: Journey, *, width: int = 560) -> dict[str, Any]
     }
 
 
-def comparison_chart(as_is: Journey, to_be: Journey, *, width: int = 380) -> dict[str, Any]:
+def comparison_chart(as_is: Journey, to_be: Journey, *, width: int = 290) -> dict[str, Any]:
     """As-is and to-be emotion curves side by side, on the same -2 to +2 scale."""
     panels = []
     for journey in (as_is, to_be):
