@@ -99,6 +99,18 @@ def test_text_from_people_is_escaped_everywhere(client_as) -> None:  # noqa: ANN
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text, url
 
 
+def test_a_journey_about_people_named_in_words_gets_an_id_for_them(client_as, database) -> None:  # noqa: ANN001
+    analyst = client_as("analyst")
+    made = post(
+        analyst,
+        "/journeys",
+        {"template": "stop_smoking", "segment_kind": "segment", "segment_label": "Men 18-29"},
+    )
+    journey = show_journey(database, made.headers["location"].split("/")[2]).summary["journey"]
+    assert (journey.segment.id, journey.segment.label) == ("men-18-29", "Men 18-29")
+    assert "Men 18-29 (id men-18-29)" in analyst.get("/journeys").text
+
+
 @pytest.mark.usefixtures("demo")
 def test_the_second_of_two_editors_is_told_and_nothing_is_lost(client_as, database) -> None:  # noqa: ANN001
     first, second = client_as("analyst"), client_as("admin")

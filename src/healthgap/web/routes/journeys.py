@@ -80,7 +80,7 @@ async def new_journey(request: Request, user: Analyst, database: DatabaseDep) ->
         bundle = create_journey_from_template(
             database, values["template"], title=values["title"], user_id=user.id,
             segment_kind=values["segment_kind"] or "segment",
-            segment_id=values["segment_id"] or values["segment_label"],
+            segment_id=values["segment_id"],
             segment_label=values["segment_label"],
         )  # fmt: skip
     except InputError as error:
