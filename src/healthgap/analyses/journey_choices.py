@@ -20,6 +20,7 @@ from healthgap.journeys.model import (
     SEGMENT_KINDS,
     emotion_words,
 )
+from healthgap.reports.formatting import signed
 
 __all__ = ["feeling", "journey_choices", "lane_label"]
 
@@ -32,12 +33,12 @@ def lane_label(lane: str) -> str:
 def feeling(score: float | None) -> str:
     """An emotion score in words, e.g. ``feeling(-2.0)`` -> "−2 (very negative)".
 
-    >>> feeling(1.0), feeling(None)
-    ('+1 (positive)', 'not recorded')
+    >>> feeling(1.0), feeling(0.0), feeling(None)
+    ('+1 (positive)', '0 (neutral)', 'not recorded')
     """
     if score is None:
         return "not recorded"
-    return f"{score:+g} ({emotion_words(score)})".replace("-", "−")
+    return f"{signed(score, decimals=0)} ({emotion_words(score)})"
 
 
 def journey_choices() -> dict[str, list[tuple[str, str]]]:
@@ -46,7 +47,7 @@ def journey_choices() -> dict[str, list[tuple[str, str]]]:
     return {
         "lanes": [(lane, LANE_LABELS[lane]) for lane in LANES],
         "emotions": [("", "Not recorded")]
-        + [(str(k), f"{k:+d}: {w}".replace("-", "−")) for k, w in sorted(EMOTION_WORDS.items())],
+        + [(str(k), f"{signed(k, decimals=0)}: {w}") for k, w in sorted(EMOTION_WORDS.items())],
         "improvement_kinds": [("idea", "Idea"), ("action", "Agreed action")],
         "statuses": [(s, s.replace("_", " ").capitalize()) for s in IMPROVEMENT_STATUSES],
         "segment_kinds": [(k, k.capitalize()) for k in SEGMENT_KINDS],

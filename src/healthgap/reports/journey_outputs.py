@@ -29,6 +29,7 @@ from healthgap.journeys.feedback import FeedbackSummary
 from healthgap.journeys.funnel import journey_funnel
 from healthgap.journeys.map_table import MAP_COLUMNS, journey_map_table, swimlane_grid
 from healthgap.journeys.model import Journey
+from healthgap.reports.formatting import signed
 from healthgap.reports.journey_charts import journey_charts
 from healthgap.reports.render import save_chart
 from healthgap.reports.tables import write_csv
@@ -49,7 +50,7 @@ def journey_map_html(journey: Journey) -> str:
     """HTML fragment: the swimlane grid and the touchpoint table, with captions and headers."""
     table = journey_map_table(journey)
     table["emotion"] = [
-        "" if pd.isna(e) else f"{e:+g} ({w})"
+        "" if pd.isna(e) else f"{signed(e, decimals=0)} ({w})"
         for e, w in zip(table["emotion"], table["emotion_words"], strict=True)
     ]
     shown = [c for c in MAP_COLUMNS if c not in ("step", "touchpoint", "emotion_words")]
