@@ -96,7 +96,7 @@ def test_new_show_export_import_compare_and_history(tmp_path: Path) -> None:
         p.name for p in (tmp_path / "cmp").iterdir()
     }
     history = journey(tmp_path, "history", "quitting-young-men")
-    assert "imported from j.json" in history.stdout
+    assert "Imported from j.json" in history.stdout
 
 
 def test_bad_input_is_a_problem_table_and_nothing_is_stored(tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def import_journey(
     nothing. A new id is created; an id already stored is saved over only with the
     ``expected_version`` its editor started from (a stale one is refused)."""
     journey = read_journey(path)
-    note = f"imported from {Path(path).name}"
+    note = f"Imported from {Path(path).name}"
     with database.unit_of_work() as session:
         current = stored.get_journey(session, journey.id)
         if current is None:

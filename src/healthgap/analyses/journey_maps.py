@@ -282,6 +282,7 @@ def create_journey_from_template(
     """Store a new journey copied from a template (its id from ``key`` or the title), about
     the segment or persona given (default: the template's)."""
     journey = load_template(template)
+    note = f'Created from the template "{journey.title}"'
     title = (title or "").strip() or journey.title
     segment = None
     label = (segment_label or "").strip()
@@ -298,9 +299,7 @@ def create_journey_from_template(
         version_date=version_date or date.today(),
     )
     with database.unit_of_work() as session:
-        saved = stored.create_journey(
-            session, journey, user_id=user_id, note=f"created from the {template} template"
-        )
+        saved = stored.create_journey(session, journey, user_id=user_id, note=note)
     return created_bundle(saved.journey, saved.version, "create a journey from a template")
 
 
@@ -325,6 +324,6 @@ def start_to_be(
     )
     with database.unit_of_work() as session:
         saved = stored.create_journey(
-            session, journey, user_id=user_id, note=f"to-be redesign of {as_is_key}"
+            session, journey, user_id=user_id, note=f'To-be redesign of "{as_is.title}"'
         )
     return created_bundle(saved.journey, saved.version, "start a to-be journey")
