@@ -258,7 +258,9 @@ def test_journey_pages_have_no_serious_accessibility_violations(
 
 
 def test_two_browsers_editing_the_same_journey_lose_no_edit(browser, server: str) -> None:  # noqa: ANN001
-    first, second = Signed(browser, server, "analyst"), Signed(browser, server, "second")
+    # The second may run axe-core (an inline script), so its CSP is bypassed; the first keeps it.
+    first = Signed(browser, server, "analyst")
+    second = Signed(browser, server, "second", bypass_csp=True)
     try:
         for signed in (first, second):
             signed.page.goto("/journeys/demo-health-check-to-be/edit")
@@ -272,6 +274,7 @@ def test_two_browsers_editing_the_same_journey_lose_no_edit(browser, server: str
         assert "Someone else changed this journey" in box
         assert 'Moved touchpoint "Books online" down' in box
         shot(second.page, "journey-conflict")
+        assert serious_violations(second.page) == []
         assert "tp-online-booking" in order_in(second.page, "attended")  # the first's edit kept
         # Now on the current version, the second makes the change knowingly.
         press(second.page, "#tp-up-results-talk")
@@ -300,8 +303,17 @@ def test_two_browsers_editing_the_same_journey_lose_no_edit(browser, server: str
     assert first.said == [] and second.said == []
 
 
-def test_insight_note_warns_of_personal_data_before_saving(analyst: Signed) -> None:
-    page = analyst.page
+@pytest.fixture
+def analyst_with_axe(browser, server: str) -> Iterator[Signed]:  # noqa: ANN001
+    """An analyst whose pages may run axe-core (an inline script: CSP bypassed)."""
+    signed = Signed(browser, server, "analyst", bypass_csp=True)
+    yield signed
+    signed.close()
+    assert signed.said == [], "the page wrote to the console"
+
+
+def test_insight_note_warns_of_personal_data_before_saving(analyst_with_axe: Signed) -> None:
+    page = analyst_with_axe.page
     page.goto("/insight-notes/new?journey=demo-health-check-as-is")
     page.fill("#title", "Drop-in session at the depot")
     page.fill("#held_on", "2025-03-20")
@@ -313,6 +325,7 @@ def test_insight_note_warns_of_personal_data_before_saving(analyst: Signed) -> N
     warning = page.inner_text("#personal-data")
     assert "has not been saved" in warning and "phone number" in warning and "Sarah" in warning
     shot(page, "insight-note-warning")
+    assert serious_violations(page) == []
     press(page, "button[value=redact]")
     quote = page.inner_text(".hg-quote")
     assert "[name removed]" in quote and "[phone number removed]" in quote and "Sarah" not in quote
