@@ -193,6 +193,16 @@ def test_problems_are_shown_where_the_person_acted(client_as, database) -> None:
         {"version": "1", "action": "remove_stage", "target": "booked"},
     )
     assert stage.status_code == 400 and "still has 2 touchpoint(s)" in stage.text
+    unlinked = post(
+        analyst,
+        f"/journeys/{KEY}/edit",
+        {"version": "1", "action": "add_improvement", "touchpoint": "booking-call",
+         "text": "Evening checks", "assessment_action_id": "999"},
+    )  # fmt: skip
+    links = dict(re.findall(r'data-field="([^"]+)">([^<]+)<', unlinked.text))
+    assert unlinked.status_code == 400
+    assert "no action &#39;999&#39; in the stored assessment" in links["assessment_action_id"]
+    assert show_journey(database, KEY).summary["current_version"] == 1
 
 
 def test_journey_upload_is_all_or_nothing(client_as, database) -> None:  # noqa: ANN001

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
+from healthgap.analyses.journey_actions import check_assessment_links
 from healthgap.analyses.journey_maps import journey_bundle, stored_journey
 from healthgap.analyses.journey_values import FORM, new_id, parse_fields, touchpoint_parts
 from healthgap.errors import ConflictError, InputError, Problem
@@ -319,6 +320,7 @@ def edit_journey(
     if current.version != expected_version:
         raise _conflict(database, current.journey, expected_version, current.version)
     changed, note = apply_edit(current.journey, edit)
+    check_assessment_links(database, current.journey, changed)
     if changed == current.journey:  # e.g. the first touchpoint moved up: no new version
         bundle = journey_bundle(current.journey, current_version=current.version)
         return replace(bundle, summary={**bundle.summary, "note": "Nothing changed", "added": ""})

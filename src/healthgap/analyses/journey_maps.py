@@ -20,6 +20,7 @@ from datetime import date
 import pandas as pd
 from markupsafe import Markup
 
+from healthgap.analyses.journey_actions import with_assessment_actions
 from healthgap.disclosure import DisclosurePolicy
 from healthgap.errors import InputError
 from healthgap.journeys import (
@@ -218,10 +219,12 @@ def journey_bundle(
 
 
 def show_journey(database: Database, key: str, *, version: int | None = None) -> ResultBundle:
-    """One stored journey as it is now, or as it was saved in ``version``."""
+    """One stored journey as it is now, or as it was saved in ``version``; improvements linked
+    to stored assessment actions say what the action is (``assessment_action_words``)."""
     current = stored_journey(database, key)
     if version is None or version == current.version:
-        return journey_bundle(current.journey, current_version=current.version)
+        bundle = journey_bundle(current.journey, current_version=current.version)
+        return with_assessment_actions(database, bundle)
     with database.reader() as session:
         old = stored.get_journey_version(session, key, version)
     if old is None:
@@ -229,11 +232,12 @@ def show_journey(database: Database, key: str, *, version: int | None = None) ->
             f"journey {key!r} has no version {version} (versions 1 to {current.version})",
             rule="unknown_version",
         )
-    return journey_bundle(
+    bundle = journey_bundle(
         replace(old, version=version),
         question="show a saved version of a journey map",
         current_version=current.version,
     )
+    return with_assessment_actions(database, bundle)
 
 
 def journey_history(database: Database, key: str) -> ResultBundle:
