@@ -133,7 +133,7 @@ def test_build_edit_version_and_compare_through_the_python_api(database: Databas
     assert "text-back-within-a-day" not in {t.id for t in first.touchpoints}
     # To be: copied with the same ids, one touchpoint made better, then compared.
     redesign = start_to_be(database, key).summary["key"]
-    edit_journey(
+    renamed = edit_journey(
         database,
         redesign,
         JourneyEdit(
@@ -143,6 +143,7 @@ def test_build_edit_version_and_compare_through_the_python_api(database: Databas
         ),
         expected_version=1,
     )
+    assert renamed.summary["note"].endswith(": name, feeling score")
     comparison = compare_journey_maps(database, key)
     assert comparison.summary["to_be"].id == redesign
     changes = comparison.table("touchpoints").set_index("touchpoint")

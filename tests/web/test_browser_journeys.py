@@ -193,7 +193,7 @@ def test_build_edit_version_and_compare_with_the_keyboard(analyst: Signed) -> No
     tab_to(page, "#emotion")
     page.keyboard.type("+2")
     press(page, "form button[type=submit]")
-    assert "emotion" in page.inner_text("#done")
+    assert "feeling score" in page.inner_text("#done")
 
     # Every change is a version.
     press(page, ".hg-subnav a[href$='/history']")

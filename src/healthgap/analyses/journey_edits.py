@@ -112,9 +112,22 @@ def _name(journey: Journey, kind: str, key: str) -> str:
     )  # fmt: skip
 
 
+#: Fields whose names alone would not say what changed in the history's words.
+_FIELD_WORDS = {
+    "emotion": "feeling score",
+    "wait_days": "wait in days",
+    "segment": "who it is about",
+    "version_date": "date of the map",
+    "count": "people counted",
+    "funnel_step": "step in the service data",
+    "based_on": "the as-is journey it redesigns",
+    "assessment_action_id": "assessment action",
+}
+
+
 def _changed(before: object, after: object) -> str:
     names = [f.name for f in fields(before) if getattr(before, f.name) != getattr(after, f.name)]  # type: ignore[arg-type]
-    return ", ".join(n.replace("_", " ") for n in names) or "nothing"
+    return ", ".join(_FIELD_WORDS.get(n, n.replace("_", " ")) for n in names) or "nothing"
 
 
 def _details(journey: Journey, values: Mapping[str, Any]) -> tuple[Journey, str]:
