@@ -30,6 +30,10 @@ SAMPLES = {
     "action_id": "1",
     "framework_id": "hinst_cbo",
     "page": "activity",
+    "key": "no-such-journey",
+    "point": "x",
+    "stage": "x",
+    "item": "x",
     "name": "organisations",  # a table of the MECC activity page and of the directory
 }
 #: Static files: the route is a folder, the sample one file in it.

@@ -73,6 +73,27 @@ DESIGNED = {
     ("GET", "/mecc/directory"): "admin",
     ("GET", "/mecc/directory/{name}.{fmt}"): "admin",
     ("POST", "/mecc/directory/link"): "admin",
+    **dict.fromkeys(
+        [
+            ("POST", "/journeys"),
+            ("POST", "/journeys/import"),
+            ("POST", "/journeys/{key}/edit"),
+            ("POST", "/journeys/{key}/restore"),
+            ("POST", "/journeys/{key}/to-be"),
+            ("GET", "/journeys/{key}/edit"),
+            ("GET", "/journeys/{key}/details"),
+            ("GET", "/journeys/{key}/add-touchpoint"),
+            ("GET", "/journeys/{key}/touchpoints/{point}/edit"),
+            ("GET", "/journeys/{key}/stages/{stage}/edit"),
+            ("GET", "/journeys/{key}/improvements/{item}/edit"),
+            ("POST", "/journeys/{key}/feedback/sent"),
+            ("POST", "/insight-notes/feedback/sent"),
+            ("GET", "/insight-notes/new"),
+            ("POST", "/insight-notes"),
+            ("POST", "/insight-notes/{key}/links"),
+        ],
+        "analyst",
+    ),
 }
 #: MECC logging: any signed-in role, but only a login linked to a member of staff (none of
 #: the sweep's users is linked, so each is refused; tests/web/test_mecc_logging.py signs in a
@@ -87,6 +108,13 @@ MISSING_OK = {
     ("GET", "/plan/compare.{fmt}"),
     # no assessment 1 in a fresh database (the assessment pages' own tests make one)
     *[(r.method, r.path) for r in ROUTES if r.path.startswith("/assess/{assessment_id}")],
+    # no journey or insight note "no-such-journey" (POSTs about it are 404 too)
+    *[
+        (r.method, r.path)
+        for r in ROUTES
+        if "{key}" in r.path and r.path.startswith(("/journeys", "/insight"))
+    ],
+    ("GET", "/insight-notes/feedback/sheet.html"),  # a sheet of no segment or theme
 }
 
 

@@ -42,6 +42,10 @@ MECC imports and the demo              :func:`import_mecc_directory`,
                                        :func:`import_mecc_staff_health`,
                                        :func:`import_referrals_received`,
                                        :func:`link_staff_account`, :func:`load_mecc_demo`
+journey maps, insight notes, feedback  :mod:`~healthgap.analyses.journey_maps`, ``journey_files``,
+                                       ``journey_edits``, ``journey_compare``,
+                                       ``journey_notes``, ``journey_feedback``,
+                                       ``journey_demo``
 =====================================  ==============================================
 """
 
@@ -80,6 +84,41 @@ from healthgap.analyses.data import import_data, validate_files, workspace_info
 from healthgap.analyses.demo import build_demo
 from healthgap.analyses.explain import explain_gap
 from healthgap.analyses.grid import check_grid, plan_grid
+from healthgap.analyses.journey_compare import (
+    apply_service_data,
+    compare_journey_maps,
+    funnel_of_journey,
+    service_funnel,
+)
+from healthgap.analyses.journey_demo import load_demo_journeys
+from healthgap.analyses.journey_edits import (
+    JourneyConflictError,
+    JourneyEdit,
+    edit_journey,
+    save_journey_content,
+)
+from healthgap.analyses.journey_feedback import (
+    feedback_sends,
+    feedback_summary,
+    record_feedback_sent,
+)
+from healthgap.analyses.journey_files import export_journey, import_journey
+from healthgap.analyses.journey_maps import (
+    create_journey_from_template,
+    journey_history,
+    list_journey_templates,
+    list_journeys,
+    show_journey,
+    start_to_be,
+)
+from healthgap.analyses.journey_notes import (
+    check_insight_note,
+    import_insight_notes,
+    link_insight_note,
+    save_insight_note,
+    search_notes,
+    show_insight_note,
+)
 from healthgap.analyses.measure import (
     measure_deprivation_gap,
     measure_dsr,
@@ -119,6 +158,8 @@ from healthgap.compute import Executor, open_executor
 __all__ = [
     "AreaEvidence",
     "Executor",
+    "JourneyConflictError",
+    "JourneyEdit",
     "LoggingChoices",
     "MeccImport",
     "Source",
@@ -127,20 +168,31 @@ __all__ = [
     "action_plan",
     "add_action",
     "agree_item",
+    "apply_service_data",
     "assessment_overview",
     "assessment_summary",
     "build_demo",
     "change_action_status",
     "check_gap_target",
     "check_grid",
+    "check_insight_note",
     "classify_areas",
     "close_workshop",
+    "compare_journey_maps",
     "consensus_view",
+    "create_journey_from_template",
+    "edit_journey",
     "ensure_demo_staff_login",
     "explain_gap",
     "export_content_pack",
+    "export_journey",
+    "feedback_sends",
+    "feedback_summary",
+    "funnel_of_journey",
     "gather_evidence",
     "import_data",
+    "import_insight_notes",
+    "import_journey",
     "import_mecc_directory",
     "import_mecc_logs",
     "import_mecc_staff_health",
@@ -148,10 +200,15 @@ __all__ = [
     "import_referrals_received",
     "install_content_pack",
     "invite_participants",
+    "journey_history",
     "latest_period",
+    "link_insight_note",
     "link_plan_scenario",
     "link_staff_account",
     "list_frameworks",
+    "list_journey_templates",
+    "list_journeys",
+    "load_demo_journeys",
     "load_mecc_demo",
     "log_entry",
     "logging_choices",
@@ -182,8 +239,16 @@ __all__ = [
     "rate_item",
     "rate_items_from_file",
     "rating_sheet",
+    "record_feedback_sent",
+    "save_insight_note",
+    "save_journey_content",
+    "search_notes",
+    "service_funnel",
     "show_framework",
+    "show_insight_note",
+    "show_journey",
     "start_assessment",
+    "start_to_be",
     "sync_entries",
     "target_periods",
     "validate_files",

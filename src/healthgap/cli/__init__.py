@@ -146,6 +146,7 @@ def _register_commands() -> None:
         "assess",
         "assess_workshop",
         "mecc",
+        "journey",
     )
     for optional in domains:
         try:

@@ -13,6 +13,10 @@ from healthgap.web.routes import (
     auth,
     downloads,
     explain,
+    feedback,
+    insight_notes,
+    journey_edit,
+    journeys,
     measures,
     mecc_admin,
     mecc_log,
@@ -39,6 +43,10 @@ ROUTERS: tuple[APIRouter, ...] = (
     mecc_log.router,
     mecc_admin.router,  # before mecc_pages: its downloads are more specific
     mecc_pages.router,
+    journeys.router,
+    journey_edit.router,
+    feedback.router,
+    insight_notes.router,
 )
 
 
