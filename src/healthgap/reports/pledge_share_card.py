@@ -82,6 +82,25 @@ def _layout(text: str) -> tuple[str, str]:
     return ("rtl" if first != "L" else "ltr"), ("wide" if has_rtl else "latin")
 
 
+def _layer(weight: str, direction: str, fonts: str, width: int) -> dict[str, Any]:
+    """The text mark of the lines of one weight, direction and font list."""
+    keys = {"weight": weight, "dir": direction, "fonts": fonts}
+    left = direction == "ltr"
+    return {
+        "transform": [{"filter": {"and": [{"field": k, "equal": v} for k, v in keys.items()]}}],
+        "mark": {
+            "type": "text",
+            "baseline": "top",
+            "color": "#FFFFFF",
+            "font": FONTS[fonts],
+            "fontWeight": weight,
+            "dir": direction,
+            "align": "left" if left else "right",
+            "x": MARGIN if left else width - MARGIN,
+        },
+    }
+
+
 def share_card_spec(
     *,
     campaign_title: str,
@@ -97,8 +116,9 @@ def share_card_spec(
 
     ``colour`` is the campaign's accent colour, checked to carry white text (WCAG AA).
     """
-    wrapped = textwrap.wrap(drawable_text(pledge_text), width=width_chars, max_lines=6,
-                            placeholder=" …")  # fmt: skip
+    wrapped = textwrap.wrap(
+        drawable_text(pledge_text), width=width_chars, max_lines=6, placeholder=" …"
+    )
     who = footer or (f"— {display_name}" if display_name else "— someone in the campaign")
     lines = [
         {"y": 60, "size": 34, "weight": "bold", "text": drawable_text(campaign_title)[:60]},
@@ -113,18 +133,7 @@ def share_card_spec(
         line["dir"], line["fonts"] = _layout(line["text"])
     width, height = SHARE_IMAGE_SIZE
     kinds = sorted({(line["weight"], line["dir"], line["fonts"]) for line in lines})
-    layers = [
-        {
-            "transform": [{"filter": {"and": [{"field": "weight", "equal": weight},
-                                              {"field": "dir", "equal": direction},
-                                              {"field": "fonts", "equal": fonts}]}}],
-            "mark": {"type": "text", "baseline": "top", "color": "#FFFFFF",
-                     "font": FONTS[fonts], "fontWeight": weight, "dir": direction,
-                     "align": "left" if direction == "ltr" else "right",
-                     "x": MARGIN if direction == "ltr" else width - MARGIN},
-        }
-        for weight, direction, fonts in kinds
-    ]  # fmt: skip
+    layers = [_layer(weight, direction, fonts, width) for weight, direction, fonts in kinds]
     return {
         "$schema": SCHEMA,
         "width": width,
