@@ -85,7 +85,7 @@ def campaign_page(database: Database, slug: str, *, now: datetime | None = None)
             exact = district_pledge_counts(session, campaign_slug=slug)
         shown, notes = controlled_district_counts(exact)
         shown = shown.sort_values(["count", "postcode_district"], ascending=[False, True])
-        hidden = tuple(n for n in notes if "not shown" in n)
+        hidden = tuple(notes[1:])  # the first is the policy itself
         return count, newest, shown[["postcode_district", "count"]], hidden
 
     count, newest, districts, notes = _PAGES.get(database, ("page", slug), figures)
