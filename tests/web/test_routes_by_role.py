@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from fastapi.testclient import TestClient
 from web_helpers import csrf_from
 
-from healthgap.web.routes import route_list
+from healthgap.analyses.pledges import create_campaign, example_campaign
+from healthgap.web.routes import PUBLIC_ROUTES, route_list
 
 OPEN = {("GET", "/login"), ("GET", "/invite/{token}")}
 ROLE_NEEDED = {
+    ("GET", "/pledges/new"): "analyst",
+    ("POST", "/pledges/new"): "analyst",
+    ("GET", "/pledges/{slug}/edit"): "analyst",
+    ("POST", "/pledges/{slug}/edit"): "analyst",
+    ("GET", "/pledges/{slug}/moderation"): "analyst",
+    ("POST", "/pledges/{slug}/moderation/{public_id}"): "analyst",
+    ("GET", "/pledges/{slug}/export.{fmt}"): "analyst",
     ("POST", "/plan/scenarios"): "analyst",
     ("POST", "/plan/uncertainty"): "analyst",
     ("POST", "/data/upload"): "analyst",
@@ -39,6 +49,10 @@ CONCRETE = {
     "{job_id}": "no-such-job",
     "{scenario_id}": "999",
     "{measure}": "le",
+    "{slug}": "sweep-campaign",
+    "{public_id}": "no-such-pledge",
+    "{channel}": "whatsapp",
+    "{name}": "pledges-by-theme",
 }
 SWEPT = [r for r in route_list() if r not in SPECIAL]
 
@@ -53,6 +67,14 @@ def concrete(path: str, area_code: str) -> str:
     for placeholder, value in CONCRETE.items():
         path = path.replace(placeholder, value)
     return path
+
+
+@pytest.fixture(autouse=True)
+def sweep_campaign(database) -> None:  # noqa: ANN001
+    """A pledge campaign for the {slug} placeholder, open today."""
+    today = date.today()
+    dates = {"starts_on": str(today - timedelta(days=1)), "ends_on": str(today + timedelta(days=9))}
+    create_campaign(database, example_campaign(slug="sweep-campaign", **dates))
 
 
 def test_every_route_has_a_rule() -> None:
@@ -78,6 +100,11 @@ def test_route_by_role(
 
     if (method, path) in OPEN:
         assert response.status_code == 200
+    elif (method, path) in PUBLIC_ROUTES:
+        # Open to everyone: never sent to the login; a placeholder naming nothing is a 404
+        # (or 400 for a link that is not one), an empty form a page of problems.
+        assert not response.headers.get("location", "").startswith("/login"), response.text
+        assert response.status_code in (200, 303, 400, 404), response.text
     elif role == "anonymous":
         assert response.status_code == 303
         assert response.headers["location"].startswith("/login")

@@ -20,6 +20,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
+from healthgap.analyses.pledges import PledgeConfig
 from healthgap.errors import PermissionDenied
 from healthgap.store import Database, Role, User
 from healthgap.web.jobs import JobRunner
@@ -36,6 +37,7 @@ __all__ = [
     "LoginLimiter",
     "LoginRequiredError",
     "PlannerDep",
+    "PledgeSettings",
     "Services",
     "SourceDep",
     "Viewer",
@@ -140,6 +142,14 @@ def _login_limiter(request: Request) -> LoginRateLimiter:
     return request.app.state.login_limiter
 
 
+def _pledge_config(request: Request) -> PledgeConfig:
+    """The pledge settings (signing secret, public address, limits, mail), read once."""
+    state = request.app.state
+    if getattr(state, "pledge_config", None) is None:
+        state.pledge_config = PledgeConfig.from_settings(state.settings.pledge_settings())
+    return state.pledge_config
+
+
 def current_user(request: Request) -> User:
     """The signed-in, active user; raises :class:`LoginRequiredError` otherwise."""
     user_id = request.session.get("user_id")
@@ -176,6 +186,7 @@ SourceDep = Annotated[ServedSource, Depends(_source)]
 PlannerDep = Annotated[Planner, Depends(_planner)]
 Jobs = Annotated[JobRunner, Depends(_jobs)]
 LoginLimiter = Annotated[LoginRateLimiter, Depends(_login_limiter)]
+PledgeSettings = Annotated[PledgeConfig, Depends(_pledge_config)]
 
 
 def render(

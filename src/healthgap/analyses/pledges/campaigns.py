@@ -39,6 +39,8 @@ __all__ = [
 ]
 
 CAMPAIGN_CACHE_SECONDS = 5.0
+#: Address names the pages use themselves (``/pledge/checkin/...``, ``/pledges/new``).
+RESERVED_SLUGS = frozenset({"checkin", "unsubscribe", "delete", "new"})
 _CAMPAIGNS = RecentAnswers(max_age=CAMPAIGN_CACHE_SECONDS)
 #: Caches of answers that depend on a campaign's definition, emptied when one is saved.
 DEPENDENT_CACHES: list[RecentAnswers] = [_CAMPAIGNS]
@@ -96,6 +98,9 @@ def _exists(database: Database, slug: str) -> bool:
 def create_campaign(database: Database, data: Mapping[str, Any]) -> Campaign:
     """Check ``data`` and store it as a new campaign (its slug must be free)."""
     campaign = campaign_from_mapping(data)
+    if campaign.slug in RESERVED_SLUGS:
+        message = f"{campaign.slug!r} is used by the site's own pages; choose another name"
+        raise InputError([Problem("campaign", None, "slug", "reserved_slug", message)])
     if _exists(database, campaign.slug):
         message = f"a campaign with the address name {campaign.slug!r} exists already"
         raise InputError([Problem("campaign", None, "slug", "slug_taken", message)])

@@ -1,4 +1,8 @@
-"""One router per page family; :data:`ROUTERS` is what the app factory includes."""
+"""One router per page family; :data:`ROUTERS` is what the app factory includes.
+
+:data:`PUBLIC_ROUTES` is the one list of routes open without a login; every other route
+needs one (the route x role test reads this list).
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,16 @@ from healthgap.web.routes import (
     measures,
     plan,
     plan_downloads,
+    pledge_admin,
+    pledge_analysis,
+    pledge_links,
+    pledge_moderation,
+    pledge_public,
+    pledge_share,
     workspace,
 )
 
-__all__ = ["ROUTERS", "route_list"]
+__all__ = ["PUBLIC_ROUTES", "ROUTERS", "route_list"]
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
@@ -29,6 +39,41 @@ ROUTERS: tuple[APIRouter, ...] = (
     workspace.router,
     downloads.router,
     admin.router,
+    # The signed-link pages first: /pledge/checkin/{token} before /pledge/{slug}/...
+    pledge_links.router,
+    pledge_public.router,
+    pledge_share.router,
+    pledge_admin.router,
+    pledge_moderation.router,
+    pledge_analysis.router,
+)
+
+#: (method, path) of every route open without a login.
+PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("GET", "/login"),
+        ("POST", "/login"),
+        ("POST", "/logout"),
+        ("GET", "/invite/{token}"),
+        ("POST", "/invite/{token}"),
+        # pledge campaigns: the public pages (docs/pledges.md)
+        ("GET", "/pledge/{slug}"),
+        ("POST", "/pledge/{slug}"),
+        ("GET", "/pledge/{slug}/thanks/{public_id}"),
+        ("GET", "/pledge/{slug}/count"),
+        ("GET", "/pledge/{slug}/wall"),
+        ("GET", "/pledge/{slug}/privacy"),
+        ("GET", "/pledge/{slug}/image.png"),
+        ("GET", "/pledge/{slug}/share/{channel}"),
+        ("GET", "/pledge/{slug}/p/{public_id}"),
+        ("GET", "/pledge/{slug}/p/{public_id}/image.png"),
+        ("GET", "/pledge/checkin/{token}"),
+        ("POST", "/pledge/checkin/{token}"),
+        ("GET", "/pledge/unsubscribe/{token}"),
+        ("POST", "/pledge/unsubscribe/{token}"),
+        ("GET", "/pledge/delete/{token}"),
+        ("POST", "/pledge/delete/{token}"),
+    }
 )
 
 
