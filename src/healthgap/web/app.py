@@ -7,7 +7,6 @@ per test over a fresh SQLite file and ``healthgap serve`` builds one from its op
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from healthgap.errors import (
 )
 from healthgap.store import Database
 from healthgap.web.deps import LoginRequiredError, Services, lifespan, render
+from healthgap.web.middleware import SecurityHeadersAndLog
 from healthgap.web.routes.area import LEVEL_NAMES, cached_profile
 from healthgap.web.security import LoginRateLimiter, check_csrf
 from healthgap.web.settings import Settings
@@ -106,30 +106,8 @@ def create_app(settings: Settings) -> FastAPI:
         https_only=settings.cookie_secure,
     )
 
-    @app.middleware("http")
-    async def security_headers_and_log(request: Request, call_next):  # noqa: ANN001, ANN202
-        started = time.perf_counter()
-        response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            # Vega compiles expressions with Function(), hence 'unsafe-eval' for scripts.
-            "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' "
-            "'unsafe-inline'; img-src 'self' data: blob:; frame-ancestors 'none'",
-        )
-        # No personal data or secrets in logs: no client address, no query string, no user
-        # name, and the route template instead of the path (an invite token stays out).
-        route = request.scope.get("route")
-        log.info(
-            "%s %s %d %.1fms",
-            request.method,
-            getattr(route, "path", request.url.path),
-            response.status_code,
-            (time.perf_counter() - started) * 1000,
-        )
-        return response
+    # Outside the sessions: security headers and the request log (web/middleware.py).
+    app.add_middleware(SecurityHeadersAndLog)
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 

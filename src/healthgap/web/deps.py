@@ -45,6 +45,7 @@ __all__ = [
     "current_user",
     "database",
     "lifespan",
+    "pledge_config",
     "render",
     "require",
     "services",
@@ -142,7 +143,7 @@ def _login_limiter(request: Request) -> LoginRateLimiter:
     return request.app.state.login_limiter
 
 
-def _pledge_config(request: Request) -> PledgeConfig:
+def pledge_config(request: Request) -> PledgeConfig:
     """The pledge settings (signing secret, public address, limits, mail), read once."""
     state = request.app.state
     if getattr(state, "pledge_config", None) is None:
@@ -186,7 +187,7 @@ SourceDep = Annotated[ServedSource, Depends(_source)]
 PlannerDep = Annotated[Planner, Depends(_planner)]
 Jobs = Annotated[JobRunner, Depends(_jobs)]
 LoginLimiter = Annotated[LoginRateLimiter, Depends(_login_limiter)]
-PledgeSettings = Annotated[PledgeConfig, Depends(_pledge_config)]
+PledgeSettings = Annotated[PledgeConfig, Depends(pledge_config)]
 
 
 def render(

@@ -45,7 +45,7 @@ class PledgeConfig:
     secret: str
     public_url: str | None = None
     per_ip: RateLimit = RateLimit("pledge:ip", 60, 600)
-    per_campaign: RateLimit = RateLimit("pledge:campaign", 20_000, 60)
+    per_campaign: RateLimit = RateLimit("pledge:campaign", 20_000, 60, sliding=False)
     mail: Mapping[str, Any] = field(default_factory=dict)
     mail_from: str = "healthgap@localhost"
 
@@ -58,10 +58,11 @@ class PledgeConfig:
             int(settings.get("pledge_ip_limit") or 60),
             int(settings.get("pledge_ip_window_seconds") or 600),
         )
-        campaign = RateLimit(
+        campaign = RateLimit(  # a flood stop: a fixed window is enough, and one query less
             "pledge:campaign",
             int(settings.get("pledge_campaign_limit") or 20_000),
             int(settings.get("pledge_campaign_window_seconds") or 60),
+            sliding=False,
         )
         public = settings.get("public_url")
         return cls(

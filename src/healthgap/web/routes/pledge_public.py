@@ -28,6 +28,7 @@ from healthgap.analyses.pledges import (
     Campaign,
     PledgeConfig,
     PledgeForm,
+    PledgeOutcome,
     PledgeStatus,
     Theme,
     campaign_image,
@@ -44,7 +45,8 @@ from healthgap.analyses.pledges import (
 from healthgap.errors import InputError, Problem
 from healthgap.reports.pledge_privacy_notice import privacy_notice_html
 from healthgap.store import Database
-from healthgap.web.deps import DatabaseDep, PledgeSettings, render
+from healthgap.web.deps import DatabaseDep, PledgeSettings, pledge_config, render
+from healthgap.web.deps import database as get_database
 
 router = APIRouter(prefix="/pledge")
 
@@ -139,19 +141,22 @@ def campaign(
 
 
 @router.post("/{slug}")
-async def pledge(
-    request: Request, slug: str, database: DatabaseDep, config: PledgeSettings
-) -> Response:
-    await run_in_threadpool(campaign_or_404, database, slug)
+async def pledge(request: Request, slug: str) -> Response:
+    # The busiest route of a launch day: no dependency that needs a thread of its own, and
+    # one trip to the thread pool for the campaign, the limits, the checks and the commit.
+    database, config = get_database(request), pledge_config(request)
     fields = await request.form()
     form = _form_from(fields)
     browser = request.session.get(BROWSER) or secrets.token_urlsafe(16)
     client = request.client.host if request.client else "unknown"
-    outcome = await run_in_threadpool(
-        lambda: submit_pledge(
+
+    def take() -> PledgeOutcome:
+        campaign_or_404(database, slug)
+        return submit_pledge(
             database, config, campaign_slug=slug, form=form, client=client, browser_id=browser
         )
-    )
+
+    outcome = await run_in_threadpool(take)
     if outcome.accepted:
         receipt = outcome.receipt
         mine = [p for p in request.session.get(MY_PLEDGES, []) if p != receipt.public_id]
