@@ -52,6 +52,7 @@ class PledgeServer:
         self.data_dir, self.database_url, self.workers = data_dir, database_url, workers
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
+        self._log: object = None
 
     @property
     def url(self) -> str:
@@ -65,7 +66,7 @@ class PledgeServer:
         if self.workers > 1:
             command += ["--workers", str(self.workers)]
         env = {**os.environ, "HEALTHGAP_SECRET_KEY": "benchmark secret " * 4}
-        log = open(self.data_dir / "server.log", "ab")  # noqa: SIM115 - the child keeps it
+        self._log = log = open(self.data_dir / "server.log", "ab")  # noqa: SIM115 - closed at the end
         self.process = subprocess.Popen(
             command, stdout=log, stderr=log, env=env, start_new_session=True
         )
@@ -83,8 +84,15 @@ class PledgeServer:
     def kill(self) -> None:
         """SIGKILL to the server and every process it started: no shutdown of any kind."""
         if self.process is not None:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            if self.process.poll() is None:
+                os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=30)
+        self._close_log()
+
+    def _close_log(self) -> None:
+        if self._log is not None:
+            self._log.close()  # type: ignore[attr-defined]
+            self._log = None
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -93,6 +101,7 @@ class PledgeServer:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
+        self._close_log()
 
 
 @dataclass(frozen=True)
