@@ -37,6 +37,11 @@ def _bundle(database: Database, slug: str) -> ResultBundle:
         raise
 
 
+def _has_data(spec: dict) -> bool:
+    values = (spec.get("data") or {}).get("values")
+    return bool(values) and any(v.get("count") or v.get("value") for v in values)
+
+
 @router.get("/{slug}/analysis")
 def analysis(request: Request, slug: str, _user: Viewer, database: DatabaseDep) -> Response:
     bundle = _bundle(database, slug)
@@ -53,7 +58,10 @@ def analysis(request: Request, slug: str, _user: Viewer, database: DatabaseDep) 
             "bundle": bundle,
             "summary": bundle.summary,
             "tables": tables,
-            "charts": {name: bundle.chart(name) for name in bundle.charts},
+            # a chart with no data to draw is left out (its table says so)
+            "charts": {
+                name: bundle.chart(name) for name in bundle.charts if _has_data(bundle.chart(name))
+            },
         },
     )
 

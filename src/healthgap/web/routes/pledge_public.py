@@ -201,6 +201,7 @@ def thanks(
             "view": view,
             "published": view.status is PledgeStatus.published,
             "share_url": f"{base}/pledge/{slug}/p/{public_id}",
+            "campaign_url": f"{base}/pledge/{slug}",
             "delete_link": delete_url(config, public_id, base),
             "channels": SHARE_CHANNELS,
         },
