@@ -224,7 +224,21 @@ def test_the_whole_journey(browser, served, size: str) -> None:  # noqa: ANN001
 
 
 def test_staff_pages_are_accessible(browser, served) -> None:  # noqa: ANN001
-    base, _, _ = served
+    from healthgap.analyses.pledges import PledgeForm, new_idempotency_key, submit_pledge
+
+    base, app, _ = served
+    config = PledgeConfig.from_settings(app.state.settings.pledge_settings())
+    for i in range(12):  # something to chart
+        form = PledgeForm(
+            idempotency_key=new_idempotency_key(),
+            set_pledge="walk-at-lunch",
+            consent=True,
+            audience="staff",
+            postcode_district="TS24",
+        )
+        assert submit_pledge(
+            app.state.database, config, campaign_slug=SLUG, form=form, client=f"10.4.0.{i}"
+        ).accepted
     context = browser.new_context(base_url=base, viewport=SIZES["desktop"], bypass_csp=True)
     page = context.new_page()
     page.goto("/login")

@@ -116,7 +116,7 @@ def district_chart(
 ) -> dict[str, Any]:
     """Pledges per postcode district, largest first (from
     :func:`~healthgap.reports.engage_tables.district_map_table`)."""
-    hidden = next((n for n in notes if "not shown" in n), None)
+    hidden = next((n for n in notes[1:] if "not shown" in n), None)  # notes[0]: the policy
     title = chart_title(f"Pledges by postcode district: {campaign_title}", hidden, synthetic)
     spec = _horizontal_bars(table, "postcode_district", "Postcode district", title)
     spec["height"] = {"step": 16}

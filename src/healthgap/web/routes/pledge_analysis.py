@@ -8,7 +8,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
-from healthgap.analyses.pledges import analyse_campaign, export_campaign_pledges, open_campaign
+from healthgap.analyses.pledges import (
+    CheckinOutcome,
+    Theme,
+    analyse_campaign,
+    export_campaign_pledges,
+    open_campaign,
+)
 from healthgap.errors import InputError
 from healthgap.reports.bundle import ResultBundle
 from healthgap.store import Database
@@ -26,6 +32,18 @@ SHOWN = (
     "followup-by-week",
     "followup-response",
 )
+
+
+#: Keys of the tables in words, for the page (the files keep the keys analysts join on).
+WORDS = {
+    **{theme.value: theme.label for theme in Theme},
+    **{outcome.value: outcome.label for outcome in CheckinOutcome},
+    "page_view": "page views",
+    "share": "shares",
+    "click_through": "visits from shared links",
+    "staff": "staff",
+    "community": "the public",
+}
 
 
 def _bundle(database: Database, slug: str) -> ResultBundle:
@@ -47,7 +65,7 @@ def analysis(request: Request, slug: str, _user: Viewer, database: DatabaseDep) 
     bundle = _bundle(database, slug)
     tables = []
     for name in (n for n in SHOWN if n in bundle.tables):
-        frame = bundle.table_info(name).controlled()[0]
+        frame = bundle.table_info(name).controlled()[0].replace(WORDS)
         columns = [c for c in frame.columns if c not in ("confidence", "method")]
         tables.append((name, bundle.table_info(name).title, columns, frame.to_dict("records")))
     return render(
