@@ -31,7 +31,7 @@ from typing import Any
 
 import vl_convert
 
-from healthgap.reports.chart_style import SCHEMA
+from healthgap.reports.chart_style import CHART_CONFIG, STYLE
 from healthgap.reports.render import VEGA_LITE_VERSION
 
 __all__ = ["SHARE_IMAGE_SIZE", "drawable_text", "render_share_image", "share_card_spec"]
@@ -135,13 +135,14 @@ def share_card_spec(
     kinds = sorted({(line["weight"], line["dir"], line["fonts"]) for line in lines})
     layers = [_layer(weight, direction, fonts, width) for weight, direction, fonts in kinds]
     return {
-        "$schema": SCHEMA,
+        **STYLE,
+        "description": f"Share image: the pledge for {campaign_title} written out as text.",
         "width": width,
         "height": height,
         "padding": 0,
         "autosize": {"type": "none"},
         "background": colour,
-        "config": {"view": {"stroke": None}},
+        "config": {**CHART_CONFIG, "view": {"stroke": None}},
         "data": {"values": lines},
         "encoding": {
             "y": {"field": "y", "type": "quantitative", "scale": None},
