@@ -22,6 +22,7 @@ ROLE_NEEDED = {
     ("GET", "/pledges/{slug}/export.{fmt}"): "analyst",
     ("POST", "/plan/scenarios"): "analyst",
     ("POST", "/plan/uncertainty"): "analyst",
+    ("POST", "/plan/sensitivity"): "analyst",
     ("POST", "/data/upload"): "analyst",
     ("GET", "/admin/users"): "admin",
     ("POST", "/admin/users/invite"): "admin",

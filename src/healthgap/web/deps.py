@@ -23,6 +23,7 @@ from starlette.responses import Response
 from healthgap.analyses.pledges import PledgeConfig
 from healthgap.errors import PermissionDenied, Problem
 from healthgap.store import Database, Role, User
+from healthgap.web.job_kinds import SharedExecutor, job_handlers
 from healthgap.web.jobs import JobRunner
 from healthgap.web.planning import Planner
 from healthgap.web.problem_words import PlainProblem, plain_problems
@@ -66,6 +67,7 @@ class Services:
     workspaces: WorkspaceService
     source: ServedSource
     jobs: JobRunner
+    executor: SharedExecutor | None = None
     _planner: Planner | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -80,6 +82,8 @@ class Services:
 
     def close(self) -> None:
         self.jobs.shutdown()
+        if self.executor is not None:
+            self.executor.close()
 
 
 def _build_services(app: FastAPI) -> Services:
@@ -91,7 +95,11 @@ def _build_services(app: FastAPI) -> Services:
         cache_dir=settings.data_dir,
         background=settings.prepare_in_background,
     )
-    built = Services(workspaces, ServedSource(workspaces), JobRunner())
+    jobs = JobRunner(app.state.database, settings.data_dir / "jobs",
+                     stale_seconds=settings.job_stale_seconds)  # fmt: skip
+    built = Services(workspaces, ServedSource(workspaces), jobs, SharedExecutor(settings))
+    jobs.handlers.update(job_handlers(built.planner, built.executor, settings))
+    jobs.start()  # claims queued jobs, and those a stopped server left running
     for warm in app.state.warmers:
         workspaces.after_warm(lambda warm=warm: warm(built))
     # Sum the workspace to every level (and fit the Plan baseline) in a background thread,
