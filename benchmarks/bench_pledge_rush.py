@@ -109,9 +109,10 @@ async def measure(server: PledgeServer, args: argparse.Namespace) -> dict[str, o
         sessions = await open_sessions(server.url, args.sessions)
         warm = await rush(client, server.url, sessions, rate=args.rate, duration=args.warmup)
         load = os.getloadavg()[0]
-        started = time.process_time()
+        started, server_started = time.process_time(), server.cpu_seconds()
         main = await rush(client, server.url, sessions, rate=args.rate, duration=args.duration)
         generator_cpu = time.process_time() - started
+        server_cpu = server.cpu_seconds() - server_started
     elapsed = main.finished - main.started
     return {
         "sent": len(main.sent),
@@ -123,6 +124,8 @@ async def measure(server: PledgeServer, args: argparse.Namespace) -> dict[str, o
         "p99": percentile(main.latencies, 0.99) * 1000,
         "max": max(main.latencies) * 1000,
         "generator_cpu": generator_cpu / elapsed,
+        "server_cpu": server_cpu / elapsed,
+        "server_ms_per_pledge": 1000 * server_cpu / max(1, len(main.sent)),
         "load_before": load,
         "acknowledged_keys": set(warm.receipts) | set(main.receipts),
     }
@@ -141,7 +144,9 @@ def report(
         f"{result['failures'] or 'none'}",
         f"latency of acknowledged pledges, ms: p50 {result['p50']:.0f}, p95 "
         f"{result['p95']:.0f}, p99 {result['p99']:.0f}, max {result['max']:.0f}",
-        f"load generator: {result['generator_cpu']:.2f} of a core",
+        f"CPU: server {result['server_cpu']:.2f} of a core "
+        f"({result['server_ms_per_pledge']:.1f} ms per pledge sent), load generator "
+        f"{result['generator_cpu']:.2f} of a core",
         f"stored: {rows} pledges; acknowledged (warm-up included): {acknowledged}, of which "
         f"found {found}, stored twice {doubled}",
     ]

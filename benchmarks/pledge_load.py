@@ -81,6 +81,21 @@ class PledgeServer:
                 time.sleep(0.2)
         raise RuntimeError("server did not start")
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the server and every process it started
+        (its process group: ``--workers`` children included), from ``/proc``."""
+        if self.process is None:
+            return 0.0
+        group, total = self.process.pid, 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process ended while we looked
+                continue
+            if int(fields[2]) == group:  # field 5 of stat(5): the process group
+                total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+        return total / os.sysconf("SC_CLK_TCK")
+
     def kill(self) -> None:
         """SIGKILL to the server and every process it started: no shutdown of any kind."""
         if self.process is not None:
