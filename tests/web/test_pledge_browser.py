@@ -256,3 +256,30 @@ def test_staff_pages_are_accessible(browser, served) -> None:  # noqa: ANN001
             page.wait_for_selector("[data-chart] svg", timeout=15_000)
         _check(page, name)
     context.close()
+
+
+def test_public_pages_under_the_content_security_policy(browser, served) -> None:  # noqa: ANN001
+    """The journey above bypasses the CSP to inject axe-core; here the policy is enforced:
+    the public pages' own scripts run (the character count appears as the person types), the
+    live counter is reached by htmx, and the console stays free of errors (a blocked script
+    or style would show there)."""
+    base, _, _ = served
+    context = browser.new_context(base_url=base, viewport=SIZES["phone"])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.clock.install()  # so that the counter's 15-second poll can be fast-forwarded
+    page.goto(f"/pledge/{SLUG}")
+    page.wait_for_load_state("networkidle")
+    page.check("#choice-own")
+    page.fill("#own_text", "Swap one fizzy drink a day for water 💧")
+    assert "characters left" in page.inner_text("#own_text-count")
+    with page.expect_response(lambda r: r.url.endswith(f"/pledge/{SLUG}/count")) as counted:
+        page.clock.run_for(16_000)
+    assert counted.value.status == 200
+    for path in (f"/pledge/{SLUG}/wall", f"/pledge/{SLUG}/privacy"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+    assert errors == []
+    context.close()

@@ -69,7 +69,15 @@ def pledges_by_day_chart(
         "data": {"values": records(rows[["day", "count"]])},
         "mark": {"type": "bar", "color": OKABE_ITO[0]},
         "encoding": {
-            "x": {"field": "day", "type": "temporal", "title": "Day", "timeUnit": "yearmonthdate"},
+            # one bar a day, labelled as a date (a time axis would stretch a single day's bar
+            # across the chart and repeat its date in the ticks)
+            "x": {
+                "field": "day",
+                "type": "ordinal",
+                "timeUnit": "yearmonthdate",
+                "title": "Day",
+                "axis": {"format": "%-d %b %Y", "labelAngle": 0, "labelOverlap": True},
+            },
             "y": {"field": "count", "type": "quantitative", "title": "Pledges"},
             "tooltip": [
                 {"field": "day", "type": "temporal", "timeUnit": "yearmonthdate"},

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from healthgap.analyses.pledges import (
+    SHARE_CHANNELS,
     CheckinOutcome,
     Theme,
     analyse_campaign,
@@ -44,6 +45,8 @@ WORDS = {
     "staff": "staff",
     "community": "the public",
 }
+#: Channels by name; a visit without one did not come through a share link.
+CHANNEL_WORDS = {"": "direct (not from a share link)", **SHARE_CHANNELS}
 
 
 def _bundle(database: Database, slug: str) -> ResultBundle:
@@ -66,6 +69,8 @@ def analysis(request: Request, slug: str, _user: Viewer, database: DatabaseDep) 
     tables = []
     for name in (n for n in SHOWN if n in bundle.tables):
         frame = bundle.table_info(name).controlled()[0].replace(WORDS)
+        if "channel" in frame.columns:
+            frame["channel"] = frame["channel"].replace(CHANNEL_WORDS)
         columns = [c for c in frame.columns if c not in ("confidence", "method")]
         tables.append((name, bundle.table_info(name).title, columns, frame.to_dict("records")))
     return render(
