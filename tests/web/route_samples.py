@@ -35,7 +35,12 @@ SAMPLES = {
     "stage": "x",
     "item": "x",
     "name": "organisations",  # a table of the MECC activity page and of the directory
+    "slug": "sweep-campaign",  # the sweep's app holds a campaign of this name
+    "public_id": "no-such-pledge",
+    "channel": "whatsapp",
 }
+#: Samples for one route where a placeholder means something else there.
+ROUTE_SAMPLES = {"/pledges/{slug}/analysis/{name}.{fmt}": {"name": "pledges-by-theme"}}
 #: Static files: the route is a folder, the sample one file in it.
 MOUNT_SAMPLES = {"/static": "/static/healthgap.css"}
 PLACEHOLDER = re.compile(r"\{(\w+)(?::\w+)?\}")
@@ -65,7 +70,7 @@ def sample_url(route: RouteAccess, area_code: str, values: dict[str, str] | None
         return MOUNT_SAMPLES[route.path]
     images = "{sex}.{fmt}" in route.path  # the explain charts are images
     chosen = {**SAMPLES, "area_code": area_code, **({"fmt": "svg"} if images else {})}
-    chosen |= values or {}
+    chosen |= ROUTE_SAMPLES.get(route.path, {}) | (values or {})
     url = PLACEHOLDER.sub(lambda m: chosen.get(m.group(1), "x"), route.path)
     query = []
     if route.path.endswith(("/target", "/target-trajectory.{fmt}")):

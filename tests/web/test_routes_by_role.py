@@ -6,6 +6,8 @@ route that takes no role."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
@@ -13,6 +15,7 @@ from route_samples import RANK, ROLES, all_routes, sample_url
 from web_helpers import add_user, csrf_from, login
 
 from conftest import make_settings
+from healthgap.analyses.pledges import create_campaign, example_campaign
 from healthgap.web import create_app
 from healthgap.web.access import PUBLIC_ROUTES, RouteAccess, route_access
 from healthgap.web.deps import Viewer
@@ -31,6 +34,15 @@ def app(tmp_path_factory, demo_workspace, migrated_database_file):  # noqa: ANN0
     with TestClient(application, base_url="http://testserver"):
         for role in ("staff", "viewer", "analyst", "admin"):
             add_user(application.state.database, role)
+        today = date.today()
+        create_campaign(
+            application.state.database,
+            example_campaign(
+                slug="sweep-campaign",
+                starts_on=str(today - timedelta(days=1)),
+                ends_on=str(today + timedelta(days=9)),
+            ),
+        )
         yield application
     application.state.database.dispose()
 
@@ -61,6 +73,13 @@ DESIGNED = {
     ("POST", "/assess/{assessment_id}/close"): "analyst",
     ("POST", "/assess/{assessment_id}/actions"): "analyst",
     ("POST", "/assess/{assessment_id}/actions/{action_id}/status"): "analyst",
+    ("GET", "/pledges/new"): "analyst",
+    ("POST", "/pledges/new"): "analyst",
+    ("GET", "/pledges/{slug}/edit"): "analyst",
+    ("POST", "/pledges/{slug}/edit"): "analyst",
+    ("GET", "/pledges/{slug}/moderation"): "analyst",
+    ("POST", "/pledges/{slug}/moderation/{public_id}"): "analyst",
+    ("GET", "/pledges/{slug}/export.{fmt}"): "analyst",
     ("GET", "/mecc/session.json"): "staff",
     ("GET", "/mecc"): "analyst",
     ("GET", "/mecc/referrals"): "analyst",

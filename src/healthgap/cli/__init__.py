@@ -147,6 +147,7 @@ def _register_commands() -> None:
         "assess_workshop",
         "mecc",
         "journey",
+        "pledges",
     )
     for optional in domains:
         try:
