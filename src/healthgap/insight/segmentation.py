@@ -264,17 +264,20 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
         self.scale_ = pd.Series(scale, index=X.columns)
         return (values - mean) / scale
 
-    def fit(self, X: Any, y: None = None, sample_weight: Any = None) -> SmallAreaSegmenter:
+    def fit(
+        self, X: Any, y: None = None, sample_weight: Any = None, progress: Any = None
+    ) -> SmallAreaSegmenter:
         """Segment the areas (rows) of ``X``; ``sample_weight`` is each area's population.
 
         ``X`` is a DataFrame indexed by area code (one column per indicator), a
         :class:`~healthgap.insight.indicators.JoinedIndicators`, or an array.
+        ``progress(done, total)``, when given, hears each step (fits, resamples, scores).
         """
         del y  # scikit-learn signature
         with threadpool_limits(limits=self.n_threads):
-            return self._fit(X, sample_weight)
+            return self._fit(X, sample_weight, progress or (lambda _done, _total: None))
 
-    def _fit(self, X: Any, sample_weight: Any) -> SmallAreaSegmenter:
+    def _fit(self, X: Any, sample_weight: Any, progress: Any) -> SmallAreaSegmenter:
         frame, vintage, sources = _as_frame(X)
         weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
         ks = self._check_parameters(len(frame))
@@ -284,6 +287,7 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
         fit_seed, silhouette_seed = (int(s.generate_state(1)[0]) for s in streams[:2])
         boot_seeds = [int(s.generate_state(1)[0]) for s in streams[2].spawn(self.n_bootstrap)]
 
+        steps = self.n_bootstrap + 2
         parts = fit_partitions(
             Z,
             ks,
@@ -293,6 +297,7 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
             n_init=self.n_init,
             ward_sample=self.ward_sample,
         )
+        progress(1, steps)
         labels = {k: p.labels for k, p in parts.items()}
         stability = bootstrap_stability(
             Z,
@@ -303,12 +308,14 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
             size=len(Z) if self.bootstrap_size is None else min(len(Z), self.bootstrap_size),
             n_init=self.n_init,
             ward_sample=self.ward_sample,
+            progress=lambda done: progress(1 + done, steps),
         )
         selection = selection_table(
             Z, labels, stability, sample=self.silhouette_sample, seed=silhouette_seed
         )
         chosen = choose_k(selection, fixed=self.n_segments, min_stability=self.min_stability)
         selection["chosen"] = selection["k"] == chosen
+        progress(steps, steps)
         self.selection_ = selection
         self._set_segments(frame, Z, parts[chosen], weights)
         self.stability_ = float(selection.loc[selection["chosen"], "stability"].iloc[0])

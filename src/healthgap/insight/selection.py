@@ -17,7 +17,7 @@ the threshold; see :mod:`healthgap.insight.segmentation` for the whole method.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -43,8 +43,10 @@ def bootstrap_stability(
     size: int,
     n_init: int,
     ward_sample: int,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[int, np.ndarray]:
-    """Adjusted Rand index of each resample's partition (extended to all areas), per k."""
+    """Adjusted Rand index of each resample's partition (extended to all areas), per k;
+    ``progress(resamples done)`` after each resample."""
     ks = list(labels)
     scores = {k: np.full(len(seeds), np.nan) for k in ks}
     n = len(Z)
@@ -62,6 +64,8 @@ def bootstrap_stability(
         )
         for k, part in parts.items():
             scores[k][b] = adjusted_rand_score(labels[k], nearest(Z, part.centroids))
+        if progress is not None:
+            progress(b + 1)
     return scores
 
 

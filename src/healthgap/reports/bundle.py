@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from healthgap.disclosure import DisclosurePolicy
 from healthgap.errors import InputError
 from healthgap.reports.chart_style import mark_synthetic
 from healthgap.reports.tables import SYNTHETIC_NOTE
@@ -71,7 +72,9 @@ class Table:
     ``columns`` (those present, in that order) and ``decimals`` (rounding by column) give
     the published form; ``fingertips`` holds the options of
     :func:`healthgap.reports.tables.to_fingertips`, or ``None`` when the Fingertips layout
-    does not fit the table (e.g. modelled values without confidence limits).
+    does not fit the table (e.g. modelled values without confidence limits);
+    ``disclosure`` is the table's own disclosure rule when its counts are not the usual
+    ones (e.g. survey respondents or service activity), else the writer's default applies.
     """
 
     frame: pd.DataFrame
@@ -80,6 +83,7 @@ class Table:
     columns: Sequence[str] | None = None
     decimals: Mapping[str, int] = field(default_factory=dict)
     fingertips: Mapping[str, Any] | None = None
+    disclosure: DisclosurePolicy | None = None
 
     def published(self) -> pd.DataFrame:
         frame = self.frame

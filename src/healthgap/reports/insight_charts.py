@@ -44,16 +44,17 @@ def profile_index_chart(
     """Bars of each indicator's index in each segment (one panel per segment), a rule at
     100 and the index written at each bar."""
     rows = profile[["segment", "label", "index"]].copy()
+    rows["indicator"] = rows["label"].str.split(" (", n=1, regex=False).str[0]
     rows["segment_name"] = segment_names(rows["segment"], names)
     rows["side"] = (rows["index"] >= 100).map({True: "above the whole", False: "below the whole"})
     rows["text"] = rows["index"].round(0).astype(int).astype(str)
     order = list(dict.fromkeys(rows.sort_values("segment")["segment_name"]))
     y = {
-        "field": "label",
+        "field": "indicator",
         "type": "nominal",
         "title": None,
         "sort": None,
-        "axis": {"labelLimit": 260},
+        "axis": {"labelLimit": 300},
     }
     return {
         "$schema": SCHEMA,
@@ -67,7 +68,13 @@ def profile_index_chart(
                 "type": "nominal",
                 "sort": order,
                 "title": None,
-                "header": {"labelAngle": 0, "labelAlign": "left", "labelLimit": 400},
+                "header": {
+                    "labelOrient": "top",
+                    "labelAnchor": "start",
+                    "labelFontWeight": "bold",
+                    "labelFontSize": 12,
+                    "labelLimit": 640,
+                },
             }
         },
         "spec": {

@@ -81,9 +81,17 @@ def write_bundle_table(
         layout=layout,
         metadata=bundle.metadata_of(name),
         synthetic=bundle.synthetic,
-        policy=policy,
+        policy=_policy(bundle, name, policy),
         fingertips=table.fingertips if layout == "fingertips" else None,
     )
+
+
+def _policy(
+    bundle: ResultBundle, name: str, policy: DisclosurePolicy | None
+) -> DisclosurePolicy | None:
+    """The table's own rule where it has one (unless control was switched off)."""
+    own = bundle.table_info(name).disclosure
+    return policy if policy is None or own is None else own
 
 
 def write_bundle_chart(bundle: ResultBundle, name: str, path: str | os.PathLike[str]) -> Path:
@@ -108,7 +116,7 @@ def write_bundle_workbook(
         path,
         metadata=metadata,
         synthetic=bundle.synthetic,
-        policy=policy,
+        policy={n: _policy(bundle, n, policy) for n in chosen},
     )
 
 

@@ -285,21 +285,26 @@ def write_workbook(
     *,
     metadata: Mapping[str, str] | None = None,
     synthetic: bool = False,
-    policy: DisclosurePolicy | None = DisclosurePolicy(),  # noqa: B008 - immutable
+    policy: DisclosurePolicy | Mapping[str, DisclosurePolicy | None] | None = DisclosurePolicy(),  # noqa: B008
 ) -> Path:
     """Several tables in one Excel workbook (``metadata`` first, then one sheet each), each
-    passed through the same disclosure control and SYNTHETIC note as :func:`write_table`."""
+    passed through the same disclosure control and SYNTHETIC note as :func:`write_table`
+    (``policy`` may name a rule per table)."""
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise InputError(
             f"a workbook must end in .xlsx, got {target.name!r}", rule="invalid_output"
         )
-    notes = ["Disclosure control: none (not for publication)."]
+    notes: list[str] = []
     sheets = {}
     for name, frame in frames.items():
-        if policy is not None:
-            frame, notes = policy.apply(frame)
+        chosen = policy.get(name) if isinstance(policy, Mapping) else policy
+        if chosen is not None:
+            frame, found = chosen.apply(frame)
+            notes += found
         sheets[name] = _mark_synthetic(frame, synthetic)
     info = {**({"data": SYNTHETIC_NOTE} if synthetic else {}), **dict(metadata or {})}
-    info["disclosure"] = " ".join(notes)
+    info["disclosure"] = " ".join(dict.fromkeys(notes)) or (
+        "Disclosure control: none (not for publication)."
+    )
     return _write_sheets(sheets, target, info, metadata_first=True)

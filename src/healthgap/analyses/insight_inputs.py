@@ -1,0 +1,209 @@
+"""What the insight use cases read: indicator sources, weights, parents, boundaries, user
+files, and the provenance of each.
+
+An :class:`IndicatorSource` says where a segmentation's indicators come from, as plain data
+that is stored with a run (the workspace's ``area_indicators`` table, the IMD domains of an
+LSOA file, or any wide file of indicators), so that the run can be read again and repeated.
+User files are read through the data layer's readers, so every problem names the file, the
+spreadsheet row and the column.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from healthgap.analyses.selection import latest_period
+from healthgap.analyses.source import Source
+from healthgap.errors import InputError, Problem
+from healthgap.insight import (
+    JoinedIndicators,
+    indicator_table,
+    join_indicators,
+    read_imd_domains,
+    read_indicator_file,
+)
+from healthgap.reports.bundle import Provenance
+
+__all__ = [
+    "INDICATOR_KINDS",
+    "IndicatorSource",
+    "area_population",
+    "file_digest",
+    "insight_provenance",
+    "parents_of",
+    "read_indicators",
+    "workspace_boundaries",
+]
+
+INDICATOR_KINDS = ("workspace", "imd", "file")
+WORKSPACE_INDICATORS = "area_indicators"
+
+
+@dataclass(frozen=True)
+class IndicatorSource:
+    """One source of indicators: ``kind`` is ``workspace`` (a table of the workspace),
+    ``imd`` (the IMD domain scores or ranks of an LSOA file) or ``file`` (a wide CSV, Excel
+    or Parquet file); ``columns`` restricts the indicators (all numeric ones by default)."""
+
+    kind: str = "workspace"
+    path: str | None = None
+    table: str = WORKSPACE_INDICATORS
+    columns: tuple[str, ...] = ()
+    measure: str = "score"
+    sha256: str | None = field(default=None, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "columns": list(self.columns)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> IndicatorSource:
+        return cls(**{**data, "columns": tuple(data.get("columns", ()))})
+
+    @property
+    def label(self) -> str:
+        if self.kind == "workspace":
+            return f"the workspace's {self.table} table"
+        name = Path(self.path or "").name
+        return f"IMD domain {self.measure}s of {name}" if self.kind == "imd" else name
+
+
+def file_digest(path: str | Path) -> str:
+    """SHA-256 of a file's bytes (provenance of user files)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_source(spec: IndicatorSource, source: Source | None) -> None:
+    if spec.kind not in INDICATOR_KINDS:
+        raise InputError(
+            [
+                Problem(
+                    "<arguments>",
+                    None,
+                    "indicators",
+                    "unknown_source",
+                    f"indicators come from {', '.join(INDICATOR_KINDS)}, not {spec.kind!r}",
+                )
+            ]
+        )
+    if spec.kind == "workspace" and (source is None or not source.has(spec.table)):
+        raise InputError(
+            [
+                Problem(
+                    spec.table,
+                    None,
+                    None,
+                    "missing_table",
+                    f"the workspace has no {spec.table} table; import one or give a file",
+                )
+            ]
+        )
+    if spec.kind != "workspace" and not spec.path:
+        raise InputError(
+            [Problem("<arguments>", None, "indicators", "missing_file", "give the file's path")]
+        )
+
+
+def read_indicators(
+    source: Source | None, specs: Sequence[IndicatorSource]
+) -> tuple[JoinedIndicators, list[IndicatorSource]]:
+    """The indicators of every source joined by area (vintages and codes checked), and the
+    sources with the content hash of each file read."""
+    tables, read = [], []
+    for spec in specs:
+        _check_source(spec, source)
+        if spec.kind == "workspace":
+            assert source is not None
+            frame = source.read(spec.table, None, None)
+            tables.append(
+                indicator_table(
+                    frame, name=spec.table, columns=list(spec.columns) or None, vintage=None
+                )
+            )
+            read.append(spec)
+            continue
+        path = Path(str(spec.path))
+        if spec.kind == "imd":
+            table = read_imd_domains(path, measure=spec.measure)
+        else:
+            table = read_indicator_file(path, columns=list(spec.columns) or None)
+        tables.append(table)
+        read.append(IndicatorSource.from_dict({**spec.to_dict(), "sha256": file_digest(path)}))
+    return join_indicators(tables), read
+
+
+def area_population(source: Source | None, codes: pd.Index) -> tuple[pd.Series | None, str]:
+    """Each area's population in the workspace's latest period (the weights of a
+    segmentation and its profiles), or None when the workspace lacks any of the areas."""
+    if source is None or not source.has("population"):
+        return None, ""
+    period = latest_period(source)
+    if period is None:
+        return None, ""
+    rows = source.read("population", list(codes), period)
+    if rows.empty:
+        return None, ""
+    people = rows.groupby(rows["area_code"].astype(str), observed=True)["person_years"].sum()
+    if not codes.isin(people.index).all():
+        return None, ""
+    return people.reindex(codes).astype(float), period.label
+
+
+def parents_of(source: Source | None, codes: pd.Index, level: str) -> pd.Series | None:
+    """The parent (``parent_<level>``) of each area from the workspace's areas table; None
+    when the workspace does not know the areas or their parents."""
+    if source is None:
+        return None
+    areas = source.areas()
+    column = f"parent_{level}"
+    if column not in areas.columns:
+        return None
+    known = areas.set_index(areas["area_code"].astype(str))[column]
+    found = known.reindex(codes)
+    return None if found.isna().any() else found.astype(str)
+
+
+def workspace_boundaries(source: Source | None, level: str) -> dict[str, Any] | None:
+    """The workspace's own shapes of the areas at ``level`` (the demo's SYNTHETIC ones) as a
+    GeoJSON FeatureCollection, or None."""
+    if source is None or not source.has("area_boundaries"):
+        return None
+    shapes = source.read("area_boundaries", None, None)
+    shapes = shapes[shapes["level"].astype(str) == level]
+    if shapes.empty:
+        return None
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"code": str(code), "name": str(name)},
+            "geometry": json.loads(geometry),
+        }
+        for code, name, geometry in shapes[["area_code", "area_name", "geometry"]].itertuples(
+            index=False
+        )
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def insight_provenance(source: Source | None, files: Sequence[str | Path], *methods: str):
+    """Provenance of a result: the workspace (if any) and the hash of every file read."""
+    hashes = dict(source.hashes()) if source is not None else {}
+    hashes |= {f"file {Path(f).name}": file_digest(f) for f in files if Path(f).is_file()}
+    names = [source.name] if source is not None else []
+    names += [Path(f).name for f in files]
+    return Provenance(
+        source=", ".join(names) or "files",
+        hashes=hashes,
+        methods=tuple(m for m in methods if m),
+        synthetic=bool(source is not None and source.is_synthetic),
+    )
