@@ -125,10 +125,12 @@ def stage_heatmap_chart(
     *,
     names: pd.DataFrame | None = None,
     synthetic: bool = False,
+    grouping: str = "segment",
 ) -> dict[str, Any]:
-    """Heatmap of the share at each stage (columns) in each segment (rows) for one
-    behaviour (``stage_matrix`` output); cells on a small base are marked with an asterisk
-    and their suggestions are in the tooltip."""
+    """Heatmap of the share at each stage (columns) in each segment (rows, in the order of
+    ``matrix``) for one behaviour (``stage_matrix`` output); cells on a small base are
+    marked with an asterisk and their suggestions are in the tooltip. ``grouping`` names
+    the rows in the title (e.g. "deprivation fifth")."""
     rows = matrix.copy()
     rows["segment_name"] = segment_names(rows["segment"], names)
     rows["stage"] = rows["stage"].astype(str)
@@ -151,7 +153,7 @@ def stage_heatmap_chart(
     subtitle = f"{STAGE_NOTE}. * fewer than the minimum answers: an indication only"
     return {
         "$schema": SCHEMA,
-        "title": chart_title(f"Stages of change by segment: {behaviour}", subtitle, synthetic),
+        "title": chart_title(f"Stages of change by {grouping}: {behaviour}", subtitle, synthetic),
         "data": {"values": records(rows[keep])},
         "width": {"step": 80},
         "height": {"step": 34},
@@ -167,6 +169,7 @@ def stage_heatmap_chart(
                 "field": "segment_name",
                 "type": "nominal",
                 "title": None,
+                "sort": list(dict.fromkeys(rows["segment_name"])),
                 "axis": {"labelLimit": 320},
             },
         },
