@@ -21,13 +21,20 @@ plan a scenario, a budget              :func:`plan_scenario`, :func:`plan_budget
 check, import, describe data           :func:`validate_files`, :func:`import_data`,
                                        :func:`workspace_info`
 build the SYNTHETIC demo               :func:`build_demo`
+segment small areas                    :func:`segment_areas`, :func:`repeat_segment_run`,
+                                       :func:`stored_segmentation`,
+                                       :func:`lookup_segmentation`
+stages of change from a survey         :func:`survey_stages`
+audit a service's equity               :func:`audit_service_equity`
 =====================================  ==============================================
 """
 
 from healthgap.analyses.classify import classify_areas
 from healthgap.analyses.data import import_data, validate_files, workspace_info
 from healthgap.analyses.demo import build_demo
+from healthgap.analyses.equity import audit_service_equity, service_choices
 from healthgap.analyses.explain import explain_gap
+from healthgap.analyses.insight_inputs import IndicatorSource
 from healthgap.analyses.measure import (
     measure_deprivation_gap,
     measure_dsr,
@@ -36,19 +43,34 @@ from healthgap.analyses.measure import (
 )
 from healthgap.analyses.plan import plan_baseline, plan_budget, plan_model, plan_scenario
 from healthgap.analyses.profile import profile_area
+from healthgap.analyses.segment import (
+    check_segment_names,
+    import_segment_lookup,
+    lookup_segmentation,
+    repeat_segment_run,
+    segment_areas,
+    stored_segmentation,
+)
 from healthgap.analyses.selection import latest_period
 from healthgap.analyses.source import Source, WorkspaceSource
+from healthgap.analyses.survey import check_stage_suggestion, survey_stages
 from healthgap.analyses.target import check_gap_target, target_periods
 
 __all__ = [
+    "IndicatorSource",
     "Source",
     "WorkspaceSource",
+    "audit_service_equity",
     "build_demo",
     "check_gap_target",
+    "check_segment_names",
+    "check_stage_suggestion",
     "classify_areas",
     "explain_gap",
     "import_data",
+    "import_segment_lookup",
     "latest_period",
+    "lookup_segmentation",
     "measure_deprivation_gap",
     "measure_dsr",
     "measure_healthy_life_expectancy",
@@ -58,6 +80,11 @@ __all__ = [
     "plan_model",
     "plan_scenario",
     "profile_area",
+    "repeat_segment_run",
+    "segment_areas",
+    "service_choices",
+    "stored_segmentation",
+    "survey_stages",
     "target_periods",
     "validate_files",
     "workspace_info",
