@@ -34,7 +34,11 @@ from healthgap.analyses.data import import_data, validate_files, workspace_info
 from healthgap.analyses.demo import build_demo
 from healthgap.analyses.equity import audit_service_equity, service_choices
 from healthgap.analyses.explain import explain_gap
-from healthgap.analyses.insight_inputs import IndicatorSource
+from healthgap.analyses.insight_inputs import (
+    IndicatorSource,
+    read_parent_lookup,
+    read_segment_file,
+)
 from healthgap.analyses.measure import (
     measure_deprivation_gap,
     measure_dsr,
@@ -80,6 +84,8 @@ __all__ = [
     "plan_model",
     "plan_scenario",
     "profile_area",
+    "read_parent_lookup",
+    "read_segment_file",
     "repeat_segment_run",
     "segment_areas",
     "service_choices",

@@ -21,6 +21,7 @@ import pandas as pd
 
 from healthgap.analyses.selection import latest_period
 from healthgap.analyses.source import Source
+from healthgap.data.readers import ROW, read_table_file
 from healthgap.errors import InputError, Problem
 from healthgap.insight import (
     JoinedIndicators,
@@ -39,6 +40,8 @@ __all__ = [
     "insight_provenance",
     "parents_of",
     "read_indicators",
+    "read_parent_lookup",
+    "read_segment_file",
     "workspace_boundaries",
 ]
 
@@ -171,6 +174,57 @@ def parents_of(source: Source | None, codes: pd.Index, level: str) -> pd.Series 
     known = areas.set_index(areas["area_code"].astype(str))[column]
     found = known.reindex(codes)
     return None if found.isna().any() else found.astype(str)
+
+
+def read_parent_lookup(path: str | Path, column: str | None = None) -> pd.Series:
+    """Each area's parent from a lookup file: its first code column (``*_code`` or
+    ``*CD``) is the area, ``column`` (default the second code column) the parent."""
+    frame = read_table_file(path)
+    codes = [c for c in frame.columns if str(c).lower().endswith(("_code", "cd"))]
+    parent = column or (codes[1] if len(codes) > 1 else None)
+    if not codes or parent is None or parent not in frame.columns:
+        raise InputError(
+            [
+                Problem(
+                    Path(path).name,
+                    None,
+                    column,
+                    "missing_column",
+                    "the lookup needs an area code column and a parent code column "
+                    "(name it with --parent-column)",
+                )
+            ]
+        )
+    return frame.set_index(frame[codes[0]].astype(str))[parent].astype(str)
+
+
+def read_segment_file(path: str | Path) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """Area -> segment and the segments' names from a ``segments.csv`` written by
+    ``healthgap segment`` (or any file with ``area_code``, ``segment`` and ``name``)."""
+    frame = read_table_file(path)
+    absent = [c for c in ("area_code", "segment") if c not in frame.columns]
+    if absent:
+        raise InputError(
+            [
+                Problem(Path(path).name, None, c, "missing_column", f"column {c!r} is missing")
+                for c in absent
+            ]
+        )
+    empty = frame["segment"].astype(str).str.strip().eq("")
+    if empty.any():
+        raise InputError(
+            [
+                Problem(Path(path).name, int(row), "segment", "missing_value", "is empty")
+                for row in frame.loc[empty, ROW].head(1000)
+            ]
+        )
+    labels = dict(zip(frame["area_code"].astype(str), frame["segment"].astype(str), strict=True))
+    named = frame.drop_duplicates("segment")
+    names = [
+        {"segment": str(s), "name": str(n) if "name" in frame.columns else f"Segment {s}"}
+        for s, n in zip(named["segment"], named.get("name", named["segment"]), strict=True)
+    ]
+    return labels, names
 
 
 def workspace_boundaries(source: Source | None, level: str) -> dict[str, Any] | None:

@@ -210,6 +210,12 @@ def segmentation_bundle(
         life_expectancy=life,
         places=places,
     )
+    tables["personas"] = Table(
+        _ecological(_persona_table(cards)),
+        "persona card of each segment",
+        metadata={"ecological": ECOLOGICAL_NOTE},
+        decimals={"population": 0, "population_share": 4},
+    )
     return ResultBundle(
         question="segment small areas",
         provenance=provenance,
@@ -238,6 +244,24 @@ def segmentation_bundle(
         },
         warnings=tuple(dict.fromkeys([*segmentation.warnings, *extra_warnings])),
     )
+
+
+def _persona_table(cards: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """The persona cards as one row each (what a card says, for files)."""
+    rows = []
+    for card in cards:  # one per segment
+        row = {k: card[k] for k in ("segment", "name", "n_areas", "population", "population_share")}
+        row["distinctive"] = "; ".join(
+            f"{d['direction']} {d['label']} (index {d['index']:.0f})" for d in card["distinctive"]
+        )
+        for le in card["life_expectancy"]:
+            row[f"life_expectancy_{le['sex']}"] = round(le["value"], 2)
+            row[f"gap_to_whole_{le['sex']}"] = round(le["gap"], 2)
+        row["places"] = "; ".join(
+            f"{p['name']} ({p['share_of_segment']:.0%})" for p in card["places"]
+        )
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def _empty_profile() -> pd.DataFrame:
