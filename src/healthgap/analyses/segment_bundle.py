@@ -252,7 +252,8 @@ def _persona_table(cards: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     for card in cards:  # one per segment
         row = {k: card[k] for k in ("segment", "name", "n_areas", "population", "population_share")}
         row["distinctive"] = "; ".join(
-            f"{d['direction']} {d['label']} (index {d['index']:.0f})" for d in card["distinctive"]
+            f"{d['direction']} {d['label'].split(' (')[0]} (index {d['index']:.0f})"
+            for d in card["distinctive"]
         )
         for le in card["life_expectancy"]:
             row[f"life_expectancy_{le['sex']}"] = round(le["value"], 2)
