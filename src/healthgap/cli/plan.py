@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from healthgap.analyses import WorkspaceSource, plan_scenario
-from healthgap.cli import app, console
+from healthgap.cli import app, console, styled
 from healthgap.cli.present import announce, frame_table, split_list
 from healthgap.errors import InputError
 from healthgap.reports.outputs import write_bundle
@@ -122,7 +122,10 @@ def plan(
         )
     )
     console.print(
-        f"[bold]{bundle.summary['assumptions']}[/] parameters are assumptions [A] or "
-        "unverified [V] (listed in parameters.csv and the Excel workbook)."
+        styled(
+            (str(bundle.summary["assumptions"]), "bold"),
+            " parameters are assumptions [A] or unverified [V] (listed in parameters.csv and "
+            "the Excel workbook).",
+        )
     )
     console.print(f"Wrote tables, plan.xlsx and charts to {out}")

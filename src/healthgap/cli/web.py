@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from healthgap.analyses import WorkspaceSource
-from healthgap.cli import app, console
+from healthgap.cli import app, console, styled
 
 user_app = typer.Typer(help="Manage web accounts.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
@@ -104,8 +104,18 @@ def _ensure_demo_admin(database: object) -> None:
 
     with database.unit_of_work() as session:  # type: ignore[attr-defined]
         if session.scalar(select(User.id).where(User.username == "demo")) is not None:
-            console.print("demo login: user [bold]demo[/] (password printed when it was created)")
+            console.print(
+                styled("demo login: user ", ("demo", "bold"), " (password printed when created)")
+            )
             return
         password = secrets.token_urlsafe(12)
         create_user(session, username="demo", password=password, role="admin")
-    console.print(f"demo login: user [bold]demo[/], password [bold]{password}[/] (shown once)")
+    console.print(
+        styled(
+            "demo login: user ",
+            ("demo", "bold"),
+            ", password ",
+            (password, "bold"),
+            " (shown once)",
+        )
+    )

@@ -26,6 +26,7 @@ from healthgap.data.age_columns import check_band_coverage, melt_wide, parse_age
 from healthgap.data.bands import reband
 from healthgap.data.file_problems import FileProblems
 from healthgap.data.layouts import detect_layout, resolve_layout
+from healthgap.data.limits import Limits, current_limits
 from healthgap.data.model import KEY_COLUMNS, TABLE_COLUMNS
 from healthgap.data.readers import ROW, read_table_file
 from healthgap.data.vocab import (
@@ -35,15 +36,21 @@ from healthgap.data.vocab import (
     normalise_sex,
     parse_numbers,
 )
+from healthgap.errors import InputError, Problem
 
-__all__ = ["load", "read_header"]
+__all__ = ["TAINTED_AREAS", "load", "load_checked", "read_header"]
+
+#: ``attrs`` key of a loaded table: area codes that had rows with bad cells. Those rows are
+#: left out, so whole-group checks (age bands, deaths against population) skip these areas
+#: rather than report a gap that is only a follow-on of a bad cell.
+TAINTED_AREAS = "tainted_areas"
 
 _NUMERIC = COUNT_COLUMNS | PROPORTION_COLUMNS | {"value", "lowercl", "uppercl", "deprivation_score"}
 
 
-def read_header(path: str | os.PathLike[str]) -> list[str]:
+def read_header(path: str | os.PathLike[str], *, limits: Limits | None = None) -> list[str]:
     """Column headers of a file (used to detect its layout)."""
-    return [c for c in read_table_file(path).columns if c != ROW]
+    return [c for c in read_table_file(path, limits=limits).columns if c != ROW]
 
 
 def load(
@@ -51,6 +58,7 @@ def load(
     layout: str | os.PathLike[str] | Mapping[str, Any] | None,
     *,
     name: str | None = None,
+    limits: Limits | None = None,
 ) -> pd.DataFrame:
     """Read one file in a layout and return the canonical tidy table.
 
@@ -78,7 +86,9 @@ def load(
     InputError
         Listing every problem found (file, spreadsheet row, column, rule): missing columns,
         non-numeric or negative counts, unknown sex codes, unreadable ages, missing or
-        overlapping age bands, duplicate keys, empty files, wrong encodings.
+        overlapping age bands, duplicate keys, empty files, wrong encodings, files over
+        the :class:`~healthgap.data.limits.Limits`. Whole-file checks (duplicate keys, age
+        bands) run on the rows whose cells are clean, so one pass reports everything.
 
     Notes
     -----
@@ -86,34 +96,76 @@ def load(
     (see :func:`healthgap.data.bands.reband`), warning with
     :class:`~healthgap.errors.BandingWarning` when the standard bands cannot be reached.
     """
+    table, problems = load_checked(path, layout, name=name, limits=limits)
+    if problems or table is None:
+        raise InputError(problems)
+    return table
+
+
+def load_checked(
+    path: str | os.PathLike[str],
+    layout: str | os.PathLike[str] | Mapping[str, Any] | None,
+    *,
+    name: str | None = None,
+    limits: Limits | None = None,
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """As :func:`load`, but return ``(table, problems)`` instead of raising.
+
+    ``table`` holds the rows whose cells are clean (``None`` when the file cannot be read or
+    mapped at all), so that checks across tables can still run on it; its
+    ``attrs[TAINTED_AREAS]`` names the areas that lost rows.
+    """
+    limits = current_limits(limits)
     source = name or str(path)
-    if layout is None:
-        layout = detect_layout(read_header(path), source)
-    spec = resolve_layout(layout)
-    raw = read_table_file(path, sheet=spec.get("sheet"), header_row=int(spec.get("header_row", 1)))
-    mapper = _Mapper(spec, raw, source, Path(path).name)
-    table = mapper.run()
+    try:
+        raw = None
+        if layout is None:
+            raw = read_table_file(path, limits=limits)
+            layout = detect_layout([c for c in raw.columns if c != ROW], source)
+        spec = resolve_layout(layout)
+        sheet, header_row = spec.get("sheet"), int(spec.get("header_row", 1))
+        if raw is None or sheet is not None or header_row != 1:
+            raw = read_table_file(path, sheet=sheet, header_row=header_row, limits=limits)
+        mapper = _Mapper(spec, raw, source, Path(path).name, limits)
+        table = mapper.run()
+    except InputError as error:
+        return None, [
+            Problem(source if p.file == str(path) else p.file, p.row, p.column, p.rule, p.message)
+            for p in error.problems
+        ]
+    problems = mapper.problems.all
+    if problems and table.empty:
+        return None, problems  # every row had a bad cell: nothing left to check across rows
     table.attrs = {
         "table": spec["table"],
         "source": source,
         "layout": spec.get("name", "custom"),
         "area_codes": spec.get("area_codes", "any"),
+        TAINTED_AREAS: mapper.tainted,
         **({"source_rows": mapper.source_rows} if mapper.source_rows is not None else {}),
     }
-    return table
+    return table, problems
 
 
 class _Mapper:
     """Applies one layout spec to one raw frame, collecting every problem on the way."""
 
-    def __init__(self, spec: Mapping[str, Any], raw: pd.DataFrame, source: str, filename: str):
+    def __init__(
+        self,
+        spec: Mapping[str, Any],
+        raw: pd.DataFrame,
+        source: str,
+        filename: str,
+        limits: Limits,
+    ):
         self.spec = spec
         self.raw = raw
         self.source = source
         self.filename = filename
         self.table: str = spec["table"]
-        self.problems = FileProblems(source)
+        self.problems = FileProblems(source, limits.max_problems_per_rule)
         self.source_rows: list[int] | None = None
+        self.tainted: frozenset[str] = frozenset()
         self._headers = {c.lower(): c for c in raw.columns}
 
     # -- helpers -----------------------------------------------------------------------
@@ -140,17 +192,44 @@ class _Mapper:
 
     # -- the pipeline ------------------------------------------------------------------
     def run(self) -> pd.DataFrame:
+        """The canonical table of the rows whose cells are clean; every problem is recorded
+        in :attr:`problems` (a problem that concerns the whole file is raised at once)."""
         self._keep_rows()
         out = self._map_columns()
-        self._raise_if_problems()
-        if "age" in self.spec or "wide" in self.spec:
+        if any(p.row is None or p.rule == "missing_column" for p in self.problems.items):
+            self._raise_if_problems()  # nothing can be checked row by row
+        has_ages = "age" in self.spec or "wide" in self.spec
+        if has_ages:
             out = self._ages(out)
-            self._raise_if_problems()
-            column = self.spec.get("age", {}).get("column", "age")
-            check_band_coverage(out, self.raw[ROW], self.table, column, self.problems)
-        self._check_duplicates(out)
-        self._raise_if_problems()
-        return self._finish(out)
+        bad = out.index.isin(list(self.problems.bad_labels))
+        if bad.any() and "area_code" in out.columns:
+            self.tainted = frozenset(out.loc[bad, "area_code"].astype(str))
+        out = out[~bad]
+        if has_ages:
+            self._check_band_coverage(out)
+        out = self._check_duplicates(out)
+        if self.tainted and "area_code" in out.columns:
+            # Rows of tainted areas would only skew re-banding of the whole table; the checks
+            # that follow skip those areas anyway.
+            out = out[~out["area_code"].astype(str).isin(self.tainted)]
+        try:
+            return self._finish(out)
+        except InputError as error:  # re-banding the clean rows failed as a whole
+            self.problems.items.extend(error.problems)
+            raise InputError(self.problems.all) from None
+
+    def _check_band_coverage(self, out: pd.DataFrame) -> None:
+        """Band gaps and overlaps, outside the areas that lost rows to bad cells; an area
+        with a band problem is tainted too, so later checks do not repeat it."""
+        column = self.spec.get("age", {}).get("column", "age")
+        if "area_code" in out.columns and self.tainted:
+            out = out[~out["area_code"].astype(str).isin(self.tainted)]
+        before = len(self.problems.items)
+        check_band_coverage(out, self.raw[ROW], self.table, column, self.problems)
+        if "area_code" in out.columns and len(self.problems.items) > before:
+            rows = {p.row for p in self.problems.items[before:]}
+            at_rows = self.raw[ROW].reindex(out.index).isin(rows).to_numpy()
+            self.tainted = self.tainted | frozenset(out.loc[at_rows, "area_code"].astype(str))
 
     def _raise_if_problems(self) -> None:
         self.problems.raise_if_any()
@@ -286,21 +365,26 @@ class _Mapper:
         bands = parse_ages(self.raw[column], age, column, self.raw[ROW], self.problems)
         return out.join(bands)
 
-    def _check_duplicates(self, out: pd.DataFrame) -> None:
+    def _check_duplicates(self, out: pd.DataFrame) -> pd.DataFrame:
+        """Report each repeated key (naming the first row with it); return ``out`` without
+        the repeats, so later checks see every key once."""
         keys = [k for k in KEY_COLUMNS[self.table] if k in out.columns]
         if self.spec.get("distinct"):
             out = out.drop_duplicates()
         dup = out.duplicated(keys, keep="first")
-        if dup.any():
-            rows = self.raw[ROW].reindex(out.index)
-            first_row = rows.groupby([out[k] for k in keys], sort=False).transform("min")
-            for index in np.flatnonzero(dup.to_numpy()):
-                self.problems.add(
-                    int(rows.iloc[index]),
-                    keys[-1],
-                    "duplicate_key",
-                    f"same {', '.join(keys)} as row {int(first_row.iloc[index])}",
-                )
+        if not dup.any():
+            return out
+        rows = self.raw[ROW].reindex(out.index)
+        first_row = rows.groupby([out[k] for k in keys], sort=False).transform("min")
+        positions = np.flatnonzero(dup.to_numpy())
+        self.problems.add_positions(
+            rows.to_numpy(),
+            positions,
+            keys[-1],
+            "duplicate_key",
+            lambda i: f"same {', '.join(keys)} as row {int(first_row.iloc[i])}",
+        )
+        return out[~dup.to_numpy()]
 
     def _finish(self, out: pd.DataFrame) -> pd.DataFrame:
         columns = [c for c in TABLE_COLUMNS[self.table] if c in out.columns]
