@@ -32,7 +32,11 @@ audit a service's equity               :func:`audit_service_equity`
 from healthgap.analyses.classify import classify_areas
 from healthgap.analyses.data import import_data, validate_files, workspace_info
 from healthgap.analyses.demo import build_demo
-from healthgap.analyses.equity import audit_service_equity, service_choices
+from healthgap.analyses.equity import (
+    MAX_FUNNEL_POINTS,
+    audit_service_equity,
+    service_choices,
+)
 from healthgap.analyses.explain import explain_gap
 from healthgap.analyses.insight_inputs import (
     IndicatorSource,
@@ -57,10 +61,12 @@ from healthgap.analyses.segment import (
 )
 from healthgap.analyses.selection import latest_period
 from healthgap.analyses.source import Source, WorkspaceSource
-from healthgap.analyses.survey import check_stage_suggestion, survey_stages
+from healthgap.analyses.survey import STAGE_FIELDS, check_stage_suggestion, survey_stages
 from healthgap.analyses.target import check_gap_target, target_periods
 
 __all__ = [
+    "MAX_FUNNEL_POINTS",
+    "STAGE_FIELDS",
     "IndicatorSource",
     "Source",
     "WorkspaceSource",

@@ -224,11 +224,13 @@ def stored_segmentation(
     method: str,
     seed: int | None = None,
     stability: float | None = None,
+    quality: Sequence[Mapping[str, Any]] | None = None,
     boundaries: str | os.PathLike[str] | None = None,
     parents: pd.Series | None = None,
 ) -> ResultBundle:
     """A stored segmentation shown again without fitting: its segments and names, profiled
-    on the indicators it read (open runs) or on the workspace's indicators (lookups)."""
+    on the indicators it read (open runs) or on the workspace's indicators (lookups);
+    ``quality`` is the stored quality and stability of each number of segments tried."""
     segments = _as_segments(pd.Series(labels, name="segment"))
     segments.index = segments.index.astype(str)
     table = pd.DataFrame(names)
@@ -256,6 +258,7 @@ def stored_segmentation(
         record=record,
         seed=seed,
         stability=stability,
+        selection=None if not quality else pd.DataFrame(list(quality)),
         names=table[["segment", "name", "basis", "edited"]],
         warnings=tuple(met),
     )

@@ -7,6 +7,7 @@ people in them) in a column and in its metadata.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -237,6 +238,9 @@ def segmentation_bundle(
             "record": dict(segmentation.record),
             "cards": cards,
             "names": names.to_dict("records"),
+            "quality": None
+            if segmentation.selection is None
+            else json.loads(segmentation.selection.to_json(orient="records")),
             "map_level": level,
             "map_note": map_note,
             "population_period": period,

@@ -43,6 +43,7 @@ class SegmentRun(Base):
     n_segments: Mapped[int] = mapped_column(Integer)
     n_areas: Mapped[int] = mapped_column(Integer)
     stability: Mapped[float | None] = mapped_column(Float)
+    quality: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # one row per k tried
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     names: Mapped[list[SegmentName]] = relationship(

@@ -87,11 +87,13 @@ def save_segment_run(
     stability: float | None,
     segments: Mapping[str, str],
     names: Sequence[Mapping[str, Any]],
+    quality: Sequence[Mapping[str, Any]] | None = None,
 ) -> SegmentRun:
     """Store a segmentation: its inputs, record, the segment of every key and the names.
 
     ``names`` holds one mapping per segment (``segment``, ``name``, and optionally
-    ``basis``); the name is also kept as the ``suggested`` one.
+    ``basis``); the name is also kept as the ``suggested`` one. ``quality`` holds the
+    quality and stability of each number of segments tried (an open run's selection).
     """
     if kind not in KINDS:
         raise InputError(f"kind must be one of {', '.join(KINDS)}", rule="bad_kind")
@@ -108,6 +110,7 @@ def save_segment_run(
         n_segments=len(names),
         n_areas=len(segments),
         stability=None if stability is None else float(stability),
+        quality=None if quality is None else [dict(row) for row in quality],
     )
     run.names = [
         SegmentName(

@@ -10,10 +10,13 @@ from healthgap.web.routes import (
     area,
     auth,
     downloads,
+    equity,
     explain,
     measures,
     plan,
     plan_downloads,
+    segments,
+    stages,
     workspace,
 )
 
@@ -26,6 +29,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     measures.router,
     plan.router,
     plan_downloads.router,
+    segments.router,
+    stages.router,
+    equity.router,
     workspace.router,
     downloads.router,
     admin.router,

@@ -58,6 +58,7 @@ def upgrade() -> None:
         sa.Column("n_segments", sa.Integer(), nullable=False),
         sa.Column("n_areas", sa.Integer(), nullable=False),
         sa.Column("stability", sa.Float()),
+        sa.Column("quality", sa.JSON()),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("workspace_id", "name", name="uq_segment_runs_name"),
     )
