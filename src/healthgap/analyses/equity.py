@@ -18,7 +18,12 @@ from typing import Any
 
 import pandas as pd
 
-from healthgap.analyses.equity_words import finding_sentence, grouping_label, service_words
+from healthgap.analyses.equity_words import (
+    category_label,
+    finding_sentence,
+    grouping_label,
+    service_words,
+)
 from healthgap.analyses.insight_inputs import insight_provenance
 from healthgap.analyses.provenance import collect_warnings
 from healthgap.analyses.source import Source
@@ -206,13 +211,18 @@ def _bundle(source, audit, service, area, area_name, activity, need, met, step) 
             funnel, limits, service=name, area_label=funnel_units, synthetic=synthetic
         )
     }
-    for grouping in groupings:
-        charts[f"uptake_{grouping}"] = uptake_need_chart(audit.uptake, grouping, service=name)
+    pairs = zip(audit.uptake["grouping"], audit.uptake["category"], strict=True)
+    uptake = audit.uptake.assign(category_label=[category_label(g, c) for g, c in pairs])
+    for grouping in groupings:  # a handful of groupings
+        words = grouping_label(grouping)
+        charts[f"uptake_{grouping}"] = uptake_need_chart(
+            uptake, grouping, service=name, grouping_label=words[:1].lower() + words[1:]
+        )
     rates = {"value": 2, "lower95_0cl": 2, "upper95_0cl": 2, "lower99_8cl": 2, "upper99_8cl": 2}
     ratio_digits = dict.fromkeys(rates, 3)
     tables = {
         "uptake": Table(
-            audit.uptake,
+            uptake,
             f"uptake of {name} per {100:g} in need, by group",
             decimals={**rates, "need": 1, "share_of_need": 4, "share_of_activity": 4},
             disclosure=insight_policy("uptake"),

@@ -13,6 +13,7 @@ from typing import Any
 
 __all__ = [
     "GROUPING_LABELS",
+    "category_label",
     "SERVICE_LABELS",
     "finding_sentence",
     "group_words",
@@ -70,6 +71,23 @@ def group_words(grouping: str, category: str) -> str:
     if grouping == "sex":
         return _SEXES.get(category.lower(), f"people recorded as {category}")
     return f"people with {grouping.replace('_', ' ')} {category}"
+
+
+def category_label(grouping: str, category: str) -> str:
+    """A group's name in a table or chart: deprivation groups say which end is which,
+    sexes are plural nouns, other groups keep their own name.
+
+    >>> category_label("deprivation_quintile", "1"), category_label("sex", "female")
+    ('1 (most deprived)', 'Females')
+    """
+    ends = {"deprivation_quintile": "5", "deprivation_decile": "10"}
+    if grouping in ends:
+        if category == "1":
+            return "1 (most deprived)"
+        return f"{category} (least deprived)" if category == ends[grouping] else category
+    if grouping == "sex":
+        return {"male": "Males", "female": "Females"}.get(category.lower(), category)
+    return category
 
 
 def _reference_words(row: dict[str, Any]) -> str:

@@ -203,7 +203,8 @@ def segmentation_bundle(
                 title=f"Largest segment in each {LEVEL_WORDS.get(level, level)}",
             )
             drawn = places["parent_code"].nunique()
-            map_note = f"shapes from {shapes.source} ({shapes.matched} of {drawn} areas drawn)"
+            word = LEVEL_WORDS.get(level, level)
+            map_note = f"{shapes.matched} of {drawn} {word}s drawn, shapes from {shapes.source}"
     cards = persona_cards(
         profile if profile is not None else _empty_profile(),
         summary,

@@ -99,7 +99,7 @@ def find_shapes(
         code, name, matched = _best_property(own, wanted)
         if not matched:
             return None
-        return MapShapes(own, code, name, "the workspace's area_boundaries", matched)
+        return MapShapes(own, code, name, "the workspace's own area shapes", matched)
     best: MapShapes | None = None
     for path in _candidates(boundaries):  # a handful of files
         content = _read(path)

@@ -106,7 +106,12 @@ def profile_index_chart(
                     },
                 },
                 {
-                    "mark": {"type": "rule", "color": "#000000", "strokeDash": [4, 3]},
+                    "mark": {
+                        "type": "rule",
+                        "color": "#000000",
+                        "strokeDash": [4, 3],
+                        "aria": False,  # decorative: the subtitle says whole = 100
+                    },
                     "encoding": {"x": {"datum": 100}},
                 },
                 {
@@ -275,7 +280,7 @@ def funnel_chart(
                 },
             },
             {
-                "mark": {"type": "rule", "color": "#000000", "strokeWidth": 0.5},
+                "mark": {"type": "rule", "color": "#000000", "strokeWidth": 0.5, "aria": False},
                 "encoding": {"y": {"datum": 1}},
             },
             {
@@ -326,13 +331,22 @@ def funnel_chart(
 
 
 def uptake_need_chart(
-    uptake: pd.DataFrame, grouping: str, *, service: str, synthetic: bool = False
+    uptake: pd.DataFrame,
+    grouping: str,
+    *,
+    service: str,
+    synthetic: bool = False,
+    grouping_label: str | None = None,
 ) -> dict[str, Any]:
     """Each category's share of need beside its share of activity: a group whose activity
-    bar is shorter than its need bar gets less than its share of the service."""
+    bar is shorter than its need bar gets less than its share of the service. Categories
+    show their ``category_label`` where ``uptake`` has one; ``grouping_label`` names the
+    grouping in the title."""
     rows = uptake[uptake["grouping"] == grouping]
     if rows.empty:
         raise InputError(f"no audit rows for grouping {grouping!r}", rule="unknown_grouping")
+    if "category_label" in rows.columns:
+        rows = rows.assign(category=rows["category_label"])
     long = rows.melt(
         id_vars=["category"],
         value_vars=["share_of_need", "share_of_activity"],
@@ -355,7 +369,8 @@ def uptake_need_chart(
         **STYLE,
         "description": "Paired bars of each group's share of activity and share of need.",
         "title": chart_title(
-            f"Uptake against need by {grouping.replace('_', ' ')}: {service.replace('_', ' ')}",
+            f"Uptake against need by {grouping_label or grouping.replace('_', ' ')}: "
+            f"{service.replace('_', ' ')}",
             "Shorter activity bar than need bar = less than a fair share",
             synthetic,
         ),

@@ -161,7 +161,7 @@ def segment_assignments(session: Session, *, run_id: int) -> dict[str, str]:
             SegmentAssignment.run_id == run_id
         )
     )
-    return {str(key): str(segment) for key, segment in rows.tuples()}
+    return {str(key): str(segment) for key, segment in rows}
 
 
 def rename_stored_segments(

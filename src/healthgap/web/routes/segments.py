@@ -71,7 +71,9 @@ def _indicator_columns(request: Request) -> list[str]:
 
 
 @router.get("")
-def segments_page(request: Request, _user: Viewer, db: DatabaseDep, run: int | None = None):
+def segments_page(
+    request: Request, _user: Viewer, db: DatabaseDep, run: int | None = None, saved: str = ""
+) -> Response:
     runs = saved_runs(db, _workspace_id(request))
     chosen = next((r for r in runs if r.id == run), runs[0] if runs else None)
     context: dict[str, Any] = {
@@ -79,6 +81,7 @@ def segments_page(request: Request, _user: Viewer, db: DatabaseDep, run: int | N
         "run": chosen,
         "columns": _indicator_columns(request),
         "next_name": f"Segmentation {len(runs) + 1}",
+        "saved": saved == "names",
     }
     if chosen is not None:
         bundle = run_bundle(services(request), db, chosen, boundaries_of(request))
@@ -210,7 +213,7 @@ async def rename(request: Request, user: Analyst, db: DatabaseDep, run_id: int) 
         stored = get_segment_run(session, run_id=run.id, workspace_id=_workspace_id(request))
         if stored is not None:
             rename_stored_segments(session, run=stored, names=checked, user_id=user.id)
-    target = f"/segments?run={run.id}#names"
+    target = f"/segments?run={run.id}&saved=names#names"  # a new address: the page reloads
     if is_htmx(request):
         return Response(status_code=200, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)

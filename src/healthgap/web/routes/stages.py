@@ -74,11 +74,21 @@ def _default_grouping(groupings: list[tuple[str, str]], grouping: str) -> str:
 
 @router.get("")
 def stages_page(
-    request: Request, _user: Viewer, db: DatabaseDep, grouping: str = "", behaviour: str = ""
+    request: Request,
+    _user: Viewer,
+    db: DatabaseDep,
+    grouping: str = "",
+    behaviour: str = "",
+    saved: int = 0,
 ) -> Response:
     groupings = _groupings(request, db)
     chosen = _default_grouping(groupings, grouping)
-    context: dict[str, Any] = {"groupings": groupings, "grouping": chosen, "no_survey": False}
+    context: dict[str, Any] = {
+        "groupings": groupings,
+        "grouping": chosen,
+        "no_survey": False,
+        "saved": bool(saved),
+    }
     if not services(request).source.has("lifestyle_survey"):
         context["no_survey"] = True
         return render(request, "stages.html", context)
@@ -89,11 +99,19 @@ def stages_page(
         "summary": bundle.summary,
         "behaviours": behaviours,
         "behaviour": behaviour,
-        "matrix": bundle.table(f"matrix_{behaviour}").to_dict("records"),
+        "groups": _by_segment(bundle.table(f"matrix_{behaviour}").to_dict("records")),
         "chart": bundle.chart(f"heatmap_{behaviour}"),
         "query": "?" + urlencode({"grouping": chosen, "behaviour": behaviour}),
     }
     return render(request, "stages.html", context)
+
+
+def _by_segment(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The matrix's rows grouped by segment, in the matrix's order (1, 2, ... 10)."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:  # segments x stages: a few dozen rows
+        groups.setdefault(str(row["segment_name"]), []).append(row)
+    return list(groups.items())
 
 
 def _cell_context(request: Request, db: DatabaseDep, params: dict[str, str]) -> dict[str, Any]:
@@ -150,7 +168,10 @@ async def save_cell(request: Request, user: Analyst, db: DatabaseDep) -> Respons
             user_id=user.id,
             **checked,
         )
-    target = "/stages?" + urlencode({"grouping": grouping, "behaviour": context["behaviour"]})
+    # a new address (saved=1), so the page reloads even from the same grouping and behaviour
+    target = "/stages?" + urlencode(
+        {"grouping": grouping, "behaviour": context["behaviour"], "saved": 1}
+    )
     if is_htmx(request):
         return Response(status_code=200, headers={"HX-Redirect": target + "#matrix"})
     return RedirectResponse(target + "#matrix", status_code=303)
