@@ -32,7 +32,7 @@ from healthgap.data.readers import read_table_file
 from healthgap.errors import InputError, Problem
 from healthgap.insight import equity_audit, funnel_limits, funnel_points
 from healthgap.reports.bundle import ResultBundle, Table
-from healthgap.reports.insight_charts import funnel_chart, uptake_need_chart
+from healthgap.reports.equity_charts import funnel_chart, uptake_need_chart
 from healthgap.reports.insight_tables import insight_policy
 
 __all__ = ["MAX_FUNNEL_POINTS", "audit_service_equity", "service_choices"]
@@ -41,8 +41,15 @@ ACTIVITY, NEED = "service_activity", "service_need"
 #: Above this many small areas the funnel shows their parents (e.g. local authorities).
 MAX_FUNNEL_POINTS = 2000
 #: Findings are told in this order of groupings (others after them).
-ORDER = {g: i for i, g in enumerate(("deprivation_quintile", "deprivation_decile",
-         "ethnic_group_high_level", "ethnic_group", "age_band", "sex"))}  # fmt: skip
+FINDING_ORDER = (
+    "deprivation_quintile",
+    "deprivation_decile",
+    "ethnic_group_high_level",
+    "ethnic_group",
+    "age_band",
+    "sex",
+)
+ORDER = {grouping: i for i, grouping in enumerate(FINDING_ORDER)}
 Progress = Callable[[int, int], None]
 
 

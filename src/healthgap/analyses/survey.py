@@ -44,9 +44,22 @@ STAGE_FIELDS = ("message", "channel", "offer")
 SURVEY_TABLE = "lifestyle_survey"
 QUINTILE = "deprivation_quintile"
 GROUPING_WORDS = {"segment": "segment", QUINTILE: "deprivation fifth"}
-_SHARE_COLUMNS = ["segment", "segment_name", "behaviour", "stage", "respondents", "base",
-                  "value", "se", "lowercl", "uppercl", "confidence", "small_base",
-                  "statistic", "method"]  # fmt: skip
+_SHARE_COLUMNS = [
+    "segment",
+    "segment_name",
+    "behaviour",
+    "stage",
+    "respondents",
+    "base",
+    "value",
+    "se",
+    "lowercl",
+    "uppercl",
+    "confidence",
+    "small_base",
+    "statistic",
+    "method",
+]
 
 
 def _behaviours(survey: pd.DataFrame) -> dict[str, str]:

@@ -189,8 +189,10 @@ def equity_audit(
         f"uptake {summary['uptake']:.1f} per 100 in need"
     )
     if summary["findings"]:
-        console.print("[bold]Groups under-using the service[/] (ratio below the materiality "
-                      "threshold and 99.8% upper limit below 1):")  # fmt: skip
+        console.print(
+            "[bold]Groups under-using the service[/] (ratio below the materiality "
+            "threshold and 99.8% upper limit below 1):"
+        )
         for sentence in summary["findings"]:
             console.print(f"  - {sentence}", soft_wrap=True)
     else:

@@ -117,9 +117,12 @@ def segment(
     elif repeat is not None:
         run = _read_run(repeat)
         bundle = repeat_segment_run(
-            source, inputs=run["inputs"], record=run["record"], boundaries=boundaries,
+            source,
+            inputs=run["inputs"],
+            record=run["record"],
+            boundaries=boundaries,
             parents=parent_of,
-        )  # fmt: skip
+        )
     else:
         bundle = segment_areas(
             source,

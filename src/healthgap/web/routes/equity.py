@@ -142,8 +142,11 @@ def job_status(
     if job.status == "done":
         target = "/equity?" + urlencode({"service": service, "area": area})
         return Response(status_code=200, headers={"HX-Redirect": target})
-    response = render(request, "_equity_job.html", {"job": job, "query": urlencode(
-        {"service": service, "area": area})})  # fmt: skip
+    response = render(
+        request,
+        "_equity_job.html",
+        {"job": job, "query": urlencode({"service": service, "area": area})},
+    )
     if job.status == "failed" and is_htmx(request):
         response.status_code = 286
     return response
@@ -158,20 +161,29 @@ def _done(request: Request, service: str, area: str) -> ResultBundle:
 
 
 @router.get("/chart-{chart}.{image}")
-def chart_file(request: Request, _user: Viewer, chart: str, image: str, service: str = "",
-               area: str = "", grouping: str = "deprivation_quintile") -> Response:  # fmt: skip
+def chart_file(
+    request: Request,
+    _user: Viewer,
+    chart: str,
+    image: str,
+    service: str = "",
+    area: str = "",
+    grouping: str = "deprivation_quintile",
+) -> Response:
     bundle = _done(request, service, area)
     name = "funnel" if chart == "funnel" else f"uptake_{grouping}"
     if chart not in ("funnel", "uptake"):
         raise InputError(f"no {chart!r} chart", rule="unknown_chart")
     stem = f"equity-{chart}_{slug(bundle.summary['service'])}_{slug(area or 'all-areas')}"
-    return bundle_download(bundle, name, stem + (f"_{slug(grouping)}" if chart == "uptake" else ""),
-                           image)  # fmt: skip
+    return bundle_download(
+        bundle, name, stem + (f"_{slug(grouping)}" if chart == "uptake" else ""), image
+    )
 
 
 @router.get("/{table}.{fmt}")
-def table_file(request: Request, _user: Viewer, table: str, fmt: str, service: str = "",
-               area: str = "") -> Response:  # fmt: skip
+def table_file(
+    request: Request, _user: Viewer, table: str, fmt: str, service: str = "", area: str = ""
+) -> Response:
     bundle = _done(request, service, area)
     if table not in TABLES or table not in bundle.tables:
         raise InputError(f"no {table!r} table", rule="unknown_table")

@@ -40,12 +40,26 @@ from healthgap.web.insight import (
 )
 
 router = APIRouter(prefix="/segments")
-TABLES = ("segments", "summary", "profile", "personas", "names", "selection",
-          "life_expectancy", "places")  # fmt: skip
+TABLES = (
+    "segments",
+    "summary",
+    "profile",
+    "personas",
+    "names",
+    "selection",
+    "life_expectancy",
+    "places",
+)
 CHARTS = {"profiles": "profiles", "map": "map"}
-LABELS = {"run-name": "Name", "n_segments": "Number of segments", "seed": "Seed",
-          "lookup-file": "Lookup file", "version": "Version", "classification": "Classification",
-          "lookup-name": "Name"}  # fmt: skip
+LABELS = {
+    "run-name": "Name",
+    "n_segments": "Number of segments",
+    "seed": "Seed",
+    "lookup-file": "Lookup file",
+    "version": "Version",
+    "classification": "Classification",
+    "lookup-name": "Name",
+}
 
 
 def _workspace_id(request: Request) -> int | None:
@@ -138,9 +152,16 @@ async def start_run(request: Request, user: Analyst, db: DatabaseDep, jobs: Jobs
     names = {r.name for r in saved_runs(db, workspace_id)}
     if name in names:
         raise InputError(
-            [Problem("<form>", None, "run-name", "run_name_taken",
-                     f"a segmentation called '{name}' already exists; choose another name")]
-        )  # fmt: skip
+            [
+                Problem(
+                    "<form>",
+                    None,
+                    "run-name",
+                    "run_name_taken",
+                    f"a segmentation called '{name}' already exists; choose another name",
+                )
+            ]
+        )
     if not name or len(name) > 120:
         raise InputError(
             [Problem("<form>", None, "run-name", "bad_run_name", "enter 1 to 120 characters")]
@@ -266,16 +287,23 @@ def run_record(request: Request, _user: Viewer, db: DatabaseDep, run_id: int) ->
     """What the run read and how it was made: enough to repeat it exactly."""
     run = _run_or_404(request, db, run_id)
     body = {
-        "name": run.name, "kind": run.kind, "method": run.method, "seed": run.seed,
-        "software": run.version, "inputs": run.inputs, "record": run.record, "names": run.names,
-    }  # fmt: skip
+        "name": run.name,
+        "kind": run.kind,
+        "method": run.method,
+        "seed": run.seed,
+        "software": run.version,
+        "inputs": run.inputs,
+        "record": run.record,
+        "names": run.names,
+    }
     text = json.dumps(body, indent=2, default=str) + "\n"
     return attachment(text.encode(), f"segmentation-run_{slug(run.name)}.json", "json")
 
 
 @router.get("/{run_id}/chart-{chart}.{image}")
-def chart_file(request: Request, _user: Viewer, db: DatabaseDep, run_id: int, chart: str,
-               image: str) -> Response:  # fmt: skip
+def chart_file(
+    request: Request, _user: Viewer, db: DatabaseDep, run_id: int, chart: str, image: str
+) -> Response:
     run = _run_or_404(request, db, run_id)
     if chart not in CHARTS:
         raise InputError(f"no {chart!r} chart", rule="unknown_chart")
@@ -284,8 +312,9 @@ def chart_file(request: Request, _user: Viewer, db: DatabaseDep, run_id: int, ch
 
 
 @router.get("/{run_id}/{table}.{fmt}")
-def table_file(request: Request, _user: Viewer, db: DatabaseDep, run_id: int, table: str,
-               fmt: str) -> Response:  # fmt: skip
+def table_file(
+    request: Request, _user: Viewer, db: DatabaseDep, run_id: int, table: str, fmt: str
+) -> Response:
     run = _run_or_404(request, db, run_id)
     bundle = run_bundle(services(request), db, run, boundaries_of(request))
     if table not in TABLES or table not in bundle.tables:

@@ -152,9 +152,11 @@ async def save_cell(request: Request, user: Analyst, db: DatabaseDep) -> Respons
     request.state.problem_fields = {f"cells[0].{f}": f for f in STAGE_FIELDS}
     fields = {f: form.get(f, "") for f in STAGE_FIELDS}
     checked = check_stage_suggestion(
-        str(context["cell"]["segment"]), context["behaviour"], str(context["cell"]["stage"]),
+        str(context["cell"]["segment"]),
+        context["behaviour"],
+        str(context["cell"]["stage"]),
         **fields,
-    )  # fmt: skip
+    )
     grouping = context["grouping"]
     with db.unit_of_work() as session:
         save_stage_suggestion(
@@ -179,9 +181,13 @@ async def save_cell(request: Request, user: Analyst, db: DatabaseDep) -> Respons
 
 @router.get("/chart-heatmap.{image}")
 def heatmap_file(
-    request: Request, _user: Viewer, db: DatabaseDep, image: str, grouping: str = "",
+    request: Request,
+    _user: Viewer,
+    db: DatabaseDep,
+    image: str,
+    grouping: str = "",
     behaviour: str = "smoking",
-) -> Response:  # fmt: skip
+) -> Response:
     chosen = _default_grouping(_groupings(request, db), grouping)
     bundle = _stages(request, db, chosen)
     stem = f"stages-of-change-heatmap_{slug(behaviour)}_{slug(chosen)}"
@@ -190,9 +196,14 @@ def heatmap_file(
 
 @router.get("/{table}.{fmt}")
 def table_file(
-    request: Request, _user: Viewer, db: DatabaseDep, table: str, fmt: str, grouping: str = "",
+    request: Request,
+    _user: Viewer,
+    db: DatabaseDep,
+    table: str,
+    fmt: str,
+    grouping: str = "",
     behaviour: str = "smoking",
-) -> Response:  # fmt: skip
+) -> Response:
     chosen = _default_grouping(_groupings(request, db), grouping)
     bundle = _stages(request, db, chosen)
     if table not in ("shares", "matrix"):
