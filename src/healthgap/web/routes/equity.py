@@ -13,7 +13,7 @@ import threading
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from healthgap.analyses import MAX_FUNNEL_POINTS, audit_service_equity, service_choices
@@ -134,10 +134,13 @@ def equity_page(
 
 @router.get("/job")
 def job_status(
-    request: Request, user: Viewer, jobs: Jobs, service: str, area: str = ""
+    request: Request, user: Viewer, jobs: Jobs, service: str = "", area: str = ""
 ) -> Response:
     """Progress of a long audit; when it is done, the page reloads itself."""
     running = services(request)
+    found, service, area, _ = _choices(running, service, area)
+    if not found:
+        raise HTTPException(status_code=404)
     job = _job_for(running, jobs, user.id, service, area)
     if job.status == "done":
         target = "/equity?" + urlencode({"service": service, "area": area})
@@ -172,8 +175,8 @@ def chart_file(
 ) -> Response:
     bundle = _done(request, service, area)
     name = "funnel" if chart == "funnel" else f"uptake_{grouping}"
-    if chart not in ("funnel", "uptake"):
-        raise InputError(f"no {chart!r} chart", rule="unknown_chart")
+    if chart not in ("funnel", "uptake") or name not in bundle.charts:
+        raise HTTPException(status_code=404)
     stem = f"equity-{chart}_{slug(bundle.summary['service'])}_{slug(area or 'all-areas')}"
     return bundle_download(
         bundle, name, stem + (f"_{slug(grouping)}" if chart == "uptake" else ""), image
@@ -186,6 +189,6 @@ def table_file(
 ) -> Response:
     bundle = _done(request, service, area)
     if table not in TABLES or table not in bundle.tables:
-        raise InputError(f"no {table!r} table", rule="unknown_table")
+        raise HTTPException(status_code=404)
     stem = f"equity-{table}_{slug(bundle.summary['service'])}_{slug(area or 'all-areas')}"
     return bundle_download(bundle, table, stem, fmt, formats=("csv", "xlsx"))

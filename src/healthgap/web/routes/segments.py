@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
@@ -69,9 +69,7 @@ def _workspace_id(request: Request) -> int | None:
 def _run_or_404(request: Request, db: DatabaseDep, run_id: int) -> StoredRun:
     run = load_run(db, _workspace_id(request), run_id)
     if run is None:
-        raise InputError(
-            [Problem("<page>", None, None, "unknown_run", "there is no such segmentation")]
-        )
+        raise HTTPException(status_code=404)
     return run
 
 
@@ -305,9 +303,9 @@ def chart_file(
     request: Request, _user: Viewer, db: DatabaseDep, run_id: int, chart: str, image: str
 ) -> Response:
     run = _run_or_404(request, db, run_id)
-    if chart not in CHARTS:
-        raise InputError(f"no {chart!r} chart", rule="unknown_chart")
     bundle = run_bundle(services(request), db, run, boundaries_of(request))
+    if chart not in CHARTS or CHARTS[chart] not in bundle.charts:
+        raise HTTPException(status_code=404)
     return bundle_download(bundle, CHARTS[chart], f"segments-{chart}_{slug(run.name)}", image)
 
 
@@ -318,6 +316,6 @@ def table_file(
     run = _run_or_404(request, db, run_id)
     bundle = run_bundle(services(request), db, run, boundaries_of(request))
     if table not in TABLES or table not in bundle.tables:
-        raise InputError(f"no {table!r} table", rule="unknown_table")
+        raise HTTPException(status_code=404)
     stem = f"segments-{table.replace('_', '-')}_{slug(run.name)}"
     return bundle_download(bundle, table, stem, fmt, formats=("csv", "xlsx"))

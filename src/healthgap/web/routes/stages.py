@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from healthgap.analyses import STAGE_FIELDS, check_stage_suggestion, survey_stages
@@ -118,11 +118,11 @@ def _cell_context(request: Request, db: DatabaseDep, params: dict[str, str]) -> 
     bundle = _stages(request, db, params.get("grouping", ""))
     behaviour = params.get("behaviour", "")
     if behaviour not in bundle.summary["behaviours"]:
-        raise InputError("choose a behaviour from the list", rule="unknown_behaviour")
+        raise HTTPException(status_code=404)
     rows = bundle.table(f"matrix_{behaviour}")
     hit = rows[(rows["segment"] == params.get("segment")) & (rows["stage"] == params.get("stage"))]
     if hit.empty:
-        raise InputError("there is no such cell of the matrix", rule="unknown_cell")
+        raise HTTPException(status_code=404)  # no such cell of the matrix
     return {"cell": hit.iloc[0].to_dict(), "grouping": params["grouping"], "behaviour": behaviour}
 
 
@@ -131,13 +131,14 @@ def cell_form(
     request: Request,
     _user: Analyst,
     db: DatabaseDep,
-    grouping: str,
-    behaviour: str,
-    segment: str,
-    stage: str,
+    grouping: str = "",
+    behaviour: str = "",
+    segment: str = "",
+    stage: str = "",
 ) -> Response:
     """The form editing one cell's message, channel and offer (a fragment for HTMX)."""
-    params = {"grouping": grouping, "behaviour": behaviour, "segment": segment, "stage": stage}
+    chosen = _default_grouping(_groupings(request, db), grouping)
+    params = {"grouping": chosen, "behaviour": behaviour, "segment": segment, "stage": stage}
     context = _cell_context(request, db, params)
     template = "_stage_cell.html" if is_htmx(request) else "stage_cell.html"
     return render(request, template, context)
@@ -190,6 +191,8 @@ def heatmap_file(
 ) -> Response:
     chosen = _default_grouping(_groupings(request, db), grouping)
     bundle = _stages(request, db, chosen)
+    if f"heatmap_{behaviour}" not in bundle.charts:
+        raise HTTPException(status_code=404)
     stem = f"stages-of-change-heatmap_{slug(behaviour)}_{slug(chosen)}"
     return bundle_download(bundle, f"heatmap_{behaviour}", stem, image)
 
@@ -206,8 +209,8 @@ def table_file(
 ) -> Response:
     chosen = _default_grouping(_groupings(request, db), grouping)
     bundle = _stages(request, db, chosen)
-    if table not in ("shares", "matrix"):
-        raise InputError(f"no {table!r} table", rule="unknown_table")
     name = "shares" if table == "shares" else f"matrix_{behaviour}"
+    if table not in ("shares", "matrix") or name not in bundle.tables:
+        raise HTTPException(status_code=404)
     stem = f"stages-of-change-{table}_{slug(behaviour) + '_' if table == 'matrix' else ''}"
     return bundle_download(bundle, name, stem + slug(chosen), fmt, formats=("csv", "xlsx"))
