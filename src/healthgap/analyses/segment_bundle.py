@@ -35,6 +35,7 @@ from healthgap.reports.insight_charts import profile_index_chart, segment_map_ch
 __all__ = ["Segmentation", "segmentation_bundle"]
 
 LEVEL_WORDS = {"la": "local authority", "ward": "ward", "region": "region", "icb": "ICB"}
+PLURALS = {"la": "local authorities", "ward": "wards", "region": "regions", "icb": "ICBs"}
 
 
 @dataclass(frozen=True)
@@ -203,8 +204,8 @@ def segmentation_bundle(
                 title=f"Largest segment in each {LEVEL_WORDS.get(level, level)}",
             )
             drawn = places["parent_code"].nunique()
-            word = LEVEL_WORDS.get(level, level)
-            map_note = f"{shapes.matched} of {drawn} {word}s drawn, shapes from {shapes.source}"
+            word = PLURALS.get(level, f"{level} areas")
+            map_note = f"{shapes.matched} of {drawn} {word} drawn, shapes from {shapes.source}"
     cards = persona_cards(
         profile if profile is not None else _empty_profile(),
         summary,
@@ -257,8 +258,7 @@ def _persona_table(cards: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     for card in cards:  # one per segment
         row = {k: card[k] for k in ("segment", "name", "n_areas", "population", "population_share")}
         row["distinctive"] = "; ".join(
-            f"{d['direction']} {d['label'].split(' (')[0]} (index {d['index']:.0f})"
-            for d in card["distinctive"]
+            f"{d['words']} (index {d['index']:.0f} on {d['label']})" for d in card["distinctive"]
         )
         for le in card["life_expectancy"]:
             row[f"life_expectancy_{le['sex']}"] = round(le["value"], 2)

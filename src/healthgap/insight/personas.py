@@ -14,6 +14,9 @@ for; users may replace any of them (:func:`rename_segments`), and every edit is 
 ['1: higher income', '2: lower income']
 >>> rename_segments(suggest_names(profile), {2: "Quieter streets"})["name"].tolist()[1]
 'Quieter streets'
+>>> ranks = profile.assign(label=["income rank (1 = most deprived)", "crime rank"] * 2)
+>>> suggest_names(ranks, top=1)["name"].tolist()  # a high rank is low deprivation
+['1: lower income', '2: higher income']
 """
 
 from __future__ import annotations
@@ -42,6 +45,13 @@ def _short(label: str) -> str:
     return re.sub(r" (score|rank)$", "", words) or words
 
 
+def _reversed(label: str) -> bool:
+    """Whether a higher value means less of what the label names: a rank where 1 is the
+    most deprived ("income deprivation rank (1 = most deprived)") is higher where
+    deprivation is lower, so its words are turned round."""
+    return "(1 = most" in label
+
+
 def _fit(text: str, limit: int = MAX_NAME_LENGTH) -> str:
     """``text`` cut at a word boundary to at most ``limit`` characters (with an ellipsis)."""
     if len(text) <= limit:
@@ -60,7 +70,8 @@ def suggest_names(profile: pd.DataFrame, *, top: int = 2) -> pd.DataFrame:
     )
     chosen = ranked.groupby("segment").head(top)
     chosen = chosen[chosen["strength"] >= NEAR_AVERAGE_Z]
-    words = np.where(chosen["z"] > 0, "higher ", "lower ") + chosen["label"].map(_short)
+    more = (chosen["z"] > 0) != chosen["label"].map(_reversed)
+    words = np.where(more, "higher ", "lower ") + chosen["label"].map(_short)
     phrases = pd.Series(words, index=chosen.index).groupby(chosen["segment"]).agg(", ".join)
     basis = chosen.groupby("segment")["indicator"].agg(", ".join)
     segments = pd.Index(np.sort(profile["segment"].unique()), name="segment")
@@ -178,7 +189,9 @@ def persona_cards(
                     "indicator": str(i.indicator),
                     "label": str(i.label),
                     "index": float(i.index),
-                    "direction": "higher" if i.z > 0 else "lower",
+                    "direction": "higher" if (i.z > 0) != _reversed(i.label) else "lower",
+                    "words": ("higher " if (i.z > 0) != _reversed(i.label) else "lower ")
+                    + _short(str(i.label)),
                 }
                 for i in items.itertuples(index=False)
             ],
