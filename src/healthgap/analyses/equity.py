@@ -78,7 +78,13 @@ def service_choices(source: Source) -> list[str]:
     need = source.read(NEED, None, None)
     if "service" not in need.columns:
         return []
-    return [str(s) for s in pd.unique(need["service"].astype(str))]
+    return _distinct(need["service"])
+
+
+def _distinct(column: pd.Series) -> list[str]:
+    """The distinct values of a column as text, in order of appearance (distinct values
+    first: millions of rows hold a few services)."""
+    return list(dict.fromkeys(str(v) for v in column.dropna().unique()))
 
 
 def _inside(source: Source | None, area: str | None) -> tuple[list[str] | None, str]:
@@ -102,7 +108,7 @@ def _inside(source: Source | None, area: str | None) -> tuple[list[str] | None, 
 def _service(frame: pd.DataFrame, service: str | None, name: str) -> tuple[pd.DataFrame, str]:
     if "service" not in frame.columns:
         return frame, service or "service"
-    services = [str(s) for s in pd.unique(frame["service"].astype(str))]
+    services = _distinct(frame["service"])
     chosen = service or (services[0] if services else "")
     if chosen not in services:
         raise InputError(
@@ -116,7 +122,13 @@ def _service(frame: pd.DataFrame, service: str | None, name: str) -> tuple[pd.Da
                 )
             ]
         )
-    rows = frame[frame["service"].astype(str) == chosen].drop(columns="service")
+    column = frame["service"]
+    matched = (
+        column == chosen
+        if isinstance(column.dtype, pd.CategoricalDtype)
+        else (column.astype(str) == chosen)
+    )
+    rows = frame[matched].drop(columns="service")
     return rows.reset_index(drop=True), chosen
 
 

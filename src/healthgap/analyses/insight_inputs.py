@@ -19,7 +19,6 @@ from typing import Any
 
 import pandas as pd
 
-from healthgap.analyses.selection import latest_period
 from healthgap.analyses.source import Source
 from healthgap.data.readers import ROW, read_table_file
 from healthgap.errors import InputError, Problem
@@ -30,6 +29,7 @@ from healthgap.insight import (
     read_imd_domains,
     read_indicator_file,
 )
+from healthgap.periods import Period
 from healthgap.reports.bundle import Provenance
 
 __all__ = [
@@ -145,12 +145,15 @@ def read_indicators(
     return join_indicators(tables), read
 
 
-def area_population(source: Source | None, codes: pd.Index) -> tuple[pd.Series | None, str]:
-    """Each area's population in the workspace's latest period (the weights of a
-    segmentation and its profiles), or None when the workspace lacks any of the areas."""
+def area_population(
+    source: Source | None, codes: pd.Index, year: str | None = None
+) -> tuple[pd.Series | None, str]:
+    """Each area's population in the workspace's latest year (the weights of a segmentation
+    and its profiles; one stored year, so nothing is pooled), or None when the workspace
+    lacks any of the areas. ``year`` reads that stored period instead (a recorded run's)."""
     if source is None or not source.has("population"):
         return None, ""
-    period = latest_period(source)
+    period = Period.parse(year) if year else Period.latest(source.periods("population"), width=1)
     if period is None:
         return None, ""
     rows = source.read("population", list(codes), period)

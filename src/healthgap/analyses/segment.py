@@ -130,10 +130,13 @@ def segment_areas(
         "population_period": period,
         "vintage": joined.vintage,
     }
-    return _open_bundle(source, model, joined, inputs, met, boundaries, parents)
+    weights = None if population is None else (population, period)
+    return _open_bundle(source, model, joined, inputs, met, boundaries, parents, weights)
 
 
-def _open_bundle(source, model, joined, inputs, met, boundaries, parents) -> ResultBundle:
+def _open_bundle(
+    source, model, joined, inputs, met, boundaries, parents, weights=None
+) -> ResultBundle:
     record = model.run_record_
     segmentation = Segmentation(
         labels=model.labels_,
@@ -145,6 +148,7 @@ def _open_bundle(source, model, joined, inputs, met, boundaries, parents) -> Res
         stability=None if pd.isna(model.stability_) else float(model.stability_),
         selection=model.selection_,
         warnings=tuple(met),
+        population=weights,
     )
     specs = [IndicatorSource.from_dict(d) for d in inputs["indicators"]]
     provenance = insight_provenance(source, _files(specs), f"open segmentation: {record.method}")
@@ -180,7 +184,8 @@ def _stored_inputs(source: Source | None, inputs: Mapping[str, Any]):
     joined, _ = read_indicators(source, specs)
     population = None
     if inputs.get("weights") == "population":
-        population, _ = area_population(source, joined.values.index)
+        year = inputs.get("population_period") or None
+        population, _ = area_population(source, joined.values.index, year)
     return joined, population
 
 

@@ -52,6 +52,7 @@ class Segmentation:
     selection: pd.DataFrame | None = None
     names: pd.DataFrame | None = None  # segment, name, basis, edited
     warnings: Sequence[str] = field(default_factory=tuple)
+    population: tuple[pd.Series, str] | None = None  # weights already read, and their year
 
 
 def _ecological(frame: pd.DataFrame) -> pd.DataFrame:
@@ -74,21 +75,24 @@ def _names(segmentation: Segmentation, profile: pd.DataFrame | None) -> pd.DataF
     )
 
 
-def _life_expectancy(source: Source | None, labels: pd.Series) -> pd.DataFrame | None:
-    """LE of each segment and of all its areas together, latest pooled period; None when
-    the workspace has no deaths for the areas."""
+def _life_expectancy(source: Source | None, labels: pd.Series) -> tuple[pd.DataFrame | None, str]:
+    """LE of each segment and of all its areas together in the latest pooled period, and
+    that period; None when the workspace has no deaths for the areas."""
     if source is None or not (source.has("population") and source.has("deaths")):
-        return None
+        return None, ""
     period = latest_period(source)
+    if period is None:
+        return None, ""
     codes = list(labels.index)
     population = source.read("population", codes, period)
     deaths = source.read("deaths", codes, period)
     if population.empty or deaths.empty:
-        return None
-    population = population.assign(period=period.label if period else "")
-    deaths = deaths.assign(period=period.label if period else "")
+        return None, ""
+    population = population.assign(period=period.label)
+    deaths = deaths.assign(period=period.label)
     found = segment_life_expectancy(labels, population, deaths)
-    return found[found["sex"].astype(str).isin(["male", "female"])].reset_index(drop=True)
+    keep = found["sex"].astype(str).isin(["male", "female"])
+    return found[keep].reset_index(drop=True), period.label
 
 
 def _map_level(source: Source | None, codes: pd.Index) -> tuple[str, pd.Series | None]:
@@ -127,7 +131,9 @@ def segmentation_bundle(
 ) -> ResultBundle:
     """Profiles, sizes, names, cards, LE and map of ``segmentation`` as one bundle."""
     labels = segmentation.labels
-    population, period = area_population(source, labels.index)
+    population, period = segmentation.population or area_population(source, labels.index)
+    if population is not None and not labels.index.isin(population.index).all():
+        population, period = None, ""
     profile = None
     if indicators is not None:
         common = labels.index.intersection(indicators.values.index)
@@ -139,7 +145,7 @@ def segmentation_bundle(
         )
     names = _names(segmentation, profile)
     summary = segment_summary(labels, population=population)
-    life = _life_expectancy(source, labels)
+    life, life_period = _life_expectancy(source, labels)
     level, found_parents = (
         ("la", parents) if parents is not None else _map_level(source, labels.index)
     )
@@ -246,6 +252,7 @@ def segmentation_bundle(
             "map_level": level,
             "map_note": map_note,
             "population_period": period,
+            "life_expectancy_period": life_period,
             "ecological": ECOLOGICAL_NOTE,
         },
         warnings=tuple(dict.fromkeys([*segmentation.warnings, *extra_warnings])),

@@ -96,25 +96,33 @@ def labels_of(database: Database, run_id: int) -> dict[str, str]:
 
 
 def run_bundle(
-    running: Services, database: Database, run: StoredRun, boundaries: Path | None
+    running: Services,
+    database: Database,
+    run: StoredRun,
+    boundaries: Path | None,
+    fresh: ResultBundle | None = None,
 ) -> ResultBundle:
     """The stored run's result (profiles, cards, map), computed once per run, names and
-    workspace content."""
+    workspace content; ``fresh`` is the result the run itself just made (the same
+    segments, names and figures), kept instead of computing them again."""
     names = tuple((n["segment"], n["name"]) for n in run.names)
     return running.workspaces.memo(
         ("segment-run", run.id, names, str(boundaries)),
-        lambda: stored_segmentation(
-            running.source,
-            kind=run.kind,
-            labels=labels_of(database, run.id),
-            names=run.names,
-            inputs=run.inputs,
-            record=run.record,
-            method=run.method,
-            seed=run.seed,
-            stability=run.stability,
-            quality=run.quality,
-            boundaries=boundaries,
+        lambda: (
+            fresh
+            or stored_segmentation(
+                running.source,
+                kind=run.kind,
+                labels=labels_of(database, run.id),
+                names=run.names,
+                inputs=run.inputs,
+                record=run.record,
+                method=run.method,
+                seed=run.seed,
+                stability=run.stability,
+                quality=run.quality,
+                boundaries=boundaries,
+            )
         ),
     )
 

@@ -180,8 +180,8 @@ async def start_run(request: Request, user: Analyst, db: DatabaseDep, jobs: Jobs
         )
         progress(steps[0] - 1, steps[0])
         run = load_run(db, workspace_id, run_id)
-        if run is not None:  # prepare the page of the new run while the bar still shows
-            run_bundle(running, db, run, where)
+        if run is not None:  # the page of the new run shows this very result
+            run_bundle(running, db, run, where, fresh=bundle)
         return run_id
 
     job = jobs.start(user.id, work)
