@@ -176,10 +176,11 @@ def draw_service_use(areas: DemoAreas, rng: np.random.Generator):
     # whole people: each LSOA x sex x band split between the groups by a multinomial draw
     people = np.rint(grouped["people"].to_numpy()).astype(np.int64)
     population = rng.multinomial(people, shares[position]).ravel().astype(float)
-    cell_area = np.repeat(position, G)
-    cell_sex = np.repeat(sex_code, G)
-    cell_band = np.repeat(grouped["band"].to_numpy(), G)
-    cell_group = np.tile(np.arange(G), len(grouped))
+    # the smallest integer codes that hold them: 11 million national cells move less memory
+    cell_area = np.repeat(position.astype(np.int32), G)
+    cell_sex = np.repeat(sex_code.astype(np.int8), G)
+    cell_band = np.repeat(grouped["band"].to_numpy().astype(np.int8), G)
+    cell_group = np.tile(np.arange(G, dtype=np.int8), len(grouped))
     present = population > 0
     cell_area, cell_sex, cell_band, cell_group, population = (
         x[present] for x in (cell_area, cell_sex, cell_band, cell_group, population)
@@ -215,7 +216,7 @@ def draw_service_use(areas: DemoAreas, rng: np.random.Generator):
             factor = np.where(hit, factor * effect, factor)
         count = rng.poisson(population[keep] * prevalence * BASE_UPTAKE[service] * factor)
         keys = {
-            "service": np.full(keep.sum(), s),
+            "service": np.full(keep.sum(), s, dtype=np.int8),
             "area_code": cell_area[keep],
             "ethnic_group": cell_group[keep],
             "age_band": cell_band[keep],
