@@ -266,6 +266,21 @@ def test_an_equity_audit_of_one_area_and_its_files_are_controlled(
     assert "activity suppressed (1-7)" in text or "activity rounded to nearest 5" in text
 
 
+def test_an_audit_kept_as_a_job_result_reads_back_whole(
+    source: WorkspaceSource, tmp_path: Path
+) -> None:
+    """The web keeps a background audit as a stored bundle (JSON summary): nothing the page
+    shows may be lost on the way, NaN limits included."""
+    from healthgap.reports.stored import load_bundle, save_bundle
+
+    bundle = audit_service_equity(source, service="bowel_screening", sii_repetitions=1000)
+    back = load_bundle(save_bundle(bundle, tmp_path / "job"))
+    assert set(back.summary) == set(bundle.summary)
+    intercept = next(r for r in back.summary["sii"] if r["measure"] == "intercept")
+    assert intercept["lower95_0cl"] is None and intercept["value"] > 0
+    assert set(back.tables) == set(bundle.tables) and set(back.charts) == set(bundle.charts)
+
+
 def test_equity_audit_files_with_bad_rows_name_file_row_column_and_rule(
     source: WorkspaceSource, tmp_path: Path
 ) -> None:

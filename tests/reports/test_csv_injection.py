@@ -8,16 +8,19 @@ downloads and in ``healthgap measure le`` output.
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from _data_files_reports import formula_workspace
+from openpyxl import load_workbook
 
 from cli_runner import run_cli
 from healthgap.data.csv_export import FORMULA_TRIGGERS, neutralise_formulas, write_safe_csv
+from healthgap.reports.bundle import Provenance, ResultBundle, Table
+from healthgap.reports.outputs import write_bundle
 from healthgap.reports.tables import write_csv, write_table
-from healthgap.scenarios.results import ScenarioResult
 
 ATTACKS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A9)", "\t=1", "\r=1", '=HYPERLINK("x")']
 
@@ -74,10 +77,22 @@ def test_write_table_in_both_layouts(tmp_path: Path, layout: str) -> None:
     assert_no_formula(cells(path))
 
 
-def test_scenario_result_to_csv(tmp_path: Path) -> None:
-    result = ScenarioResult(scenario=None, tables={"effects": frame()}, evaluation=None)  # type: ignore[arg-type]
-    for path in result.to_csv(tmp_path):
-        assert_no_formula(cells(path))
+def test_every_bundle_table_and_workbook(tmp_path: Path) -> None:
+    """The one writer of result bundles (plan results included): CSV cells neutralised, and
+    in Excel hostile text stays text, never a formula."""
+    bundle = ResultBundle(
+        question="test",
+        provenance=Provenance(source="test"),
+        tables={"effects": Table(frame(), "Effects")},
+    )
+    for path in write_bundle(bundle, tmp_path, table_formats=("csv",), workbook="all.xlsx"):
+        if path.suffix == ".csv":
+            assert_no_formula(cells(path))
+    book = load_workbook(tmp_path / "all.xlsx")
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula"
 
 
 def test_measure_le_output_of_a_workspace_with_hostile_area_names(tmp_path: Path) -> None:
@@ -97,3 +112,19 @@ def test_a_carriage_return_inside_a_cell_cannot_start_a_new_row(tmp_path: Path) 
     assert len(rows) == 3, "still one header and two data rows"
     assert rows[1][0] == "Leeds\n=2+2"
     assert_no_formula(rows)
+
+
+WRITERS = re.compile(r"\.to_csv\(|csv\.writer\(|csv\.DictWriter\(|ExcelWriter\(|Workbook\(")
+GUARDS = re.compile(r"neutralise_|write_safe_csv|strings_to_formulas")
+
+
+def test_every_csv_and_excel_writer_in_the_package_is_guarded() -> None:
+    """A new writer of CSV or Excel must neutralise formulas (data.csv_export) or keep text
+    as text (strings_to_formulas off): the rule lives in one place, so look for its use."""
+    source = Path(__file__).resolve().parents[2] / "src" / "healthgap"
+    unguarded = [
+        str(path.relative_to(source))
+        for path in source.rglob("*.py")
+        if WRITERS.search(text := path.read_text(encoding="utf-8")) and not GUARDS.search(text)
+    ]
+    assert unguarded == []

@@ -205,3 +205,36 @@ def test_equity_audit_by_area_and_downloads(client_as, demo_la: str) -> None:  #
     unknown = viewer.get("/equity?service=bowel_screening&area=E99999999")
     assert unknown.status_code == 400 and "Choose" in unknown.text
     assert viewer.get("/equity/nothing.csv?service=bowel_screening").status_code == 404
+
+
+def test_a_large_audit_runs_as_a_job_and_its_page_shows_the_result(
+    client_as, monkeypatch, app
+) -> None:  # noqa: ANN001
+    """An audit of more small areas than the page computes itself goes through the job
+    runner (a database record any server process may run); the page polls it, then shows
+    the result read back from the job's stored bundle."""
+    from healthgap.web.routes import equity
+
+    monkeypatch.setattr(equity, "JOB_ABOVE", 0)
+    viewer = client_as("viewer")
+    page = viewer.get("/equity?service=bowel_screening&area=").text
+    assert "Auditing every small area" in page
+    poll = re.search(r'hx-get="(/equity/job\?[^"]+)"', page).group(1).replace("&amp;", "&")
+    assert "job=" in poll
+    for _ in range(240):
+        answer = viewer.get(poll, headers={"HX-Request": "true"})
+        if "HX-Redirect" in answer.headers:
+            break
+        assert answer.status_code == 200 and "progress" in answer.text
+        time.sleep(0.25)
+    else:
+        raise AssertionError("the audit job did not finish")
+    app.state.services.workspaces._results.clear()  # as another process: read the job's files
+    done = viewer.get(answer.headers["HX-Redirect"])
+    assert done.status_code == 200
+    assert "most deprived fifth of areas used bowel screening" in done.text
+    again = viewer.get("/equity?service=bowel_screening&area=").text
+    assert "most deprived fifth of areas used bowel screening" in again  # no second job
+    wrong = re.search(r"job=([^&]+)", answer.headers["HX-Redirect"]).group(1)
+    other = viewer.get(f"/equity?service=nhs_health_check&area=&job={wrong}").text
+    assert "Auditing every small area" in other  # another audit's job is not shown for it

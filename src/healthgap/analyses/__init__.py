@@ -18,6 +18,9 @@ explain a gap by age and cause         :func:`explain_gap`
 check a gap target                     :func:`check_gap_target`
 classify areas by a rule               :func:`classify_areas`
 plan a scenario, a budget              :func:`plan_scenario`, :func:`plan_budget`
+plan a scenario grid                   :func:`plan_grid` (:func:`check_grid` first)
+which uncertainty matters (VOI)        :func:`plan_sensitivity`
+where heavy work runs                  :func:`open_executor` (from :mod:`healthgap.compute`)
 check, import, describe data           :func:`validate_files`, :func:`import_data`,
                                        :func:`workspace_info`
 build the SYNTHETIC demo               :func:`build_demo`
@@ -38,6 +41,7 @@ from healthgap.analyses.equity import (
     service_choices,
 )
 from healthgap.analyses.explain import explain_gap
+from healthgap.analyses.grid import check_grid, plan_grid
 from healthgap.analyses.insight_inputs import (
     IndicatorSource,
     read_parent_lookup,
@@ -60,19 +64,23 @@ from healthgap.analyses.segment import (
     stored_segmentation,
 )
 from healthgap.analyses.selection import latest_period
+from healthgap.analyses.sensitivity import plan_sensitivity
 from healthgap.analyses.source import Source, WorkspaceSource
 from healthgap.analyses.survey import STAGE_FIELDS, check_stage_suggestion, survey_stages
 from healthgap.analyses.target import check_gap_target, target_periods
+from healthgap.compute import Executor, open_executor
 
 __all__ = [
+    "Executor",
+    "IndicatorSource",
     "MAX_FUNNEL_POINTS",
     "STAGE_FIELDS",
-    "IndicatorSource",
     "Source",
     "WorkspaceSource",
     "audit_service_equity",
     "build_demo",
     "check_gap_target",
+    "check_grid",
     "check_segment_names",
     "check_stage_suggestion",
     "classify_areas",
@@ -85,10 +93,13 @@ __all__ = [
     "measure_dsr",
     "measure_healthy_life_expectancy",
     "measure_life_expectancy",
+    "open_executor",
     "plan_baseline",
     "plan_budget",
+    "plan_grid",
     "plan_model",
     "plan_scenario",
+    "plan_sensitivity",
     "profile_area",
     "read_parent_lookup",
     "read_segment_file",

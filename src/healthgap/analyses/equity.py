@@ -303,7 +303,8 @@ def _bundle(source, audit, service, area, area_name, activity, need, met, step) 
             "need": float(totals["need"]),
             "uptake": 100 * rate,
             "benchmark": audit.benchmark,
-            "sii": audit.sii.to_dict("records"),
+            # no NaN (a stored bundle's summary is JSON): a missing limit is None
+            "sii": audit.sii.astype(object).where(audit.sii.notna(), None).to_dict("records"),
             "funnel_units": funnel_units,
             "funnel_outcomes": outside,
         },

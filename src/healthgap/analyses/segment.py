@@ -30,6 +30,7 @@ from healthgap.analyses.insight_inputs import (
 from healthgap.analyses.provenance import collect_warnings
 from healthgap.analyses.segment_bundle import Segmentation, segmentation_bundle
 from healthgap.analyses.source import Source
+from healthgap.compute import Executor
 from healthgap.errors import InputError, Problem
 from healthgap.insight import (
     RunRecord,
@@ -104,6 +105,7 @@ def segment_areas(
     boundaries: str | os.PathLike[str] | None = None,
     parents: pd.Series | None = None,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> ResultBundle:
     """Segment the areas of ``indicators`` (a new open run) and profile the segments.
 
@@ -112,7 +114,9 @@ def segment_areas(
     ``population`` or ``none``; ``boundaries`` a boundary file or folder for the map
     (default: the workspace's own shapes); ``parents`` the area each segmented area lies
     in, for the map (default: the workspace's local authorities, or its wards when the
-    areas lie in one authority); ``progress(done, total)`` hears each fitting step.
+    areas lie in one authority); ``progress(done, total)`` hears each fitting step;
+    ``executor`` runs the bootstrap resamples (:func:`healthgap.compute.open_executor`;
+    default this process, with the same segments on any executor).
     """
     with collect_warnings() as met:
         joined, read = read_indicators(source, indicators)
@@ -123,6 +127,7 @@ def segment_areas(
             joined,
             sample_weight=None if population is None else population.to_numpy(),
             progress=progress,
+            executor=executor,
         )
     inputs = {
         "indicators": [spec.to_dict() for spec in read],
@@ -197,6 +202,7 @@ def repeat_segment_run(
     boundaries: str | os.PathLike[str] | None = None,
     parents: pd.Series | None = None,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> ResultBundle:
     """Fit a stored open run again from its record (same parameters and seed) on the same
     inputs: the same segments. Raises ``InputError`` (``inputs_changed``) when the inputs
@@ -207,7 +213,7 @@ def repeat_segment_run(
         weights = None if population is None else population.to_numpy()
         run.check_inputs(joined.values, weights)
         model = SmallAreaSegmenter.from_record(run).fit(
-            joined, sample_weight=weights, progress=progress
+            joined, sample_weight=weights, progress=progress, executor=executor
         )
     return _open_bundle(source, model, joined, dict(inputs), met, boundaries, parents)
 

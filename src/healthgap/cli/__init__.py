@@ -134,7 +134,18 @@ def _register_commands() -> None:
     # the domain modules stay independent of each other.
     from healthgap.cli import data as _data  # noqa: F401
 
-    for optional in ("demo", "measure", "profile", "explain", "plan", "segment", "insight", "web"):
+    for optional in (
+        "demo",
+        "measure",
+        "profile",
+        "explain",
+        "plan",
+        "grid",
+        "voi",
+        "segment",
+        "insight",
+        "web",
+    ):
         try:
             __import__(f"healthgap.cli.{optional}")
         except ModuleNotFoundError as exc:

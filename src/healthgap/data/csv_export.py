@@ -20,7 +20,14 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["FORMULA_TRIGGERS", "neutralise_formulas", "neutralise_text", "write_safe_csv"]
+__all__ = [
+    "FORMULA_TRIGGERS",
+    "neutralise_cell",
+    "neutralise_formulas",
+    "neutralise_text",
+    "restore_cell",
+    "write_safe_csv",
+]
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP list).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -45,6 +52,26 @@ def neutralise_text(values: pd.Series) -> pd.Series:
     out[broken] = text[broken].str.replace("\r\n?", "\n", regex=True)
     out[risky] = "'" + out[risky].astype(str)
     return out
+
+
+def neutralise_cell(value: str) -> str:
+    """One text cell for a row-by-row CSV writer (``csv.writer``), by the same rule.
+
+    >>> neutralise_cell("=1+1"), neutralise_cell("-2"), neutralise_cell("Leeds")
+    ("'=1+1", '-2', 'Leeds')
+    """
+    return str(neutralise_text(pd.Series([value], dtype=object)).iloc[0])
+
+
+def restore_cell(value: str) -> str:
+    """Undo :func:`neutralise_cell` when healthgap reads back a file it wrote (round trips).
+
+    >>> restore_cell("'=1+1"), restore_cell("'quoted"), restore_cell("Leeds")
+    ('=1+1', "'quoted", 'Leeds')
+    """
+    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:

@@ -111,7 +111,9 @@ def _write_sheets(
                 f"{EXCEL_MAX_ROWS - 1:,}); write a .csv file or choose fewer ages or areas",
                 rule="too_many_rows",
             )
-    with xlsxwriter.Workbook(str(target), {"nan_inf_to_errors": False}) as book:
+    with xlsxwriter.Workbook(
+        str(target), {"nan_inf_to_errors": False, "strings_to_formulas": False}
+    ) as book:
         bold = book.add_format({"bold": True})
         sheet = book.add_worksheet("metadata") if metadata_first else None
         for name, frame in frames.items():

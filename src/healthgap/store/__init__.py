@@ -1,8 +1,9 @@
 """Persistence of the web workspace: users, the workspace registry, saved scenarios,
 self-assessments, segmentations and stage-of-change suggestions (``store.segments``), MECC
 (``healthgap.store.mecc``: directory, contact logs, training, staff health), pledge
-campaigns, the shared rate-limit counters, and the practice bank (case studies, research
-library, review workflow and full-text search).
+campaigns, the shared rate-limit counters, the web's background jobs
+(``healthgap.store.jobs``), and the practice bank (case studies, research library, review
+workflow and full-text search).
 
 All writes go through :meth:`Database.unit_of_work`; the schema is kept by Alembic migrations,
 applied when a :class:`Database` is opened. SQLite by default, PostgreSQL by URL.
@@ -37,6 +38,16 @@ from healthgap.store.assessment_actions import (
 )
 from healthgap.store.assessment_load import LoadedAssessment, get_assessment
 from healthgap.store.database import Database, make_engine, migrate, normalise_url
+from healthgap.store.jobs import (
+    JobRecord,
+    claim_job,
+    fail_job,
+    finish_job,
+    get_job,
+    record_progress,
+    requeue_stale,
+    submit_job,
+)
 from healthgap.store.mecc import SyncResult, record_contacts, sync_contacts
 from healthgap.store.models import Role, SavedScenario, User, WorkspaceEntry
 from healthgap.store.pledge_exports import pledge_frame
@@ -119,6 +130,7 @@ __all__ = [
     "Database",
     "FoundDocument",
     "Hit",
+    "JobRecord",
     "LoadedAssessment",
     "PledgeReceipt",
     "PledgeView",
@@ -147,6 +159,7 @@ __all__ = [
     "case_studies",
     "case_studies_due_for_review",
     "claim_due_reminders",
+    "claim_job",
     "close_assessment",
     "close_consensus_item",
     "comments",
@@ -158,10 +171,13 @@ __all__ = [
     "delete_pledge",
     "delete_segment_run",
     "documents_linked_to",
+    "fail_job",
+    "finish_job",
     "found_documents",
     "get_assessment",
     "get_campaign",
     "get_case_study",
+    "get_job",
     "get_research_entry",
     "get_scenario",
     "get_segment_run",
@@ -194,9 +210,11 @@ __all__ = [
     "record_checkin",
     "record_contacts",
     "record_pledge",
+    "record_progress",
     "record_rating",
     "register_workspace",
     "rename_stored_segments",
+    "requeue_stale",
     "research_entries",
     "research_key",
     "round_progress",
@@ -213,6 +231,7 @@ __all__ = [
     "set_role",
     "similar_terms",
     "stage_suggestions",
+    "submit_job",
     "sync_contacts",
     "transition",
     "unsubscribe",

@@ -37,6 +37,7 @@ from healthgap.reports.formatting import FILTERS
 from healthgap.reports.labels import label, level_name
 from healthgap.store import Database
 from healthgap.web.deps import LoginRequiredError, Services, lifespan, render, show_problems
+from healthgap.web.insight_jobs import insight_job_handlers
 from healthgap.web.problem_words import PlainProblem
 from healthgap.web.routes.area import cached_profile
 from healthgap.web.security import LoginRateLimiter, check_csrf
@@ -93,6 +94,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.database = database
     app.state.services = None
     app.state.warmers = [warm_pooled, warm_planner, warm_country_profile]
+    app.state.job_kinds = [insight_job_handlers]
     app.state.login_limiter = LoginRateLimiter(
         settings.login_max_failures, settings.login_window_seconds
     )

@@ -21,13 +21,16 @@ from healthgap.errors import InputError, Problem
 from healthgap.reports.bundle import ResultBundle
 from healthgap.web.deps import Jobs, Services, Viewer, is_htmx, render, services
 from healthgap.web.files import bundle_download, slug
+from healthgap.web.insight_jobs import EQUITY_JOB, audit_key
 from healthgap.web.jobs import Job
 
 router = APIRouter(prefix="/equity")
 TABLES = ("uptake", "ratios", "missing", "funnel", "groupings", "sii")
 #: Audits of more small areas than this run as a background job.
 JOB_ABOVE = MAX_FUNNEL_POINTS
-_running: dict[tuple[object, ...], Job] = {}
+#: This process's audit job per user, audit and workspace content; a page polled through
+#: another server process finds its job by the id in the polling address instead.
+_submitted: dict[tuple[object, ...], str] = {}
 _lock = threading.Lock()
 
 
@@ -43,17 +46,26 @@ def _scope(running: Services, area: str) -> tuple[list[tuple[str, str]], int]:
     return choices, len(small)
 
 
-def _key(running: Services, service: str, area: str) -> tuple[object, ...]:
-    return ("equity", service, area, tuple(sorted(running.source.hashes().items())))
+def _key(running: Services, user_id: int, service: str, area: str) -> tuple[object, ...]:
+    return (user_id, *audit_key(service, area), tuple(sorted(running.source.hashes().items())))
 
 
-def _audit(running: Services, service: str, area: str, progress=None) -> ResultBundle:  # noqa: ANN001
+def _audit(running: Services, service: str, area: str) -> ResultBundle:
     return running.workspaces.memo(
-        ("equity", service, area),
-        lambda: audit_service_equity(
-            running.source, service=service, area=area or None, progress=progress
-        ),
+        audit_key(service, area),
+        lambda: audit_service_equity(running.source, service=service, area=area or None),
     )
+
+
+def _finished(running: Services, job: Job, service: str, area: str) -> ResultBundle | None:
+    """The audit a finished job made (kept by this process's page cache once read), if the
+    job audited this service and area."""
+    found = running.workspaces.memo(("equity-job", job.id), lambda: job.result)
+    if found is None or found.summary.get("service") != service:
+        return None
+    if (found.summary.get("area") or "") != area:
+        return None
+    return running.workspaces.memo(audit_key(service, area), lambda: found)
 
 
 def _choices(running: Services, service: str, area: str) -> tuple[list[str], str, str, list]:
@@ -73,13 +85,19 @@ def _default_area(running: Services, las: list[tuple[str, str]]) -> str:
     return las[0][0] if small > JOB_ABOVE and las else ""
 
 
-def _job_for(running: Services, jobs: Any, user_id: int, service: str, area: str) -> Job:
-    key = _key(running, service, area)
+def _job_for(
+    running: Services, jobs: Jobs, user_id: int, service: str, area: str, job_id: str = ""
+) -> Job:
+    """The job auditing ``service`` in ``area`` for this user: the one named (a poll), the
+    one this process submitted, or a new one (also when the last one failed)."""
+    key = _key(running, user_id, service, area)
     with _lock:
-        job = _running.get(key)
-        if job is None or job.status == "failed":
-            job = jobs.start(user_id, lambda progress: _audit(running, service, area, progress))
-            _running[key] = job
+        known = job_id or _submitted.get(key, "")
+        job = jobs.get(known, user_id) if known else None
+        if job is not None and job.kind == EQUITY_JOB and (job_id or job.status != "failed"):
+            return job
+        job = jobs.submit(user_id, EQUITY_JOB, {"service": service, "area": area})
+        _submitted[key] = job.id
         return job
 
 
@@ -91,6 +109,7 @@ def equity_page(
     service: str = "",
     area: str | None = None,
     grouping: str = "",
+    job: str = "",
 ) -> Response:
     running = services(request)
     found, chosen, _, las = _choices(running, service, area or "")
@@ -100,12 +119,18 @@ def equity_page(
     area = _default_area(running, las) if area is None else area
     context["area"] = area
     _, small = _scope(running, area)
+    bundle = None
     if small > JOB_ABOVE:
-        job = _job_for(running, jobs, user.id, chosen, area)
-        if job.status != "done":
-            context |= {"job": job, "query": urlencode({"service": chosen, "area": area})}
+        audit = _job_for(running, jobs, user.id, chosen, area, job)
+        bundle = _finished(running, audit, chosen, area) if audit.status == "done" else None
+        if bundle is None and audit.status == "done":  # the address named another audit's job
+            audit = _job_for(running, jobs, user.id, chosen, area)
+            bundle = _finished(running, audit, chosen, area) if audit.status == "done" else None
+        if bundle is None:
+            query = urlencode({"service": chosen, "area": area, "job": audit.id})
+            context |= {"job": audit, "query": query}
             return render(request, "equity.html", context)
-    bundle = _audit(running, chosen, area)
+    bundle = bundle or _audit(running, chosen, area)
     keys = [g["key"] for g in bundle.summary["groupings"]]
     fallback = "deprivation_quintile" if "deprivation_quintile" in keys else keys[0]
     grouping = grouping if grouping in keys else fallback
@@ -134,23 +159,24 @@ def equity_page(
 
 @router.get("/job")
 def job_status(
-    request: Request, user: Viewer, jobs: Jobs, service: str = "", area: str = ""
+    request: Request,
+    user: Viewer,
+    jobs: Jobs,
+    service: str = "",
+    area: str = "",
+    job: str = "",
 ) -> Response:
     """Progress of a long audit; when it is done, the page reloads itself."""
     running = services(request)
     found, service, area, _ = _choices(running, service, area)
     if not found:
         raise HTTPException(status_code=404)
-    job = _job_for(running, jobs, user.id, service, area)
-    if job.status == "done":
-        target = "/equity?" + urlencode({"service": service, "area": area})
-        return Response(status_code=200, headers={"HX-Redirect": target})
-    response = render(
-        request,
-        "_equity_job.html",
-        {"job": job, "query": urlencode({"service": service, "area": area})},
-    )
-    if job.status == "failed" and is_htmx(request):
+    audit = _job_for(running, jobs, user.id, service, area, job)
+    query = urlencode({"service": service, "area": area, "job": audit.id})
+    if audit.status == "done":
+        return Response(status_code=200, headers={"HX-Redirect": f"/equity?{query}"})
+    response = render(request, "_equity_job.html", {"job": audit, "query": query})
+    if audit.status == "failed" and is_htmx(request):
         response.status_code = 286
     return response
 

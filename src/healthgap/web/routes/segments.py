@@ -19,13 +19,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from healthgap.analyses import (
-    IndicatorSource,
-    check_segment_names,
-    import_segment_lookup,
-    lookup_segmentation,
-    segment_areas,
-)
+from healthgap.analyses import check_segment_names, import_segment_lookup, lookup_segmentation
 from healthgap.errors import InputError, Problem
 from healthgap.store import delete_segment_run, get_segment_run, rename_stored_segments
 from healthgap.web.deps import Analyst, DatabaseDep, Jobs, Viewer, is_htmx, render, services
@@ -38,6 +32,7 @@ from healthgap.web.insight import (
     saved_runs,
     store_bundle,
 )
+from healthgap.web.insight_jobs import SEGMENT_JOB, segment_params
 
 router = APIRouter(prefix="/segments")
 TABLES = (
@@ -131,7 +126,7 @@ def _choices(form: dict[str, str], columns: list[str]) -> dict[str, Any]:
     if problems:
         raise InputError(problems)
     return {
-        "indicators": (IndicatorSource(columns=tuple(chosen)),),
+        "columns": chosen,
         "n_segments": n_segments,
         "method": form.get("method", "kmeans"),
         "seed": int(seed_text),
@@ -165,26 +160,8 @@ async def start_run(request: Request, user: Analyst, db: DatabaseDep, jobs: Jobs
             [Problem("<form>", None, "run-name", "bad_run_name", "enter 1 to 120 characters")]
         )
     choices = _choices(form, _indicator_columns(request))
-    where = boundaries_of(request)
-
-    def work(progress) -> int:  # noqa: ANN001 - the job runner's callback
-        steps = [1]  # the fit's steps, then storing and preparing the page: two more
-
-        def fitted(done: int, total: int) -> None:
-            steps[0] = total + 2
-            progress(done, steps[0])
-
-        bundle = segment_areas(running.source, **choices, boundaries=where, progress=fitted)
-        run_id = store_bundle(
-            db, workspace_id=workspace_id, owner_id=user.id, name=name, bundle=bundle
-        )
-        progress(steps[0] - 1, steps[0])
-        run = load_run(db, workspace_id, run_id)
-        if run is not None:  # the page of the new run shows this very result
-            run_bundle(running, db, run, where, fresh=bundle)
-        return run_id
-
-    job = jobs.start(user.id, work)
+    params = segment_params(workspace_id=workspace_id, owner_id=user.id, name=name, choices=choices)
+    job = jobs.submit(user.id, SEGMENT_JOB, params)
     if is_htmx(request):
         return render(request, "_segment_job.html", {"job": job})
     return RedirectResponse(f"/segments/jobs/{job.id}", status_code=303)
@@ -194,7 +171,7 @@ async def start_run(request: Request, user: Analyst, db: DatabaseDep, jobs: Jobs
 def job_status(request: Request, user: Viewer, jobs: Jobs, job_id: str) -> Response:
     """The run's progress; when it is done, the new segmentation's page."""
     job = jobs.get(job_id, user.id)
-    if job is None:
+    if job is None or job.kind != SEGMENT_JOB:
         return render(
             request,
             "error.html",
@@ -202,7 +179,7 @@ def job_status(request: Request, user: Viewer, jobs: Jobs, job_id: str) -> Respo
             404,
         )
     if job.status == "done":
-        target = f"/segments?run={job.result}"
+        target = f"/segments?run={job.result.summary['run_id']}"
         if is_htmx(request):
             return Response(status_code=200, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)

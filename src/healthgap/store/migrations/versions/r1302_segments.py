@@ -2,7 +2,7 @@
 of every area and editable names; editable stage-of-change suggestions per cell.
 
 Revision ID: 1302
-Revises: 1701
+Revises: 1901
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "1302"
-down_revision = "1701"
+down_revision = "1901"
 branch_labels = None
 depends_on = None
 
