@@ -52,6 +52,8 @@ def funnel_chart(
         "type": "quantitative",
         "scale": {"type": "log"},
         "title": "expected activity (log scale)",
+        # a log axis labels every tick of a decade: drop those that would touch
+        "axis": {"labelOverlap": "greedy", "labelSeparation": 4},
     }
     return {
         **STYLE,

@@ -172,7 +172,13 @@ def stage_heatmap_chart(
                 "type": "ordinal",
                 "sort": stages,
                 "title": None,
-                "axis": {"labelAngle": 0, "orient": "top"},
+                # the longest stage name on two lines: one line would overlap its neighbour
+                "axis": {
+                    "labelAngle": 0,
+                    "orient": "bottom",  # below the cells, where the second line has room
+                    "labelExpr": "datum.label == 'precontemplation' "
+                    "? ['pre-', 'contemplation'] : datum.label",
+                },
             },
             "y": {
                 "field": "segment_name",
