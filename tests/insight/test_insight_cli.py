@@ -63,6 +63,21 @@ def test_segment_repeats_a_run_from_its_record(demo: str, segmented: Path, tmp_p
     assert (tmp_path / "segments.csv").read_bytes() == (segmented / "segments.csv").read_bytes()
 
 
+def test_segment_on_a_local_cluster_gives_the_same_segments(
+    demo: str, segmented: Path, tmp_path: Path
+) -> None:
+    """The stability resamples on two Dask worker processes: the same segments, the same
+    stability, as in one process (each resample's seed comes from the run's)."""
+    options = ["--seed", "5", "--bootstrap", "4", "--workers", "2", "--formats", "csv"]
+    result = run_cli("segment", demo, *options, "--charts", "svg", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "running on" in result.stdout
+    for name in ("segments.csv", "selection.csv"):
+        pd.testing.assert_frame_equal(
+            pd.read_csv(tmp_path / name), pd.read_csv(segmented / name), obj=name
+        )
+
+
 def test_segment_refuses_a_bad_indicator_file(tmp_path: Path) -> None:
     bad = tmp_path / "mine.csv"
     bad.write_text("lsoa21_code,a,b\nE01000001,1,2\nnot-a-code,3,4\nE01000003,x,6\n")

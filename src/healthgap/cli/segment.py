@@ -26,6 +26,7 @@ from healthgap.analyses import (
     segment_areas,
 )
 from healthgap.cli import app, console
+from healthgap.cli.compute_options import Scheduler, Timeout, Workers, executor_and_bar
 from healthgap.cli.present import announce, split_list, wrote
 from healthgap.errors import InputError, Problem
 from healthgap.reports.bundle import ResultBundle
@@ -104,9 +105,13 @@ def segment(
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("segment-output"),
     formats: Formats = "csv,xlsx",
     charts: Charts = "svg,png",
+    workers: Workers = 0,
+    scheduler: Scheduler = None,
+    timeout: Timeout = 30.0,
 ) -> None:
     """Segment small areas by their indicators (or use a licensed lookup), profile the
-    segments against the whole, name them and map them."""
+    segments against the whole, name them and map them. The stability resamples run on
+    ``--workers``/``--scheduler`` when given (the same segments wherever they run)."""
     source = WorkspaceSource.open(workspace) if workspace is not None else None
     parent_of = None if parents is None else read_parent_lookup(parents, parent_column)
     if lookup is not None:
@@ -114,27 +119,36 @@ def segment(
             lookup, key_type=key_type, version=lookup_version, classification=classification
         )
         bundle = lookup_segmentation(source, checked, boundaries=boundaries, parents=parent_of)
-    elif repeat is not None:
-        run = _read_run(repeat)
-        bundle = repeat_segment_run(
-            source,
-            inputs=run["inputs"],
-            record=run["record"],
-            boundaries=boundaries,
-            parents=parent_of,
-        )
     else:
-        bundle = segment_areas(
-            source,
-            indicators=_sources(indicators or [], imd, imd_measure, columns),
-            n_segments=segments,
-            method=method,
-            seed=seed,
-            weights=weights,
-            n_bootstrap=bootstrap,
-            boundaries=boundaries,
-            parents=parent_of,
-        )
+        with executor_and_bar(workers, scheduler, timeout, "segmenting", bootstrap + 2) as (
+            executor,
+            bar,
+        ):
+            if repeat is not None:
+                run = _read_run(repeat)
+                bundle = repeat_segment_run(
+                    source,
+                    inputs=run["inputs"],
+                    record=run["record"],
+                    boundaries=boundaries,
+                    parents=parent_of,
+                    progress=bar,
+                    executor=executor,
+                )
+            else:
+                bundle = segment_areas(
+                    source,
+                    indicators=_sources(indicators or [], imd, imd_measure, columns),
+                    n_segments=segments,
+                    method=method,
+                    seed=seed,
+                    weights=weights,
+                    n_bootstrap=bootstrap,
+                    boundaries=boundaries,
+                    parents=parent_of,
+                    progress=bar,
+                    executor=executor,
+                )
     written = write_insight_bundle(bundle, out, formats, charts)
     written.append(_write_run(bundle, out / "run.json"))
     announce(bundle)
