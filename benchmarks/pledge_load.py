@@ -61,6 +61,9 @@ class PledgeServer:
     def start(self, timeout: float = 120.0) -> PledgeServer:
         cli = [sys.executable, "-c", "from healthgap.cli import main; main()"]
         command = [*cli, "serve", "--data-dir", str(self.data_dir), "--port", str(self.port)]
+        # The load generator stands in for many visitors behind one proxy: their addresses
+        # travel in X-Forwarded-For, believed only from the proxy named here (loopback).
+        command += ["--forwarded-allow-ips", "127.0.0.1"]
         if self.database_url:
             command += ["--database-url", self.database_url]
         if self.workers > 1:

@@ -149,6 +149,9 @@ def _uses(command: str, workspace: str, out: Path) -> list[str] | None:
         "explain-classify": [workspace, "--period", "2014", "--out", str(out / "c.csv")],
         "explain-target": [workspace, *area, "--target-year", "2030", "--out", str(out)],
         "plan": [str(SCENARIO), "--workspace", workspace, "--draws", "0", "--out", str(out)],
+        "segment": [workspace, "--out", str(out)],
+        "survey": [workspace, "--out", str(out)],
+        "equity-audit": [workspace, "--out", str(out)],
         "plan-grid": [str(GRID), "--workspace", workspace, "--out", str(out / "grid")],
         "plan-voi": [str(SCENARIO), "--workspace", workspace, "--draws", "100", "--out", str(out)],
     }.get(command)

@@ -330,7 +330,7 @@ def _insight(out: dict[str, Any]) -> None:
     _add(
         out,
         "insight_funnel",
-        "insight_charts.funnel_chart",
+        "equity_charts.funnel_chart",
         charts.funnel_chart(
             audit.funnel,
             audit.funnel_limits,
@@ -342,7 +342,7 @@ def _insight(out: dict[str, Any]) -> None:
     _add(
         out,
         "insight_uptake",
-        "insight_charts.uptake_need_chart",
+        "equity_charts.uptake_need_chart",
         charts.uptake_need_chart(
             audit.uptake, "ethnic_group_high_level", service="bowel_screening", synthetic=True
         ),

@@ -38,6 +38,7 @@ SAMPLES = {
     "slug": "sweep-campaign",  # the sweep's app holds a campaign of this name
     "public_id": "no-such-pledge",
     "channel": "whatsapp",
+    "run_id": "999",
 }
 #: Samples for one route where a placeholder means something else there.
 ROUTE_SAMPLES = {"/pledges/{slug}/analysis/{name}.{fmt}": {"name": "pledges-by-theme"}}

@@ -163,3 +163,39 @@ def test_mecc_dashboards(settings, client_as, tmp_path: Path, dashboard: str, ta
     _cli("mecc", "export", dashboard, *choice)
     web = _web(analyst, f"/mecc/{dashboard}/{table}.csv?organisation=fire")
     assert (out / f"{table}.csv").read_bytes() == web
+
+
+def test_equity_audit(demo_workspace: Path, viewer, tmp_path: Path) -> None:  # noqa: ANN001
+    """The equity audit's ratios: `healthgap equity-audit` and the Equity page's download."""
+    _cli(
+        "equity-audit",
+        str(demo_workspace),
+        "--service",
+        "bowel_screening",
+        "--formats",
+        "csv",
+        "--charts",
+        "svg",
+        "--out",
+        str(tmp_path),
+    )
+    web = _web(viewer, "/equity/ratios.csv?service=bowel_screening&area=")
+    assert (tmp_path / "ratios.csv").read_bytes() == web
+
+
+def test_stages_of_change(demo_workspace: Path, viewer, tmp_path: Path) -> None:  # noqa: ANN001
+    """Stage shares by deprivation fifth: `healthgap survey` and the Stages page's download."""
+    _cli(
+        "survey",
+        str(demo_workspace),
+        "--by",
+        "deprivation_quintile",
+        "--formats",
+        "csv",
+        "--charts",
+        "svg",
+        "--out",
+        str(tmp_path),
+    )
+    web = _web(viewer, "/stages/shares.csv?grouping=deprivation_quintile")
+    assert (tmp_path / "shares.csv").read_bytes() == web

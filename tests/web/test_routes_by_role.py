@@ -113,6 +113,12 @@ DESIGNED = {
         ],
         "analyst",
     ),
+    ("POST", "/segments"): "analyst",
+    ("POST", "/segments/lookup"): "analyst",
+    ("POST", "/segments/{run_id}/names"): "analyst",
+    ("POST", "/segments/{run_id}/delete"): "analyst",
+    ("GET", "/stages/cell"): "analyst",
+    ("POST", "/stages/cell"): "analyst",
 }
 #: MECC logging: any signed-in role, but only a login linked to a member of staff (none of
 #: the sweep's users is linked, so each is refused; tests/web/test_mecc_logging.py signs in a
@@ -134,6 +140,17 @@ MISSING_OK = {
         if "{key}" in r.path and r.path.startswith(("/journeys", "/insight"))
     ],
     ("GET", "/insight-notes/feedback/sheet.html"),  # a sheet of no segment or theme
+    # no segmentation 999, no job, no cell without its keys, no "gap" table or "waterfall" chart
+    ("GET", "/segments/jobs/{job_id}"),
+    ("GET", "/segments/{run_id}/run.json"),
+    ("GET", "/segments/{run_id}/chart-{chart}.{image}"),
+    ("GET", "/segments/{run_id}/{table}.{fmt}"),
+    ("POST", "/segments/{run_id}/names"),
+    ("POST", "/segments/{run_id}/delete"),
+    ("GET", "/stages/cell"),
+    ("GET", "/stages/{table}.{fmt}"),
+    ("GET", "/equity/{table}.{fmt}"),
+    ("GET", "/equity/chart-{chart}.{image}"),
 }
 
 

@@ -46,6 +46,11 @@ journey maps, insight notes, feedback  :mod:`~healthgap.analyses.journey_maps`, 
                                        ``journey_edits``, ``journey_compare``,
                                        ``journey_notes``, ``journey_feedback``,
                                        ``journey_demo``
+segment small areas                    :func:`segment_areas`, :func:`repeat_segment_run`,
+                                       :func:`stored_segmentation`,
+                                       :func:`lookup_segmentation`
+stages of change from a survey         :func:`survey_stages`
+audit a service's equity               :func:`audit_service_equity`
 =====================================  ==============================================
 """
 
@@ -82,8 +87,18 @@ from healthgap.analyses.assessment_workshop import (
 from healthgap.analyses.classify import classify_areas
 from healthgap.analyses.data import import_data, validate_files, workspace_info
 from healthgap.analyses.demo import build_demo
+from healthgap.analyses.equity import (
+    MAX_FUNNEL_POINTS,
+    audit_service_equity,
+    service_choices,
+)
 from healthgap.analyses.explain import explain_gap
 from healthgap.analyses.grid import check_grid, plan_grid
+from healthgap.analyses.insight_inputs import (
+    IndicatorSource,
+    read_parent_lookup,
+    read_segment_file,
+)
 from healthgap.analyses.journey_compare import (
     apply_service_data,
     compare_journey_maps,
@@ -149,19 +164,31 @@ from healthgap.analyses.mecc_source import organisation_names as mecc_organisati
 from healthgap.analyses.mecc_staff import mecc_staff_health, mecc_training
 from healthgap.analyses.plan import plan_baseline, plan_budget, plan_model, plan_scenario
 from healthgap.analyses.profile import profile_area
+from healthgap.analyses.segment import (
+    check_segment_names,
+    import_segment_lookup,
+    lookup_segmentation,
+    repeat_segment_run,
+    segment_areas,
+    stored_segmentation,
+)
 from healthgap.analyses.selection import latest_period
 from healthgap.analyses.sensitivity import plan_sensitivity
 from healthgap.analyses.source import Source, WorkspaceSource
+from healthgap.analyses.survey import STAGE_FIELDS, check_stage_suggestion, survey_stages
 from healthgap.analyses.target import check_gap_target, target_periods
 from healthgap.compute import Executor, open_executor
 
 __all__ = [
     "AreaEvidence",
     "Executor",
+    "IndicatorSource",
     "JourneyConflictError",
     "JourneyEdit",
     "LoggingChoices",
+    "MAX_FUNNEL_POINTS",
     "MeccImport",
+    "STAGE_FIELDS",
     "Source",
     "SyncOutcome",
     "WorkspaceSource",
@@ -171,11 +198,14 @@ __all__ = [
     "apply_service_data",
     "assessment_overview",
     "assessment_summary",
+    "audit_service_equity",
     "build_demo",
     "change_action_status",
     "check_gap_target",
     "check_grid",
     "check_insight_note",
+    "check_segment_names",
+    "check_stage_suggestion",
     "classify_areas",
     "close_workshop",
     "compare_journey_maps",
@@ -198,6 +228,7 @@ __all__ = [
     "import_mecc_staff_health",
     "import_mecc_training",
     "import_referrals_received",
+    "import_segment_lookup",
     "install_content_pack",
     "invite_participants",
     "journey_history",
@@ -213,6 +244,7 @@ __all__ = [
     "log_entry",
     "logging_choices",
     "logging_staff",
+    "lookup_segmentation",
     "measure_deprivation_gap",
     "measure_dsr",
     "measure_healthy_life_expectancy",
@@ -239,16 +271,23 @@ __all__ = [
     "rate_item",
     "rate_items_from_file",
     "rating_sheet",
+    "read_parent_lookup",
+    "read_segment_file",
     "record_feedback_sent",
+    "repeat_segment_run",
     "save_insight_note",
     "save_journey_content",
     "search_notes",
+    "segment_areas",
+    "service_choices",
     "service_funnel",
     "show_framework",
     "show_insight_note",
     "show_journey",
     "start_assessment",
     "start_to_be",
+    "stored_segmentation",
+    "survey_stages",
     "sync_entries",
     "target_periods",
     "validate_files",

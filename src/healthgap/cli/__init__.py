@@ -142,6 +142,8 @@ def _register_commands() -> None:
         "plan",
         "grid",
         "voi",
+        "segment",
+        "insight",
         "web",
         "assess",
         "assess_workshop",

@@ -57,6 +57,8 @@ Size = Literal["national", "small"]
 
 def demo_metadata(size: str, seed: int, first_year: int, years: int) -> dict[str, object]:
     """Workspace metadata that marks a demo workspace (and identifies how it was built)."""
+    from healthgap.datasets.insight_demo import INSIGHT_GENERATOR_VERSION  # imports this module
+
     return {
         "synthetic": True,
         "label": SYNTHETIC_LABEL,
@@ -65,6 +67,7 @@ def demo_metadata(size: str, seed: int, first_year: int, years: int) -> dict[str
         "first_year": int(first_year),
         "years": int(years),
         "generator_version": GENERATOR_VERSION,
+        "insight_generator_version": INSIGHT_GENERATOR_VERSION,
     }
 
 
@@ -311,8 +314,8 @@ def build_demo_workspace(
 
     >>> import tempfile
     >>> ws = build_demo_workspace(tempfile.mkdtemp() + "/demo", "small", years=1)
-    >>> ws.is_synthetic, ws.metadata["label"], ws.tables
-    (True, 'SYNTHETIC demo country', ['areas', 'deaths', 'population'])
+    >>> ws.is_synthetic, ws.metadata["label"], ws.tables[:3]
+    (True, 'SYNTHETIC demo country', ['area_boundaries', 'area_deprivation', 'area_indicators'])
     """
     workspace, _ = build_demo_tables(
         path, size, seed, first_year=first_year, years=years, reuse=reuse
@@ -340,6 +343,9 @@ def build_demo_tables(
     if on_stage:
         on_stage("generate")
     tables = generate_demo(size, seed=seed, first_year=first_year, years=years)
+    from healthgap.datasets.insight_demo import generate_insight_demo  # imports this module
+
+    tables |= generate_insight_demo(size, seed=seed, tables=tables)
     if on_stage:
         on_stage("write")
     return write_workspace(path, tables, metadata=metadata), tables

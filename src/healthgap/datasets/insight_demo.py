@@ -12,11 +12,16 @@ Tables (:func:`generate_insight_demo`):
   quintile (1 = most deprived), as :func:`healthgap.data.assign_quantiles` gives them;
 - ``area_indicators``: seven IMD-like domain scores per LSOA (for segmentation);
 - ``lifestyle_survey``: one row per respondent (see :mod:`.lifestyle_survey`);
-- ``service_need`` / ``service_activity``: by service (see :mod:`.service_use`).
+- ``service_need`` / ``service_activity``: by service (see :mod:`.service_use`);
+- ``area_boundaries``: made-up shapes of the regions, local authorities and wards, so maps
+  of the demo draw (see :mod:`.demo_boundaries`).
+
+:func:`build_demo_workspace` writes them with the demo's other tables.
 
 >>> tables = generate_insight_demo("small")
->>> sorted(tables)
-['area_deprivation', 'area_indicators', 'lifestyle_survey', 'service_activity', 'service_need']
+>>> sorted(tables)  # doctest: +NORMALIZE_WHITESPACE
+['area_boundaries', 'area_deprivation', 'area_indicators', 'lifestyle_survey',
+ 'service_activity', 'service_need']
 >>> bool(tables["area_indicators"]["area_code"].isin(tables["area_deprivation"]["area_code"]).all())
 True
 """
@@ -24,6 +29,7 @@ True
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +38,7 @@ import pandas as pd
 from healthgap.data.deprivation import assign_quantiles
 from healthgap.data.workspace import Workspace, write_workspace
 from healthgap.datasets.demo import DEFAULT_SEED, SYNTHETIC_LABEL, VINTAGE, Size, load_demo
+from healthgap.datasets.demo_boundaries import draw_boundaries
 from healthgap.datasets.geography import draw_geography
 from healthgap.datasets.lifestyle_survey import draw_lifestyle_survey
 from healthgap.datasets.service_use import draw_service_use
@@ -47,8 +54,9 @@ __all__ = [
 ]
 
 #: Bump when any insight table changes, so stale demo workspaces are rebuilt.
-INSIGHT_GENERATOR_VERSION = 1
+INSIGHT_GENERATOR_VERSION = 2
 INSIGHT_TABLES = (
+    "area_boundaries",
     "area_deprivation",
     "area_indicators",
     "lifestyle_survey",
@@ -65,7 +73,7 @@ DEMO_DOMAINS = (
     "Housing_and_Services_score",
     "Environment_score",
 )
-#: Streams 0-4 of the seed are the demo's own; the insight tables use 5, 6 and 7.
+#: Streams 0-4 of the seed are the demo's own; the insight tables use 5 to 8.
 _FIRST_STREAM = 5
 
 
@@ -79,13 +87,16 @@ class DemoAreas:
 
 
 def _streams(seed: int) -> list[np.random.Generator]:
-    children = np.random.SeedSequence(seed).spawn(_FIRST_STREAM + 3)
+    children = np.random.SeedSequence(seed).spawn(_FIRST_STREAM + 4)
     return [np.random.default_rng(s) for s in children[_FIRST_STREAM:]]
 
 
-def demo_areas(size: Size = "small", seed: int = DEFAULT_SEED) -> DemoAreas:
-    """The demo's LSOAs with national deprivation deciles and the latest population."""
-    tables = load_demo(size, seed=seed)
+def demo_areas(
+    size: Size = "small", seed: int = DEFAULT_SEED, tables: Mapping[str, pd.DataFrame] | None = None
+) -> DemoAreas:
+    """The demo's LSOAs with national deprivation deciles and the latest population
+    (from ``tables``, the demo's own tables when they are at hand, else generated)."""
+    tables = load_demo(size, seed=seed) if tables is None else tables
     lsoas = tables["areas"][tables["areas"]["level"] == "lsoa"].copy()
     # National deciles, also in the small demo: redraw the national geography exactly as
     # generate_demo does (stream 0 of the same seed), which is cheap and array-only.
@@ -184,13 +195,22 @@ def area_indicators(areas: DemoAreas, rng: np.random.Generator) -> pd.DataFrame:
 
 
 def generate_insight_demo(
-    size: Size = "small", *, seed: int = DEFAULT_SEED
+    size: Size = "small",
+    *,
+    seed: int = DEFAULT_SEED,
+    tables: Mapping[str, pd.DataFrame] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """All SYNTHETIC insight tables for the demo of ``size`` and ``seed`` (see module doc)."""
-    areas = demo_areas(size, seed)
-    indicator_rng, survey_rng, service_rng = _streams(seed)
+    """All SYNTHETIC insight tables for the demo of ``size`` and ``seed`` (see module doc).
+
+    ``tables`` are the demo's own tables of the same size and seed (``areas`` and
+    ``population``) when the caller has just generated them; otherwise they are generated.
+    """
+    areas = demo_areas(size, seed, tables)
+    indicator_rng, survey_rng, service_rng, shape_rng = _streams(seed)
     need, activity = draw_service_use(areas, service_rng)
+    every_area = load_demo(size, seed=seed)["areas"] if tables is None else tables["areas"]
     return {
+        "area_boundaries": draw_boundaries(every_area, shape_rng),
         "area_deprivation": area_deprivation(areas),
         "area_indicators": area_indicators(areas, indicator_rng),
         "lifestyle_survey": draw_lifestyle_survey(areas, survey_rng, size=size),

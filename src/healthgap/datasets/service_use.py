@@ -176,24 +176,27 @@ def draw_service_use(areas: DemoAreas, rng: np.random.Generator):
     # whole people: each LSOA x sex x band split between the groups by a multinomial draw
     people = np.rint(grouped["people"].to_numpy()).astype(np.int64)
     population = rng.multinomial(people, shares[position]).ravel().astype(float)
-    cell_area = np.repeat(position, G)
-    cell_sex = np.repeat(sex_code, G)
-    cell_band = np.repeat(grouped["band"].to_numpy(), G)
-    cell_group = np.tile(np.arange(G), len(grouped))
+    # the smallest integer codes that hold them: 11 million national cells move less memory
+    cell_area = np.repeat(position.astype(np.int32), G)
+    cell_sex = np.repeat(sex_code.astype(np.int8), G)
+    cell_band = np.repeat(grouped["band"].to_numpy().astype(np.int8), G)
+    cell_group = np.tile(np.arange(G, dtype=np.int8), len(grouped))
     present = population > 0
     cell_area, cell_sex, cell_band, cell_group, population = (
         x[present] for x in (cell_area, cell_sex, cell_band, cell_group, population)
     )
     rank = a["rank_fraction"].to_numpy()[cell_area]
     quintile = a["deprivation_quintile"].to_numpy()[cell_area]
-    high_level = np.asarray([DETAILED[g] for g in names], dtype=object)[cell_group]
+    # integer codes throughout: 11 million national cells compared as numbers, not text
+    high_levels = sorted(set(DETAILED.values()))
+    high_level = np.array([high_levels.index(DETAILED[g]) for g in names])[cell_group]
     age_mid = np.array([23.5, 34.5, 44.5, 54.5, 64.5, 72, 82])[cell_band]
-    male = np.asarray(sexes, dtype=object)[cell_sex] == "male"
-    band_names = np.asarray(SERVICE_AGE_BANDS, dtype=object)
+    male = cell_sex == sexes.index("male")
 
-    needs, activities = [], []
+    needs: dict[str, list[np.ndarray]] = {}
+    activities: dict[str, list[np.ndarray]] = {}
     for s, (service, bands) in enumerate(SERVICES.items()):  # three services
-        keep = np.isin(band_names[cell_band], bands)
+        keep = np.isin(cell_band, [SERVICE_AGE_BANDS.index(b) for b in bands])
         if service == "stop_smoking":
             logit = -1.95 + 2.4 * (rank - 0.5) + 0.25 * male - 0.02 * (age_mid - 40)
             prevalence = 1.0 / (1.0 + np.exp(-logit[keep]))
@@ -205,24 +208,39 @@ def draw_service_use(areas: DemoAreas, rng: np.random.Generator):
         factor = np.ones(keep.sum())
         for grouping, category, effect in UNDER_USE[service]:
             if grouping == "age_band":
-                hit = band_names[cell_band[keep]] == category
+                hit = cell_band[keep] == SERVICE_AGE_BANDS.index(str(category))
             elif grouping == "deprivation_quintile":
                 hit = quintile[keep] == category
             else:
-                hit = high_level[keep] == category
+                hit = high_level[keep] == high_levels.index(str(category))
             factor = np.where(hit, factor * effect, factor)
         count = rng.poisson(population[keep] * prevalence * BASE_UPTAKE[service] * factor)
         keys = {
-            "service": (np.full(keep.sum(), s), list(SERVICES)),
-            "area_code": (cell_area[keep], area_codes),
-            "ethnic_group": (cell_group[keep], names),
-            "age_band": (cell_band[keep], list(SERVICE_AGE_BANDS)),
-            "sex": (cell_sex[keep], sexes),
+            "service": np.full(keep.sum(), s, dtype=np.int8),
+            "area_code": cell_area[keep],
+            "ethnic_group": cell_group[keep],
+            "age_band": cell_band[keep],
+            "sex": cell_sex[keep],
         }
-        needs.append(_table({**keys, "population": population[keep], "prevalence": prevalence}))
         done = count > 0
-        activities.append(
-            _table({**{k: (codes[done], cats) for k, (codes, cats) in keys.items()},
-                    "activity": count[done]})
-        )  # fmt: skip
-    return pd.concat(needs, ignore_index=True), pd.concat(activities, ignore_index=True)
+        for name, values in keys.items():
+            needs.setdefault(name, []).append(values)
+            activities.setdefault(name, []).append(values[done])
+        needs.setdefault("population", []).append(population[keep])
+        needs.setdefault("prevalence", []).append(prevalence)
+        activities.setdefault("activity", []).append(count[done])
+    categories = {
+        "service": list(SERVICES),
+        "area_code": area_codes,
+        "ethnic_group": names,
+        "age_band": list(SERVICE_AGE_BANDS),
+        "sex": sexes,
+    }
+
+    def table(parts: dict[str, list[np.ndarray]]) -> pd.DataFrame:
+        joined = {name: np.concatenate(arrays) for name, arrays in parts.items()}
+        return _table(
+            {name: (v, categories[name]) if name in categories else v for name, v in joined.items()}
+        )
+
+    return table(needs), table(activities)

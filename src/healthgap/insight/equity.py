@@ -336,7 +336,8 @@ def equity_audit(
     ratios = _ratios(uptake, chosen, reference, materiality, activity_source)
     missing, label = _missing(uptake, ratios, benchmark, multiplier)
 
-    areas = cells.groupby(area, as_index=False)[["activity", "need"]].sum()
+    areas = cells.groupby(area, as_index=False, observed=True)[["activity", "need"]].sum()
+    areas[area] = areas[area].astype(str)
     rate = (
         float(benchmark)
         if isinstance(benchmark, int | float)

@@ -44,23 +44,64 @@ def _rows(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(np.arange(len(frame)) + 2, index=frame.index)
 
 
+def _flag(found: FileProblems, rows, mask: pd.Series, column: str, rule: str, message) -> None:
+    """One problem per row of ``mask``; ``message`` is a text, or a function of the offending
+    rows' index giving a text per row (built only when there are problems: a file of
+    millions of good rows costs no message at all)."""
+    if not mask.any():
+        return
+    hit = mask[mask]
+    text = message(hit.index) if callable(message) else message
+    found.add_rows(rows, hit, column, rule, text)
+
+
 def _number(frame, column, rows, found, *, rule_negative="negative_count"):
-    values, unreadable = parse_numbers(frame[column].astype(str).where(frame[column].notna(), ""))
-    found.add_rows(rows, unreadable, column, "non_numeric", "is not a number")
-    found.add_rows(rows, values.isna() & ~unreadable, column, "missing_value", "is empty")
-    found.add_rows(rows, values < 0, column, rule_negative, "is negative")
+    raw = frame[column]
+    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        values = raw.astype(float)
+        unreadable = pd.Series(False, index=frame.index)
+    else:  # text cells, read once per distinct text
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        parsed, bad = parse_numbers(pd.Series(np.asarray(uniques, dtype=object)).astype(str))
+        values = pd.Series(np.append(parsed.to_numpy(), np.nan)[codes], index=frame.index)
+        unreadable = pd.Series(np.append(bad.to_numpy(), False)[codes], index=frame.index)
+    _flag(found, rows, unreadable, column, "non_numeric", "is not a number")
+    _flag(found, rows, values.isna() & ~unreadable, column, "missing_value", "is empty")
+    _flag(found, rows, values < 0, column, rule_negative, "is negative")
     return values
+
+
+def _categorical(values: pd.Series) -> pd.Series:
+    """``values`` as a categorical (codes found by hashing once, not by a look-up per row)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return pd.Series(pd.Categorical.from_codes(codes, uniques), index=values.index)
+
+
+def _text(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Stripped text of each cell as a categorical (each distinct text stripped once) and
+    the empty cells."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    stripped = pd.Series(np.asarray(uniques, dtype=object)).astype(str).str.strip()
+    again, names = pd.factorize(pd.concat([stripped, pd.Series([""])], ignore_index=True))
+    text = pd.Categorical.from_codes(again[codes], names)  # code -1 (empty) takes "" last
+    empty = pd.Series(np.asarray(text == ""), index=values.index)
+    return pd.Series(text, index=values.index), empty
 
 
 def _ethnicity(frame, column, rows, found) -> pd.DataFrame:
     detailed = normalise_detailed(frame[column])
-    found.add_rows(
+    _flag(
+        found,
         rows,
         detailed.isna(),
         column,
         "unknown_ethnic_group",
-        "'" + frame[column].astype(str) + "' is not a 2021 Census ethnic group "
-        "(19 detailed or 5 high-level categories, an NHS code, or Not stated)",
+        lambda where: (
+            "'" + frame.loc[where, column].astype(str) + "' is not a 2021 Census "
+            "ethnic group (19 detailed or 5 high-level categories, an NHS code, or Not stated)"
+        ),
     )
     out = frame.copy()
     out[column] = detailed
@@ -79,7 +120,8 @@ def _prepare(frame: pd.DataFrame, groups: list[str], name: str, kind: str):
     else:
         population = _number(frame, "population", rows, found)
         prevalence = _number(frame, "prevalence", rows, found)
-        found.add_rows(
+        _flag(
+            found,
             rows,
             prevalence > 1,
             "prevalence",
@@ -88,19 +130,31 @@ def _prepare(frame: pd.DataFrame, groups: list[str], name: str, kind: str):
         )
         out["need"] = population * prevalence
     for column in groups:
-        empty = frame[column].isna() | frame[column].astype(str).str.strip().eq("")
-        found.add_rows(rows, empty, column, "missing_value", "is empty")
+        text, empty = _text(frame[column])
+        _flag(found, rows, empty, column, "missing_value", "is empty")
+        out[column] = text
         if column in ETHNIC_COLUMNS:
             out = _ethnicity(out, column, rows, found)
-        else:
-            out[column] = frame[column].astype(str).str.strip()
     keys = [c for c in groups if c in out.columns]
     twice = out.duplicated(keys, keep="first")
-    found.add_rows(
-        rows, twice, keys[-1], "duplicate_key", "the same area and groups appear on an earlier row"
-    )
+    _flag(
+        found, rows, twice, keys[-1], "duplicate_key",
+        "the same area and groups appear on an earlier row",
+    )  # fmt: skip
     found.raise_if_any()
     return out, rows
+
+
+def _shared_categories(act: pd.DataFrame, ned: pd.DataFrame, columns: list[str]) -> None:
+    """Group columns of both tables as categoricals over one sorted set of categories, so
+    that matching, grouping and joining millions of cells compare integer codes."""
+    for column in columns:
+        both = [t for t in (act, ned) if column in t.columns]
+        for table in both:
+            table[column] = _categorical(table[column])
+        categories = sorted(set().union(*(t[column].cat.categories for t in both)))
+        for table in both:
+            table[column] = table[column].cat.set_categories(categories)
 
 
 def audit_cells(
@@ -171,39 +225,45 @@ def audit_cells(
     act, act_rows = _prepare(activity, [area, *groups], activity_source, "activity")
     need_groups = [c for c in need.columns if c not in _MEASURES and c != area]
     ned, _ = _prepare(need, [area, *need_groups], need_source, "need")
-    found = FileProblems(activity_source)
     keys = [area, *groups]
-    found.add_rows(
-        act_rows,
-        ~act[area].isin(set(ned[area])),
-        area,
-        "area_not_in_need",
-        "area " + act[area].astype(str) + " is not in the need file",
-    )
-    for column in groups:
-        unknown = ~act[column].isin(set(ned[column]))
-        found.add_rows(
+    high_levels = [f"{c}_high_level" for c in groups if f"{c}_high_level" in ned.columns]
+    _shared_categories(act, ned, [*keys, *high_levels, *(c for c in need_groups if c not in keys)])
+    found = FileProblems(activity_source)
+    for column, rule, words in (
+        (area, "area_not_in_need", "is not in the need file"),
+        *((c, "group_not_in_need", "is not a group of the need file") for c in groups),
+    ):
+        known = np.zeros(len(act[column].cat.categories) + 1, dtype=bool)
+        known[np.unique(ned[column].cat.codes.to_numpy())] = True
+        unknown = pd.Series(~known[act[column].cat.codes.to_numpy()], index=act.index)
+        _flag(
+            found,
             act_rows,
             unknown,
             column,
-            "group_not_in_need",
-            "'" + act[column].astype(str) + "' is not a group of the need file",
+            rule,
+            lambda where, column=column, words=words: (
+                "'" + act.loc[where, column].astype(str) + f"' {words}"
+            ),
         )
     found.raise_if_any()
     # Sum need over any extra splits of the need file that activity does not have.
-    keys_all = keys + [f"{c}_high_level" for c in groups if f"{c}_high_level" in ned.columns]
+    keys_all = keys + high_levels
     cells = ned.groupby(keys_all, as_index=False, sort=True, observed=True)["need"].sum()
-    joined = act[keys + ["activity"]].merge(cells[keys], on=keys, how="left", indicator=True)
+    joined = act[keys].merge(cells[keys], on=keys, how="left", indicator=True)
     lost = pd.Series(joined["_merge"].eq("left_only").to_numpy(), index=act.index)
-    found.add_rows(
-        act_rows, lost, area, "cell_not_in_need", "this area and group combination has no need row"
-    )
+    _flag(
+        found, act_rows, lost, area, "cell_not_in_need",
+        "this area and group combination has no need row",
+    )  # fmt: skip
     found.raise_if_any()
     counts = act.groupby(keys, observed=True)["activity"].sum()
     cells["activity"] = counts.reindex(pd.MultiIndex.from_frame(cells[keys])).fillna(0.0).to_numpy()
     if deprivation_decile is not None:
-        decile = cells[area].map(deprivation_decile)
-        missing_areas = cells.loc[decile.isna(), area].unique()
+        decile = pd.Series(
+            np.asarray(cells[area].map(deprivation_decile), dtype=float), index=cells.index
+        )
+        missing_areas = pd.unique(cells.loc[decile.isna(), area].astype(str))
         if len(missing_areas):
             raise InputError(
                 [

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -97,6 +98,20 @@ _LOOKUP: dict[str, str] = {
 }
 
 
+def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Codes of each value and its distinct values as text: the labels of millions of
+    service records are read once per distinct label, not once per record."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, pd.Series(np.asarray(uniques, dtype=object)).astype(str).str.strip()
+
+
+def _expand(codes: np.ndarray, found: pd.Series, index: pd.Index) -> pd.Series:
+    """Values of ``found`` (one per distinct label) spread back to every row; NaN for empty
+    cells (code -1)."""
+    table = np.append(found.to_numpy(dtype=object), np.nan)
+    return pd.Series(table[codes], index=index, dtype=object)
+
+
 def normalise_detailed(values: pd.Series) -> pd.Series:
     """2021 category names (detailed, high-level or "Not stated") from labels in any case,
     with or without the group prefix ("White: Irish"), or NHS codes; NaN if unknown.
@@ -104,16 +119,19 @@ def normalise_detailed(values: pd.Series) -> pd.Series:
     >>> normalise_detailed(pd.Series(["white: irish", "N", "Martian"])).tolist()
     ['Irish', 'African', nan]
     """
-    text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
-    codes = text.str.upper().map(NHS_CODES)
-    keys = text.map(_key)
-    named = keys.map(_LOOKUP)
+    codes, text = _distinct(values)
+    by_code = text.str.upper().map(NHS_CODES)
+    named = text.map(_key).map(_LOOKUP)
     # ONS writes detailed categories after their group: "White: Irish"
     after_colon = text.str.split(":", n=1).str[-1].map(_key).map(_LOOKUP)
-    return codes.fillna(named).fillna(after_colon)
+    found = by_code.fillna(named).fillna(after_colon)
+    out = _expand(codes, found, values.index)
+    # an empty cell reads as "" and so as Not stated, as it always did
+    return out.where(codes >= 0, _LOOKUP[""])
 
 
 def to_high_level(values: pd.Series) -> pd.Series:
     """The high-level group (or "Not stated") of each label; NaN where unknown."""
-    detailed = normalise_detailed(values)
-    return detailed.map(lambda v: DETAILED.get(v, v) if isinstance(v, str) else v)
+    codes, detailed = pd.factorize(normalise_detailed(values), use_na_sentinel=True)
+    groups = pd.Series([DETAILED.get(name, name) for name in detailed], dtype=object)
+    return _expand(codes, groups, values.index)

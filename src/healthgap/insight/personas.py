@@ -1,8 +1,8 @@
 """Neutral segment names (generated, editable) and the data of a persona card per segment.
 
 Names are built only from the indicators that most set a segment apart (largest ``z`` in
-its profile), in the words of the indicators themselves: "2: higher income deprivation
-score, lower living environment deprivation score". They describe places' figures, never
+its profile), in the words of the indicators themselves: "2: higher income deprivation,
+lower living environment deprivation". They describe places' figures, never
 people, so they carry none of the stereotypes that commercial segment names were criticised
 for; users may replace any of them (:func:`rename_segments`), and every edit is checked.
 
@@ -11,13 +11,17 @@ for; users may replace any of them (:func:`rename_segments`), and every edit is 
 ...                         "label": ["income score", "crime score"] * 2,
 ...                         "index": [150.0, 90.0, 60.0, 110.0], "z": [1.2, -0.4, -1.1, 0.3]})
 >>> suggest_names(profile, top=1)["name"].tolist()
-['1: higher income score', '2: lower income score']
+['1: higher income', '2: lower income']
 >>> rename_segments(suggest_names(profile), {2: "Quieter streets"})["name"].tolist()[1]
 'Quieter streets'
+>>> ranks = profile.assign(label=["income rank (1 = most deprived)", "crime rank"] * 2)
+>>> suggest_names(ranks, top=1)["name"].tolist()  # a high rank is low deprivation
+['1: lower income', '2: higher income']
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,8 +39,24 @@ NEAR_AVERAGE_Z = 0.25
 
 
 def _short(label: str) -> str:
-    """The label without its bracketed note: 'income score (higher = worse)' -> 'income score'."""
-    return label.split(" (", 1)[0].strip()
+    """The label without its bracketed note or a closing "score"/"rank":
+    'income deprivation score (higher = worse)' -> 'income deprivation'."""
+    words = label.split(" (", 1)[0].strip()
+    return re.sub(r" (score|rank)$", "", words) or words
+
+
+def _reversed(label: str) -> bool:
+    """Whether a higher value means less of what the label names: a rank where 1 is the
+    most deprived ("income deprivation rank (1 = most deprived)") is higher where
+    deprivation is lower, so its words are turned round."""
+    return "(1 = most" in label
+
+
+def _fit(text: str, limit: int = MAX_NAME_LENGTH) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters (with an ellipsis)."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;") + "\u2026"
 
 
 def suggest_names(profile: pd.DataFrame, *, top: int = 2) -> pd.DataFrame:
@@ -50,12 +70,13 @@ def suggest_names(profile: pd.DataFrame, *, top: int = 2) -> pd.DataFrame:
     )
     chosen = ranked.groupby("segment").head(top)
     chosen = chosen[chosen["strength"] >= NEAR_AVERAGE_Z]
-    words = np.where(chosen["z"] > 0, "higher ", "lower ") + chosen["label"].map(_short)
+    more = (chosen["z"] > 0) != chosen["label"].map(_reversed)
+    words = np.where(more, "higher ", "lower ") + chosen["label"].map(_short)
     phrases = pd.Series(words, index=chosen.index).groupby(chosen["segment"]).agg(", ".join)
     basis = chosen.groupby("segment")["indicator"].agg(", ".join)
     segments = pd.Index(np.sort(profile["segment"].unique()), name="segment")
     phrase = phrases.reindex(segments).fillna("close to average on every indicator")
-    names = [f"{s}: {p}"[:MAX_NAME_LENGTH] for s, p in zip(segments, phrase, strict=True)]
+    names = [_fit(f"{s}: {p}") for s, p in zip(segments, phrase, strict=True)]
     return pd.DataFrame(
         {
             "segment": segments,
@@ -168,7 +189,9 @@ def persona_cards(
                     "indicator": str(i.indicator),
                     "label": str(i.label),
                     "index": float(i.index),
-                    "direction": "higher" if i.z > 0 else "lower",
+                    "direction": "higher" if (i.z > 0) != _reversed(i.label) else "lower",
+                    "words": ("higher " if (i.z > 0) != _reversed(i.label) else "lower ")
+                    + _short(str(i.label)),
                 }
                 for i in items.itertuples(index=False)
             ],

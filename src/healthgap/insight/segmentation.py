@@ -206,37 +206,19 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
                 )
             )
         if weights is not None:
+
+            def bad_weight(row: int | None, message: str) -> Problem:
+                return Problem("weights", row, "population", "negative_weight", message)
+
             if weights.shape != (len(X),):
-                problems.append(
-                    Problem(
-                        "weights",
-                        None,
-                        None,
-                        "bad_weights",
-                        f"{weights.size} weights for {len(X)} areas",
-                    )
-                )
+                message = f"{weights.size} weights for {len(X)} areas"
+                problems.append(Problem("weights", None, None, "bad_weights", message))
             else:
                 for position in np.flatnonzero(~np.isfinite(weights) | (weights < 0))[:1000]:
-                    problems.append(
-                        Problem(
-                            "weights",
-                            int(position) + 2,
-                            "population",
-                            "negative_weight",
-                            f"weight {weights[position]} is missing or negative",
-                        )
-                    )
+                    message = f"weight {weights[position]} is missing or negative"
+                    problems.append(bad_weight(int(position) + 2, message))
                 if not problems and weights.sum() <= 0:
-                    problems.append(
-                        Problem(
-                            "weights",
-                            None,
-                            "population",
-                            "negative_weight",
-                            "the weights add up to zero",
-                        )
-                    )
+                    problems.append(bad_weight(None, "the weights add up to zero"))
         if problems:
             raise InputError(problems)
 
@@ -265,20 +247,29 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
         return (values - mean) / scale
 
     def fit(
-        self, X: Any, y: None = None, sample_weight: Any = None, *, executor: Any = None
+        self,
+        X: Any,
+        y: None = None,
+        sample_weight: Any = None,
+        *,
+        progress: Any = None,
+        executor: Any = None,
     ) -> SmallAreaSegmenter:
         """Segment the areas (rows) of ``X``; ``sample_weight`` is each area's population.
 
         ``X`` is a DataFrame indexed by area code (one column per indicator), a
         :class:`~healthgap.insight.indicators.JoinedIndicators`, or an array. The bootstrap
         resamples run on ``executor`` (:func:`healthgap.compute.open_executor`; default
-        this process), with the same result whatever it is.
+        this process), with the same result whatever it is. ``progress(done, total)``, when
+        given, hears each step (fits, resamples, scores).
         """
         del y  # scikit-learn signature
         with threadpool_limits(limits=self.n_threads):
-            return self._fit(X, sample_weight, executor)
+            return self._fit(X, sample_weight, progress or (lambda _done, _total: None), executor)
 
-    def _fit(self, X: Any, sample_weight: Any, executor: Any = None) -> SmallAreaSegmenter:
+    def _fit(
+        self, X: Any, sample_weight: Any, progress: Any, executor: Any = None
+    ) -> SmallAreaSegmenter:
         frame, vintage, sources = _as_frame(X)
         weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
         ks = self._check_parameters(len(frame))
@@ -288,6 +279,7 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
         fit_seed, silhouette_seed = (int(s.generate_state(1)[0]) for s in streams[:2])
         boot_seeds = [int(s.generate_state(1)[0]) for s in streams[2].spawn(self.n_bootstrap)]
 
+        steps = self.n_bootstrap + 2
         parts = fit_partitions(
             Z,
             ks,
@@ -297,6 +289,7 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
             n_init=self.n_init,
             ward_sample=self.ward_sample,
         )
+        progress(1, steps)
         labels = {k: p.labels for k, p in parts.items()}
         stability = bootstrap_stability(
             Z,
@@ -307,6 +300,7 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
             size=len(Z) if self.bootstrap_size is None else min(len(Z), self.bootstrap_size),
             n_init=self.n_init,
             ward_sample=self.ward_sample,
+            progress=lambda done: progress(1 + done, steps),
             executor=executor,
         )
         selection = selection_table(
@@ -314,6 +308,7 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
         )
         chosen = choose_k(selection, fixed=self.n_segments, min_stability=self.min_stability)
         selection["chosen"] = selection["k"] == chosen
+        progress(steps, steps)
         self.selection_ = selection
         self._set_segments(frame, Z, parts[chosen], weights)
         self.stability_ = float(selection.loc[selection["chosen"], "stability"].iloc[0])

@@ -17,7 +17,7 @@ the threshold; see :mod:`healthgap.insight.segmentation` for the whole method.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,14 +78,22 @@ def bootstrap_stability(
     n_init: int,
     ward_sample: int,
     executor: Executor | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[int, np.ndarray]:
-    """Adjusted Rand index of each resample's partition (extended to all areas), per k.
+    """Adjusted Rand index of each resample's partition (extended to all areas), per k;
+    ``progress(resamples done)`` as each resample finishes.
 
     Each resample has its own seed, so they run as independent chunks on ``executor``
     (:mod:`healthgap.compute`; default this process) with the same result anywhere.
     """
     job = _Resampling(Z, labels, method, weights, size, n_init, ward_sample)
-    found = map_ordered(executor or InProcessExecutor(), _resample, list(seeds), shared=job)
+    found = map_ordered(
+        executor or InProcessExecutor(),
+        _resample,
+        list(seeds),
+        shared=job,
+        progress=None if progress is None else (lambda done, _total: progress(done)),
+    )
     return {k: np.array([scores[k] for scores in found], dtype=float) for k in labels}
 
 

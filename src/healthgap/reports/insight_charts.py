@@ -4,8 +4,8 @@
 - :func:`~healthgap.reports.insight_map.segment_map_chart` (re-exported here): the dominant
   segment of each local authority, drawn offline from a boundary file given by path;
 - :func:`stage_heatmap_chart`: the segment x stage matrix of one behaviour;
-- :func:`funnel_chart`: areas' observed / expected uptake with 95% and 99.8% limits;
-- :func:`uptake_need_chart`: each group's share of need against its share of activity.
+- the equity audit's funnel and uptake-vs-need charts are in
+  :mod:`healthgap.reports.equity_charts` (re-exported here).
 
 Colours are the Okabe-Ito palette; every mark has a text label or tooltip so colour is
 never the only cue, and synthetic data say so in the subtitle.
@@ -23,8 +23,8 @@ from typing import Any
 
 import pandas as pd
 
-from healthgap.errors import InputError
 from healthgap.reports.chart_style import OKABE_ITO, STYLE, chart_title, records
+from healthgap.reports.equity_charts import funnel_chart, uptake_need_chart
 from healthgap.reports.insight_map import ECOLOGICAL, segment_map_chart, segment_names
 
 __all__ = [
@@ -44,16 +44,17 @@ def profile_index_chart(
     """Bars of each indicator's index in each segment (one panel per segment), a rule at
     100 and the index written at each bar."""
     rows = profile[["segment", "label", "index"]].copy()
+    rows["indicator"] = rows["label"].str.split(" (", n=1, regex=False).str[0]
     rows["segment_name"] = segment_names(rows["segment"], names)
     rows["side"] = (rows["index"] >= 100).map({True: "above the whole", False: "below the whole"})
     rows["text"] = rows["index"].round(0).astype(int).astype(str)
     order = list(dict.fromkeys(rows.sort_values("segment")["segment_name"]))
     y = {
-        "field": "label",
+        "field": "indicator",
         "type": "nominal",
         "title": None,
         "sort": None,
-        "axis": {"labelLimit": 260},
+        "axis": {"labelLimit": 300},
     }
     return {
         **STYLE,
@@ -69,7 +70,13 @@ def profile_index_chart(
                 "type": "nominal",
                 "sort": order,
                 "title": None,
-                "header": {"labelAngle": 0, "labelAlign": "left", "labelLimit": 400},
+                "header": {
+                    "labelOrient": "top",
+                    "labelAnchor": "start",
+                    "labelFontWeight": "bold",
+                    "labelFontSize": 14,
+                    "labelLimit": 640,
+                },
             }
         },
         "spec": {
@@ -99,7 +106,12 @@ def profile_index_chart(
                     },
                 },
                 {
-                    "mark": {"type": "rule", "color": "#000000", "strokeDash": [4, 3]},
+                    "mark": {
+                        "type": "rule",
+                        "color": "#000000",
+                        "strokeDash": [4, 3],
+                        "aria": False,  # decorative: the subtitle says whole = 100
+                    },
                     "encoding": {"x": {"datum": 100}},
                 },
                 {
@@ -120,10 +132,12 @@ def stage_heatmap_chart(
     *,
     names: pd.DataFrame | None = None,
     synthetic: bool = False,
+    grouping: str = "segment",
 ) -> dict[str, Any]:
-    """Heatmap of the share at each stage (columns) in each segment (rows) for one
-    behaviour (``stage_matrix`` output); cells on a small base are marked with an asterisk
-    and their suggestions are in the tooltip."""
+    """Heatmap of the share at each stage (columns) in each segment (rows, in the order of
+    ``matrix``) for one behaviour (``stage_matrix`` output); cells on a small base are
+    marked with an asterisk and their suggestions are in the tooltip. ``grouping`` names
+    the rows in the title (e.g. "deprivation fifth")."""
     rows = matrix.copy()
     rows["segment_name"] = segment_names(rows["segment"], names)
     rows["stage"] = rows["stage"].astype(str)
@@ -146,9 +160,9 @@ def stage_heatmap_chart(
     subtitle = f"{STAGE_NOTE}. * fewer than the minimum answers: an indication only"
     return {
         **STYLE,
-        "description": f"Heat map of the share of each segment at each stage of change for "
+        "description": f"Heat map of the share of each {grouping} at each stage of change for "
         f"{behaviour}.",
-        "title": chart_title(f"Stages of change by segment: {behaviour}", subtitle, synthetic),
+        "title": chart_title(f"Stages of change by {grouping}: {behaviour}", subtitle, synthetic),
         "data": {"values": records(rows[keep])},
         "width": {"step": 80},
         "height": {"step": 34},
@@ -158,12 +172,19 @@ def stage_heatmap_chart(
                 "type": "ordinal",
                 "sort": stages,
                 "title": None,
-                "axis": {"labelAngle": 0, "orient": "top"},
+                # the longest stage name on two lines: one line would overlap its neighbour
+                "axis": {
+                    "labelAngle": 0,
+                    "orient": "bottom",  # below the cells, where the second line has room
+                    "labelExpr": "datum.label == 'precontemplation' "
+                    "? ['pre-', 'contemplation'] : datum.label",
+                },
             },
             "y": {
                 "field": "segment_name",
                 "type": "nominal",
                 "title": None,
+                "sort": list(dict.fromkeys(rows["segment_name"])),
                 "axis": {"labelLimit": 320},
             },
         },
@@ -199,189 +220,6 @@ def stage_heatmap_chart(
                         "condition": {"test": "datum.value > 0.5", "value": "#ffffff"},
                         "value": "#000000",
                     },
-                },
-            },
-        ],
-    }
-
-
-def funnel_chart(
-    funnel: pd.DataFrame,
-    limits: pd.DataFrame,
-    *,
-    service: str,
-    area_label: str = "areas",
-    synthetic: bool = False,
-) -> dict[str, Any]:
-    """Funnel plot of areas: ratio of observed to expected against expected, the 95% and
-    99.8% limits, and a line at 1 (as expected)."""
-    points = funnel[["area_code", "observed", "expected", "ratio", "outcome"]].copy()
-    lines = limits.melt(id_vars="expected", var_name="limit", value_name="ratio")
-    lines["level"] = (
-        lines["limit"].str.contains("99_8").map({True: "99.8% limits", False: "95% limits"})
-    )
-    outcomes = [
-        "below 99.8% limit",
-        "below 95% limit",
-        "within limits",
-        "above 95% limit",
-        "above 99.8% limit",
-    ]
-    x = {
-        "field": "expected",
-        "type": "quantitative",
-        "scale": {"type": "log"},
-        "title": "expected activity (log scale)",
-    }
-    return {
-        **STYLE,
-        "description": f"Funnel plot of {area_label}: observed over expected against the "
-        f"expected count, with 95% and 99.8% limits.",
-        "title": chart_title(
-            f"Funnel plot of {area_label}: {service.replace('_', ' ')}",
-            "Observed / expected; limits assume Poisson variation only",
-            synthetic,
-        ),
-        "width": 480,
-        "height": 320,
-        "layer": [
-            {
-                "data": {"values": records(lines)},
-                "mark": {"type": "line", "strokeWidth": 1},
-                "encoding": {
-                    "x": x,
-                    "y": {"field": "ratio", "type": "quantitative"},
-                    "detail": {"field": "limit"},
-                    "strokeDash": {
-                        "field": "level",
-                        "type": "nominal",
-                        "title": None,
-                        "scale": {
-                            "domain": ["95% limits", "99.8% limits"],
-                            "range": [[4, 3], [1, 0]],
-                        },
-                    },
-                    "color": {"value": "#000000"},
-                },
-            },
-            {
-                "mark": {"type": "rule", "color": "#000000", "strokeWidth": 0.5},
-                "encoding": {"y": {"datum": 1}},
-            },
-            {
-                "data": {"values": records(points)},
-                "mark": {"type": "point", "filled": True, "size": 30},
-                "encoding": {
-                    "x": x,
-                    "y": {
-                        "field": "ratio",
-                        "type": "quantitative",
-                        "title": "observed / expected",
-                        "scale": {"zero": False},
-                    },
-                    "color": {
-                        "field": "outcome",
-                        "type": "nominal",
-                        "title": None,
-                        "scale": {
-                            "domain": outcomes,
-                            "range": [
-                                OKABE_ITO[4],
-                                OKABE_ITO[1],
-                                "#7f7f7f",
-                                OKABE_ITO[5],
-                                OKABE_ITO[0],
-                            ],
-                        },
-                        "legend": {"orient": "bottom", "columns": 3},
-                    },
-                    "shape": {
-                        "field": "outcome",
-                        "type": "nominal",
-                        "title": None,
-                        "scale": {"domain": outcomes},
-                        "legend": {"orient": "bottom", "columns": 3},
-                    },
-                    "tooltip": [
-                        {"field": "area_code"},
-                        {"field": "observed"},
-                        {"field": "expected", "format": ".1f"},
-                        {"field": "ratio", "format": ".2f"},
-                        {"field": "outcome"},
-                    ],
-                },
-            },
-        ],
-    }
-
-
-def uptake_need_chart(
-    uptake: pd.DataFrame, grouping: str, *, service: str, synthetic: bool = False
-) -> dict[str, Any]:
-    """Each category's share of need beside its share of activity: a group whose activity
-    bar is shorter than its need bar gets less than its share of the service."""
-    rows = uptake[uptake["grouping"] == grouping]
-    if rows.empty:
-        raise InputError(f"no audit rows for grouping {grouping!r}", rule="unknown_grouping")
-    long = rows.melt(
-        id_vars=["category"],
-        value_vars=["share_of_need", "share_of_activity"],
-        var_name="measure",
-        value_name="share",
-    )
-    long["measure"] = long["measure"].map(
-        {"share_of_need": "share of need", "share_of_activity": "share of activity"}
-    )
-    long["text"] = (long["share"] * 100).round(1).astype(str) + "%"
-    y = {
-        "field": "category",
-        "type": "nominal",
-        "title": None,
-        "sort": None,
-        "axis": {"labelLimit": 320},
-    }
-    measures = ["share of need", "share of activity"]
-    return {
-        **STYLE,
-        "description": "Paired bars of each group's share of activity and share of need.",
-        "title": chart_title(
-            f"Uptake against need by {grouping.replace('_', ' ')}: {service.replace('_', ' ')}",
-            "Shorter activity bar than need bar = less than a fair share",
-            synthetic,
-        ),
-        "data": {"values": records(long)},
-        "width": 420,
-        "height": {"step": 14},
-        "encoding": {"y": y, "yOffset": {"field": "measure", "sort": measures}},
-        "layer": [
-            {
-                "mark": {"type": "bar"},
-                "encoding": {
-                    "x": {
-                        "field": "share",
-                        "type": "quantitative",
-                        "axis": {"format": "%"},
-                        "title": "share of the total",
-                    },
-                    "color": {
-                        "field": "measure",
-                        "type": "nominal",
-                        "title": None,
-                        "scale": {"domain": measures, "range": [OKABE_ITO[5], OKABE_ITO[0]]},
-                        "legend": {"orient": "bottom"},
-                    },
-                    "tooltip": [
-                        {"field": "category"},
-                        {"field": "measure"},
-                        {"field": "text", "title": "share"},
-                    ],
-                },
-            },
-            {
-                "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 13},
-                "encoding": {
-                    "x": {"field": "share", "type": "quantitative"},
-                    "text": {"field": "text"},
                 },
             },
         ],

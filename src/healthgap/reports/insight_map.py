@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from shapely.geometry.polygon import orient
 from healthgap.errors import InputError
 from healthgap.reports.chart_style import OKABE_ITO, STYLE, chart_title, records
 
-__all__ = ["ECOLOGICAL", "segment_map_chart", "segment_names"]
+__all__ = ["ECOLOGICAL", "read_boundaries", "segment_map_chart", "segment_names"]
 
 ECOLOGICAL = "Segments describe areas, not the people in them"
 
@@ -40,23 +41,32 @@ def _palette(n: int) -> dict[str, Any]:
     return {"range": list(OKABE_ITO[:n])} if n <= len(OKABE_ITO) else {"scheme": "tableau20"}
 
 
-def _read_boundaries(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The boundary file's JSON and its Vega-Lite data format (GeoJSON or TopoJSON)."""
-    file = Path(path)
-    if not file.is_file():
-        raise InputError(f"no boundary file at {file}", rule="file_not_found")
-    try:
-        content = json.loads(file.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{file.name} is not JSON: {exc}", rule="unreadable_file") from None
+def read_boundaries(
+    boundaries: str | os.PathLike[str] | Mapping[str, Any],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The boundaries' JSON and its Vega-Lite data format (GeoJSON or TopoJSON), from a
+    file path or from already-parsed JSON (e.g. a workspace's SYNTHETIC demo shapes)."""
+    if isinstance(boundaries, Mapping):
+        content, label = dict(boundaries), "the boundaries"
+    else:
+        file = Path(boundaries)
+        label = file.name
+        if not file.is_file():
+            raise InputError(f"no boundary file at {file}", rule="file_not_found")
+        try:
+            content = json.loads(file.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"{label} is not JSON: {exc}", rule="unreadable_file") from None
+    if not isinstance(content, dict):
+        raise InputError(f"{label} is neither GeoJSON nor TopoJSON", rule="unreadable_file")
     if content.get("type") == "Topology":
         feature = next(iter(content.get("objects", {})), None)
         if feature is None:
-            raise InputError(f"{file.name} has no TopoJSON objects", rule="unreadable_file")
+            raise InputError(f"{label} has no TopoJSON objects", rule="unreadable_file")
         return content, {"type": "topojson", "feature": feature}
     if content.get("type") == "FeatureCollection":
         return _d3_winding(content), {"type": "json", "property": "features"}
-    raise InputError(f"{file.name} is neither GeoJSON nor TopoJSON", rule="unreadable_file")
+    raise InputError(f"{label} is neither GeoJSON nor TopoJSON", rule="unreadable_file")
 
 
 def _d3_winding(collection: dict[str, Any]) -> dict[str, Any]:
@@ -81,7 +91,7 @@ def _d3_winding(collection: dict[str, Any]) -> dict[str, Any]:
 
 def segment_map_chart(
     shares: pd.DataFrame,
-    boundaries: str | os.PathLike[str],
+    boundaries: str | os.PathLike[str] | Mapping[str, Any],
     *,
     code_property: str = "code",
     name_property: str = "name",
@@ -92,11 +102,11 @@ def segment_map_chart(
     """A map of the dominant segment of each area (e.g. local authority).
 
     ``shares`` is :func:`~healthgap.insight.profiles.segment_shares` output; ``boundaries``
-    the path of a GeoJSON or TopoJSON file whose features carry the area code in the
-    property ``code_property`` (``code`` in ``../shared/data/boundaries/*.geojson``,
+    parsed GeoJSON/TopoJSON or the path of such a file, whose features carry the area code
+    in the property ``code_property`` (``code`` in ``../shared/data/boundaries/*.geojson``,
     ``LAD13CD`` in the 2013 TopoJSON). Areas without a segment are drawn in grey.
     """
-    content, data_format = _read_boundaries(boundaries)
+    content, data_format = read_boundaries(boundaries)
     dominant = shares[shares["dominant"]].copy()
     dominant["segment_name"] = segment_names(dominant["segment"], names)
     dominant["share_text"] = (dominant["share"] * 100).round(0).astype(int).astype(str) + "%"

@@ -21,11 +21,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from healthgap.disclosure import DisclosurePolicy
 from healthgap.errors import StorageError
 from healthgap.reports.bundle import Provenance, ResultBundle, Table
 
@@ -59,6 +61,10 @@ def save_bundle(bundle: ResultBundle, folder: str | os.PathLike[str]) -> Path:
             "columns": None if table.columns is None else list(table.columns),
             "decimals": dict(table.decimals),
             "fingertips": None if table.fingertips is None else dict(table.fingertips),
+            # A table's own disclosure rule travels with it, so a stored result is published
+            # exactly as the fresh one would be.
+            "policy": None if table.policy is None else asdict(table.policy),
+            "record_level": table.record_level,
         }
     provenance = bundle.provenance
     index = {
@@ -82,6 +88,14 @@ def save_bundle(bundle: ResultBundle, folder: str | os.PathLike[str]) -> Path:
     return target
 
 
+def _policy(fields: dict[str, Any] | None) -> DisclosurePolicy | None:
+    if fields is None:
+        return None
+    return DisclosurePolicy(
+        **{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()}
+    )
+
+
 def load_bundle(folder: str | os.PathLike[str]) -> ResultBundle:
     """The bundle :func:`save_bundle` wrote (a :class:`StorageError` if it is gone)."""
     source = Path(folder)
@@ -95,6 +109,8 @@ def load_bundle(folder: str | os.PathLike[str]) -> ResultBundle:
                 columns=info["columns"],
                 decimals=info["decimals"],
                 fingertips=info["fingertips"],
+                policy=_policy(info.get("policy")),
+                record_level=bool(info.get("record_level", False)),
             )
             for name, info in index["tables"].items()
         }

@@ -299,7 +299,7 @@ def write_workbook(
         raise InputError(
             f"a workbook must end in .xlsx, got {target.name!r}", rule="invalid_output"
         )
-    notes = ["Disclosure control: none (not for publication)."]
+    notes: list[str] = []
     sheets = {}
     for name, frame in frames.items():
         chosen = (policies or {}).get(name, policy)
@@ -307,5 +307,7 @@ def write_workbook(
             frame, notes = chosen.apply(frame)
         sheets[name] = _mark_synthetic(frame, synthetic)
     info = {**({"data": SYNTHETIC_NOTE} if synthetic else {}), **dict(metadata or {})}
-    info["disclosure"] = " ".join(notes)
+    info["disclosure"] = " ".join(dict.fromkeys(notes)) or (
+        "Disclosure control: none (not for publication)."
+    )
     return _write_sheets(sheets, target, info, metadata_first=True)

@@ -1,8 +1,9 @@
 """Persistence of the web workspace: users, the workspace registry, saved scenarios,
-self-assessments, MECC (``healthgap.store.mecc``: directory, contact logs, training, staff
-health), pledge campaigns, the shared rate-limit counters, the web's background jobs
-(``healthgap.store.jobs``), and the practice bank (case
-studies, research library, review workflow and full-text search).
+self-assessments, segmentations and stage-of-change suggestions (``store.segments``), MECC
+(``healthgap.store.mecc``: directory, contact logs, training, staff health), pledge
+campaigns, the shared rate-limit counters, the web's background jobs
+(``healthgap.store.jobs``), and the practice bank (case studies, research library, review
+workflow and full-text search).
 
 All writes go through :meth:`Database.unit_of_work`; the schema is kept by Alembic migrations,
 applied when a :class:`Database` is opened. SQLite by default, PostgreSQL by URL.
@@ -113,6 +114,17 @@ from healthgap.store.scenarios import (
     register_workspace,
     save_scenario,
 )
+from healthgap.store.segment_models import SegmentName, SegmentRun
+from healthgap.store.segments import (
+    delete_segment_run,
+    get_segment_run,
+    list_segment_runs,
+    rename_stored_segments,
+    save_segment_run,
+    save_stage_suggestion,
+    segment_assignments,
+    stage_suggestions,
+)
 from healthgap.store.sessions import (
     UserSession,
     end_session,
@@ -136,6 +148,8 @@ __all__ = [
     "Role",
     "SavedScenario",
     "SearchResult",
+    "SegmentName",
+    "SegmentRun",
     "SyncResult",
     "UploadedFile",
     "User",
@@ -165,6 +179,7 @@ __all__ = [
     "create_user",
     "delete_action",
     "delete_pledge",
+    "delete_segment_run",
     "documents_linked_to",
     "end_session",
     "end_user_sessions",
@@ -177,6 +192,7 @@ __all__ = [
     "get_job",
     "get_research_entry",
     "get_scenario",
+    "get_segment_run",
     "hit",
     "import_research",
     "install_seed",
@@ -184,6 +200,7 @@ __all__ = [
     "list_actions",
     "list_assessments",
     "list_scenarios",
+    "list_segment_runs",
     "list_users",
     "list_workspaces",
     "live_count",
@@ -209,6 +226,7 @@ __all__ = [
     "record_progress",
     "record_rating",
     "register_workspace",
+    "rename_stored_segments",
     "requeue_stale",
     "research_entries",
     "research_key",
@@ -217,12 +235,16 @@ __all__ = [
     "save_case_study",
     "save_research_entry",
     "save_scenario",
+    "save_segment_run",
+    "save_stage_suggestion",
+    "segment_assignments",
     "send_due_reminders",
     "session_user",
     "set_action_status",
     "set_member_role",
     "set_role",
     "similar_terms",
+    "stage_suggestions",
     "start_session",
     "submit_job",
     "sync_contacts",

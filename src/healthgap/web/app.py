@@ -43,6 +43,7 @@ from healthgap.web.guards import (
     security_headers,
     too_large_message,
 )
+from healthgap.web.insight_jobs import insight_job_handlers
 from healthgap.web.middleware import SecurityHeadersAndLog
 from healthgap.web.problem_words import PlainProblem
 from healthgap.web.routes.area import cached_profile
@@ -100,6 +101,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.database = database
     app.state.services = None
     app.state.warmers = [warm_pooled, warm_planner, warm_country_profile]
+    app.state.job_kinds = [insight_job_handlers]
     window = settings.login_window_seconds
     app.state.login_limiter = LoginThrottle(
         database,

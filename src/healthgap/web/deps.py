@@ -103,6 +103,9 @@ def _build_services(app: FastAPI) -> Services:
                      stale_seconds=settings.job_stale_seconds)  # fmt: skip
     built = Services(workspaces, ServedSource(workspaces), jobs, SharedExecutor(settings))
     jobs.handlers.update(job_handlers(built.planner, built.executor, settings))
+    # the jobs of other pages (the insight pages'), registered by create_app
+    for kinds in getattr(app.state, "job_kinds", ()):
+        jobs.handlers.update(kinds(built, app.state.database, settings))
     jobs.start()  # claims queued jobs, and those a stopped server left running
     for warm in app.state.warmers:
         workspaces.after_warm(lambda warm=warm: warm(built))

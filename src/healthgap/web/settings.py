@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     )
     workspace: Path | None = Field(default=None, description="Workspace folder to serve.")
     workspace_name: str = "default"
+    boundaries: Path | None = Field(
+        default=None,
+        description="Boundary file or folder (e.g. ../shared/data/boundaries) for maps of real "
+        "areas' segments; the SYNTHETIC demo draws its own shapes.",
+    )
     prepare_in_background: bool = Field(
         default=True,
         description="Sum the workspace to every level in a background thread at start (off: "

@@ -15,6 +15,7 @@ from healthgap.web.routes import (
     assess_all,
     auth,
     downloads,
+    equity,
     explain,
     feedback,
     insight_notes,
@@ -32,6 +33,8 @@ from healthgap.web.routes import (
     pledge_moderation,
     pledge_public,
     pledge_share,
+    segments,
+    stages,
     workspace,
 )
 
@@ -51,6 +54,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     measures.router,
     plan.router,
     plan_downloads.router,
+    segments.router,
+    stages.router,
+    equity.router,
     workspace.router,
     downloads.router,
     admin.router,
