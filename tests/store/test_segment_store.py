@@ -185,8 +185,8 @@ def test_stage_suggestions_are_replaced_per_cell(database: Database) -> None:
     ]
 
 
-def test_the_schema_is_migration_1302_after_1901() -> None:
+def test_the_segment_tables_are_migration_1302() -> None:
     from healthgap.store.migrations.versions import r1302_segments
 
-    assert (r1302_segments.revision, r1302_segments.down_revision) == ("1302", "1901")
+    assert r1302_segments.revision == "1302"
     assert Path(r1302_segments.__file__).name == "r1302_segments.py"
