@@ -67,7 +67,8 @@ def test_trend_chart_is_embedded_as_data_with_the_comparator(client_as, demo_la:
     source = re.search(r'<script type="application/json" id="spec-le-trend">(.*?)</script>', page)
     spec = json.loads(source.group(1))
     series = {row["series"] for row in spec["data"]["values"]}
-    comparator = spec["title"]["text"].split(" and ")[-1]
+    title = spec["title"]["text"]  # a long title is wrapped into lines
+    comparator = (title if isinstance(title, str) else " ".join(title)).split(" and ")[-1]
     assert len(series) == 2 and comparator in series  # the area and the country, named
     assert "SYNTHETIC data: not real areas" in spec["title"]["subtitle"]
     assert spec["description"].startswith("Life expectancy at birth by period for ")

@@ -154,7 +154,11 @@ def _bundle(
     tables: dict[str, Table],
     met: list[str],
 ) -> ResultBundle:
-    charts = {name: make(result.tables[table]) for name, (make, table) in CHARTS.items()}
+    names = _area_names(source)
+    charts = {
+        name: make(result.tables[table], **({"area_names": names} if table == "waterfall" else {}))
+        for name, (make, table) in CHARTS.items()
+    }
     return ResultBundle(
         question="plan a scenario",
         provenance=provenance_of(source, METHOD),
@@ -168,6 +172,11 @@ def _bundle(
         },
         warnings=tuple(met),
     )
+
+
+def _area_names(source: Source) -> dict[str, str]:
+    areas = source.areas()
+    return dict(zip(areas["area_code"].astype(str), areas["area_name"].astype(str), strict=True))
 
 
 def plan_budget(

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from healthgap.reports.chart_style import OKABE_ITO, SCHEMA, chart_title, records
+from healthgap.reports.chart_style import OKABE_ITO, STYLE, chart_title, records
 
 __all__ = [
     "heatmap_chart",
@@ -135,7 +135,7 @@ def radar_chart(
     y = {"field": "y", "type": "quantitative", **y_axis}
     shown = [p for p in _PROFILES if p in set(outline["profile"])]
     return {
-        "$schema": SCHEMA,
+        **STYLE,
         "title": chart_title(title, "Agreed levels; whiskers span the individual ratings",
                              synthetic),  # fmt: skip
         "description": f"Radar of {n} items: agreed level (current), target and previous "
@@ -162,7 +162,7 @@ def radar_chart(
                           "y": {"field": "y0", "type": "quantitative", **y_axis},
                           "x2": {"field": "x"}, "y2": {"field": "y"}}},
             {"data": {"name": "ring_labels"},
-             "mark": {"type": "text", "align": "left", "fontSize": 9, "color": "#505A5F"},
+             "mark": {"type": "text", "align": "left", "fontSize": 13, "color": "#505A5F"},
              "encoding": {"x": x, "y": y, "text": {"field": "label"}}},
             {"data": {"name": "whiskers"},
              "mark": {"type": "rule", "color": "#0B0C0C", "strokeWidth": 3, "opacity": 0.35},
@@ -187,7 +187,7 @@ def radar_chart(
              }},
             *[{"data": {"name": "labels"},
                "transform": [{"filter": {"field": "side", "equal": side}}],
-               "mark": {"type": "text", "fontSize": 10, "limit": 170, "align": side,
+               "mark": {"type": "text", "fontSize": 13, "limit": 170, "align": side,
                         "baseline": "middle"},
                "encoding": {"x": x, "y": y, "text": {"field": "label"}}}
               for side in ("left", "center", "right")],
@@ -233,7 +233,7 @@ def heatmap_chart(heatmap: pd.DataFrame, *, title: str, synthetic: bool = False
          "axis": {"labelAngle": -40, "labelLimit": 180}}  # fmt: skip
     y = {"field": "row_label", "type": "nominal", "sort": rows, "title": None}
     return {
-        "$schema": SCHEMA,
+        **STYLE,
         "title": chart_title(title, "Agreed level per cell; rows are not ranked", synthetic),
         "description": f"Heatmap of {len(rows)} rows by {len(items)} items showing the agreed "
         "level of each; the same values are given as a table.",
@@ -249,7 +249,7 @@ def heatmap_chart(heatmap: pd.DataFrame, *, title: str, synthetic: bool = False
                                       {"field": "item"},
                                       {"field": "level_label", "title": "agreed"},
                                       {"field": "spread", "title": "individual ratings"}]}},
-            {"mark": {"type": "text", "fontSize": 9, "limit": 54},
+            {"mark": {"type": "text", "fontSize": 13, "limit": 54},
              "encoding": {"x": x, "y": y, "text": {"field": "cell_text"},
                           "color": {"field": "text_colour", "type": "nominal",
                                     "scale": None}}},
@@ -313,7 +313,7 @@ def triangle_chart(triangle: pd.DataFrame, *, title: str, synthetic: bool = Fals
                                            row["level_label"]])})  # fmt: skip
     projection = {"type": "identity", "reflectY": True}
     return {
-        "$schema": SCHEMA,
+        **STYLE,
         "title": chart_title(title, "Segments, seams and centre shaded by agreed level",
                              synthetic),  # fmt: skip
         "description": "Population Intervention Triangle with each of its seven components "
@@ -329,7 +329,7 @@ def triangle_chart(triangle: pd.DataFrame, *, title: str, synthetic: bool = Fals
                           "tooltip": [{"field": "properties.item_name", "title": "component"},
                                       {"field": "properties.level_label", "title": "agreed"}]}},
             {"data": {"values": labels},
-             "mark": {"type": "text", "fontSize": 9, "lineBreak": "\n", "limit": 110},
+             "mark": {"type": "text", "fontSize": 13, "lineBreak": "\n", "limit": 110},
              "encoding": {"longitude": {"field": "lon", "type": "quantitative"},
                           "latitude": {"field": "lat", "type": "quantitative"},
                           "text": {"field": "text"},

@@ -30,7 +30,7 @@ import vl_convert
 
 from healthgap.engage.campaigns import Theme
 from healthgap.engage.pledge_followup import CheckinOutcome
-from healthgap.reports.chart_style import OKABE_ITO, SCHEMA, chart_title, records
+from healthgap.reports.chart_style import CHART_CONFIG, OKABE_ITO, STYLE, chart_title, records
 from healthgap.reports.render import VEGA_LITE_VERSION
 
 __all__ = [
@@ -69,7 +69,8 @@ def pledges_by_day_chart(
     rows = _pledge_rows(table)
     rows["day"] = rows["day"].astype(str)
     return {
-        "$schema": SCHEMA,
+        **STYLE,
+        "description": f"Bar chart of pledges made each day of {campaign_title}.",
         "title": chart_title(f"Pledges per day: {campaign_title}", _subtitle(rows), synthetic),
         "width": 560,
         "height": 240,
@@ -94,7 +95,9 @@ def _horizontal_bars(
     y = {"field": category, "type": "nominal", "sort": order, "title": axis_title}
     x = {"field": "count", "type": "quantitative", "title": "Pledges"}
     return {
-        "$schema": SCHEMA,
+        **STYLE,
+        "description": f"Horizontal bars of {category.replace('_', ' ')} counts, largest first; "
+        f"each bar is labelled with its count.",
         "title": title,
         "width": 420,
         "data": {"values": records(shown[[category, "count"]])},
@@ -145,7 +148,9 @@ def followup_chart(
     colour = {"field": "answer", "type": "nominal", "legend": None,
               "scale": {"domain": _OUTCOME_ORDER, "range": list(OKABE_ITO[2:5])}}  # fmt: skip
     return {
-        "$schema": SCHEMA,
+        **STYLE,
+        "description": f"Share of pledges kept at each follow-up week of {campaign_title}, with "
+        f"95% intervals.",
         "title": chart_title(f"How pledges went: {campaign_title}", subtitle, synthetic),
         "data": {"values": records(rows[["week_label", "answer", "value", "lowercl",
                                          "uppercl", "label"]])},
@@ -179,7 +184,8 @@ def conversion_chart(
     subtitle = _subtitle(table, "Points: pledges per 100 views; lines: 95% CI (Wilson)")
     x = {"field": "day", "type": "temporal", "timeUnit": "yearmonthdate", "title": "Day"}
     return {
-        "$schema": SCHEMA,
+        **STYLE,
+        "description": f"Share of page views that became pledges each day of {campaign_title}.",
         "title": chart_title(f"Page views that became pledges: {campaign_title}", subtitle,
                              synthetic),
         "width": 560,
@@ -223,13 +229,14 @@ def share_card_spec(
     ]
     width, height = SHARE_IMAGE_SIZE
     return {
-        "$schema": SCHEMA,
+        **STYLE,
+        "description": f"Share image: the pledge for {campaign_title} written out as text.",
         "width": width,
         "height": height,
         "padding": 0,
         "autosize": {"type": "none"},
         "background": colour,
-        "config": {"view": {"stroke": None}},
+        "config": {**CHART_CONFIG, "view": {"stroke": None}},
         "data": {"values": lines},
         "encoding": {
             "x": {"value": 64},

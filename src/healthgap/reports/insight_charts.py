@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from healthgap.errors import InputError
-from healthgap.reports.chart_style import OKABE_ITO, SCHEMA, chart_title, records
+from healthgap.reports.chart_style import OKABE_ITO, STYLE, chart_title, records
 from healthgap.reports.insight_map import ECOLOGICAL, segment_map_chart, segment_names
 
 __all__ = [
@@ -56,7 +56,9 @@ def profile_index_chart(
         "axis": {"labelLimit": 260},
     }
     return {
-        "$schema": SCHEMA,
+        **STYLE,
+        "description": "Bars of each segment's index against the whole for each indicator (100 "
+        "= the whole).",
         "title": chart_title(
             "Segment profiles: index against the whole (whole = 100)", ECOLOGICAL, synthetic
         ),
@@ -101,7 +103,7 @@ def profile_index_chart(
                     "encoding": {"x": {"datum": 100}},
                 },
                 {
-                    "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 10},
+                    "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 13},
                     "encoding": {
                         "y": y,
                         "x": {"field": "index", "type": "quantitative"},
@@ -143,7 +145,9 @@ def stage_heatmap_chart(
     ]
     subtitle = f"{STAGE_NOTE}. * fewer than the minimum answers: an indication only"
     return {
-        "$schema": SCHEMA,
+        **STYLE,
+        "description": f"Heat map of the share of each segment at each stage of change for "
+        f"{behaviour}.",
         "title": chart_title(f"Stages of change by segment: {behaviour}", subtitle, synthetic),
         "data": {"values": records(rows[keep])},
         "width": {"step": 80},
@@ -188,7 +192,7 @@ def stage_heatmap_chart(
                 },
             },
             {
-                "mark": {"type": "text", "fontSize": 11},
+                "mark": {"type": "text", "fontSize": 13},
                 "encoding": {
                     "text": {"field": "text"},
                     "color": {
@@ -230,7 +234,9 @@ def funnel_chart(
         "title": "expected activity (log scale)",
     }
     return {
-        "$schema": SCHEMA,
+        **STYLE,
+        "description": f"Funnel plot of {area_label}: observed over expected against the "
+        f"expected count, with 95% and 99.8% limits.",
         "title": chart_title(
             f"Funnel plot of {area_label}: {service.replace('_', ' ')}",
             "Observed / expected; limits assume Poisson variation only",
@@ -336,7 +342,8 @@ def uptake_need_chart(
     }
     measures = ["share of need", "share of activity"]
     return {
-        "$schema": SCHEMA,
+        **STYLE,
+        "description": "Paired bars of each group's share of activity and share of need.",
         "title": chart_title(
             f"Uptake against need by {grouping.replace('_', ' ')}: {service.replace('_', ' ')}",
             "Shorter activity bar than need bar = less than a fair share",
@@ -371,7 +378,7 @@ def uptake_need_chart(
                 },
             },
             {
-                "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 9},
+                "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 13},
                 "encoding": {
                     "x": {"field": "share", "type": "quantitative"},
                     "text": {"field": "text"},

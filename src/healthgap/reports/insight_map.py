@@ -21,7 +21,7 @@ from shapely.geometry import MultiPolygon, mapping, shape
 from shapely.geometry.polygon import orient
 
 from healthgap.errors import InputError
-from healthgap.reports.chart_style import OKABE_ITO, SCHEMA, chart_title, records
+from healthgap.reports.chart_style import OKABE_ITO, STYLE, chart_title, records
 
 __all__ = ["ECOLOGICAL", "segment_map_chart", "segment_names"]
 
@@ -104,7 +104,8 @@ def segment_map_chart(
     lookup = records(dominant[["parent_code", "segment_name", "share_text"]])
     key = f"properties.{code_property}"
     return {
-        "$schema": SCHEMA,
+        **STYLE,
+        "description": f"Map: {title}, one colour per segment.",
         "title": chart_title(title, ECOLOGICAL, synthetic),
         "width": 420,
         "height": 480,

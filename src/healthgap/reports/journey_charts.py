@@ -28,7 +28,7 @@ import pandas as pd
 from healthgap.journeys.funnel import FUNNEL_STATISTICS, journey_funnel
 from healthgap.journeys.map_table import swimlane_cells
 from healthgap.journeys.model import LANE_LABELS, LANES, Journey, emotion_words
-from healthgap.reports.chart_style import OKABE_ITO, SCHEMA, chart_title, records
+from healthgap.reports.chart_style import OKABE_ITO, STYLE, chart_title, records
 
 __all__ = [
     "comparison_chart",
@@ -111,13 +111,14 @@ def swimlane_chart(journey: Journey, *, cell_width: int = 150) -> dict[str, Any]
             "layer": [
                 {"mark": {"type": "rect", "stroke": "#555555", "strokeWidth": 0.5},
                  "encoding": {"x": x, "y": lane_axis, "color": color, "tooltip": tooltip}},
-                {"mark": {"type": "text", "lineBreak": "\n", "fontSize": 10, "align": "center",
+                {"mark": {"type": "text", "lineBreak": "\n", "fontSize": 13, "align": "center",
                           "baseline": "middle"},
                  "encoding": {"x": x, "y": lane_axis, "text": {"field": "cell_text"}}},
             ],
         })  # fmt: skip
     return {
-        "$schema": SCHEMA,
+        **STYLE,
+        "description": f"Journey map of {journey.title}: one column per stage, one row per lane.",
         "title": chart_title(
             f"Journey map: {journey.title}", _subtitle(journey), journey.synthetic
         ),
@@ -158,7 +159,7 @@ def _curve_layers() -> list[dict[str, Any]]:
                                  "range": [OKABE_ITO[4], OKABE_ITO[0]]},
                        "legend": {"title": None, "orient": "bottom"}},
              "tooltip": tooltip}},
-        {"transform": [scored], "mark": {"type": "text", "dy": -14, "fontSize": 11},
+        {"transform": [scored], "mark": {"type": "text", "dy": -14, "fontSize": 13},
          "encoding": {"x": x, "y": y, "text": {"field": "marker"}}},
     ]  # fmt: skip
 
@@ -167,7 +168,8 @@ def emotion_curve_chart(journey: Journey, *, width: int = 560) -> dict[str, Any]
     """How the person feels at each touchpoint (touchpoints without a score are skipped)."""
     rows = _steps(journey)
     return {
-        "$schema": SCHEMA,
+        **STYLE,
+        "description": f"Line of how people feel at each step of {journey.title}.",
         "title": chart_title(
             f"Emotion curve: {journey.title}", _subtitle(journey), journey.synthetic
         ),  # fmt: skip
@@ -192,7 +194,9 @@ def comparison_chart(as_is: Journey, to_be: Journey, *, width: int = 380) -> dic
             "layer": _curve_layers(),
         })  # fmt: skip
     return {
-        "$schema": SCHEMA,
+        **STYLE,
+        "description": f"Emotion curves of the journey as it is and as it should be: "
+        f"{to_be.title}.",
         "title": chart_title(
             f"As is and to be: {to_be.title}",
             as_is.segment.label,
@@ -247,12 +251,14 @@ def funnel_chart(
                  {"field": "step"}, {"field": "count", "format": ","},
                  {"field": "label", "title": "conversion"},
                  {"field": "lost_label", "title": "lost"}]}},
-            {"mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 11},
+            {"mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 13},
              "encoding": {"y": y, "x": x, "text": {"field": "label"}}},
         ],
     }  # fmt: skip
     chart: dict[str, Any] = {
-        "$schema": SCHEMA,
+        **STYLE,
+        "description": "Bars of the people reaching each stage, labelled with their number and "
+        "share of the first stage.",
         "title": chart_title(
             title,
             "People reaching each stage, their share of the first stage (95% Wilson interval) "

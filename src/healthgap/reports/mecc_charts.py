@@ -27,7 +27,7 @@ import pandas as pd
 from healthgap.disclosure import DisclosurePolicy
 from healthgap.engage.mecc_run_charts import RULES, RunChart
 from healthgap.engage.mecc_vocabulary import load_vocabulary
-from healthgap.reports.chart_style import OKABE_ITO, SCHEMA, chart_title, records
+from healthgap.reports.chart_style import OKABE_ITO, STYLE, chart_title, records
 
 __all__ = ["referrals_chart", "run_chart_spec", "staff_health_chart"]
 
@@ -100,7 +100,7 @@ def run_chart_spec(
     }
     shape = {**colour, "scale": {"domain": list(_SIGNALS), "range": list(_SIGNAL_SHAPES)}}
     return {
-        "$schema": SCHEMA,
+        **STYLE,
         "title": heading,
         "description": _run_description(title, data, summary),
         "width": 640,
@@ -188,7 +188,7 @@ def referrals_chart(
     total = data.groupby("action")["conversations"].sum()
     described = "; ".join(f"{a.lower()}s {total.get(a, 0):,.0f}" for a in actions)
     return {
-        "$schema": SCHEMA,
+        **STYLE,
         "title": chart_title(title, "Counts of 1-7 suppressed; others rounded to 5", synthetic),
         "description": f"Bar chart of {title.lower()}: {described} in all.",
         "data": {"values": records(data)},
@@ -215,7 +215,7 @@ def referrals_chart(
                 },
             },
             {
-                "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 9},
+                "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 13},
                 "encoding": {
                     "x": {"field": "conversations", "type": "quantitative"},
                     "text": {"field": "label"},
@@ -312,7 +312,7 @@ def staff_health_chart(
         if pd.notna(row["value"])
     )
     return {
-        "$schema": SCHEMA,
+        **STYLE,
         "title": chart_title(label, subtitle, synthetic),
         "description": f"Line chart of {label.lower()} by organisation. Latest: {described}.",
         "width": 560,

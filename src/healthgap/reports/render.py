@@ -5,7 +5,7 @@ The same spec drives the web app (interactive, via vega-embed) and static report
 output bundles Vega so that it opens offline.
 
 >>> import tempfile, pathlib
->>> spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+>>> spec = {"$schema": "https://vega.github.io/schema/vega-lite/v6.json",
 ...         "data": {"values": [{"x": "a", "y": 1}]}, "mark": "bar",
 ...         "encoding": {"x": {"field": "x"}, "y": {"field": "y", "type": "quantitative"}}}
 >>> path = save_chart(spec, pathlib.Path(tempfile.mkdtemp()) / "chart.svg")
@@ -27,7 +27,7 @@ from healthgap.errors import InputError
 __all__ = ["CHART_FORMATS", "save_chart"]
 
 CHART_FORMATS: tuple[str, ...] = (".svg", ".png", ".json", ".html")
-VEGA_LITE_VERSION = "5.21"  # the specs are written for the Vega-Lite v5 schema
+VEGA_LITE_VERSION = "6.4"  # the newest vl-convert ships; the vendored vega-lite is 6.5
 
 
 def save_chart(spec: dict[str, Any], path: str | os.PathLike[str], *, scale: float = 2.0) -> Path:
@@ -36,7 +36,7 @@ def save_chart(spec: dict[str, Any], path: str | os.PathLike[str], *, scale: flo
     Parameters
     ----------
     spec : dict
-        A Vega-Lite v5 specification with inline data.
+        A Vega-Lite v6 specification with inline data.
     path : path-like
         Ends in ``.svg``, ``.png``, ``.json`` (the spec itself) or ``.html``.
     scale : float

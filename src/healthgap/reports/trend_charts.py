@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from healthgap.reports.chart_style import OKABE_ITO, SCHEMA, chart_title, records
+from healthgap.reports.chart_style import OKABE_ITO, STYLE, chart_title, records
 
 __all__ = ["gap_trend_chart", "life_expectancy_trend_chart", "sii_chart"]
 
@@ -66,7 +66,7 @@ def gap_trend_chart(
     }
     subtitle = f"Target: {target:.2f} years (dashed line)" + (f"; {verdict}" if verdict else "")
     return {
-        "$schema": SCHEMA,
+        **STYLE,
         "title": chart_title(
             f"Life expectancy gap: {base_label} vs {comparator_label}", subtitle, synthetic
         ),
@@ -173,7 +173,7 @@ def life_expectancy_trend_chart(
         "field": "series",
         "type": "nominal",
         "scale": {"domain": series, "range": [[1, 0], [6, 4]][: len(series)]},
-        "legend": None,
+        "legend": legend,  # one legend for colour, dash and shape (merged, no conflict)
     }
     shape = {
         "field": "series",
@@ -186,7 +186,7 @@ def life_expectancy_trend_chart(
         f" and {comparator_label}" if has_comparator else ""
     )
     return {
-        "$schema": SCHEMA,
+        **STYLE,
         "title": chart_title(title, "Error bars: 95% confidence intervals", synthetic),
         "description": _trend_description(data, area_label, comparator_label),
         "data": {"values": records(data)},
@@ -309,7 +309,9 @@ def sii_chart(
         "title": "Relative deprivation rank (0 = most deprived, 1 = least deprived)",
     }
     return {
-        "$schema": SCHEMA,
+        **STYLE,
+        "description": f"{measure_label} of each deprivation group within {area_label} with 95% "
+        f"intervals and the fitted slope index of inequality line.",
         "title": chart_title(
             f"{measure_label} by deprivation within {area_label}",
             f"Slope index of inequality {slope:+.2f} (line); comparator: the "
@@ -344,7 +346,7 @@ def sii_chart(
             },
             {
                 "data": {"values": records(data)},
-                "mark": {"type": "text", "dy": -12, "fontSize": 10},
+                "mark": {"type": "text", "dy": -12, "fontSize": 13},
                 "encoding": {
                     "x": x,
                     "y": {"field": "uppercl", "type": "quantitative"},
