@@ -99,12 +99,30 @@ def _signed_in_page(
     return context, page
 
 
+def _listen(page) -> list[str]:  # noqa: ANN001
+    """Console errors and warnings of ``page`` (a CSP refusal, a script error, a Vega
+    warning), except the browser's own note of an HTTP error status (the tests check what
+    the page shows for those)."""
+    said: list[str] = []
+
+    def note(message) -> None:  # noqa: ANN001
+        if message.type in ("error", "warning") and "Failed to load resource" not in message.text:
+            said.append(f"{message.type}: {message.text}")
+
+    page.on("console", note)
+    page.on("pageerror", lambda error: said.append(f"pageerror: {error}"))
+    return said
+
+
 @pytest.fixture
 def page(browser, server: str) -> Iterator[object]:  # noqa: ANN001
-    """A signed-in page under the app's real Content-Security-Policy."""
+    """A signed-in page under the app's real Content-Security-Policy; the test fails if the
+    page said anything on the console (errors or warnings, Vega's included)."""
     context, page = _signed_in_page(browser, server, bypass_csp=False)
+    said = _listen(page)
     yield page
     context.close()
+    assert said == [], "the page wrote to the console"
 
 
 @pytest.fixture
@@ -163,11 +181,26 @@ def test_area_trend_chart_draws_under_the_csp(page, demo_la: str) -> None:  # no
     assert page.locator("[data-testid=le-trend-chart] svg path").count() > 4
 
 
+def test_the_csp_allows_no_eval_and_charts_still_draw(page, demo_la: str) -> None:  # noqa: ANN001
+    """Vega expressions run through vega-interpreter: the policy has no 'unsafe-eval', and
+    every chart of the profile and explain pages is drawn with nothing on the console."""
+    response = page.goto(f"/explain/{demo_la}?compare=quintiles")
+    policy = response.headers["content-security-policy"]
+    assert "unsafe-eval" not in policy and "script-src 'self';" in policy
+    page.wait_for_selector("#target [data-chart][data-rendered]", timeout=15_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-chart]')].every(el => el.dataset.rendered)"
+    )
+    page.goto(f"/area/{demo_la}")
+    page.wait_for_selector("[data-chart][data-rendered]", timeout=15_000)
+
+
 def test_explain_page_draws_its_charts(page, demo_la: str) -> None:  # noqa: ANN001
     page.goto(f"/explain/{demo_la}?compare=quintiles")
     # vega-embed replaces each placeholder with an SVG: the vendored scripts ran under the CSP.
     page.wait_for_selector("[data-chart] svg", timeout=15_000)
-    assert page.locator("[data-chart] svg").count() == 4
+    drawn = page.locator("[data-chart] svg").count()
+    assert drawn - page.locator("#target [data-chart] svg").count() == 4  # not the target's
     _shot(page, "explain")
 
 

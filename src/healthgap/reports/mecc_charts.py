@@ -257,8 +257,10 @@ def staff_health_chart(
     x = {"field": "period", "type": "ordinal", "title": "Month", "axis": {"labelAngle": -45}}
     y = {"field": "value", "type": "quantitative", "title": f"{unit}", "scale": {"zero": False}}
     has_target = data["target"].notna().any()
-    layers: list[dict[str, Any]] = [
+    # error bars only where there are limits: a layer of nulls gives Vega an infinite extent
+    limits = [
         {
+            "transform": [{"filter": "datum.lowercl != null && datum.uppercl != null"}],
             "mark": {"type": "rule"},
             "encoding": {
                 "x": x,
@@ -266,7 +268,10 @@ def staff_health_chart(
                 "y2": {"field": "uppercl"},
                 "color": colour,
             },
-        },
+        }
+    ]
+    layers: list[dict[str, Any]] = [
+        *(limits if data["lowercl"].notna().any() else []),
         {
             "mark": {"type": "line", "point": {"filled": True, "size": 40}},
             "encoding": {

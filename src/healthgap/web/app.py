@@ -13,7 +13,13 @@ from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
@@ -27,9 +33,12 @@ from healthgap.errors import (
     StorageError,
     WorkspaceError,
 )
+from healthgap.reports.formatting import FILTERS
+from healthgap.reports.labels import label, level_name
 from healthgap.store import Database
-from healthgap.web.deps import LoginRequiredError, Services, lifespan, render
-from healthgap.web.routes.area import LEVEL_NAMES, cached_profile
+from healthgap.web.deps import LoginRequiredError, Services, lifespan, render, show_problems
+from healthgap.web.problem_words import PlainProblem
+from healthgap.web.routes.area import cached_profile
 from healthgap.web.security import LoginRateLimiter, check_csrf
 from healthgap.web.settings import Settings
 from healthgap.web.workspaces import WorkspaceNotReadyError
@@ -90,8 +99,11 @@ def create_app(settings: Settings) -> FastAPI:
     # autoescape is on for every .html template (Jinja2Templates' default select_autoescape).
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     assert templates.env.autoescape, "templates must autoescape"
-    # Show "Local authority", not the level key "la", wherever a page names a level.
-    templates.env.filters["level_name"] = lambda level: LEVEL_NAMES.get(level, level)
+    # Show "Local authority", not the level key "la", wherever a page names a level; every
+    # number through the one formatter ({{ value|years }}, {{ cost|pounds }}, ...).
+    templates.env.filters["level_name"] = level_name
+    templates.env.filters["label"] = label
+    templates.env.filters.update(FILTERS)
     # Chart specs go into <script type="application/json"> with Jinja's tojson, which escapes
     # <, >, & and ' so no label can close the element; NaN is not JSON, so it is refused.
     templates.env.policies["json.dumps_kwargs"] = {"sort_keys": False, "allow_nan": False}
@@ -115,8 +127,8 @@ def create_app(settings: Settings) -> FastAPI:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault(
             "Content-Security-Policy",
-            # Vega compiles expressions with Function(), hence 'unsafe-eval' for scripts.
-            "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' "
+            # No 'unsafe-eval': charts evaluate Vega expressions with vega-interpreter (ast).
+            "default-src 'self'; script-src 'self'; style-src 'self' "
             "'unsafe-inline'; img-src 'self' data: blob:; frame-ancestors 'none'",
         )
         # No personal data or secrets in logs: no client address, no query string, no user
@@ -137,6 +149,11 @@ def create_app(settings: Settings) -> FastAPI:
     def health() -> JSONResponse:
         """Liveness check for monitors; needs no login and tells nothing private."""
         return JSONResponse({"status": "ok"})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        """The icon browsers ask for on every page (no login needed, nothing private)."""
+        return FileResponse(HERE / "static" / "favicon.png", media_type="image/png")
 
     for router in ROUTERS:
         app.include_router(router)
@@ -168,7 +185,8 @@ def _install_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(PermissionDenied)
     async def forbidden(request: Request, exc: PermissionDenied) -> Response:
-        return render(request, "error.html", {"title": "Not allowed", "message": str(exc)}, 403)
+        message = f"You cannot do this with your account: {exc}. Ask an administrator."
+        return show_problems(request, [PlainProblem(message)], 403, title="Not allowed")
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -178,9 +196,7 @@ def _install_error_pages(app: FastAPI) -> None:
             404: "There is no page at this address.",
         }
         message = messages.get(exc.status_code, str(exc.detail))
-        return render(
-            request, "error.html", {"title": "Error", "message": message}, exc.status_code
-        )
+        return show_problems(request, [PlainProblem(message)], exc.status_code, title="Error")
 
     @app.exception_handler(RequestValidationError)
     async def form_error(request: Request, exc: RequestValidationError) -> Response:
@@ -188,19 +204,20 @@ def _install_error_pages(app: FastAPI) -> None:
             Problem("<form>", None, str(error["loc"][-1]), error["type"], error["msg"])
             for error in exc.errors()
         ]
-        return render(request, "error.html", {"title": "Please check", "problems": problems}, 400)
+        return show_problems(request, problems)
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError) -> Response:
-        return render(
-            request, "error.html", {"title": "Please check", "problems": exc.problems}, 400
-        )
+        return show_problems(request, exc.problems)
 
     @app.exception_handler(MethodError)
     @app.exception_handler(StorageError)
     @app.exception_handler(WorkspaceError)
     async def service_error(request: Request, exc: Exception) -> Response:
-        return render(request, "error.html", {"title": "Not available", "message": str(exc)}, 409)
+        message = str(exc)
+        return show_problems(
+            request, [PlainProblem(message[:1].upper() + message[1:])], 409, title="Not available"
+        )
 
     @app.exception_handler(Exception)
     async def bug(request: Request, exc: Exception) -> Response:

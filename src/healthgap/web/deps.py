@@ -11,7 +11,7 @@ low gets 403. Both are decided here, on the server, whatever the page shows.
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -20,10 +20,11 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
-from healthgap.errors import PermissionDenied
+from healthgap.errors import PermissionDenied, Problem
 from healthgap.store import Database, Role, User
 from healthgap.web.jobs import JobRunner
 from healthgap.web.planning import Planner
+from healthgap.web.problem_words import PlainProblem, plain_problems
 from healthgap.web.security import LoginRateLimiter, csrf_token
 from healthgap.web.source import ServedSource
 from healthgap.web.workspaces import WorkspaceService
@@ -41,11 +42,13 @@ __all__ = [
     "Viewer",
     "Workspaces",
     "current_user",
+    "is_htmx",
     "database",
     "lifespan",
     "render",
     "require",
     "services",
+    "show_problems",
 ]
 
 
@@ -195,3 +198,36 @@ def render(
         "workspace": summary,
     }
     return templates.TemplateResponse(request, template, {**base, **(context or {})}, status)
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def show_problems(
+    request: Request,
+    problems: Iterable[Problem | PlainProblem],
+    status: int = 400,
+    *,
+    title: str = "There is a problem",
+    fields: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> Response:
+    """Problems in plain words where the user acted: for an HTMX request the GOV.UK error
+    summary alone (``_error_summary.html``, swapped into the request's target; the page's
+    script highlights each named control), otherwise a page with the summary.
+
+    ``fields`` maps a core column to a control id and ``labels`` a control id to its label
+    (:func:`healthgap.web.problem_words.plain_problems`); routes may also leave them in
+    ``request.state.problem_fields`` / ``request.state.problem_labels`` before raising.
+    """
+    fields = fields or getattr(request.state, "problem_fields", None)
+    labels = labels or getattr(request.state, "problem_labels", None)
+    raw = list(problems)
+    shown = [p for p in raw if isinstance(p, PlainProblem)] + plain_problems(
+        [p for p in raw if isinstance(p, Problem)], fields=fields, labels=labels
+    )
+    context = {"errors": shown, "error_title": title}
+    if is_htmx(request):
+        return render(request, "_error_summary.html", context, status)
+    return render(request, "error.html", {"title": title, **context}, status)

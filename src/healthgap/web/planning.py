@@ -25,7 +25,15 @@ from healthgap.scenarios import (
     scenario_from_dict,
 )
 
-__all__ = ["TARGET_GROUPS", "Planner", "choices_query", "parse_choices", "scenario_spec"]
+__all__ = [
+    "TARGET_GROUPS",
+    "Planner",
+    "choices_query",
+    "field_labels",
+    "field_paths",
+    "parse_choices",
+    "scenario_spec",
+]
 
 TARGET_GROUPS = {
     "all": ("Everyone eligible", {}),
@@ -80,6 +88,31 @@ def parse_choices(form: Mapping[str, str], library: Mapping[str, Any]) -> dict[s
         "target_reduction": reduction,
         "interventions": interventions,
     }
+
+
+def field_labels(library: Mapping[str, Any]) -> dict[str, str]:
+    """The label on screen of each Plan control (for problems in plain words)."""
+    labels = {}
+    for key, item in library.items():
+        labels[f"{key}__volume"] = item.name
+        labels[f"{key}__target"] = f"{item.name}, target group"
+    return labels
+
+
+def field_paths(choices: Mapping[str, Any]) -> dict[str, str]:
+    """The Plan control each path of the core's scenario stands for: the scenario lists the
+    chosen interventions in order (:func:`scenario_spec`), so ``interventions[1].volume``
+    is the volume control of the second chosen intervention.
+
+    >>> paths = field_paths({"interventions": {"statins": {}, "blood_pressure": {}}})
+    >>> paths["interventions[1].volume"]
+    'blood_pressure__volume'
+    """
+    paths = {}
+    for i, key in enumerate(choices.get("interventions", {})):
+        paths[f"interventions[{i}].volume"] = f"{key}__volume"
+        paths[f"interventions[{i}].target"] = f"{key}__target"
+    return paths
 
 
 def choices_query(choices: Mapping[str, Any]) -> str:

@@ -11,22 +11,13 @@ from healthgap.analyses import latest_period, profile_area
 from healthgap.data.model import LEVELS
 from healthgap.periods import Period
 from healthgap.reports.bundle import ResultBundle
+from healthgap.reports.labels import LEVEL_NAMES
 from healthgap.web.deps import Services, Viewer, render, services
 from healthgap.web.workspaces import WorkspaceService
 
 router = APIRouter()
 
 
-LEVEL_NAMES = {
-    "country": "Country",
-    "region": "Region",
-    "icb": "Integrated care board",
-    "utla": "Upper-tier local authority",
-    "la": "Local authority",
-    "ward": "Ward",
-    "msoa": "Middle layer super output area",
-    "lsoa": "Lower layer super output area (small area)",
-}
 SHOWN_PLACES = 100  # a list a person can scan; the search narrows it
 
 

@@ -25,7 +25,14 @@ from healthgap.web.deps import (
     render,
 )
 from healthgap.web.files import bundle_download, slug, workbook_download
-from healthgap.web.planning import TARGET_GROUPS, Planner, choices_query, parse_choices
+from healthgap.web.planning import (
+    TARGET_GROUPS,
+    Planner,
+    choices_query,
+    field_labels,
+    field_paths,
+    parse_choices,
+)
 
 router = APIRouter(prefix="/plan")
 UNCERTAINTY_DRAWS = 200
@@ -39,6 +46,15 @@ async def _form(request: Request) -> dict[str, str]:
 
 def _is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def _parse(request: Request, form: dict[str, str], plan: Planner) -> dict[str, Any]:
+    """The form's choices; problems name the Plan's controls by their labels (and, once the
+    choices are known, the core's ``interventions[i]`` paths by their controls)."""
+    request.state.problem_labels = field_labels(plan.library)
+    choices = parse_choices(form, plan.library)
+    request.state.problem_fields = field_paths(choices)
+    return choices
 
 
 def _results_context(plan: Planner, choices: dict[str, Any]) -> dict[str, Any]:
@@ -114,13 +130,8 @@ async def preview(
     request: Request, _user: Viewer, plan: PlannerDep, service: Workspaces, db: DatabaseDep
 ) -> Response:
     """Results for the current controls: a fragment for HTMX, the whole page otherwise."""
-    try:
-        choices = parse_choices(await _form(request), plan.library)
-        context = _results_context(plan, choices)
-    except InputError as exc:
-        if _is_htmx(request):
-            return render(request, "_plan_results.html", {"problems": exc.problems})
-        raise
+    choices = _parse(request, await _form(request), plan)
+    context = _results_context(plan, choices)
     if _is_htmx(request):
         return render(request, "_plan_results.html", {**context, "choices": choices})
     return _page(request, plan, service, db, choices, **context)
@@ -129,7 +140,7 @@ async def preview(
 def _results(request: Request, plan: Planner) -> tuple[ResultBundle, dict[str, Any]]:
     """The results for the controls given as query parameters (the Plan form's fields, as
     the page's download links carry them)."""
-    choices = parse_choices(dict(request.query_params), plan.library)
+    choices = _parse(request, dict(request.query_params), plan)
     bundle = plan.run(choices)
     if bundle is None:
         raise InputError("give at least one intervention a volume", rule="no_intervention")
@@ -152,7 +163,7 @@ def chart_download(
 async def start_uncertainty(
     request: Request, user: Analyst, plan: PlannerDep, jobs: Jobs
 ) -> Response:
-    choices = parse_choices(await _form(request), plan.library)
+    choices = _parse(request, await _form(request), plan)
     if not choices["interventions"]:
         raise InputError("give at least one intervention a volume", rule="no_intervention")
     job = jobs.start(
@@ -175,7 +186,7 @@ def job_status(request: Request, user: Viewer, jobs: Jobs, job_id: str) -> Respo
 @router.post("/budget")
 async def budget_view(request: Request, _user: Viewer, plan: PlannerDep) -> Response:
     form = await _form(request)
-    choices = parse_choices(form, plan.library)
+    choices = _parse(request, form, plan)
     try:
         budget = float(form.get("budget", ""))
     except ValueError:
@@ -202,7 +213,7 @@ async def save(
     request: Request, user: Analyst, plan: PlannerDep, service: Workspaces, db: DatabaseDep
 ) -> Response:
     form = await _form(request)
-    choices = parse_choices(form, plan.library)
+    choices = _parse(request, form, plan)
     plan.check_area(choices["area_code"])  # refuses an unknown area before anything is saved
     stored = {k: choices[k] for k in ("horizon", "target_reduction", "interventions")}
     with db.unit_of_work() as session:

@@ -1,0 +1,125 @@
+"""Problems in plain words: the one place where a :class:`~healthgap.errors.Problem` (a rule
+broken, named by a key such as ``units_above_pool`` in a column such as
+``interventions[1].volume``) becomes a sentence a commissioner understands and the form
+control it is about.
+
+A page never shows ``<form>``, a rule key or a core path. Each known rule has its own
+sentence (:data:`RULE_WORDS`); any other rule shows the core's own message, capitalised,
+with the field's label in front. Routes that know more than the rule (the Plan form knows
+which control ``interventions[1]`` is) pass ``fields`` (core column -> form control id) and
+``labels`` (form control id -> the label on screen).
+
+>>> from healthgap.errors import Problem
+>>> [p] = plain_problems([Problem("<form>", None, "horizon", "bad_horizon", "give 1 to 25")])
+>>> p.message, p.field
+('Enter a horizon of 1 to 25 years', 'horizon')
+>>> [p] = plain_problems(
+...     [Problem("<form>", None, "interventions[0].volume", "units_above_pool",
+...              "6,000 units exceed the eligible pool of 4,000 (adults)")],
+...     fields={"interventions[0].volume": "statins__volume"},
+...     labels={"statins__volume": "Statins"})
+>>> p.message, p.field
+('Statins: 6,000 units exceed the eligible pool of 4,000 (adults)', 'statins__volume')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from healthgap.errors import Problem
+
+__all__ = ["FIELD_LABELS", "RULE_WORDS", "PlainProblem", "plain_problems"]
+
+
+@dataclass(frozen=True)
+class PlainProblem:
+    """One problem as shown: the sentence, and the id of the control to highlight (``None``
+    when it concerns the whole form or page)."""
+
+    message: str
+    field: str | None = None
+
+
+#: Labels of the form controls every page uses (routes add their own).
+FIELD_LABELS: dict[str, str] = {
+    "area_code": "Local authority",
+    "horizon": "Horizon",
+    "target_reduction": "Target gap reduction",
+    "budget": "Budget",
+    "name": "Scenario name",
+    "username": "User name",
+    "invite-username": "User name",
+    "role": "Role",
+    "password": "Password",
+    "files": "Files",
+}
+
+#: The control a rule is about when the problem does not name one.
+RULE_FIELDS: dict[str, str] = {
+    "bad_scenario_name": "name",
+    "duplicate_name": "name",
+    "bad_budget": "budget",
+    "bad_horizon": "horizon",
+    "bad_target": "target_reduction",
+    "unknown_area": "area_code",
+    "no_file": "files",
+    "unknown_role": "role",
+}
+
+
+def _said(problem: Problem) -> str:
+    """The core's message, capitalised, without a closing full stop."""
+    text = problem.message.strip().rstrip(".") or problem.rule.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+#: Rule -> sentence; ``{label}`` is the label of the problem's control and ``{message}`` the
+#: core's own message (capitalised). Rules not listed read ``"{label}: {message}"``.
+RULE_WORDS: dict[str, str] = {
+    "not_a_volume": "{label}: enter a number of 0 or more",
+    "unknown_target": "{label}: choose a target group from the list",
+    "bad_horizon": "Enter a horizon of 1 to 25 years",
+    "bad_target": "Enter a target gap reduction from 1% to 100%",
+    "unknown_area": "Choose a local authority from the list",
+    "bad_budget": "Enter a budget of more than £0",
+    "unknown_comparator": "Choose a comparison from the list",
+    "no_intervention": "Give at least one intervention an extra volume a year",
+    "bad_scenario_name": "Enter a name for the scenario",
+    "duplicate_name": "{message}: choose another name, or open the saved one from the list",
+    "no_file": "Choose at least one file to upload",
+    "bad_invite": "This invite link is not valid or was already used: ask an administrator "
+    "for a new one",
+    # FastAPI's own form checks (pydantic error types)
+    "missing": "{label}: enter a value",
+    "int_parsing": "{label}: enter a whole number",
+    "float_parsing": "{label}: enter a number",
+}
+
+
+def _label_of(field: str | None, labels: Mapping[str, str]) -> str:
+    if field is None:
+        return ""
+    return labels.get(field) or FIELD_LABELS.get(field) or field.replace("_", " ").capitalize()
+
+
+def plain_problems(
+    problems: Iterable[Problem],
+    *,
+    fields: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> list[PlainProblem]:
+    """Each problem as a sentence and the control to highlight (see the module's doc)."""
+    fields, labels = fields or {}, labels or {}
+    shown: list[PlainProblem] = []
+    for problem in problems:
+        column = problem.column
+        field = fields.get(column, column) if column else RULE_FIELDS.get(problem.rule)
+        if field is not None and field.startswith(("interventions[", "<")):
+            field = None  # a core path no control on this page stands for
+        label = _label_of(field, labels)
+        words = RULE_WORDS.get(problem.rule, "{label}: {message}" if label else "{message}")
+        message = words.format(label=label or "A field", message=_said(problem))
+        if message not in {s.message for s in shown}:
+            shown.append(PlainProblem(message, field))
+    return shown
