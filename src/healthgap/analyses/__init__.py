@@ -34,7 +34,13 @@ from healthgap.analyses.measure import (
     measure_healthy_life_expectancy,
     measure_life_expectancy,
 )
-from healthgap.analyses.plan import plan_baseline, plan_budget, plan_model, plan_scenario
+from healthgap.analyses.plan import (
+    plan_baseline,
+    plan_budget,
+    plan_model,
+    plan_scenario,
+    plan_volumes,
+)
 from healthgap.analyses.profile import profile_area
 from healthgap.analyses.selection import latest_period
 from healthgap.analyses.source import Source, WorkspaceSource
@@ -57,6 +63,7 @@ __all__ = [
     "plan_budget",
     "plan_model",
     "plan_scenario",
+    "plan_volumes",
     "profile_area",
     "target_periods",
     "validate_files",

@@ -47,6 +47,33 @@ def user_create(
     console.print(f"created {role} account {username!r}")
 
 
+@user_app.command("set-password")
+def user_set_password(
+    username: Annotated[str, typer.Argument(help="User name of the account.")],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt="New password",
+            hide_input=True,
+            confirmation_prompt=True,
+            help="At least 12 characters; prompted for when not given.",
+        ),
+    ] = ...,  # type: ignore[assignment]
+    data_dir: DataDir = Path(".healthgap"),
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Give an existing web account a new password (e.g. the demo admin's, shown only once)."""
+    from healthgap.store import Database, set_password
+    from healthgap.web.settings import Settings
+
+    settings = Settings(data_dir=data_dir, database_url=database_url)
+    database = Database(settings.resolved_database_url())
+    with database.unit_of_work() as session:
+        set_password(session, username=username, password=password)
+    database.dispose()
+    console.print(f"new password set for {username!r}")
+
+
 @app.command()
 def serve(
     workspace: Annotated[Path | None, typer.Option(help="Workspace folder to serve.")] = None,
@@ -86,7 +113,7 @@ def serve(
     )
     web_app = create_app(settings)
     if demo:
-        _ensure_demo_admin(web_app.state.database)
+        _ensure_demo_admin(web_app.state.database, data_dir)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     console.print(f"healthgap is serving on http://{host}:{port}")
     # access_log off: uvicorn's access log records client addresses (personal data); the
@@ -94,7 +121,7 @@ def serve(
     uvicorn.run(web_app, host=host, port=port, access_log=False, log_level="warning")
 
 
-def _ensure_demo_admin(database: object) -> None:
+def _ensure_demo_admin(database: object, data_dir: Path) -> None:
     """Create the demo admin once and print its password once (it is stored only hashed)."""
     import secrets
 
@@ -104,7 +131,10 @@ def _ensure_demo_admin(database: object) -> None:
 
     with database.unit_of_work() as session:  # type: ignore[attr-defined]
         if session.scalar(select(User.id).where(User.username == "demo")) is not None:
-            console.print("demo login: user [bold]demo[/] (password printed when it was created)")
+            console.print(
+                "demo login: user [bold]demo[/] (its password was printed when it was created; "
+                f"to choose a new one: healthgap user set-password demo --data-dir {data_dir})"
+            )
             return
         password = secrets.token_urlsafe(12)
         create_user(session, username="demo", password=password, role="admin")

@@ -12,8 +12,10 @@ from healthgap.store.accounts import (
     accept_invite,
     authenticate,
     create_user,
+    invite_is_open,
     invite_user,
     list_users,
+    set_password,
     set_role,
 )
 from healthgap.store.assessment import (
@@ -152,6 +154,7 @@ __all__ = [
     "hit",
     "import_research",
     "install_seed",
+    "invite_is_open",
     "invite_user",
     "list_actions",
     "list_assessments",
@@ -189,6 +192,7 @@ __all__ = [
     "send_due_reminders",
     "set_action_status",
     "set_member_role",
+    "set_password",
     "set_role",
     "similar_terms",
     "sync_contacts",

@@ -88,6 +88,11 @@ RULE_WORDS: dict[str, str] = {
     "bad_scenario_name": "Enter a name for the scenario",
     "duplicate_name": "{message}: choose another name, or open the saved one from the list",
     "no_file": "Choose at least one file to upload",
+    "username_taken": "{message}: choose another user name, or set this person's role in the "
+    "table above",
+    "invalid_username": "User name: use 3 to 64 letters, digits, full stops, underscores, @ "
+    "or hyphens",
+    "password_too_short": "Password: use at least 12 characters",
     "bad_invite": "This invite link is not valid or was already used: ask an administrator "
     "for a new one",
     # FastAPI's own form checks (pydantic error types)

@@ -23,7 +23,8 @@ SHOWN_PLACES = 100  # a list a person can scan; the search narrows it
 
 def _level_choices(service: WorkspaceService) -> list[tuple[str, str, int]]:
     counts = service.areas()["level"].astype(str).value_counts()
-    order = [lv for lv in ("country", *reversed(LEVELS)) if lv in counts.index]
+    # the country first, then the built-in levels largest first, then any others; once each
+    order = [lv for lv in dict.fromkeys(("country", *reversed(LEVELS))) if lv in counts.index]
     order += [lv for lv in counts.index if lv not in order]
     return [(lv, LEVEL_NAMES.get(lv, lv), int(counts[lv])) for lv in order]
 

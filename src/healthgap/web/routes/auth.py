@@ -8,8 +8,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from healthgap.errors import InputError
-from healthgap.store import accept_invite, authenticate
+from healthgap.store import accept_invite, authenticate, invite_is_open
 from healthgap.web.deps import LoginLimiter, database, render
+from healthgap.web.problem_words import PlainProblem, plain_problems
 
 router = APIRouter()
 
@@ -74,7 +75,10 @@ def logout(request: Request) -> Response:
 
 @router.get("/invite/{token}")
 def invite_page(request: Request, token: str) -> Response:
-    return render(request, "invite.html", {"token": token})
+    """The set-password form, or, for a used or unknown link, a note saying so (no form)."""
+    with database(request).reader() as session:
+        open_invite = invite_is_open(session, token=token)
+    return render(request, "invite.html", {"token": token, "closed": not open_invite})
 
 
 @router.post("/invite/{token}")
@@ -88,7 +92,10 @@ def invite_accept(
         return render(
             request,
             "invite.html",
-            {"token": token, "error": "The two passwords are not the same."},
+            {
+                "token": token,
+                "errors": [PlainProblem("The two passwords are not the same", "confirm")],
+            },
             400,
         )
     try:
@@ -96,7 +103,9 @@ def invite_accept(
             user = accept_invite(session, token=token, password=password)
             user_id = user.id
     except InputError as exc:
-        return render(request, "invite.html", {"token": token, "problems": exc.problems}, 400)
+        closed = any(p.rule == "bad_invite" for p in exc.problems)
+        context = {"token": token, "errors": plain_problems(exc.problems), "closed": closed}
+        return render(request, "invite.html", context, 400)
     request.session.clear()
     request.session["user_id"] = user_id
     return RedirectResponse("/", status_code=303)

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from healthgap.errors import InputError
+from healthgap.errors import InputError, Problem
 from healthgap.reports.bundle import ResultBundle
 from healthgap.store import get_scenario, list_scenarios, save_scenario
 from healthgap.web.deps import (
@@ -32,7 +32,9 @@ from healthgap.web.planning import (
     field_labels,
     field_paths,
     parse_choices,
+    volume_words,
 )
+from healthgap.web.problem_words import plain_problems
 
 router = APIRouter(prefix="/plan")
 UNCERTAINTY_DRAWS = 200
@@ -48,12 +50,21 @@ def _is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _parse(request: Request, form: dict[str, str], plan: Planner) -> dict[str, Any]:
+def _parse(
+    request: Request, form: dict[str, str], plan: Planner, *, skip_bad_rows: bool = False
+) -> dict[str, Any]:
     """The form's choices; problems name the Plan's controls by their labels (and, once the
     choices are known, the core's ``interventions[i]`` paths by their controls)."""
     request.state.problem_labels = field_labels(plan.library)
-    choices = parse_choices(form, plan.library)
+    choices = parse_choices(form, plan.library, skip_bad_rows=skip_bad_rows)
     request.state.problem_fields = field_paths(choices)
+    return choices
+
+
+def _checked(request: Request, form: dict[str, str], plan: Planner) -> dict[str, Any]:
+    """Choices the model can run (refused with every problem, named by control, if not)."""
+    choices = _parse(request, form, plan)
+    plan.check(choices)
     return choices
 
 
@@ -65,11 +76,13 @@ def _results_context(plan: Planner, choices: dict[str, Any]) -> dict[str, Any]:
     by_sex: dict[str, dict[str, float]] = {}
     for row in gap.itertuples():
         by_sex.setdefault(str(row.sex), {})[str(row.statistic)] = float(row.value)
+    volumes = {row["intervention"]: volume_words(row) for row in plan.volumes(choices)}
     return {
         "result": bundle,
         "library": plan.library,
         "gap_by_sex": by_sex,
         "interventions": bundle.table("interventions").to_dict("records"),
+        "volumes": volumes,
         "charts": {name: bundle.chart(chart) for name, chart in CHARTS.items()},
         "chart_query": choices_query(choices),
     }
@@ -99,6 +112,7 @@ def _page(
         "targets": TARGET_GROUPS,
         "choices": choices,
         "las": las,
+        "area_names": {a["area_code"]: a["area_name"] for a in las},
         "saved": saved,
         **extra,
     }
@@ -129,12 +143,18 @@ def plan_page(
 async def preview(
     request: Request, _user: Viewer, plan: PlannerDep, service: Workspaces, db: DatabaseDep
 ) -> Response:
-    """Results for the current controls: a fragment for HTMX, the whole page otherwise."""
-    choices = _parse(request, await _form(request), plan)
-    context = _results_context(plan, choices)
+    """Results for the current controls: a fragment for HTMX, the whole page otherwise.
+
+    A row that cannot run (a volume that is not a number, or above the people eligible) is
+    left out of the results and named in an error summary above them, so the other rows'
+    results stay on screen."""
+    choices = _parse(request, await _form(request), plan, skip_bad_rows=True)
+    usable, problems = plan.usable(choices)
+    context = _results_context(plan, usable)
+    context["errors"] = plain_problems(problems, labels=field_labels(plan.library))
     if _is_htmx(request):
-        return render(request, "_plan_results.html", {**context, "choices": choices})
-    return _page(request, plan, service, db, choices, **context)
+        return render(request, "_plan_results.html", {**context, "choices": usable})
+    return _page(request, plan, service, db, usable, **context)
 
 
 def _results(request: Request, plan: Planner) -> tuple[ResultBundle, dict[str, Any]]:
@@ -163,7 +183,7 @@ def chart_download(
 async def start_uncertainty(
     request: Request, user: Analyst, plan: PlannerDep, jobs: Jobs
 ) -> Response:
-    choices = _parse(request, await _form(request), plan)
+    choices = _checked(request, await _form(request), plan)
     if not choices["interventions"]:
         raise InputError("give at least one intervention a volume", rule="no_intervention")
     job = jobs.start(
@@ -186,15 +206,18 @@ def job_status(request: Request, user: Viewer, jobs: Jobs, job_id: str) -> Respo
 @router.post("/budget")
 async def budget_view(request: Request, _user: Viewer, plan: PlannerDep) -> Response:
     form = await _form(request)
-    choices = _parse(request, form, plan)
+    choices = _checked(request, form, plan)
     try:
-        budget = float(form.get("budget", ""))
+        budget = float(form.get("budget", "").replace(",", "").replace("£", ""))
     except ValueError:
         budget = -1.0
-    if budget <= 0 or not choices["interventions"]:
-        raise InputError(
-            "give a budget above £0 and at least one intervention a volume", rule="bad_budget"
-        )
+    problems = []
+    if not budget > 0 or budget == float("inf"):
+        problems.append(Problem("<form>", None, "budget", "bad_budget", "above £0"))
+    if not choices["interventions"]:
+        problems.append(Problem("<form>", None, None, "no_intervention", "no volume"))
+    if problems:
+        raise InputError(problems)
     bundle = plan.budget(choices, budget)
     query = f"{choices_query(choices)}&budget={budget:g}"
     return render(
@@ -203,6 +226,8 @@ async def budget_view(request: Request, _user: Viewer, plan: PlannerDep) -> Resp
         {
             "budget": bundle.summary,
             "rows": bundle.table("budget_gap").to_dict("records"),
+            "library": plan.library,
+            "horizon": choices["horizon"],
             "query": query,
         },
     )
@@ -213,8 +238,7 @@ async def save(
     request: Request, user: Analyst, plan: PlannerDep, service: Workspaces, db: DatabaseDep
 ) -> Response:
     form = await _form(request)
-    choices = _parse(request, form, plan)
-    plan.check_area(choices["area_code"])  # refuses an unknown area before anything is saved
+    choices = _checked(request, form, plan)  # refuses what cannot run before it is saved
     stored = {k: choices[k] for k in ("horizon", "target_reduction", "interventions")}
     with db.unit_of_work() as session:
         scenario = save_scenario(
@@ -245,7 +269,13 @@ def compare(
     columns = []
     for s in scenarios:
         choices = {**s.choices, "area_code": s.area_code}
-        columns.append({"scenario": s, "choices": choices, **_results_context(plan, choices)})
+        try:  # a scenario saved before volumes were checked says why it cannot run
+            plan.check(choices)
+            results = _results_context(plan, choices)
+        except InputError as exc:
+            labels = field_labels(plan.library)
+            results = {"result": None, "errors": plain_problems(exc.problems, labels=labels)}
+        columns.append({"scenario": s, "choices": choices, **results})
     return render(
         request,
         "compare.html",
@@ -254,6 +284,7 @@ def compare(
             "library": plan.library,
             "targets": TARGET_GROUPS,
             "ids_query": "&".join(f"ids={c['scenario'].id}" for c in columns),
+            "area_names": {a["area_code"]: a["area_name"] for a in plan.local_authorities()},
         },
     )
 
