@@ -41,7 +41,7 @@ from healthgap.analyses.plan import (
     plan_scenario,
     plan_volumes,
 )
-from healthgap.analyses.profile import profile_area
+from healthgap.analyses.profile import profile_area, profile_periods
 from healthgap.analyses.selection import latest_period
 from healthgap.analyses.source import Source, WorkspaceSource
 from healthgap.analyses.target import check_gap_target, target_periods
@@ -65,6 +65,7 @@ __all__ = [
     "plan_scenario",
     "plan_volumes",
     "profile_area",
+    "profile_periods",
     "target_periods",
     "validate_files",
     "workspace_info",

@@ -82,7 +82,7 @@ def area_options(
 
 
 @router.get("/area/{area_code}")
-def area_profile(request: Request, _user: Viewer, area_code: str) -> Response:
+def area_profile(request: Request, _user: Viewer, area_code: str, period: str = "") -> Response:
     running = services(request)
     area = running.workspaces.area(area_code)
     if area is None:
@@ -92,10 +92,11 @@ def area_profile(request: Request, _user: Viewer, area_code: str) -> Response:
             {"title": "Unknown area", "message": f"No area has the code {area_code}."},
             404,
         )
-    bundle = cached_profile(running, area_code)
+    bundle = cached_profile(running, area_code, period or None)
     summary = bundle.summary
     context = {
         "latest": summary["latest"],
+        "periods": summary["periods"],
         "small_period": summary["small_period"],
         "comparator_name": summary["comparator_name"],
         "inequality": summary["inequality"],

@@ -9,7 +9,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from healthgap.analyses import check_gap_target, explain_gap, latest_period, target_periods
+from healthgap.analyses import (
+    check_gap_target,
+    explain_gap,
+    latest_period,
+    profile_periods,
+    target_periods,
+)
 from healthgap.decomposition.comparison import Comparison
 from healthgap.errors import InputError
 from healthgap.periods import Period
@@ -26,6 +32,16 @@ COMPARATORS = {
     "quintiles": "Least deprived fifth of the area (most vs least deprived)",
     "deciles": "Least deprived tenth of the area (most vs least deprived)",
 }
+
+
+#: Comparisons that make no sense for a level (a country compared with itself or its parent).
+NOT_FOR_LEVEL = {"country": {"england", "parent"}}
+
+
+def comparators_for(level: str) -> dict[str, str]:
+    """The comparisons offered for an area of ``level``, its default first (a country is
+    compared between its own deprivation fifths, never with itself)."""
+    return {k: v for k, v in COMPARATORS.items() if k not in NOT_FOR_LEVEL.get(level, set())}
 
 
 def _comparison(area: str, compare: str) -> Comparison:
@@ -85,21 +101,26 @@ def _unknown_area(request: Request, area_code: str) -> Response:
 
 @router.get("/{area_code}")
 def explain_page(
-    request: Request, _user: Viewer, area_code: str, compare: str = "england", period: str = ""
+    request: Request, _user: Viewer, area_code: str, compare: str = "", period: str = ""
 ) -> Response:
     running = services(request)
     area = running.workspaces.area(area_code)
     if area is None:
         return _unknown_area(request, area_code)
+    offered = comparators_for(str(area["level"]))
+    compare = compare or next(iter(offered))
     bundle, chosen = explained(running, area_code, compare, period)
     charts = {key: bundle.chart(key) for key in bundle.charts}
+    periods = [p.label for p in profile_periods(running.source)]
     return render(
         request,
         "explain.html",
         {
             "area": area,
             "compare": compare,
-            "comparators": COMPARATORS,
+            "comparators": offered,
+            "periods": periods if chosen in periods else [*periods, chosen],
+            "not_shown": bundle.summary["not_shown"],
             "period": chosen,
             "base_label": bundle.summary["base_label"],
             "comparator_label": bundle.summary["comparator_label"],
