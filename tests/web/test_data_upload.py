@@ -52,7 +52,7 @@ def test_valid_files_are_imported(client_as, app) -> None:  # noqa: ANN001
         ],
     )
     assert response.status_code == 200, response.text
-    assert "Imported: deaths, population" in response.text
+    assert "Imported: Deaths, Population" in response.text
     after = app.state.workspaces.workspace()
     assert after.hashes()["population"] != before["population"]
     assert "2018-20" in set(after.read("population")["period"].astype(str))
@@ -71,8 +71,9 @@ def test_file_with_problems_writes_nothing_and_names_file_and_row(client_as, app
         ],
     )
     assert response.status_code == 400
-    assert "Nothing was written" in response.text
+    assert "nothing was written" in response.text
     assert '<td class="govuk-table__cell">bad.csv</td>' in response.text
+    assert "Counts below zero: 1" in response.text  # grouped by rule, in words
     assert app.state.workspaces.workspace().hashes() == before
 
 

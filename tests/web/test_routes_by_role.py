@@ -22,6 +22,8 @@ SPECIAL = {("POST", "/login"), ("POST", "/logout"), ("POST", "/invite/{token}")}
 # Allowed GETs whose sweep placeholder names nothing that exists (no job 1, no scenario 1).
 MISSING_OK = {
     ("GET", "/plan/jobs/{job_id}"),
+    ("GET", "/data/jobs/{job_id}"),
+    ("GET", "/data/jobs/{job_id}/problems"),
     ("GET", "/plan/scenarios/{scenario_id}/results.{fmt}"),
     ("GET", "/plan/compare.{fmt}"),  # no saved scenario to compare
 }
@@ -50,6 +52,8 @@ def concrete(path: str, area_code: str) -> str:
     if path.startswith(("/plan/chart-", "/plan/results-", "/plan/budget.")):
         path += f"?area_code={area_code}&statins__volume=200"  # a chart needs a scenario
         path += "&budget=50000" if path.startswith("/plan/budget.") else ""
+    if path.startswith("/data/template/"):
+        path = path.replace("{table}", "deaths")  # a table of the data model
     for placeholder, value in CONCRETE.items():
         path = path.replace(placeholder, value)
     return path

@@ -26,6 +26,7 @@ build the SYNTHETIC demo               :func:`build_demo`
 
 from healthgap.analyses.classify import classify_areas
 from healthgap.analyses.data import import_data, validate_files, workspace_info
+from healthgap.analyses.data_templates import TABLE_PURPOSES, data_templates, template_csv
 from healthgap.analyses.demo import build_demo
 from healthgap.analyses.explain import explain_gap
 from healthgap.analyses.measure import (
@@ -47,11 +48,13 @@ from healthgap.analyses.source import Source, WorkspaceSource
 from healthgap.analyses.target import check_gap_target, target_periods
 
 __all__ = [
+    "TABLE_PURPOSES",
     "Source",
     "WorkspaceSource",
     "build_demo",
     "check_gap_target",
     "classify_areas",
+    "data_templates",
     "explain_gap",
     "import_data",
     "latest_period",
@@ -67,6 +70,7 @@ __all__ = [
     "profile_area",
     "profile_periods",
     "target_periods",
+    "template_csv",
     "validate_files",
     "workspace_info",
 ]

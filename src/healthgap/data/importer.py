@@ -15,7 +15,7 @@ Re-importing the same data is a no-op.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from healthgap.data.validate import validate_tables
 from healthgap.data.workspace import MANIFEST, Workspace, open_workspace, write_workspace
 from healthgap.errors import InputError, Problem
 
-__all__ = ["import_files", "load_files"]
+__all__ = ["import_files", "load_files", "tables_to_check"]
 
 PathLike = str | os.PathLike[str]
 Layout = str | os.PathLike[str] | Mapping[str, Any]
@@ -130,7 +130,7 @@ def import_files(
     existing = open_workspace(folder) if (folder / MANIFEST).is_file() else None
     stored: dict[str, pd.DataFrame] = {}
     if existing is not None:
-        for name in existing.tables:
+        for name in tables_to_check(new, existing.tables):
             if name in KEY_COLUMNS:
                 stored[name] = existing.read(name)
                 stored[name].attrs = {"source": f"{folder}/{name}.parquet (workspace)"}
@@ -152,6 +152,26 @@ def import_files(
     for frame in plain.values():
         frame.attrs = {}
     return write_workspace(folder, plain, metadata=stamp)
+
+
+def tables_to_check(new: Iterable[str], stored: Iterable[str]) -> list[str]:
+    """The stored tables new tables are checked against: the ones a rule joins them with.
+
+    New areas may orphan any stored row, so every table is read; new deaths or population
+    are checked against each other and the areas; any other table (indicators, good health)
+    only against the areas. Stored tables passed these checks when they were imported, so
+    an indicators file is checked in seconds however large the workspace.
+
+    >>> tables_to_check(["indicators"], ["areas", "population", "deaths"])
+    ['areas']
+    >>> tables_to_check(["deaths"], ["areas", "population", "deaths", "indicators"])
+    ['areas', 'population', 'deaths']
+    """
+    new = set(new)
+    related = {"areas", *new}
+    if new & {"deaths", "population"}:
+        related |= {"deaths", "population"}
+    return [name for name in stored if "areas" in new or name in related]
 
 
 def _merge(old: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:

@@ -37,7 +37,7 @@ from healthgap.reports.formatting import FILTERS
 from healthgap.reports.labels import label, level_name
 from healthgap.store import Database
 from healthgap.web.deps import LoginRequiredError, Services, lifespan, render, show_problems
-from healthgap.web.problem_words import PlainProblem
+from healthgap.web.problem_words import PlainProblem, rule_title
 from healthgap.web.routes.area import cached_profile
 from healthgap.web.security import LoginRateLimiter, check_csrf
 from healthgap.web.settings import Settings
@@ -103,6 +103,7 @@ def create_app(settings: Settings) -> FastAPI:
     # number through the one formatter ({{ value|years }}, {{ cost|pounds }}, ...).
     templates.env.filters["level_name"] = level_name
     templates.env.filters["label"] = label
+    templates.env.filters["rule_title"] = rule_title
     templates.env.filters.update(FILTERS)
     # Chart specs go into <script type="application/json"> with Jinja's tojson, which escapes
     # <, >, & and ' so no label can close the element; NaN is not JSON, so it is refused.

@@ -1,0 +1,60 @@
+"""The Data page's list of file problems: grouped by rule, filtered by rule, paged.
+
+A national upload can break a rule on thousands of rows; the page shows how many problems of
+each kind there are (:func:`~healthgap.web.problem_words.rule_title` names each kind) and
+:data:`PAGE_SIZE` rows at a time, so it stays small however many there are.
+
+>>> from healthgap.errors import Problem
+>>> rows = [Problem("deaths.csv", r, "deaths", "negative_count", "is -1") for r in range(2, 80)]
+>>> page = problem_page(ImportOutcome(problems=rows), "job1", page=2)
+>>> page["groups"][0]["title"], page["groups"][0]["count"], len(page["rows"]), page["pages"]
+('Counts below zero', 78, 28, 2)
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from healthgap.errors import Problem
+from healthgap.web.problem_words import rule_title
+
+__all__ = ["PAGE_SIZE", "ImportOutcome", "problem_page"]
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an upload came to: the tables imported (with notes), or every problem found."""
+
+    problems: list[Problem] = field(default_factory=list)
+    imported: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def problem_page(
+    outcome: ImportOutcome, job_id: str = "", rule: str = "", page: int = 1
+) -> dict[str, Any]:
+    """The template context of one page of ``outcome``'s problems (of ``rule``, or all)."""
+    counts = Counter(p.rule for p in outcome.problems)
+    groups = [
+        {"rule": key, "title": rule_title(key), "count": n} for key, n in counts.most_common()
+    ]
+    chosen = [p for p in outcome.problems if not rule or p.rule == rule]
+    pages = max(1, -(-len(chosen) // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    return {
+        "outcome": outcome,
+        "job_id": job_id,
+        "groups": groups,
+        "rule": rule if rule in counts else "",
+        "rule_name": rule_title(rule) if rule in counts else "",
+        "rows": chosen[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        "first": (page - 1) * PAGE_SIZE + 1,
+        "page": page,
+        "pages": pages,
+        "total": len(outcome.problems),
+        "files": len({p.file for p in outcome.problems}),
+    }
