@@ -38,7 +38,7 @@ from healthgap.reports.labels import label, level_name
 from healthgap.store import Database
 from healthgap.web.deps import LoginRequiredError, Services, lifespan, render, show_problems
 from healthgap.web.problem_words import PlainProblem, rule_title
-from healthgap.web.routes.area import cached_profile
+from healthgap.web.routes.area import cached_profile, profile_key
 from healthgap.web.security import LoginRateLimiter, check_csrf
 from healthgap.web.settings import Settings
 from healthgap.web.workspaces import WorkspaceNotReadyError
@@ -58,6 +58,18 @@ def warm_pooled(services: Services) -> None:
     if period is not None:
         for name in ("population", "deaths"):
             services.workspaces.area_rows().pooled(name, period)
+
+
+def seed_prepared(services: Services) -> None:
+    """Hand what the preparation's child process computed (the Plan baseline, the
+    country's profile) to the caches, before any page can ask for them."""
+    extras = services.workspaces.extras
+    if "plan_baseline" in extras:
+        services.planner().warm(extras["plan_baseline"])
+    kept = extras.get("profiles") or {}
+    if kept.get("hashes") == dict(services.source.hashes()):  # for this very content
+        for code, bundle in kept.get("bundles", {}).items():
+            services.workspaces.seed(profile_key(code), bundle)
 
 
 def warm_planner(services: Services) -> None:
@@ -92,6 +104,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.services = None
+    app.state.seeders = [seed_prepared]
     app.state.warmers = [warm_pooled, warm_planner, warm_country_profile]
     app.state.login_limiter = LoginRateLimiter(
         settings.login_max_failures, settings.login_window_seconds

@@ -87,8 +87,11 @@ def _build_services(app: FastAPI) -> Services:
         settings.workspace_name,
         cache_dir=settings.data_dir,
         background=settings.prepare_in_background,
+        in_child=settings.prepare_in_background and settings.prepare_in_child_process,
     )
     built = Services(workspaces, ServedSource(workspaces), JobRunner())
+    for seed in getattr(app.state, "seeders", []):
+        workspaces.after_load(lambda seed=seed: seed(built))
     for warm in app.state.warmers:
         workspaces.after_warm(lambda warm=warm: warm(built))
     # Sum the workspace to every level (and fit the Plan baseline) in a background thread,

@@ -32,6 +32,7 @@ from healthgap.scenarios import (
     load_library,
     scenario_from_dict,
 )
+from healthgap.web.workspaces import PAGE_WAIT_SECONDS, WorkspaceNotReadyError
 
 __all__ = [
     "TARGET_GROUPS",
@@ -222,9 +223,12 @@ class Planner:
             self._baseline = plan_baseline(self.source)
         return self._baseline
 
-    def warm(self) -> None:
-        """Build the workspace's baseline now (seconds on a national workspace)."""
+    def warm(self, baseline: Baseline | None = None) -> None:
+        """Build the workspace's baseline now (seconds on a national workspace), or use the
+        one the preparation built for this workspace."""
         with self._lock:
+            if baseline is not None and self._baseline is None:
+                self._baseline = baseline
             self._baseline_for_workspace()
 
     def check_area(self, area_code: str) -> None:
@@ -247,11 +251,19 @@ class Planner:
         area_code = choices["area_code"]
         self.check_area(area_code)
         spec = scenario_spec(choices)
-        with self._lock:
-            key = (area_code, repr(spec.comparison))
+        key = (area_code, repr(spec.comparison))
+        if key in self._models:
+            return self._models[key]
+        # The baseline takes seconds to build (while the workspace is prepared): a visitor
+        # waits a moment, then sees "preparing" instead of a page that hangs.
+        if not self._lock.acquire(timeout=PAGE_WAIT_SECONDS):
+            raise WorkspaceNotReadyError("preparing the Plan page's model", 0, 1)
+        try:
             if key not in self._models:
                 self._models[key] = plan_model(self._baseline_for_workspace(), spec, self.library)
             return self._models[key]
+        finally:
+            self._lock.release()
 
     def volumes(self, choices: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Each chosen intervention's volume against its eligible pool (in choice order)."""

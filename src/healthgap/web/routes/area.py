@@ -119,7 +119,12 @@ def cached_profile(running: Services, area_code: str, period: str | None = None)
     chosen = None if not period else Period.parse(period)
     if chosen is not None and chosen == latest_period(running.source):
         chosen = None  # the page's own period: share its result
-    key = ("area-profile", area_code, None if chosen is None else chosen.label)
     return running.workspaces.memo(
-        key, lambda: profile_area(running.source, area_code, period=chosen)
+        profile_key(area_code, chosen),
+        lambda: profile_area(running.source, area_code, period=chosen),
     )
+
+
+def profile_key(area_code: str, period: Period | None = None) -> tuple[object, ...]:
+    """The cache key of an area's profile (``None``: the default, latest period)."""
+    return ("area-profile", area_code, None if period is None else period.label)
