@@ -41,7 +41,7 @@ from healthgap.web.problem_words import PlainProblem, rule_title
 from healthgap.web.routes.area import cached_profile, profile_key
 from healthgap.web.security import LoginRateLimiter, check_csrf
 from healthgap.web.settings import Settings
-from healthgap.web.workspaces import WorkspaceNotReadyError
+from healthgap.web.workspaces import AREA_TABLES, WorkspaceNotReadyError
 
 __all__ = ["create_app"]
 
@@ -69,7 +69,7 @@ def seed_prepared(services: Services) -> None:
     kept = extras.get("profiles") or {}
     if kept.get("hashes") == dict(services.source.hashes()):  # for this very content
         for code, bundle in kept.get("bundles", {}).items():
-            services.workspaces.seed(profile_key(code), bundle)
+            services.workspaces.seed(profile_key(code), bundle, AREA_TABLES)
 
 
 def warm_planner(services: Services) -> None:

@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import pandas as pd
 
 from healthgap.data.workspace import Workspace, open_workspace
 from healthgap.errors import WorkspaceError
+from healthgap.reports.bundle import ResultBundle
 from healthgap.store import Database, register_workspace
 from healthgap.web.levels import AreaRows
 from healthgap.web.preparation import load_extras, prepare_in_child
@@ -31,6 +33,8 @@ log = logging.getLogger("healthgap.web")
 # How long a page waits for the workspace to be prepared before showing "preparing".
 PAGE_WAIT_SECONDS = 0.5  # with the page itself, well under the promised second
 COUNT_TABLES = ("population", "deaths")
+#: The tables every page about areas reads (its results stay valid across other uploads).
+AREA_TABLES = ("areas", *COUNT_TABLES)
 
 
 class WorkspaceNotReadyError(Exception):
@@ -127,15 +131,27 @@ class WorkspaceService:
         with self._lock:
             return self._tables.setdefault(key, frame)
 
-    def memo(self, key: tuple[object, ...], compute: Callable[[], Any]) -> Any:
+    def _memo_key(self, key: tuple[object, ...], tables: Iterable[str] | None) -> tuple:
+        hashes = self.workspace().hashes()
+        named = hashes if tables is None else {t: hashes.get(t, "") for t in tables}
+        return (*key, tuple(sorted(named.items())))
+
+    def memo(
+        self,
+        key: tuple[object, ...],
+        compute: Callable[[], Any],
+        tables: Iterable[str] | None = None,
+    ) -> Any:
         """``compute()`` once per key and workspace content; callers must not mutate it.
 
-        The key includes the workspace's content hashes, so an upload invalidates it.
+        The key includes the content hashes of ``tables`` (default: every table), so an
+        upload of one of them invalidates it. A result bundle kept across an upload of
+        another table is returned with its provenance naming the current tables.
         """
-        full_key = (*key, tuple(sorted(self.workspace().hashes().items())))
+        full_key = self._memo_key(key, tables)
         with self._lock:
             if full_key in self._results:
-                return self._results[full_key]
+                return self._current(self._results[full_key])
             running = self._computing.get(full_key)
             if running is None:
                 running = self._computing[full_key] = threading.Event()
@@ -147,7 +163,7 @@ class WorkspaceService:
             # "preparing" rather than keep the visitor waiting or compute it twice.
             if not running.wait(PAGE_WAIT_SECONDS):
                 raise WorkspaceNotReadyError("working out this page", 0, 1)
-            return self.memo(key, compute)
+            return self.memo(key, compute, tables)
         try:
             value = compute()  # outside the lock: a slow page must not block the others
             with self._lock:
@@ -249,12 +265,23 @@ class WorkspaceService:
             self._rows = (key, rows)
         return rows
 
-    def seed(self, key: tuple[object, ...], value: Any) -> None:
+    def seed(
+        self, key: tuple[object, ...], value: Any, tables: Iterable[str] | None = None
+    ) -> None:
         """Keep ``value`` as :meth:`memo`'s result for ``key`` (computed elsewhere, e.g. by
         the preparation)."""
-        full_key = (*key, tuple(sorted(self.workspace().hashes().items())))
+        full_key = self._memo_key(key, tables)
         with self._lock:
             self._results[full_key] = value
+
+    def _current(self, value: Any) -> Any:
+        """A kept result bundle with its provenance naming the tables as they are now."""
+        if isinstance(value, ResultBundle):
+            hashes = dict(self.workspace().hashes())
+            if dict(value.provenance.hashes) != hashes:
+                provenance = replace(value.provenance, hashes=hashes)
+                return replace(value, provenance=provenance)
+        return value
 
     def area_rows(self, wait: float = PAGE_WAIT_SECONDS) -> AreaRows:
         """The population and deaths of every area at every level (see :mod:`.levels`).

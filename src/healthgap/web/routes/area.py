@@ -13,7 +13,7 @@ from healthgap.periods import Period
 from healthgap.reports.bundle import ResultBundle
 from healthgap.reports.labels import LEVEL_NAMES
 from healthgap.web.deps import Services, Viewer, render, services
-from healthgap.web.workspaces import WorkspaceService
+from healthgap.web.workspaces import AREA_TABLES, WorkspaceService
 
 router = APIRouter()
 
@@ -122,6 +122,7 @@ def cached_profile(running: Services, area_code: str, period: str | None = None)
     return running.workspaces.memo(
         profile_key(area_code, chosen),
         lambda: profile_area(running.source, area_code, period=chosen),
+        tables=AREA_TABLES,
     )
 
 

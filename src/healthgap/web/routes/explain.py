@@ -22,6 +22,7 @@ from healthgap.periods import Period
 from healthgap.reports.bundle import ResultBundle
 from healthgap.web.deps import Services, Viewer, render, services
 from healthgap.web.files import bundle_download, slug
+from healthgap.web.workspaces import AREA_TABLES
 
 router = APIRouter(prefix="/explain")
 
@@ -62,6 +63,7 @@ def explained(
     bundle = running.workspaces.memo(
         ("explain", area, comparison.token, chosen.label),
         lambda: explain_gap(running.source, area=area, comparison=comparison, period=chosen),
+        tables=AREA_TABLES,
     )
     return bundle, chosen.label
 
@@ -87,6 +89,7 @@ def trajectories(
             target_year=target_year,
             reduction=reduction / 100,
         ),
+        tables=AREA_TABLES,
     )
 
 
