@@ -18,6 +18,7 @@ from healthgap.data import write_workspace
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIO = REPO / "examples" / "scenarios" / "deprived_quintile_demo_la.yaml"
+GRID = REPO / "examples" / "grids" / "demo_grid.yaml"
 
 
 @pytest.fixture(autouse=True)
@@ -139,6 +140,8 @@ def _uses(command: str, workspace: str, out: Path) -> list[str] | None:
         "explain-classify": [workspace, "--period", "2014", "--out", str(out / "c.csv")],
         "explain-target": [workspace, *area, "--target-year", "2030", "--out", str(out)],
         "plan": [str(SCENARIO), "--workspace", workspace, "--draws", "0", "--out", str(out)],
+        "plan-grid": [str(GRID), "--workspace", workspace, "--out", str(out / "grid")],
+        "plan-voi": [str(SCENARIO), "--workspace", workspace, "--draws", "100", "--out", str(out)],
     }.get(command)
 
 

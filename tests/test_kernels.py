@@ -115,7 +115,8 @@ def test_workspace_keeps_other_tables_and_records_hashes(tmp_path) -> None:
     assert ws.tables == ["areas", "deaths"]
     manifest = json.loads((tmp_path / "ws" / "manifest.json").read_text())
     assert manifest["tables"]["deaths"]["hash"] == table_hash(deaths)
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left
+    # No staging folder or retired copy left; only the lock file stays (filelock keeps it).
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".ws.lock"]
 
 
 def test_opening_a_folder_that_is_not_a_workspace_is_a_clear_error(tmp_path) -> None:

@@ -24,6 +24,7 @@ PACKAGES = [
     "healthgap.errors",
     "healthgap.analyses",
     "healthgap.periods",
+    "healthgap.compute",
 ]
 
 

@@ -13,6 +13,7 @@ Exceptions::
     ├── StorageError               the database refused a write (web app)
     │   └── ConflictError          someone else saved a newer version first (optimistic lock)
     ├── PermissionDenied           the user's role does not allow the action (web app)
+    ├── ComputeError               a compute cluster cannot be reached or lost the work
     └── NotFittedError             a model was used before ``fit`` (also an AttributeError)
 
 Warnings::
@@ -30,6 +31,7 @@ from dataclasses import asdict, dataclass
 
 __all__ = [
     "BandingWarning",
+    "ComputeError",
     "ConflictError",
     "HealthgapError",
     "HealthgapWarning",
@@ -135,6 +137,10 @@ class ConflictError(StorageError):
     def __init__(self, message: str, *, current_version: int | None = None) -> None:
         super().__init__(message)
         self.current_version = current_version
+
+
+class ComputeError(HealthgapError):
+    """The Dask scheduler cannot be reached in time, or the cluster lost the work."""
 
 
 class PermissionDenied(HealthgapError):  # noqa: N818 - the documented name, as in the tree

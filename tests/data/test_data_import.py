@@ -24,7 +24,8 @@ def good_files(tmp_path: Path) -> list[Path]:
         write(
             tmp_path / "areas.csv",
             ["area_code,area_name,level,parent_region",
-             "E06000001,Hartlepool,la,E12000001", "E06000002,Middlesbrough,la,E12000001"],
+             "E06000001,Hartlepool,la,E12000001", "E06000002,Middlesbrough,la,E12000001",
+             "E12000001,North East,region,"],
         ),
     ]  # fmt: skip
 
@@ -53,8 +54,10 @@ def test_any_problem_leaves_the_workspace_byte_identical(tmp_path) -> None:
     files = [write(tmp_path / "p15.csv", new_pop), write(tmp_path / "d15.csv", bad_deaths)]
     with pytest.raises(InputError) as error:
         import_files(files, into=tmp_path / "ws")
+    # Row 4 now reads "..., -5, all, -5": a bad age and a bad count, both found in one pass.
     assert [(p.file, p.row, p.rule) for p in error.value.problems] == [
-        (str(files[1]), 4, "negative_count")
+        (str(files[1]), 4, "negative_count"),
+        (str(files[1]), 4, "bad_age_band"),
     ]
     assert snapshot(tmp_path / "ws") == before
 

@@ -29,18 +29,36 @@ def _add(out: dict[str, Any], name: str, factory: str, spec: dict[str, Any]) -> 
     out[name] = spec
 
 
+#: A small scenario grid over the demo's local authorities, with a budget sweep.
+_GRID = """
+name: Catalogue grid
+seed: 2
+draws: 20
+areas: {level: la}
+scenarios:
+  - name: statins
+    interventions:
+      - intervention: statins
+        volume: {coverage: {from: 0, to: 10}}
+        target: {quintiles: [1], ages: [40, 70]}
+budgets: [20000, 40000]
+"""
+
+
 def _core(out: dict[str, Any]) -> None:
     from healthgap.analyses import (
         WorkspaceSource,
         check_gap_target,
         explain_gap,
         plan_budget,
+        plan_grid,
         plan_scenario,
+        plan_sensitivity,
         profile_area,
     )
     from healthgap.datasets import build_demo_workspace
     from healthgap.reports.trend_charts import sii_chart
-    from healthgap.scenarios import scenario_from_dict
+    from healthgap.scenarios import grid_from_text, scenario_from_dict
 
     folder = Path(tempfile.mkdtemp(prefix="charts-")) / "demo"
     build_demo_workspace(folder, size="small")
@@ -84,6 +102,13 @@ def _core(out: dict[str, Any]) -> None:
         )
         plan = plan_scenario(source, scenario, rank=False)
         plan_budget(source, scenario, 500_000)  # has no chart, but must not break
+        sensitivity = plan_sensitivity(source, scenario, draws=100)
+        grid = plan_grid(source, grid_from_text(_GRID, "catalogue.yaml"), folder.parent / "grid")
+    for name, factory in (("tornado", "tornado_chart"), ("voi", "voi_chart")):
+        _add(out, f"plan_{name}", f"voi_charts.{factory}", sensitivity.chart(name))
+    for name, factory in (("spread", "grid_spread_chart"), ("budget_sweep", "budget_sweep_chart")):
+        key = "grid_spread" if name == "spread" else name
+        _add(out, f"grid_{name}", f"grid_charts.{factory}", grid.chart(key))
     for name, factory in (
         ("waterfall", "waterfall_chart"),
         ("deaths_postponed", "dpp_chart"),

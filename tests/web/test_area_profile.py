@@ -107,18 +107,18 @@ GAP_METHOD = (
 )
 SII = '"slope index of inequality (normal, multiplier 1)"'
 SII_METHOD = '"weighted regression, simulation 10000 reps, seed 1"'
-# The small demo (seeded) LA's fifths pooled over 2022-24; values as the page shows them,
-# to 2 decimals (deprivation_gap and slope_index_of_inequality, seed 1).
+# The small demo (seeded, generator version 2) LA's fifths pooled over 2022-24; values as the
+# page shows them, to 2 decimals (deprivation_gap and slope_index_of_inequality, seed 1).
 INEQUALITY_CSV = (
     "area_code,area_name,sex,period,statistic,value,lowercl,uppercl,confidence,method,"
     "most_deprived_value,least_deprived_value,suppression_note,disclosure_note,data_note\n"
-    f"{{la}},Synthetic District 034,male,2022-24,{GAP},8.68,6.87,10.49,95%,{GAP_METHOD},"
-    f"74.49,83.16,,,{SYNTHETIC}\n"
-    f"{{la}},Synthetic District 034,female,2022-24,{GAP},5.5,3.83,7.17,95%,{GAP_METHOD},"
-    f"80.42,85.92,,,{SYNTHETIC}\n"
-    f"{{la}},Synthetic District 034,male,2022-24,{SII},10.73,8.62,12.79,95%,{SII_METHOD},"
+    f"{{la}},Synthetic District 034,male,2022-24,{GAP},9.77,7.83,11.72,95%,{GAP_METHOD},"
+    f"74.36,84.14,,,{SYNTHETIC}\n"
+    f"{{la}},Synthetic District 034,female,2022-24,{GAP},8.43,6.67,10.19,95%,{GAP_METHOD},"
+    f"78.14,86.57,,,{SYNTHETIC}\n"
+    f"{{la}},Synthetic District 034,male,2022-24,{SII},11.86,9.7,13.98,95%,{SII_METHOD},"
     f",,,,{SYNTHETIC}\n"
-    f"{{la}},Synthetic District 034,female,2022-24,{SII},7.1,5.18,8.96,95%,{SII_METHOD},"
+    f"{{la}},Synthetic District 034,female,2022-24,{SII},10.74,8.7,12.71,95%,{SII_METHOD},"
     f",,,,{SYNTHETIC}\n"
 )
 

@@ -34,10 +34,14 @@ def test_a_bug_is_a_500_page_with_a_reference(
     assert logged and logged[0].exc_info is not None  # the details are in the server log
 
 
-def test_a_failed_job_says_bug_not_trace(app) -> None:  # noqa: ANN001
-    job = app.state.services.jobs.start(owner_id=1, work=_broken)
+def test_a_failed_job_says_bug_not_trace(app, database) -> None:  # noqa: ANN001
+    owner = add_user(database, "analyst")
+    jobs = app.state.services.jobs
+    jobs.handlers["broken"] = lambda _params, _progress: _broken(None)
+    job = jobs.submit(owner, "broken", {})
     deadline = time.monotonic() + 10
     while job.status == "running" and time.monotonic() < deadline:
-        time.sleep(0.02)
+        time.sleep(0.05)
+        job = jobs.get(job.id, owner)
     assert job.status == "failed"
     assert "bug" in job.error and "an internal mistake" not in job.error

@@ -12,6 +12,7 @@ OPEN = {("GET", "/login"), ("GET", "/invite/{token}")}
 ROLE_NEEDED = {
     ("POST", "/plan/scenarios"): "analyst",
     ("POST", "/plan/uncertainty"): "analyst",
+    ("POST", "/plan/sensitivity"): "analyst",
     ("POST", "/data/upload"): "analyst",
     ("GET", "/admin/users"): "admin",
     ("POST", "/admin/users/invite"): "admin",

@@ -18,6 +18,9 @@ explain a gap by age and cause         :func:`explain_gap`
 check a gap target                     :func:`check_gap_target`
 classify areas by a rule               :func:`classify_areas`
 plan a scenario, a budget              :func:`plan_scenario`, :func:`plan_budget`
+plan a scenario grid                   :func:`plan_grid` (:func:`check_grid` first)
+which uncertainty matters (VOI)        :func:`plan_sensitivity`
+where heavy work runs                  :func:`open_executor` (from :mod:`healthgap.compute`)
 check, import, describe data           :func:`validate_files`, :func:`import_data`,
                                        :func:`workspace_info`
 build the SYNTHETIC demo               :func:`build_demo`
@@ -29,6 +32,7 @@ from healthgap.analyses.data import import_data, validate_files, workspace_info
 from healthgap.analyses.data_templates import TABLE_PURPOSES, data_templates, template_csv
 from healthgap.analyses.demo import build_demo
 from healthgap.analyses.explain import explain_gap
+from healthgap.analyses.grid import check_grid, plan_grid
 from healthgap.analyses.measure import (
     measure_deprivation_gap,
     measure_dsr,
@@ -44,15 +48,19 @@ from healthgap.analyses.plan import (
 )
 from healthgap.analyses.profile import profile_area, profile_periods
 from healthgap.analyses.selection import latest_period
+from healthgap.analyses.sensitivity import plan_sensitivity
 from healthgap.analyses.source import Source, WorkspaceSource
 from healthgap.analyses.target import check_gap_target, target_periods
+from healthgap.compute import Executor, open_executor
 
 __all__ = [
     "TABLE_PURPOSES",
+    "Executor",
     "Source",
     "WorkspaceSource",
     "build_demo",
     "check_gap_target",
+    "check_grid",
     "classify_areas",
     "data_templates",
     "explain_gap",
@@ -62,11 +70,14 @@ __all__ = [
     "measure_dsr",
     "measure_healthy_life_expectancy",
     "measure_life_expectancy",
+    "open_executor",
     "plan_baseline",
     "plan_budget",
+    "plan_grid",
     "plan_model",
     "plan_scenario",
     "plan_volumes",
+    "plan_sensitivity",
     "profile_area",
     "profile_periods",
     "target_periods",

@@ -16,6 +16,7 @@ import pandas as pd
 
 from healthgap.analyses.provenance import collect_warnings, provenance_of
 from healthgap.analyses.source import Source
+from healthgap.compute import Executor
 from healthgap.reports.bundle import ResultBundle, Table
 from healthgap.reports.plan_charts import dpp_chart, frontier_chart, waterfall_chart
 from healthgap.scenarios import (
@@ -161,6 +162,7 @@ def plan_scenario(
     budget: float | None = None,
     rank: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
 ) -> ResultBundle:
     """Run ``scenario`` on the source (pooled over ``periods``, shrunk towards ``shrink_to``;
     see :func:`plan_baseline`), or on a fitted ``model``.
@@ -169,11 +171,14 @@ def plan_scenario(
     ``interventions``, ``waterfall``, ``parameters``), ``ranking`` (with ``rank``) and,
     with ``budget``, ``budget_gap`` and ``budget_lifetime`` with their mix frequencies.
     Charts: ``waterfall``, ``deaths_postponed``, ``frontier``. ``summary["result"]`` is the
-    core's :class:`~healthgap.scenarios.results.ScenarioResult`.
+    core's :class:`~healthgap.scenarios.results.ScenarioResult`. The draws run on
+    ``executor`` (:func:`healthgap.compute.open_executor`; default this process), with the
+    same results whatever it is.
     """
     with collect_warnings() as met:
         fitted = _model(source, scenario, model, periods, shrink_to)
-        result = run_scenario(fitted, scenario, draws=draws, seed=seed, progress=progress)
+        result = run_scenario(fitted, scenario, draws=draws, seed=seed, progress=progress,
+                              executor=executor)  # fmt: skip
         tables = {
             name: Table(frame, TABLE_TITLES.get(name, name))
             for name, frame in result.tables.items()

@@ -53,6 +53,7 @@ from healthgap.assessment.model import FrameworkVersion
 from healthgap.assessment.profiles import profile_table
 from healthgap.assessment.responses import Assessment, ratings_frame
 from healthgap.assessment.spread import rating_counts, spread_table, strengths, weakest_link
+from healthgap.data.csv_export import neutralise_formulas
 
 __all__ = [
     "ITEM_COLUMNS",
@@ -252,7 +253,7 @@ def report_csv(report: AssessmentReport) -> str:
     items = report.tables["items"].copy()
     if report.synthetic:
         items.insert(0, "data_note", SYNTHETIC_NOTE)
-    return items.to_csv(index=False, lineterminator="\n")
+    return neutralise_formulas(items).to_csv(index=False, lineterminator="\n")
 
 
 def _plain(value: Any) -> Any:
@@ -294,7 +295,9 @@ def _excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
 def report_xlsx(report: AssessmentReport) -> bytes:
     """An Excel workbook (XlsxWriter): the scope sheet first, then one sheet per table."""
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+    # Text from users stays text: never read as a formula (formula injection).
+    options = {"options": {"strings_to_formulas": False}}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs=options) as writer:
         for name, table in report.tables.items():
             _excel_safe(table).to_excel(writer, sheet_name=name[:31], index=False)
             writer.sheets[name[:31]].freeze_panes(1, 0)

@@ -6,6 +6,10 @@ Each domain registers its commands from its own module (``data``, ``measure``, `
 A user error (:class:`healthgap.errors.HealthgapError`) is printed as a table of problems and
 exits with status 2; anything else is a bug: a short message says so and where the details
 were logged, and the exit status is 1. No traceback ever reaches the terminal.
+
+Both consoles print text as it is (``markup=False``): file names, paths and cells from user
+files may hold square brackets, which Rich would otherwise read as markup (crashing on
+``[/x]``, swallowing ``[bold]``). Styles are given with :func:`styled` instead.
 """
 
 from __future__ import annotations
@@ -25,10 +29,20 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from healthgap.errors import HealthgapError, HealthgapWarning, InputError
 
-__all__ = ["BUG_EXIT", "app", "console", "err_console", "log_bug", "main", "print_problems"]
+__all__ = [
+    "BUG_EXIT",
+    "app",
+    "console",
+    "err_console",
+    "log_bug",
+    "main",
+    "print_problems",
+    "styled",
+]
 
 BUG_EXIT = 1  # user errors exit with 2 (as click's usage errors do), bugs with 1
 log = logging.getLogger("healthgap.cli")
@@ -40,8 +54,17 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=False)
-err_console = Console(stderr=True)
+console = Console(stderr=False, markup=False)
+err_console = Console(stderr=True, markup=False)
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """A line to print: plain strings are shown as they are, ``(text, style)`` pairs styled.
+
+    >>> styled(("error:", "bold red"), " file [/b].csv").plain
+    'error: file [/b].csv'
+    """
+    return Text.assemble(*parts)
 
 
 def print_problems(error: HealthgapError) -> None:
@@ -58,7 +81,7 @@ def print_problems(error: HealthgapError) -> None:
         if len(error.problems) > 500:
             err_console.print(f"... and {len(error.problems) - 500} more problems")
     else:
-        err_console.print(f"[bold red]error:[/] {error}")
+        err_console.print(styled(("error:", "bold red"), f" {error}"))
 
 
 def _log_folder() -> Path:
@@ -100,9 +123,8 @@ def _warnings_as_lines() -> Iterator[None]:
         finally:
             for item in caught:
                 if issubclass(item.category, HealthgapWarning):
-                    err_console.print(
-                        f"[yellow]warning ({item.category.__name__}):[/] {item.message}"
-                    )
+                    label = f"warning ({item.category.__name__}):"
+                    err_console.print(styled((label, "yellow"), f" {item.message}"))
                 else:
                     warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
 
@@ -112,7 +134,7 @@ def _register_commands() -> None:
     # the domain modules stay independent of each other.
     from healthgap.cli import data as _data  # noqa: F401
 
-    for optional in ("demo", "measure", "profile", "explain", "plan", "web"):
+    for optional in ("demo", "measure", "profile", "explain", "plan", "grid", "voi", "web"):
         try:
             __import__(f"healthgap.cli.{optional}")
         except ModuleNotFoundError as exc:
@@ -142,9 +164,11 @@ def main(argv: list[str] | None = None) -> None:
         reference, path = log_bug(error, args)
         where = f"the details are in {path}" if path else "the details went to the log"
         err_console.print(
-            f"[bold red]healthgap hit a bug[/] ({type(error).__name__}, reference {reference}); "
-            f"{where}. Please report it with that file. Nothing was written for this command "
-            "after the error.",
+            styled(
+                ("healthgap hit a bug", "bold red"),
+                f" ({type(error).__name__}, reference {reference}); {where}. Please report it "
+                "with that file. Nothing was written for this command after the error.",
+            ),
             soft_wrap=True,
         )
         sys.exit(BUG_EXIT)

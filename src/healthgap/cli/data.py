@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from healthgap.analyses import WorkspaceSource, import_data, validate_files, workspace_info
-from healthgap.cli import app, console
+from healthgap.cli import app, console, styled
 from healthgap.cli.present import show_warnings
 
 __all__ = ["import_command", "info", "validate"]
@@ -93,4 +93,6 @@ def info(
     if levels:
         console.print("areas by level: " + ", ".join(f"{lvl} {n:,}" for lvl, n in levels.items()))
     if bundle.synthetic:
-        console.print("[bold]SYNTHETIC[/]: made-up data for demonstration, not real statistics.")
+        console.print(
+            styled(("SYNTHETIC", "bold"), ": made-up data for demonstration, not real statistics.")
+        )

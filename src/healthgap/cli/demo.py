@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from healthgap.analyses.demo import DemoSummary, build_demo
-from healthgap.cli import app, console
+from healthgap.cli import app, console, styled
 from healthgap.datasets import DEFAULT_SEED, SYNTHETIC_LABEL
 
 
@@ -45,7 +45,7 @@ def build_and_summarise(size: str, out: Path | None, seed: int = DEFAULT_SEED) -
             progress.update(task, description=stages[stage], advance=1 if stage == "write" else 0)
 
         summary = build_demo(size, out, seed, on_stage=on_stage)
-    console.print(f"[bold]{SYNTHETIC_LABEL}[/] (seed {seed}, size {size}): made-up data.")
+    console.print(styled((SYNTHETIC_LABEL, "bold"), f" (seed {seed}, size {size}): made-up data."))
     console.print(f"{'Reused' if summary.reused else 'Wrote'} workspace {summary.path}")
     _print_summary(summary)
     return summary.path

@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from healthgap.analyses import WorkspaceSource, check_gap_target, classify_areas, explain_gap
-from healthgap.cli import app, console
+from healthgap.cli import app, console, styled
 from healthgap.cli.present import announce, split_list, wrote
 from healthgap.reports.outputs import write_bundle_chart, write_bundle_table
 
@@ -171,5 +171,7 @@ def target_command(
     (out / "verdict.json").write_text(json.dumps(verdict, indent=2), encoding="utf-8")
     announce(bundle)
     for sex_name, found in verdicts.items():
-        console.print(f"[bold]{found['verdict'].upper()}[/] ({sex_name}): {found['explanation']}")
+        console.print(
+            styled((found["verdict"].upper(), "bold"), f" ({sex_name}): {found['explanation']}")
+        )
     wrote([*written, out / "verdict.json"])

@@ -7,11 +7,11 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from healthgap.analyses import WorkspaceSource, plan_scenario
-from healthgap.cli import app, console
+from healthgap.cli import app, console, styled
+from healthgap.cli.compute_options import Scheduler, Timeout, Workers, executor_and_bar
 from healthgap.cli.present import announce, frame_table, split_list
 from healthgap.errors import InputError
 from healthgap.reports.outputs import write_bundle
@@ -70,6 +70,9 @@ def plan(
         str | None,
         typer.Option("--shrink-to", help="Shrink small-area rates towards this parent level."),
     ] = None,
+    workers: Workers = 0,
+    scheduler: Scheduler = None,
+    timeout: Timeout = 10.0,
 ) -> None:
     """Model how scaling up interventions changes deaths, life expectancy and the gap."""
     if draws < 0:
@@ -78,18 +81,10 @@ def plan(
         raise InputError(f"--charts must be svg, png or json, not {charts!r}", rule="bad_format")
     spec = load_scenario(scenario)
     source = WorkspaceSource.open(workspace)
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("Monte Carlo draws", total=max(draws, 1))
-
-        def advance(done: int, _total: int) -> None:
-            bar.update(task, completed=done)
-
+    with executor_and_bar(workers, scheduler, timeout, "Monte Carlo draws", draws) as (
+        executor,
+        advance,
+    ):
         bundle = plan_scenario(
             source,
             spec,
@@ -99,6 +94,7 @@ def plan(
             seed=seed,
             budget=budget,
             progress=advance,
+            executor=executor,
         )
     write_bundle(bundle, out, chart_formats=(charts,), workbook="plan.xlsx")
     announce(bundle)
@@ -122,7 +118,10 @@ def plan(
         )
     )
     console.print(
-        f"[bold]{bundle.summary['assumptions']}[/] parameters are assumptions [A] or "
-        "unverified [V] (listed in parameters.csv and the Excel workbook)."
+        styled(
+            (str(bundle.summary["assumptions"]), "bold"),
+            " parameters are assumptions [A] or unverified [V] (listed in parameters.csv and "
+            "the Excel workbook).",
+        )
     )
     console.print(f"Wrote tables, plan.xlsx and charts to {out}")

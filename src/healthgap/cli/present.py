@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rich.table import Table
 
-from healthgap.cli import console, err_console
+from healthgap.cli import console, err_console, styled
 from healthgap.errors import InputError
 from healthgap.reports.bundle import ResultBundle
 from healthgap.reports.tables import SYNTHETIC_NOTE
@@ -28,14 +28,14 @@ def announce(bundle: ResultBundle) -> None:
     """Print the bundle's warnings and, for SYNTHETIC data, the note."""
     show_warnings(bundle.warnings)
     if bundle.synthetic:
-        console.print(f"[bold yellow]{SYNTHETIC_NOTE}[/]")
+        console.print(SYNTHETIC_NOTE, style="bold yellow")
 
 
 def show_warnings(warnings: Iterable[str]) -> None:
     """Each healthgap warning as one readable line ("warning (Kind): message")."""
     for warning in warnings:
         kind, _, text = warning.partition(": ")
-        err_console.print(f"[yellow]warning ({kind}):[/] {text}", soft_wrap=True)
+        err_console.print(styled((f"warning ({kind}):", "yellow"), f" {text}"), soft_wrap=True)
 
 
 def wrote(paths: Iterable[Path]) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from healthgap.analyses import WorkspaceSource
-from healthgap.cli import app, console
+from healthgap.cli import app, console, styled
 
 user_app = typer.Typer(help="Manage web accounts.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
@@ -92,13 +93,25 @@ def serve(
         str,
         typer.Option(help="Demo size: national (33,800 LSOAs) or small (one LA, quick start)."),
     ] = "national",
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Server processes behind the one port (they share the database, sessions "
+            "and background jobs).",
+        ),
+    ] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler for background jobs, e.g. tcp://10.0.0.5:8786."),
+    ] = None,
 ) -> None:
     """Serve the web workspace (sign in with an account from `healthgap user create`)."""
     import logging
 
     import uvicorn
 
-    from healthgap.web import Settings, create_app
+    from healthgap.web import Settings, create_app, settings_environment
 
     name = "default"
     if workspace is not None and not demo:
@@ -108,17 +121,44 @@ def serve(
 
         workspace = build_and_summarise(demo_size, None)
         name = f"demo-{demo_size}"
-    settings = Settings(
-        data_dir=data_dir, database_url=database_url, workspace=workspace, workspace_name=name
-    )
+    fields = {"data_dir": data_dir, "database_url": database_url, "workspace": workspace,
+              "workspace_name": name, "scheduler": scheduler}  # fmt: skip
+    settings = Settings(**{k: v for k, v in fields.items() if v is not None})
     web_app = create_app(settings)
     if demo:
         _ensure_demo_admin(web_app.state.database, data_dir)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    console.print(f"healthgap is serving on http://{host}:{port}")
+    console.print(f"healthgap is serving on http://{host}:{port} ({workers} process(es))")
     # access_log off: uvicorn's access log records client addresses (personal data); the
     # app logs method, path, status and time instead.
-    uvicorn.run(web_app, host=host, port=port, access_log=False, log_level="warning")
+    if workers == 1:
+        uvicorn.run(web_app, host=host, port=port, access_log=False, log_level="warning")
+        return
+    _prepare_shared_state(web_app, settings)
+    web_app.state.database.dispose()
+    # Each process builds its own app from the same settings, passed in the environment.
+    os.environ.update(settings_environment(settings))
+    # A process busy preparing a national workspace may answer uvicorn's health check late;
+    # it is not hung, so give it a minute before restarting it.
+    uvicorn.run("healthgap.web:create_app_from_environment", factory=True, workers=workers,
+                host=host, port=port, access_log=False, log_level="warning",
+                timeout_worker_healthcheck=60)  # fmt: skip
+
+
+def _prepare_shared_state(web_app: object, settings: object) -> None:
+    """What the processes would otherwise race for, done once before they start: the
+    schema (migrated when the app was created), the session secret and the workspace's
+    entry in the database."""
+    from healthgap.store import register_workspace
+
+    settings.resolved_secret_key()  # type: ignore[attr-defined]
+    workspace = settings.workspace  # type: ignore[attr-defined]
+    if workspace is not None:
+        source = WorkspaceSource.open(workspace)
+        with web_app.state.database.unit_of_work() as session:  # type: ignore[attr-defined]
+            register_workspace(session, name=settings.workspace_name,  # type: ignore[attr-defined]
+                               path=str(Path(workspace).resolve()),
+                               is_synthetic=source.is_synthetic)  # fmt: skip
 
 
 def _ensure_demo_admin(database: object, data_dir: Path) -> None:
@@ -132,10 +172,22 @@ def _ensure_demo_admin(database: object, data_dir: Path) -> None:
     with database.unit_of_work() as session:  # type: ignore[attr-defined]
         if session.scalar(select(User.id).where(User.username == "demo")) is not None:
             console.print(
-                "demo login: user [bold]demo[/] (its password was printed when it was created; "
-                f"to choose a new one: healthgap user set-password demo --data-dir {data_dir})"
+                styled(
+                    "demo login: user ",
+                    ("demo", "bold"),
+                    " (its password was printed when it was created; to choose a new one: "
+                    f"healthgap user set-password demo --data-dir {data_dir})",
+                )
             )
             return
         password = secrets.token_urlsafe(12)
         create_user(session, username="demo", password=password, role="admin")
-    console.print(f"demo login: user [bold]demo[/], password [bold]{password}[/] (shown once)")
+    console.print(
+        styled(
+            "demo login: user ",
+            ("demo", "bold"),
+            ", password ",
+            (password, "bold"),
+            " (shown once)",
+        )
+    )

@@ -14,6 +14,7 @@ from healthgap.data.bands import parse_age_labels, reband
 from healthgap.data.deprivation import assign_quantiles
 from healthgap.data.importer import import_files, load_files
 from healthgap.data.layouts import BUILTIN_LAYOUTS, detect_layout, resolve_layout
+from healthgap.data.limits import Limits
 from healthgap.data.load import load
 from healthgap.data.real import CORNWALL_SCILLY, load_mortality_2014
 from healthgap.data.validate import RULES, validate_tables
@@ -22,6 +23,7 @@ from healthgap.data.workspace import Workspace, open_workspace, write_workspace
 __all__ = [
     "BUILTIN_LAYOUTS",
     "CORNWALL_SCILLY",
+    "Limits",
     "RULES",
     "Workspace",
     "add_persons",

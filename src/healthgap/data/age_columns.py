@@ -84,7 +84,7 @@ def melt_wide(
     the age headers, ``wide["value"]`` the name of the count; the headers are parsed as
     ages with :func:`parse_ages` (``wide`` may give ``kind`` and ``open_from``). When
     ``total_column`` is given, each row's ages must sum to it (rule ``total_mismatch``).
-    Raises :class:`~healthgap.errors.InputError` with every bad cell.
+    Bad cells are recorded in ``problems`` (their rows in ``problems.bad_labels``).
     """
     ages = [c for c in raw.columns if c != ROW and re.fullmatch(wide["age_columns"], c)]
     if not ages:
@@ -102,9 +102,13 @@ def melt_wide(
         (numbers < 0, "negative_count", "is a negative count"),
         (text == "", "missing_value", "is empty"),
     ]
+    labels = stacked.index.get_level_values(0)
     for mask, rule, what in checks:
-        for i in np.flatnonzero(mask.to_numpy()):
-            problems.add(int(rows[i]), headers[i], rule, f"'{text.iloc[i]}' {what}")
+        hits = np.flatnonzero(mask.to_numpy())
+        problems.bad_labels.update(labels[hits].tolist())
+        problems.add_positions(
+            rows, hits, lambda i: str(headers[i]), rule, lambda i, w=what: f"'{text.iloc[i]}' {w}"
+        )
     counts = numbers.unstack()[ages]
     if total_column is not None:
         total, _ = parse_numbers(raw[total_column])
@@ -119,7 +123,6 @@ def melt_wide(
             + ", not "
             + total.map("{:g}".format),
         )
-    problems.raise_if_any()
     header_bands = parse_ages(pd.Series(ages, index=ages), wide, "header", raw[ROW], problems)
     long = out.join(counts).melt(
         id_vars=list(out.columns),

@@ -1,8 +1,11 @@
 """Validate canonical tables, alone and together; every problem is reported.
 
-Per-column checks use pandera (types, ranges, vocabularies, GSS form); rules that need
-several rows or tables (duplicate keys, age bands, deaths against population, area codes
-against the areas table, periods) are vectorised pandas.
+Per-column checks use pandera (types, ranges, vocabularies, GSS form) and
+:mod:`healthgap.data.plausibility` (causes, periods, magnitudes, parent areas); rules that
+need several rows or tables (duplicate keys, age bands, deaths against population, area
+codes against the areas table, periods) are vectorised pandas. They run on the rows whose
+cells are clean, and whole-group checks skip areas that lost rows to bad cells, so every
+problem is found in one pass without follow-on noise.
 
 >>> pop = pd.DataFrame({"area_code": ["E1"], "period": ["2014"], "sex": ["male"],
 ...                     "age_start": [0], "person_years": [10.0]})
@@ -13,13 +16,23 @@ against the areas table, periods) are vectorised pandas.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from healthgap.data.checked_table import CheckedTable
+from healthgap.data.cross_table import area_problems, deaths_vs_population
+from healthgap.data.file_problems import cap_problems
+from healthgap.data.limits import Limits, current_limits
 from healthgap.data.model import KEY_COLUMNS, SEXES, TABLE_COLUMNS
+from healthgap.data.plausibility import (
+    cause_problems,
+    magnitude_problems,
+    parent_problems,
+    period_problems,
+)
 from healthgap.data.vocab import COUNT_COLUMNS, PROPORTION_COLUMNS
 from healthgap.errors import Problem
 
@@ -38,11 +51,18 @@ RULES: dict[str, str] = {
     "unknown_layout": "the layout is unknown or the headers match no built-in layout",
     "bad_layout": "the mapping spec has an unknown key or table",
     "missing_column": "a column the layout needs is absent",
+    "duplicate_column": "two columns of a file have the same header",
     "missing_value": "a required cell (count, code, period) is empty",
     "non_numeric": "a number column holds text",
     "negative_count": "a count is below zero",
     "out_of_range": "a proportion is outside 0-1",
     "unknown_sex": "a sex code is not male/female/persons (or M/F/P, 1/2)",
+    "unknown_cause": "a cause is not one of the cause groups (circulatory, cancer, "
+    "respiratory, digestive, external, infant_perinatal, mental_behavioural, other) or all",
+    "bad_period": "a period label is not a year (2014), a span (2012-14), a financial year "
+    "(2018/19), a month or quarter, or periods pooled with +",
+    "implausible_value": "a count is above the limit (default 1e9) or another number is "
+    "infinite or beyond 1e15",
     "bad_age_band": "an age or age band cannot be read",
     "missing_age_band": "a group lacks some age bands (a gap, no band from 0, or no open top band)",
     "overlapping_age_bands": "two age bands of a group overlap",
@@ -50,9 +70,15 @@ RULES: dict[str, str] = {
     "duplicate_key": "two rows share the same key columns",
     "bad_area_code": "an area code is not in GSS form (letter + 8 digits) where GSS is declared",
     "unknown_area": "an area code is absent from the areas table",
+    "unknown_parent": "a parent_<level> code of an area is absent from the areas table",
     "deaths_exceed_population": "deaths are greater than the population in a cell",
     "deaths_without_population": "deaths are given for a cell with no population row",
     "period_without_population": "a period in deaths has no population at all",
+    "file_too_large": "the file (or its unpacked content) is over the size limit",
+    "too_many_rows": "the file has more data rows than the limit; reading stopped there",
+    "too_many_columns": "the file has more columns than the limit",
+    "cell_too_large": "a cell holds more characters than the limit",
+    "bad_setting": "a HEALTHGAP_* limit setting is not a positive number",
     # Raised by aggregate / pool_periods / add_persons rather than by import:
     "no_parent": "aggregate: an area has no parent at the target level",
     "missing_period": "pool_periods: a period asked for is absent, or a cell lacks one",
@@ -107,30 +133,12 @@ def _schema(table: str, columns: list[str], gss: bool) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(spec)
 
 
-class _Table:
-    """One table to check, with how to name its file and rows in problems."""
-
-    def __init__(self, name: str, frame: pd.DataFrame, source: str | None):
-        self.name = name
-        self.frame = frame.reset_index(drop=True)
-        self.source = source or frame.attrs.get("source") or name
-        rows = frame.attrs.get("source_rows")
-        ok = rows is not None and len(rows) == len(frame)
-        self.rows = np.asarray(rows if ok else np.arange(2, len(frame) + 2), dtype=int)
-        files = frame.attrs.get("source_files")  # tables stacked from several files
-        self.files = files if ok and files is not None and len(files) == len(frame) else None
-
-    def problem(self, position: int | None, column: str | None, rule: str, msg: str) -> Problem:
-        row = None if position is None else int(self.rows[position])
-        file = self.source if position is None or self.files is None else self.files[position]
-        return Problem(file, row, column, rule, msg)
-
-
 def validate_tables(
     tables: Mapping[str, pd.DataFrame],
     *,
     sources: Mapping[str, str] | None = None,
     gss_codes: bool | None = None,
+    limits: Limits | None = None,
 ) -> list[Problem]:
     """Check canonical tables alone and against each other; return every problem found.
 
@@ -146,40 +154,66 @@ def validate_tables(
     gss_codes
         Require GSS codes (letter + 8 digits). ``None``: only for tables whose layout
         declares ``area_codes: gss`` (``attrs["area_codes"]``).
+    limits
+        ``max_count`` (largest plausible count) and ``max_problems_per_rule`` (problems
+        listed per file and rule; the rest are counted in one line).
 
     Returns
     -------
     list of Problem
         Empty when everything passes. Rule keys are listed in :data:`RULES`.
     """
+    limits = current_limits(limits)
     sources = sources or {}
-    checked = {n: _Table(n, f, sources.get(n)) for n, f in tables.items() if n in TABLE_COLUMNS}
+    checked = {
+        n: CheckedTable(n, f, sources.get(n)) for n, f in tables.items() if n in TABLE_COLUMNS
+    }
     problems: list[Problem] = []
+    clean: dict[str, CheckedTable] = {}
     for name, table in checked.items():
         if table.frame.empty:
             problems.append(table.problem(None, None, "empty_file", f"the {name} table is empty"))
             continue
         gss = gss_codes if gss_codes is not None else table.frame.attrs.get("area_codes") == "gss"
-        problems += _column_problems(table, gss)
-        problems += _duplicate_problems(table)
+        found, bad = _column_problems(table, gss, limits)
+        problems += found
+        clean[name] = table.clean(bad)
+        problems += _duplicate_problems(clean[name], limits.max_problems_per_rule)
         if "age_start" in table.frame.columns and name != "deaths":  # zero deaths may be omitted
-            problems += _band_problems(table)
-    if "areas" in checked:
-        problems += _area_problems(checked)
-    if "deaths" in checked and "population" in checked:
-        problems += _deaths_vs_population(checked["deaths"], checked["population"])
-    return problems
+            problems += _band_problems(clean[name])
+    if "areas" in clean:
+        problems += area_problems(clean)
+        areas = clean["areas"]
+        problems += parent_problems(areas.frame, areas.problem, areas.rows)
+    if "deaths" in clean and "population" in clean:
+        problems += deaths_vs_population(clean["deaths"], clean["population"])
+    return cap_problems(problems, limits.max_problems_per_rule)
 
 
-def _column_problems(table: _Table, gss: bool) -> list[Problem]:
+def _column_problems(
+    table: CheckedTable, gss: bool, limits: Limits
+) -> tuple[list[Problem], np.ndarray]:
+    """Problems of single cells, and which rows have one."""
     schema = _schema(table.name, list(table.frame.columns), gss)
     frame, problems, not_numbers = _coerce_numbers(table)
+    bad = np.zeros(len(frame), bool)
+    for position, _column in not_numbers:
+        bad[position] = True
+    for check in (cause_problems, period_problems):
+        found, rows = check(frame, table.problem, table.rows)
+        problems += found
+        bad |= rows
+    found, rows = magnitude_problems(
+        frame, table.problem, limits.max_count, limits.max_problems_per_rule
+    )
+    problems += found
+    bad |= rows
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
     else:
-        return problems
+        return problems, bad
     # A cell already reported as non-numeric is not reported again as empty.
     seen = {(position, column, "missing_value") for position, column in not_numbers}
     # Report in spreadsheet order, so a repeated bad code is named at its first row.
@@ -193,6 +227,8 @@ def _column_problems(table: _Table, gss: bool) -> list[Problem]:
         if column == "age_start" and rule == "negative_count":
             rule = "bad_age_band"
         position = None if case.index is None else int(case.index)
+        if position is not None and rule != "bad_area_code":  # the code still names its area
+            bad[position] = True
         key = (position, column, rule)
         if rule == "bad_area_code":  # one problem per bad code (at its first row) is enough
             key = (str(case.failure_case), column, rule)
@@ -201,11 +237,13 @@ def _column_problems(table: _Table, gss: bool) -> list[Problem]:
         seen.add(key)
         message = RULES[rule] if position is None else f"{case.failure_case!r}: {RULES[rule]}"
         problems.append(table.problem(position, column, rule, message))
-    return problems
+    if any(p.rule == "missing_column" for p in problems):
+        bad[:] = True  # a table without a needed column cannot be checked across rows
+    return problems, bad
 
 
 def _coerce_numbers(
-    table: _Table,
+    table: CheckedTable,
 ) -> tuple[pd.DataFrame, list[Problem], set[tuple[int, str]]]:
     """Numbers columns as floats, and a ``non_numeric`` problem for each cell that is not one.
 
@@ -230,17 +268,23 @@ def _coerce_numbers(
     return frame, problems, cells
 
 
-def _duplicate_problems(table: _Table) -> list[Problem]:
+def _duplicate_problems(table: CheckedTable, per_rule: int) -> list[Problem]:
     keys = [k for k in KEY_COLUMNS[table.name] if k in table.frame.columns]
     dup = table.frame.duplicated(keys, keep="first").to_numpy()
-    return [
+    positions = np.flatnonzero(dup)
+    found = [
         table.problem(int(i), keys[-1], "duplicate_key", f"repeats the key {', '.join(keys)}")
-        for i in np.flatnonzero(dup)
+        for i in positions[:per_rule]
     ]
+    if len(positions) > per_rule:
+        more = f"and {len(positions) - per_rule:,} more problems of rule duplicate_key"
+        found.append(table.problem(None, keys[-1], "duplicate_key", more))
+    return found
 
 
-def _band_problems(table: _Table) -> list[Problem]:
-    """Every group must have every age band the table uses."""
+def _band_problems(table: CheckedTable) -> list[Problem]:
+    """Every group must have every age band the table uses (areas that lost rows to bad
+    cells are skipped: their gaps would only echo those cells)."""
     frame = table.frame
     keys = [k for k in KEY_COLUMNS[table.name] if k in frame.columns and k != "age_start"]
     starts = pd.to_numeric(frame["age_start"], errors="coerce")
@@ -250,7 +294,9 @@ def _band_problems(table: _Table) -> list[Problem]:
     first = ~pd.Series(group).duplicated().to_numpy()
     problems = []
     # Only groups with a problem are visited; the detection itself is vectorised.
-    for position in np.flatnonzero(first & (n_bands < len(band_set))):
+    for position in np.flatnonzero(
+        first & (n_bands < len(band_set)) & table.untainted().to_numpy()
+    ):
         present = set(starts[group == group[position]].dropna())
         missing = ", ".join(f"{s:g}" for s in band_set if s not in present)
         label = "/".join(frame.loc[position, keys].astype(str))
@@ -263,88 +309,3 @@ def _band_problems(table: _Table) -> list[Problem]:
             )
         )
     return problems
-
-
-def _area_problems(checked: Mapping[str, _Table]) -> list[Problem]:
-    known = checked["areas"].frame["area_code"].astype(str).unique()
-    problems = []
-    for name, table in checked.items():
-        if name == "areas" or "area_code" not in table.frame.columns:
-            continue
-        codes = table.frame["area_code"].astype(str)
-        unknown = ~codes.isin(known)
-        if not unknown.any():
-            continue
-        # One problem per unknown code (at its first row), not one per row.
-        firsts = codes[unknown].drop_duplicates()
-        for position, code in firsts.items():
-            problems.append(
-                table.problem(
-                    int(position), "area_code", "unknown_area", f"{code} is not in the areas table"
-                )
-            )
-    return problems
-
-
-def _deaths_vs_population(deaths: _Table, population: _Table) -> list[Problem]:
-    cell = ["area_code", "period", "sex", "age_start"]
-    d = deaths.frame
-    p = population.frame
-    if not (set(cell) <= set(d.columns) & set(p.columns)) or "deaths" not in d:
-        return []
-    if "person_years" not in p:
-        return []
-    problems = []
-    pop_periods = p["period"].astype(str).unique()
-    bad_period = ~d["period"].astype(str).isin(pop_periods)
-    for position, period in d["period"][bad_period].drop_duplicates().items():
-        problems.append(
-            deaths.problem(
-                int(position),
-                "period",
-                "period_without_population",
-                f"period {period} has deaths but no population",
-            )
-        )
-    counts = pd.to_numeric(d["deaths"], errors="coerce")
-    d = d.assign(__deaths__=counts, __position__=np.arange(len(d)))[~bad_period.to_numpy()]
-    per_cell = (
-        d.groupby(cell, sort=False)
-        .agg(deaths=("__deaths__", "sum"), position=("__position__", "min"))
-        .reset_index()
-    )
-    pop = (
-        p.assign(person_years=pd.to_numeric(p["person_years"], errors="coerce"))
-        .groupby(cell, sort=False)["person_years"]
-        .sum()
-        .reset_index()
-    )
-    # A merge on columns: joining on a MultiIndex is several times slower at LSOA scale.
-    joined = per_cell.merge(pop, on=cell, how="left").set_index(cell)
-    absent = joined["person_years"].isna() & (joined["deaths"] > 0)
-    problems += _cell_problems(
-        deaths, joined[absent], "deaths_without_population", "deaths but no population row"
-    )
-    over = joined[joined["deaths"] > joined["person_years"]]
-    details = [
-        f"{d:g} deaths > {py:g} person-years"
-        for d, py in zip(over["deaths"].tolist(), over["person_years"].tolist(), strict=True)
-    ]
-    problems += _cell_problems(deaths, over, "deaths_exceed_population", details)
-    return problems
-
-
-def _cell_problems(
-    deaths: _Table, cells: pd.DataFrame, rule: str, details: str | Sequence[str]
-) -> list[Problem]:
-    """One ``deaths`` problem per cell of ``cells`` (indexed by area, period, sex and age,
-    with the ``position`` of the cell's first row), each naming its cell."""
-    if isinstance(details, str):
-        details = [details] * len(cells)
-    keys = [cells.index.get_level_values(i).tolist() for i in range(4)]
-    return [
-        deaths.problem(int(position), "deaths", rule, f"{area} {period} {sex} age {age}: {detail}")
-        for position, area, period, sex, age, detail in zip(
-            cells["position"].tolist(), *keys, details, strict=True
-        )
-    ]

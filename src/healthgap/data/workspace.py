@@ -1,8 +1,11 @@
 """A workspace: a folder of Parquet tables plus a manifest with a content hash per table.
 
 Later capabilities (measures, explain, plan, the web app) read workspaces. Writing is
-all-or-nothing: a new version is written to a temporary sibling folder and swapped in
-by renaming, so a failed import leaves the workspace byte-identical.
+all-or-nothing and serialised: under an exclusive lock per workspace, a new version is
+written to a staging sibling folder and swapped in by renaming, so a failed import leaves
+the workspace byte-identical and two imports never lose each other's tables. A swap that a
+crash interrupted is finished or rolled back the next time the workspace is opened or
+written (see :mod:`healthgap.data.workspace_swap`).
 
 >>> import tempfile, pandas as pd
 >>> folder = tempfile.mkdtemp()
@@ -18,7 +21,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,11 +30,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from healthgap.data.limits import Limits, current_limits
+from healthgap.data.workspace_swap import (
+    MANIFEST,
+    fault_point,
+    has_leftovers,
+    new_staging,
+    recover_workspace,
+    swap_in,
+    workspace_lock,
+)
 from healthgap.errors import WorkspaceError
 
 __all__ = ["MANIFEST", "Workspace", "open_workspace", "table_hash", "write_workspace"]
 
-MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 
 
@@ -79,19 +90,40 @@ class Workspace:
         return {name: info["hash"] for name, info in self.manifest["tables"].items()}
 
 
-def open_workspace(path: str | os.PathLike[str]) -> Workspace:
-    """Open an existing workspace folder."""
+def open_workspace(path: str | os.PathLike[str], *, limits: Limits | None = None) -> Workspace:
+    """Open an existing workspace folder.
+
+    If a crash interrupted a write, the swap is first finished or rolled back and stale
+    staging folders are deleted (under the workspace lock; a reader waits at most
+    ``limits.lock_timeout`` seconds for a live writer to finish its swap).
+    """
     folder = Path(path)
+    if has_leftovers(folder):
+        whole = (folder / MANIFEST).is_file()
+        # A whole workspace with a live writer beside it opens at once; a missing one waits
+        # for the writer's swap (or recovers a crashed one).
+        timeout = 0.0 if whole else current_limits(limits).lock_timeout
+        try:
+            with workspace_lock(folder, timeout):
+                recover_workspace(folder)
+        except WorkspaceError:
+            if not whole:
+                raise
+    return _read_manifest(folder)
+
+
+def _read_manifest(folder: Path) -> Workspace:
     manifest_file = folder / MANIFEST
     if not manifest_file.is_file():
         raise WorkspaceError(f"{folder} is not a healthgap workspace (no {MANIFEST})")
     try:
         manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise WorkspaceError(f"{manifest_file} is damaged: {exc}") from None
-    if manifest.get("format_version") != FORMAT_VERSION:
+    if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
+        version = manifest.get("format_version") if isinstance(manifest, dict) else None
         raise WorkspaceError(
-            f"{folder} was written in workspace format {manifest.get('format_version')}; "
+            f"{folder} was written in workspace format {version}; "
             f"this healthgap reads format {FORMAT_VERSION}"
         )
     return Workspace(folder, manifest)
@@ -103,16 +135,30 @@ def write_workspace(
     *,
     metadata: Mapping[str, Any] | None = None,
     replace: bool = True,
+    limits: Limits | None = None,
 ) -> Workspace:
-    """Write ``tables`` as a workspace at ``path``, atomically.
+    """Write ``tables`` as a workspace at ``path``, atomically, holding its write lock.
 
     Tables already in an existing workspace and not named in ``tables`` are kept
     (``replace=True`` replaces only the named ones). If every named table has the
     same content hash as the stored one and the metadata is unchanged, nothing is
-    written at all (re-importing the same data is a no-op).
+    written at all (re-importing the same data is a no-op). A second writer waits up to
+    ``limits.lock_timeout`` seconds, then raises :class:`WorkspaceError`.
     """
     folder = Path(path)
-    existing = open_workspace(folder) if (folder / MANIFEST).is_file() else None
+    with workspace_lock(folder, current_limits(limits).lock_timeout):
+        recover_workspace(folder)
+        existing = _read_manifest(folder) if (folder / MANIFEST).is_file() else None
+        return _write_locked(folder, existing, tables, metadata, replace)
+
+
+def _write_locked(
+    folder: Path,
+    existing: Workspace | None,
+    tables: Mapping[str, pd.DataFrame],
+    metadata: Mapping[str, Any] | None,
+    replace: bool,
+) -> Workspace:
     new_hashes = {name: table_hash(frame) for name, frame in tables.items()}
     merged_metadata = {**(existing.metadata if existing else {}), **(metadata or {})}
     if existing is not None:
@@ -124,9 +170,7 @@ def write_workspace(
             raise WorkspaceError(
                 f"{folder} already has tables {sorted(set(old) & set(new_hashes))}"
             )
-
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    staging = new_staging(folder)
     try:
         entries: dict[str, dict[str, Any]] = {}
         if existing is not None:
@@ -139,6 +183,7 @@ def write_workspace(
             arrow = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
             pq.write_table(arrow, staging / file, compression="zstd")
             entries[name] = {"file": file, "rows": int(len(frame)), "hash": new_hashes[name]}
+            fault_point("table_written")
         manifest = {
             "format_version": FORMAT_VERSION,
             "tables": dict(sorted(entries.items())),
@@ -147,23 +192,8 @@ def write_workspace(
         (staging / MANIFEST).write_text(
             json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
         )
-        _swap_in(staging, folder)
+        swap_in(staging, folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return open_workspace(folder)
-
-
-def _swap_in(staging: Path, folder: Path) -> None:
-    """Replace ``folder`` by ``staging`` with renames, so readers never see half a workspace."""
-    if not folder.exists():
-        staging.rename(folder)
-        return
-    retired = folder.with_name(f".{folder.name}.old-{os.getpid()}")
-    folder.rename(retired)
-    try:
-        staging.rename(folder)
-    except BaseException:
-        retired.rename(folder)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
+    return _read_manifest(folder)

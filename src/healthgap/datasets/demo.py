@@ -22,6 +22,7 @@ from healthgap.datasets import parameters as par
 from healthgap.datasets.geography import COUNTRY_CODE, COUNTRY_NAME, Geography, draw_geography
 from healthgap.datasets.mortality import (
     MortalityModel,
+    draw_cell_deaths,
     draw_deaths,
     draw_mortality,
     expected_by_group,
@@ -47,7 +48,7 @@ DEFAULT_SEED = 20_240_611
 DEFAULT_FIRST_YEAR = 2010
 DEFAULT_YEARS = 15
 #: Bump when the generator's output changes, so stale demo workspaces are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: deaths never exceed person-years (binomial-multinomial draws)
 SYNTHETIC_LABEL = "SYNTHETIC demo country"
 VINTAGE = "2021"
 
@@ -208,10 +209,11 @@ def _country_counts(
     population: PopulationModel,
     years: np.ndarray,
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Country person-years (rounded expected) and Poisson deaths for the small demo."""
+    """Country person-years (rounded expected) and deaths for the small demo."""
     everyone = np.zeros(mortality.rank_fraction.size, dtype=int)
     person_years, deaths = expected_by_group(mortality, population, years, everyone, 1)
-    counts = rng.poisson(deaths[0])  # (year, sex, band, cause)
+    at_risk = np.rint(person_years[0]).astype(np.int64)  # (year, sex, band)
+    counts = draw_cell_deaths(rng, at_risk, deaths[0])  # (year, sex, band, cause)
     year, sex, age, cause = np.nonzero(counts)
     sparse = {
         "year": year,
@@ -221,7 +223,7 @@ def _country_counts(
         "cause": cause,
         "deaths": counts[year, sex, age, cause].astype(np.int32),
     }
-    return np.rint(person_years.transpose(1, 0, 2, 3)).astype(np.int32), sparse
+    return at_risk[:, None].astype(np.int32), sparse
 
 
 def generate_demo(

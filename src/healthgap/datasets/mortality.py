@@ -1,11 +1,24 @@
-r"""Death rates and Poisson death counts of the SYNTHETIC demo country.
+r"""Death rates and death counts of the SYNTHETIC demo country.
 
-The rate model is written out in :mod:`healthgap.datasets.parameters`. Counts are
-Poisson draws, :math:`D_{tlsbc} \sim \operatorname{Poisson}(P_{tlsb}\, m_{tlsbc})`, one
+The rate model is written out in :mod:`healthgap.datasets.parameters`. Counts are drawn one
 year at a time so memory stays bounded (a year of the national country is 33,800 LSOAs
-x 2 sexes x 20 bands x 8 causes). Expected counts for large groups (the country, the
-deprivation deciles) are computed exactly up to a binning of the deprivation rank into
-:data:`RANK_BINS` bins, which is what lets the small demo carry country totals cheaply.
+x 2 sexes x 20 bands x 8 causes). Each cell's deaths from all causes are binomial among the
+people at risk, then split over causes by their share of the expected deaths:
+
+.. math::
+
+    D_{tlsb\cdot} \sim \operatorname{Binomial}\!\left(P_{tlsb},\,
+        \min\{1, \textstyle\sum_c m_{tlsbc}\}\right), \qquad
+    (D_{tlsbc})_c \mid D_{tlsb\cdot} \sim \operatorname{Multinomial}\!\left(D_{tlsb\cdot},\,
+        m_{tlsbc} / \textstyle\sum_{c'} m_{tlsbc'}\right)
+
+so a cell never has more deaths than person-years, and the expected count is still
+:math:`P_{tlsb}\, m_{tlsbc}` wherever the all-cause rate is below one. (Independent Poisson
+counts per cause, which this replaces, have the same means but could exceed the
+population of a tiny cell of the very old, which the data model refuses.) Expected counts for
+large groups (the country, the deprivation deciles) are computed exactly up to a binning of
+the deprivation rank into :data:`RANK_BINS` bins, which is what lets the small demo carry
+country totals cheaply.
 
 >>> import numpy as np
 >>> from healthgap.datasets.geography import draw_geography
@@ -31,7 +44,14 @@ from healthgap.datasets import parameters as par
 from healthgap.datasets.geography import Geography
 from healthgap.datasets.population import PopulationModel
 
-__all__ = ["RANK_BINS", "MortalityModel", "draw_deaths", "draw_mortality", "expected_by_group"]
+__all__ = [
+    "RANK_BINS",
+    "MortalityModel",
+    "draw_cell_deaths",
+    "draw_deaths",
+    "draw_mortality",
+    "expected_by_group",
+]
 
 RANK_BINS = 200
 
@@ -98,7 +118,7 @@ def draw_deaths(
     parts: list[tuple[np.ndarray, ...]] = []
     for t in range(len(years)):  # one year at a time bounds memory; years are few
         expected = rates * (person_years[t] * trend[t][:, None, None])[..., None]
-        counts = rng.poisson(expected)
+        counts = draw_cell_deaths(rng, person_years[t], expected)
         flat = np.flatnonzero(counts)
         lsoa, sex, age, cause = np.unravel_index(flat, counts.shape)
         year = np.full(flat.size, t, dtype=np.int16)
@@ -109,6 +129,52 @@ def draw_deaths(
         name: np.concatenate([p[i] for p in parts]).astype(dtype)
         for i, (name, dtype) in enumerate(zip(names, dtypes, strict=True))
     }
+
+
+def draw_cell_deaths(
+    rng: np.random.Generator, person_years: np.ndarray, expected: np.ndarray
+) -> np.ndarray:
+    """Death counts shaped like ``expected`` (..., cause), never summing over causes to more
+    than the cell's ``person_years`` (...): a binomial all-cause count among the people at
+    risk, split over causes by a multinomial draw (see the module docstring).
+
+    >>> rng = np.random.default_rng(0)
+    >>> counts = draw_cell_deaths(rng, np.array([2, 1000]), np.array([[3.0, 1.0], [5.0, 5.0]]))
+    >>> int(counts[0].sum()) <= 2, counts.shape
+    (True, (2, 2))
+    """
+    at_risk = np.asarray(person_years).astype(np.int64)
+    total_expected = expected.sum(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        probability = np.where(at_risk > 0, total_expected / np.maximum(at_risk, 1), 0.0)
+    totals = rng.binomial(at_risk, np.clip(probability, 0.0, 1.0))
+    n_causes = expected.shape[-1]
+    counts = np.zeros((totals.size, n_causes), dtype=np.int32)
+    died = np.flatnonzero(totals)
+    if died.size:
+        weights = expected.reshape(-1, n_causes)[died]
+        remaining = totals.reshape(-1)[died]
+        split = np.zeros((died.size, n_causes), dtype=np.int32)
+        # Most cells have one death: its cause is one categorical draw.
+        one = np.flatnonzero(remaining == 1)
+        cumulative = np.cumsum(weights[one], axis=1)
+        pick = rng.random(one.size) * cumulative[:, -1]
+        cause = np.minimum((pick[:, None] >= cumulative).sum(axis=1), n_causes - 1)
+        split[one, cause] = 1
+        # Others: the multinomial split as a chain of binomials, one vectorised draw per
+        # cause, D_c ~ Binomial(deaths not yet assigned, m_c / sum of m over causes c..last).
+        many = np.flatnonzero(remaining > 1)
+        later = np.cumsum(weights[many, ::-1], axis=1)[:, ::-1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shares = np.clip(np.nan_to_num(weights[many] / later), 0.0, 1.0)
+        left = remaining[many]
+        for c in range(n_causes - 1):
+            drawn = rng.binomial(left, shares[:, c])
+            split[many, c] = drawn
+            left = left - drawn
+        split[many, -1] = left
+        counts[died] = split
+    return counts.reshape(expected.shape)
 
 
 def expected_by_group(

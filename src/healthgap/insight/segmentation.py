@@ -264,17 +264,21 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
         self.scale_ = pd.Series(scale, index=X.columns)
         return (values - mean) / scale
 
-    def fit(self, X: Any, y: None = None, sample_weight: Any = None) -> SmallAreaSegmenter:
+    def fit(
+        self, X: Any, y: None = None, sample_weight: Any = None, *, executor: Any = None
+    ) -> SmallAreaSegmenter:
         """Segment the areas (rows) of ``X``; ``sample_weight`` is each area's population.
 
         ``X`` is a DataFrame indexed by area code (one column per indicator), a
-        :class:`~healthgap.insight.indicators.JoinedIndicators`, or an array.
+        :class:`~healthgap.insight.indicators.JoinedIndicators`, or an array. The bootstrap
+        resamples run on ``executor`` (:func:`healthgap.compute.open_executor`; default
+        this process), with the same result whatever it is.
         """
         del y  # scikit-learn signature
         with threadpool_limits(limits=self.n_threads):
-            return self._fit(X, sample_weight)
+            return self._fit(X, sample_weight, executor)
 
-    def _fit(self, X: Any, sample_weight: Any) -> SmallAreaSegmenter:
+    def _fit(self, X: Any, sample_weight: Any, executor: Any = None) -> SmallAreaSegmenter:
         frame, vintage, sources = _as_frame(X)
         weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
         ks = self._check_parameters(len(frame))
@@ -303,6 +307,7 @@ class SmallAreaSegmenter(ClusterMixin, BaseEstimator):
             size=len(Z) if self.bootstrap_size is None else min(len(Z), self.bootstrap_size),
             n_init=self.n_init,
             ward_sample=self.ward_sample,
+            executor=executor,
         )
         selection = selection_table(
             Z, labels, stability, sample=self.silhouette_sample, seed=silhouette_seed

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score, calinski_harabasz_score, silhouette_score
 
+from healthgap.compute import Chunk, Executor, InProcessExecutor, map_ordered
 from healthgap.errors import HealthgapWarning
 from healthgap.insight.clustering import fit_partitions, nearest
 
@@ -31,6 +33,38 @@ __all__ = ["UnstableSegmentsWarning", "bootstrap_stability", "choose_k", "select
 
 class UnstableSegmentsWarning(HealthgapWarning):
     """No candidate number of segments reached the stability asked for."""
+
+
+@dataclass(frozen=True)
+class _Resampling:
+    """What every bootstrap resample needs (sent once to each worker)."""
+
+    Z: np.ndarray
+    labels: dict[int, np.ndarray]
+    method: str
+    weights: np.ndarray | None
+    size: int
+    n_init: int
+    ward_sample: int
+
+
+def _resample(chunk: Chunk[int], job: _Resampling) -> dict[int, float]:
+    """ARI of one resample's partition per k; the chunk's item is the resample's seed."""
+    rng = np.random.default_rng(chunk.item)
+    pick = rng.integers(0, len(job.Z), job.size)
+    parts = fit_partitions(
+        job.Z[pick],
+        list(job.labels),
+        method=job.method,
+        seed=int(rng.integers(2**31)),
+        weights=None if job.weights is None else job.weights[pick],
+        n_init=job.n_init,
+        ward_sample=job.ward_sample,
+    )
+    return {
+        k: float(adjusted_rand_score(job.labels[k], nearest(job.Z, part.centroids)))
+        for k, part in parts.items()
+    }
 
 
 def bootstrap_stability(
@@ -43,26 +77,16 @@ def bootstrap_stability(
     size: int,
     n_init: int,
     ward_sample: int,
+    executor: Executor | None = None,
 ) -> dict[int, np.ndarray]:
-    """Adjusted Rand index of each resample's partition (extended to all areas), per k."""
-    ks = list(labels)
-    scores = {k: np.full(len(seeds), np.nan) for k in ks}
-    n = len(Z)
-    for b, seed in enumerate(seeds):  # resamples, not areas
-        rng = np.random.default_rng(seed)
-        pick = rng.integers(0, n, size)
-        parts = fit_partitions(
-            Z[pick],
-            ks,
-            method=method,
-            seed=int(rng.integers(2**31)),
-            weights=None if weights is None else weights[pick],
-            n_init=n_init,
-            ward_sample=ward_sample,
-        )
-        for k, part in parts.items():
-            scores[k][b] = adjusted_rand_score(labels[k], nearest(Z, part.centroids))
-    return scores
+    """Adjusted Rand index of each resample's partition (extended to all areas), per k.
+
+    Each resample has its own seed, so they run as independent chunks on ``executor``
+    (:mod:`healthgap.compute`; default this process) with the same result anywhere.
+    """
+    job = _Resampling(Z, labels, method, weights, size, n_init, ward_sample)
+    found = map_ordered(executor or InProcessExecutor(), _resample, list(seeds), shared=job)
+    return {k: np.array([scores[k] for scores in found], dtype=float) for k in labels}
 
 
 def selection_table(

@@ -31,6 +31,7 @@ from typing import Any
 
 import yaml
 
+from healthgap.data.csv_export import neutralise_cell, restore_cell
 from healthgap.errors import InputError, Problem
 from healthgap.journeys.model import Journey
 from healthgap.journeys.records import (
@@ -72,10 +73,10 @@ def _cell(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, tuple | list):
-        return f" {LIST_SEPARATOR} ".join(str(v) for v in value)
+        return neutralise_cell(f" {LIST_SEPARATOR} ".join(str(v) for v in value))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return neutralise_cell(str(value))
 
 
 def write_journey_json(journey: Journey, path: str | os.PathLike[str]) -> Path:
@@ -140,7 +141,11 @@ def _read_csv(path: Path, part: str) -> tuple[list[dict[str, str]], list[Problem
         if c not in expected
     ]
     rows = [
-        {k.strip(): v for k, v in row.items() if k is not None and k.strip() in expected}
+        {
+            k.strip(): restore_cell(v) if isinstance(v, str) else v
+            for k, v in row.items()
+            if k is not None and k.strip() in expected
+        }
         for row in reader
     ]
     return rows, problems

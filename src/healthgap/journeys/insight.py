@@ -32,6 +32,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from healthgap.data.csv_export import neutralise_cell, restore_cell
 from healthgap.errors import InputError, Problem
 from healthgap.journeys.model import Journey
 from healthgap.journeys.personal_data import personal_data_problems
@@ -187,6 +188,16 @@ def _record(note: InsightNote) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items()}
 
 
+def _csv_cell(value: object) -> object:
+    """A note's field as a CSV cell. Quotes and themes come from people, so text that a
+    spreadsheet would run as a formula is quoted (read back by :func:`read_insight_notes`)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        value = f" {LIST_SEPARATOR} ".join(value)
+    return neutralise_cell(value) if isinstance(value, str) else value
+
+
 def write_insight_notes(notes: Iterable[InsightNote], path: str | os.PathLike[str]) -> Path:
     """Write notes as ``.json``, ``.yaml`` or ``.csv`` (by suffix)."""
     target = Path(path)
@@ -198,11 +209,7 @@ def write_insight_notes(notes: Iterable[InsightNote], path: str | os.PathLike[st
         writer = csv.DictWriter(buffer, [f.name for f in INSIGHT_FIELDS], lineterminator="\n")
         writer.writeheader()
         for record in records:
-            writer.writerow({
-                k: f" {LIST_SEPARATOR} ".join(v) if isinstance(v, list)
-                else ("yes" if v is True else "no" if v is False else v)
-                for k, v in record.items()
-            })  # fmt: skip
+            writer.writerow({k: _csv_cell(v) for k, v in record.items()})
         target.write_text(buffer.getvalue(), encoding="utf-8")
     elif suffix in (".yaml", ".yml"):
         target.write_text(yaml.safe_dump(records, sort_keys=False, allow_unicode=True), "utf-8")
@@ -230,7 +237,11 @@ def read_insight_notes(path: str | os.PathLike[str]) -> list[InsightNote]:
         if missing:
             raise InputError([Problem(name, 1, c, "missing_column", f"needs a {c!r} column")
                               for c in missing])  # fmt: skip
-        return insight_notes_from_records(list(reader), name, csv_rows=True)
+        rows = [
+            {k: restore_cell(v) if isinstance(v, str) else v for k, v in row.items()}
+            for row in reader
+        ]
+        return insight_notes_from_records(rows, name, csv_rows=True)
     try:
         data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:

@@ -19,6 +19,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from healthgap.data.csv_export import neutralise_cell, restore_cell
 from healthgap.errors import InputError, Problem
 from healthgap.practice.case_study import CaseStudy
 from healthgap.practice.flat import FLAT_LISTS, RawReference, flat_from_entry
@@ -51,15 +52,10 @@ RESEARCH_COLUMNS = (
     "reviewed_on",
     "citation_note",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def _uncell(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
+_cell = neutralise_cell  # formula-looking text is quoted on the way out (data.csv_export)
+_uncell = restore_cell  # and unquoted on the way back in
 
 
 def _joined(name: str, values: list[str]) -> str:

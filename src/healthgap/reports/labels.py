@@ -32,6 +32,7 @@ __all__ = [
     "intervention_name",
     "label",
     "level_name",
+    "parameter_name",
 ]
 
 #: The cause groups of the data model (``healthgap.data.model.CAUSE_GROUPS``) in words.
@@ -111,6 +112,29 @@ def intervention_name(key: str) -> str:
     if key == "combined":
         return "All combined"
     return _intervention_names().get(str(key), _words(str(key)))
+
+
+@cache
+def _parameter_descriptions() -> dict[tuple[str, str], str]:
+    from healthgap.scenarios import load_library
+
+    return {
+        (key, name): parameter.description
+        for key, item in load_library().items()
+        for name, parameter in item.parameters.items()
+    }
+
+
+def parameter_name(intervention: str, parameter: str) -> str:
+    """An intervention's parameter in words: the intervention's name and the library's
+    description of the parameter (up to its first bracket), else the key in words.
+
+    >>> parameter_name("statins", "adherence")
+    'Statins for primary prevention (no diagnosed CVD): share of those started who keep taking the drug'
+    """  # noqa: E501
+    description = _parameter_descriptions().get((intervention, parameter), "")
+    short = description.split(" (")[0].strip() or _words(parameter).lower()
+    return f"{intervention_name(intervention)}: {short}"
 
 
 def comparison_name(text: str, area_names: Mapping[str, str] | None = None) -> str:

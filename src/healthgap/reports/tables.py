@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from healthgap.data.csv_export import write_safe_csv
 from healthgap.disclosure import DisclosurePolicy
 from healthgap.errors import InputError
 from healthgap.periods import Period
@@ -79,11 +80,11 @@ def _mark_synthetic(frame: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
 def write_csv(
     frame: pd.DataFrame, path: str | os.PathLike[str], *, excel_friendly: bool = False
 ) -> Path:
-    """UTF-8 CSV (with a BOM when ``excel_friendly``), empty cells for missing values."""
-    target = Path(path)
+    """UTF-8 CSV (with a BOM when ``excel_friendly``), empty cells for missing values; text
+    cells that a spreadsheet would run as formulas are neutralised (see
+    :func:`healthgap.data.csv_export.neutralise_formulas`)."""
     encoding = "utf-8-sig" if excel_friendly else "utf-8"
-    frame.to_csv(target, index=False, encoding=encoding, lineterminator="\n")
-    return target
+    return write_safe_csv(frame, path, encoding=encoding)
 
 
 def write_excel(
@@ -110,7 +111,9 @@ def _write_sheets(
                 f"{EXCEL_MAX_ROWS - 1:,}); write a .csv file or choose fewer ages or areas",
                 rule="too_many_rows",
             )
-    with xlsxwriter.Workbook(str(target), {"nan_inf_to_errors": False}) as book:
+    with xlsxwriter.Workbook(
+        str(target), {"nan_inf_to_errors": False, "strings_to_formulas": False}
+    ) as book:
         bold = book.add_format({"bold": True})
         sheet = book.add_worksheet("metadata") if metadata_first else None
         for name, frame in frames.items():

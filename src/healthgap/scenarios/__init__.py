@@ -18,6 +18,7 @@ from healthgap.scenarios.baseline import (
 )
 from healthgap.scenarios.budget import BudgetResult, allocate_budget, rank_objectives
 from healthgap.scenarios.engine import Evaluation, ScenarioModel, combine
+from healthgap.scenarios.grid_file import GridSpec, grid_from_text, load_grid
 from healthgap.scenarios.library import Intervention, load_intervention, load_library
 from healthgap.scenarios.lifetime import lifetime_view
 from healthgap.scenarios.parameters import Distribution, Parameter, parameter_table
@@ -43,6 +44,7 @@ __all__ = [
     "ComparisonGroups",
     "Distribution",
     "Evaluation",
+    "GridSpec",
     "Intervention",
     "InterventionSpec",
     "Parameter",
@@ -58,7 +60,9 @@ __all__ = [
     "combine",
     "compare_scenarios",
     "exact_level",
+    "grid_from_text",
     "lifetime_view",
+    "load_grid",
     "load_intervention",
     "load_library",
     "load_scenario",

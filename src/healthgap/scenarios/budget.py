@@ -47,7 +47,15 @@ from healthgap.scenarios.engine import ScenarioModel
 from healthgap.scenarios.lifetime import lifetime_view
 from healthgap.scenarios.scenario import ScenarioSpec
 
-__all__ = ["BudgetResult", "allocate_budget", "greedy", "rank_objectives", "solve_lp"]
+__all__ = [
+    "BudgetResult",
+    "allocate_budget",
+    "effects_per_draw",
+    "greedy",
+    "per_unit_effects",
+    "rank_objectives",
+    "solve_lp",
+]
 
 OBJECTIVES = ("gap", "le", "lifetime")
 
@@ -191,8 +199,21 @@ def allocate_budget(
     return BudgetResult(objective, float(budget), table, full, frequency)
 
 
-def _mix_frequency(draws: dict[str, np.ndarray], unit: dict[str, np.ndarray], objective: str,
-                   budget: float, model: ScenarioModel) -> pd.DataFrame:  # fmt: skip
+def per_unit_effects(model: ScenarioModel, scenario: ScenarioSpec) -> dict[str, np.ndarray]:
+    """Each intervention's effect per unit a year under every objective (``gap``, ``le``,
+    ``lifetime``) at point values, with its ``cost`` per unit a year over the horizon, its
+    capacity ``cap``, ``labels``, ``per_year`` (the scenario's units a year) and ``dpp``."""
+    return _per_unit(model, scenario)
+
+
+def effects_per_draw(
+    draws: dict[str, np.ndarray], unit: dict[str, np.ndarray], objective: str, model: ScenarioModel
+) -> np.ndarray:
+    """Effect per unit a year of each intervention in each Monte Carlo draw, (draw, k).
+
+    ``draws`` is :func:`~healthgap.scenarios.uncertainty.monte_carlo` with ``detail``;
+    lifetime life-years (a point-value view) scale with each draw's deaths postponed.
+    """
     per_year = unit["per_year"][None, :]
     if objective == "gap":
         effect = draws["gap_reduction_alone"].mean(axis=(1, 2)).T / per_year
@@ -205,6 +226,12 @@ def _mix_frequency(draws: dict[str, np.ndarray], unit: dict[str, np.ndarray], ob
         effect = unit["lifetime"][None, :] * np.where(
             point > 0, dpp / np.where(point > 0, point, 1), 1.0
         )
+    return effect
+
+
+def _mix_frequency(draws: dict[str, np.ndarray], unit: dict[str, np.ndarray], objective: str,
+                   budget: float, model: ScenarioModel) -> pd.DataFrame:  # fmt: skip
+    effect = effects_per_draw(draws, unit, objective, model)
     units = greedy(effect, unit["cost"], budget, unit["cap"])
     mixes = [" + ".join(unit["labels"][row > 1e-9]) or "(nothing)" for row in units]
     counts = Counter(mixes)

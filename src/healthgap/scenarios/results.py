@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from healthgap.compute import Executor
 from healthgap.decomposition.arriaga import arriaga_contributions, split_by_cause
 from healthgap.errors import InputError
 from healthgap.scenarios.costs import cost_table, horizon_units
@@ -161,6 +162,7 @@ def run_scenario(
     chunk_size: int = 25,
     confidence: float = 0.95,
     progress: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
 ) -> ScenarioResult:
     """Evaluate ``scenario`` and build every output table (with intervals if ``draws``).
 
@@ -180,6 +182,8 @@ def run_scenario(
         Interval level as a fraction (0.95); 95 raises :class:`InputError`.
     progress : callable, optional
         ``progress(done, total)`` after each chunk of draws.
+    executor : Executor, optional
+        Where the chunks of draws run (:mod:`healthgap.compute`; default this process).
 
     Returns
     -------
@@ -196,7 +200,15 @@ def run_scenario(
     ev = model.evaluate(scenario, items=items)
     a = ev.arrays
     mc = (
-        monte_carlo(model, scenario, draws, seed, chunk_size=chunk_size, progress=progress)
+        monte_carlo(
+            model,
+            scenario,
+            draws,
+            seed,
+            chunk_size=chunk_size,
+            progress=progress,
+            executor=executor,
+        )
         if draws
         else {}
     )

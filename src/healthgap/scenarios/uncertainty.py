@@ -5,8 +5,11 @@ by ``seed`` and ``"<intervention id>.<parameter>"``; baseline deaths of each gro
 drawn as :math:`D^* \sim \mathrm{Poisson}(D)` from a stream keyed by the seed and the
 draw index. So two scenarios run with the same seed share their random numbers
 (common random numbers) and their difference is stable. Draws are processed in chunks
-so memory stays bounded; a ``progress(done, total)`` callback reports each chunk (the
-CLI passes a Rich progress bar; the core never imports Rich).
+so memory stays bounded, by an executor (:mod:`healthgap.compute`: in this process by
+default, or on Dask workers); the streams are keyed by the draw index, finer than the
+chunk, so the draws are the same whatever the chunk size and the number of workers. A
+``progress(done, total)`` callback reports each chunk (the CLI passes a Rich progress bar;
+the core never imports Rich).
 
 Summaries are the median and the 2.5 and 97.5 percentiles; the probability that A beats
 B is the share of draws in which A's gap reduction is larger.
@@ -21,9 +24,11 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
+from healthgap.compute import Chunk, Executor, InProcessExecutor, map_ordered
 from healthgap.errors import InputError
 from healthgap.scenarios.allocate import Resolved
 from healthgap.scenarios.engine import ScenarioModel
@@ -58,14 +63,37 @@ def sample_parameters(
     ]
 
 
-def _baseline_noise(model: ScenarioModel, seed: int, start: int, n: int) -> np.ndarray:
+def _baseline_noise(
+    model: ScenarioModel, noise_key: Sequence[int], start: int, n: int
+) -> np.ndarray:
     """Poisson draws of the groups' all-cause baseline deaths, one generator per draw."""
     D = model.group_deaths_.sum(-1)
     out = np.empty((*D.shape, n))
     for i in range(n):  # one stream per draw keeps draws identical whatever the chunking
-        rng = np.random.default_rng([seed, 0xBA5E, start + i])
+        rng = np.random.default_rng([*noise_key, start + i])
         out[..., i] = rng.poisson(D)
     return out
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every chunk of one Monte Carlo run needs (sent once to each worker)."""
+
+    model: ScenarioModel
+    scenario: ScenarioSpec
+    items: list[Resolved]
+    seed: int
+    noise_key: tuple[int, ...] | None
+    detail: bool
+
+
+def _draw_chunk(chunk: Chunk[tuple[int, int]], run: _Run) -> dict[str, np.ndarray]:
+    """Evaluate draws ``start .. start+n-1`` (one chunk)."""
+    start, n = chunk.item
+    params = sample_parameters(run.items, run.seed, start, n)
+    noise = None if run.noise_key is None else _baseline_noise(run.model, run.noise_key, start, n)
+    result = run.model.evaluate(run.scenario, params, noise, items=run.items, detail=run.detail)
+    return {key: result.arrays[key] for key in _KEEP if key in result.arrays}
 
 
 def monte_carlo(
@@ -78,6 +106,8 @@ def monte_carlo(
     baseline_noise: bool = True,
     detail: bool = True,
     progress: Progress | None = None,
+    executor: Executor | None = None,
+    noise_key: Sequence[int] | None = None,
 ) -> dict[str, np.ndarray]:
     """Arrays of every output over ``draws`` draws (draw axis last).
 
@@ -94,7 +124,13 @@ def monte_carlo(
     detail : bool
         Also return per-intervention gap reductions (``gap_reduction_alone``).
     progress : callable, optional
-        Called as ``progress(done, total)`` after each chunk.
+        Called as ``progress(draws done, draws)`` after each chunk.
+    executor : Executor, optional
+        Where the chunks run (default: in this process); see :mod:`healthgap.compute`.
+    noise_key : sequence of int, optional
+        Seeds the baseline noise (default ``(seed, 0xBA5E)``); a scenario grid gives each
+        area its own, derived from the run seed and the area's chunk index, while the
+        parameter draws stay common to every area and scenario.
 
     Returns
     -------
@@ -105,20 +141,17 @@ def monte_carlo(
     if draws < 1 or chunk_size < 1:
         raise InputError("draws and chunk_size must be at least 1", rule="bad_draws")
     items = model.resolve(scenario)
-    parts: dict[str, list[np.ndarray]] = {k: [] for k in _KEEP}
-    done = 0
-    while done < draws:
-        n = min(chunk_size, draws - done)
-        params = sample_parameters(items, seed, done, n)
-        noise = _baseline_noise(model, seed, done, n) if baseline_noise else None
-        result = model.evaluate(scenario, params, noise, items=items, detail=detail)
-        for key in _KEEP:
-            if key in result.arrays:
-                parts[key].append(result.arrays[key])
-        done += n
+    key = (seed, 0xBA5E) if noise_key is None else tuple(int(k) for k in noise_key)
+    run = _Run(model, scenario, items, seed, key if baseline_noise else None, detail)
+    blocks = [(start, min(chunk_size, draws - start)) for start in range(0, draws, chunk_size)]
+
+    def report(done: int, total: int) -> None:
         if progress is not None:
-            progress(done, draws)
-    return {k: np.concatenate(v, axis=-1) for k, v in parts.items() if v}
+            progress(draws if done == total else min(done * chunk_size, draws), draws)
+
+    parts = map_ordered(executor or InProcessExecutor(), _draw_chunk, blocks, seed=seed,
+                        shared=run, progress=report)  # fmt: skip
+    return {k: np.concatenate([p[k] for p in parts], axis=-1) for k in _KEEP if k in parts[0]}
 
 
 def summarise(values: np.ndarray, confidence: float = 0.95) -> dict[str, np.ndarray]:

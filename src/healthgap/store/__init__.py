@@ -1,6 +1,7 @@
 """Persistence of the web workspace: users, the workspace registry, saved scenarios,
 self-assessments, MECC (``healthgap.store.mecc``: directory, contact logs, training, staff
-health), pledge campaigns, the shared rate-limit counters, and the practice bank (case
+health), pledge campaigns, the shared rate-limit counters, the web's background jobs
+(``healthgap.store.jobs``), and the practice bank (case
 studies, research library, review workflow and full-text search).
 
 All writes go through :meth:`Database.unit_of_work`; the schema is kept by Alembic migrations,
@@ -38,6 +39,16 @@ from healthgap.store.assessment_actions import (
 )
 from healthgap.store.assessment_load import LoadedAssessment, get_assessment
 from healthgap.store.database import Database, make_engine, migrate, normalise_url
+from healthgap.store.jobs import (
+    JobRecord,
+    claim_job,
+    fail_job,
+    finish_job,
+    get_job,
+    record_progress,
+    requeue_stale,
+    submit_job,
+)
 from healthgap.store.mecc import SyncResult, record_contacts, sync_contacts
 from healthgap.store.models import Role, SavedScenario, User, WorkspaceEntry
 from healthgap.store.pledge_exports import pledge_frame
@@ -109,6 +120,7 @@ __all__ = [
     "Database",
     "FoundDocument",
     "Hit",
+    "JobRecord",
     "LoadedAssessment",
     "PledgeReceipt",
     "PledgeView",
@@ -134,6 +146,7 @@ __all__ = [
     "case_key",
     "case_studies",
     "case_studies_due_for_review",
+    "claim_job",
     "claim_due_reminders",
     "close_assessment",
     "close_consensus_item",
@@ -145,10 +158,13 @@ __all__ = [
     "delete_action",
     "delete_pledge",
     "documents_linked_to",
+    "fail_job",
+    "finish_job",
     "found_documents",
     "get_assessment",
     "get_campaign",
     "get_case_study",
+    "get_job",
     "get_research_entry",
     "get_scenario",
     "hit",
@@ -180,9 +196,11 @@ __all__ = [
     "record_checkin",
     "record_contacts",
     "record_pledge",
+    "record_progress",
     "record_rating",
     "register_workspace",
     "research_entries",
+    "requeue_stale",
     "research_key",
     "round_progress",
     "save_campaign",
@@ -195,6 +213,7 @@ __all__ = [
     "set_password",
     "set_role",
     "similar_terms",
+    "submit_job",
     "sync_contacts",
     "transition",
     "unsubscribe",

@@ -5,6 +5,7 @@ import time. See ``docs/web.md``.
 """
 
 from healthgap.web.app import create_app
+from healthgap.web.serving import create_app_from_environment, settings_environment
 from healthgap.web.settings import Settings
 
-__all__ = ["Settings", "create_app"]
+__all__ = ["Settings", "create_app", "create_app_from_environment", "settings_environment"]

@@ -22,6 +22,7 @@ from starlette.responses import Response
 
 from healthgap.errors import PermissionDenied, Problem
 from healthgap.store import Database, Role, User
+from healthgap.web.job_kinds import SharedExecutor, import_handler, job_handlers
 from healthgap.web.jobs import JobRunner
 from healthgap.web.planning import Planner
 from healthgap.web.problem_words import PlainProblem, plain_problems
@@ -63,6 +64,7 @@ class Services:
     workspaces: WorkspaceService
     source: ServedSource
     jobs: JobRunner
+    executor: SharedExecutor | None = None
     _planner: Planner | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -77,6 +79,8 @@ class Services:
 
     def close(self) -> None:
         self.jobs.shutdown()
+        if self.executor is not None:
+            self.executor.close()
 
 
 def _build_services(app: FastAPI) -> Services:
@@ -89,9 +93,14 @@ def _build_services(app: FastAPI) -> Services:
         background=settings.prepare_in_background,
         in_child=settings.prepare_in_background and settings.prepare_in_child_process,
     )
-    built = Services(workspaces, ServedSource(workspaces), JobRunner())
+    jobs = JobRunner(app.state.database, settings.data_dir / "jobs",
+                     stale_seconds=settings.job_stale_seconds)  # fmt: skip
+    built = Services(workspaces, ServedSource(workspaces), jobs, SharedExecutor(settings))
+    jobs.handlers.update(job_handlers(built.planner, built.executor, settings))
+    jobs.handlers["data_import"] = import_handler(workspaces.reload)
     for seed in getattr(app.state, "seeders", []):
         workspaces.after_load(lambda seed=seed: seed(built))
+    jobs.start()  # claims queued jobs, and those a stopped server left running
     for warm in app.state.warmers:
         workspaces.after_warm(lambda warm=warm: warm(built))
     # Sum the workspace to every level (and fit the Plan baseline) in a background thread,

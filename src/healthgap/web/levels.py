@@ -20,6 +20,7 @@ areas) the pooled table of the period is built once and kept.
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -189,7 +190,8 @@ class AreaRows:
 
     def save(self, folder: Path) -> None:
         """Keep the summed tables as Parquet (sorted), so a restart only reads them."""
-        staging = folder.with_name(folder.name + ".partial")
+        # this process's own staging folder: another server process may be saving too
+        staging = folder.with_name(f"{folder.name}.{os.getpid()}.partial")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         for name, table in self._tables.items():
@@ -197,7 +199,10 @@ class AreaRows:
         for (name, label), table in self._pooled.items():
             table.frame.to_parquet(staging / f"pooled_{name}_{label}.parquet", index=False)
         shutil.rmtree(folder, ignore_errors=True)
-        staging.rename(folder)
+        try:
+            staging.rename(folder)
+        except OSError:  # another process put the same tables there first: keep theirs
+            shutil.rmtree(staging, ignore_errors=True)
 
     @classmethod
     def load(cls, folder: Path, names: Iterable[str]) -> AreaRows | None:

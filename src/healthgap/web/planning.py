@@ -15,11 +15,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from healthgap.analyses import (
+    Executor,
     Source,
     plan_baseline,
     plan_budget,
     plan_model,
     plan_scenario,
+    plan_sensitivity,
     plan_volumes,
 )
 from healthgap.errors import InputError, Problem
@@ -313,6 +315,7 @@ class Planner:
         *,
         draws: int = 0,
         progress: Callable[[int, int], None] | None = None,
+        executor: Executor | None = None,
     ) -> ResultBundle | None:
         """The scenario's result, or ``None`` when no intervention has a volume."""
         if not choices["interventions"]:
@@ -324,7 +327,22 @@ class Planner:
             draws=draws,
             rank=False,
             progress=progress,
+            executor=executor,
         )
+
+    def sensitivity(
+        self,
+        choices: Mapping[str, Any],
+        *,
+        draws: int,
+        progress: Callable[[int, int], None] | None = None,
+        executor: Executor | None = None,
+    ) -> ResultBundle:
+        """Tornado, probabilistic sensitivity and value of information of the choices."""
+        if not choices["interventions"]:
+            raise InputError("give at least one intervention a volume", rule="no_intervention")
+        return plan_sensitivity(self.source, scenario_spec(choices), model=self.model(choices),
+                                draws=draws, progress=progress, executor=executor)  # fmt: skip
 
     def budget(self, choices: Mapping[str, Any], budget: float) -> ResultBundle:
         """Best mix of the chosen interventions for ``budget`` pounds over the horizon."""

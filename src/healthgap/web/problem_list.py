@@ -17,7 +17,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
+
 from healthgap.errors import Problem
+from healthgap.reports.bundle import Provenance, ResultBundle, Table
 from healthgap.web.problem_words import rule_title
 
 __all__ = ["PAGE_SIZE", "ImportOutcome", "problem_page"]
@@ -32,6 +35,45 @@ class ImportOutcome:
     problems: list[Problem] = field(default_factory=list)
     imported: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    def as_bundle(self, source: str) -> ResultBundle:
+        """The outcome as a job's result (kept in a folder, read by any server process).
+
+        >>> lost = ImportOutcome([Problem("a.csv", None, "x", "missing_column", "no x")])
+        >>> ImportOutcome.of_bundle(lost.as_bundle("ws")) == lost
+        True
+        """
+        frame = pd.DataFrame(
+            [(p.file, p.row, p.column, p.rule, p.message) for p in self.problems],
+            columns=list(_PROBLEM_COLUMNS),
+        ).astype({"row": "Int64", "column": "string"})
+        return ResultBundle(
+            question="check and import uploaded files",
+            provenance=Provenance(source),
+            tables={"problems": Table(frame, "problems found in the uploaded files")},
+            summary={"imported": list(self.imported), "notes": list(self.notes)},
+        )
+
+    @classmethod
+    def of_bundle(cls, bundle: ResultBundle) -> ImportOutcome:
+        frame = bundle.table("problems")
+        problems = [
+            Problem(
+                str(file),
+                None if pd.isna(row) else int(row),
+                None if pd.isna(column) else str(column),
+                str(rule),
+                str(message),
+            )  # fmt: skip
+            for file, row, column, rule, message in frame[list(_PROBLEM_COLUMNS)].itertuples(
+                index=False
+            )
+        ]
+        summary = bundle.summary
+        return cls(problems, list(summary.get("imported", [])), list(summary.get("notes", [])))
+
+
+_PROBLEM_COLUMNS = ("file", "row", "column", "rule", "message")
 
 
 def problem_page(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import time
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
@@ -50,6 +52,20 @@ class Settings(BaseSettings):
     )
     login_max_failures: int = Field(default=5, gt=0)
     login_window_seconds: int = Field(default=300, gt=0)
+    # Heavy work and background jobs (docs/scale.md).
+    scheduler: str | None = Field(
+        default=None,
+        description="Dask scheduler for background jobs, e.g. tcp://10.0.0.5:8786 (default: "
+        "run them in the server process).",
+    )
+    compute_workers: int = Field(
+        default=0, ge=0, description="Start a local Dask cluster of this many worker processes."
+    )
+    job_stale_seconds: float = Field(
+        default=30.0, gt=0, description="A running job whose heartbeat is older is run again."
+    )
+    uncertainty_draws: int = Field(default=200, ge=10, le=100_000)
+    sensitivity_draws: int = Field(default=500, ge=100, le=100_000)
     # Disclosure defaults for published outputs (ecosystem.md section 2.5).
     suppress_counts_up_to: int = Field(default=7, ge=0)
     round_counts_to: int = Field(default=5, ge=1)
@@ -73,6 +89,16 @@ class Settings(BaseSettings):
         path = self.data_dir / "secret_key"
         if not path.exists():
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
+            try:  # exclusive create: of two server processes starting together, one writes
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(descriptor, "w") as file:
+                    file.write(secrets.token_urlsafe(48))
+        for _ in range(50):  # the other process may still be writing it
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.01)
         return path.read_text().strip()

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from healthgap.data.workspace import Workspace, open_workspace
+from healthgap.data.workspace import MANIFEST, Workspace, open_workspace
 from healthgap.errors import WorkspaceError
 from healthgap.reports.bundle import ResultBundle
 from healthgap.store import Database, register_workspace
@@ -78,7 +78,9 @@ class WorkspaceService:
         self._warmers: list[Callable[[], None]] = []
         self._seeders: list[Callable[[], None]] = []
         self._failed: tuple[str, Exception] | None = None
+        self._stamp: int | None = None
         if path is not None:
+            self._stamp = self._manifest_stamp()
             self._workspace = open_workspace(path)
         if path is not None and database is not None:
             with database.unit_of_work() as session:
@@ -104,17 +106,28 @@ class WorkspaceService:
             "tables": self._workspace.tables,
         }
 
+    def _manifest_stamp(self) -> int | None:
+        try:
+            return (Path(self.path) / MANIFEST).stat().st_mtime_ns  # type: ignore[arg-type]
+        except OSError:
+            return None
+
     def workspace(self) -> Workspace:
         if self._workspace is None:
             raise WorkspaceError(
                 "no workspace is being served; start with `healthgap serve --workspace FOLDER`"
             )
+        # Another server process may have imported data into the folder: a changed manifest
+        # means a changed workspace (a stat per call; caches are keyed by content hashes).
+        if self._manifest_stamp() != self._stamp:
+            self.reload()
         return self._workspace
 
     def reload(self) -> None:
         """Re-open the workspace after it was rewritten (e.g. by an upload)."""
         if self.path is not None:
             with self._lock:
+                self._stamp = self._manifest_stamp()
                 self._workspace = open_workspace(self.path)
 
     def table(self, name: str) -> pd.DataFrame:

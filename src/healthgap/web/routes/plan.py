@@ -7,10 +7,11 @@ uncertainty runs (they use a worker for seconds).
 
 from __future__ import annotations
 
+import os
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from healthgap.errors import InputError, Problem
 from healthgap.reports.bundle import ResultBundle
@@ -37,7 +38,8 @@ from healthgap.web.planning import (
 from healthgap.web.problem_words import plain_problems
 
 router = APIRouter(prefix="/plan")
-UNCERTAINTY_DRAWS = 200
+#: The fragment showing each kind of job (progress while it runs, then its result).
+JOB_TEMPLATES = {"plan_uncertainty": "_plan_job.html", "plan_sensitivity": "_plan_sensitivity.html"}
 #: The Plan page's chart names (in its addresses) and the result's.
 CHARTS = {"waterfall": "waterfall", "deaths-postponed": "deaths_postponed", "frontier": "frontier"}
 
@@ -179,25 +181,41 @@ def chart_download(
     return bundle_download(bundle, CHARTS[chart], stem, image)
 
 
+async def _start(request: Request, user_id: int, plan: Planner, jobs: Jobs, kind: str) -> Response:
+    choices = _checked(request, await _form(request), plan)
+    if not choices["interventions"]:
+        raise InputError("give at least one intervention a volume", rule="no_intervention")
+    job = jobs.submit(user_id, kind, {"choices": choices})
+    return render(request, JOB_TEMPLATES[kind], {"job": job})
+
+
 @router.post("/uncertainty")
 async def start_uncertainty(
     request: Request, user: Analyst, plan: PlannerDep, jobs: Jobs
 ) -> Response:
-    choices = _checked(request, await _form(request), plan)
-    if not choices["interventions"]:
-        raise InputError("give at least one intervention a volume", rule="no_intervention")
-    job = jobs.start(
-        user.id, lambda progress: plan.run(choices, draws=UNCERTAINTY_DRAWS, progress=progress)
-    )
-    return render(request, "_plan_job.html", {"job": job})
+    """Queue a Monte Carlo run of the controls (a job any server process may run)."""
+    return await _start(request, user.id, plan, jobs, "plan_uncertainty")
+
+
+@router.post("/sensitivity")
+async def start_sensitivity(
+    request: Request, user: Analyst, plan: PlannerDep, jobs: Jobs
+) -> Response:
+    """Queue the tornado and value-of-information analysis of the controls."""
+    return await _start(request, user.id, plan, jobs, "plan_sensitivity")
 
 
 @router.get("/jobs/{job_id}")
 def job_status(request: Request, user: Viewer, jobs: Jobs, job_id: str) -> Response:
+    """The job's fragment (HTTP 286 once finished, so HTMX stops polling), or its state as
+    JSON for ``Accept: application/json``."""
     job = jobs.get(job_id, user.id)
     if job is None:
         return Response("no such job\n", status_code=404, media_type="text/plain")
-    response = render(request, "_plan_job.html", {"job": job})
+    if "application/json" in request.headers.get("accept", ""):
+        # which server process answered: with several, any of them serves any job
+        return JSONResponse({**job.as_json(), "served_by": os.getpid()})
+    response = render(request, JOB_TEMPLATES.get(job.kind, "_plan_job.html"), {"job": job})
     if job.status != "running":
         response.status_code = 286  # tells HTMX to stop polling
     return response

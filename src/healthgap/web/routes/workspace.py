@@ -1,8 +1,9 @@
 """Data: upload files into the workspace with the all-or-nothing import.
 
 :func:`healthgap.analyses.import_data` checks every file and every cross-table rule first and
-writes nothing unless all pass. It runs in the job runner's worker thread, never on the event
-loop, so other pages keep answering while a file is checked: an HTMX upload gets a progress
+writes nothing unless all pass. It runs as a background job (``data_import``, run by the job
+runner's thread of one server process), never on the event loop, so other pages keep
+answering while a file is checked: an HTMX upload gets a progress
 fragment that polls ``/data/jobs/{id}``; without JavaScript the page waits for the import
 (in a thread) and shows the outcome. Problems are listed grouped by rule, filterable and
 paged (``/data/jobs/{id}/problems``). Each table's expected columns are on the page, with a
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -21,9 +21,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from healthgap.analyses import TABLE_PURPOSES, data_templates, import_data, template_csv
-from healthgap.errors import InputError, Problem
+from healthgap.analyses import TABLE_PURPOSES, data_templates, template_csv
+from healthgap.errors import Problem
 from healthgap.web.deps import Analyst, Jobs, Viewer, Workspaces, is_htmx, render
+from healthgap.web.job_kinds import import_handler
+from healthgap.web.jobs import Job
 from healthgap.web.problem_list import ImportOutcome, problem_page
 
 router = APIRouter(prefix="/data")
@@ -49,12 +51,6 @@ def template(_user: Viewer, table: str) -> Response:
     )
 
 
-def _as_uploaded(problem: Problem, folder: str) -> Problem:
-    # Problems name the temporary copy; show the name the user uploaded instead.
-    name = problem.file[len(folder) + 1 :] if problem.file.startswith(folder) else problem.file
-    return Problem(name, problem.row, problem.column, problem.rule, problem.message)
-
-
 async def _saved_uploads(request: Request, folder: str) -> tuple[list[Path], list[Problem]]:
     """The uploaded files written into ``folder``, and the problems of those refused."""
     uploads = [f for f in (await request.form()).getlist("files") if isinstance(f, UploadFile)]
@@ -75,33 +71,6 @@ async def _saved_uploads(request: Request, folder: str) -> tuple[list[Path], lis
     return paths, problems
 
 
-def _importer(
-    paths: list[Path], folder: str, into: Path, reload: Callable[[], None]
-) -> Callable[[Callable[[int, int], None]], ImportOutcome]:
-    """The import as a job: reads each file (progress per file), checks, writes, and always
-    removes the uploaded copies."""
-
-    def work(progress: Callable[[int, int], None]) -> ImportOutcome:
-        read: list[str] = []
-
-        def file_read(_path: str) -> None:
-            read.append(_path)
-            progress(len(read), len(paths) + 1)
-
-        try:
-            progress(0, len(paths) + 1)
-            imported = import_data(paths, into, progress=file_read)
-        except InputError as exc:
-            return ImportOutcome(problems=[_as_uploaded(p, folder) for p in exc.problems])
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        reload()
-        notes = [text.partition(": ")[2] for text in imported.warnings]
-        return ImportOutcome(imported=imported.changed or ["nothing new"], notes=notes)
-
-    return work
-
-
 def _no_progress(_done: int, _total: int) -> None:
     """Progress of an import nobody watches (the page without JavaScript waits for it)."""
 
@@ -109,7 +78,10 @@ def _no_progress(_done: int, _total: int) -> None:
 @router.post("/upload")
 async def upload(request: Request, user: Analyst, service: Workspaces, jobs: Jobs) -> Response:
     workspace = service.workspace()
-    folder = tempfile.mkdtemp(prefix="healthgap-upload-")
+    # Under the server's data folder, so whichever server process runs the job finds them.
+    uploads = request.app.state.settings.data_dir / "uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    folder = tempfile.mkdtemp(prefix="upload-", dir=uploads)
     paths, problems = await _saved_uploads(request, folder)
     if problems:
         shutil.rmtree(folder, ignore_errors=True)
@@ -117,13 +89,20 @@ async def upload(request: Request, user: Analyst, service: Workspaces, jobs: Job
         if is_htmx(request):
             return render(request, "_data_outcome.html", problem_page(outcome), 400)
         return render(request, "data.html", {**_page_context(), **problem_page(outcome)}, 400)
-    work = _importer(paths, folder, workspace.path, service.reload)
+    params = {"folder": folder, "files": [p.name for p in paths],
+              "workspace": str(workspace.path), "workspace_name": service.name}  # fmt: skip
     if is_htmx(request):
-        job = jobs.start(user.id, work)
+        job = jobs.submit(user.id, "data_import", params, total_steps=len(paths) + 1)
         return render(request, "_data_job.html", {"job": job})
-    outcome = await run_in_threadpool(work, _no_progress)
+    work = import_handler(service.reload)
+    outcome = ImportOutcome.of_bundle(await run_in_threadpool(work, params, _no_progress))
     status = 400 if outcome.problems else 200
     return render(request, "data.html", {**_page_context(), **problem_page(outcome)}, status)
+
+
+def _outcome(job: Job | None) -> ImportOutcome | None:
+    bundle = None if job is None or job.kind != "data_import" else job.result
+    return None if bundle is None else ImportOutcome.of_bundle(bundle)
 
 
 @router.get("/jobs/{job_id}")
@@ -133,7 +112,8 @@ def job_status(request: Request, user: Viewer, jobs: Jobs, job_id: str) -> Respo
         return Response("no such job\n", status_code=404, media_type="text/plain")
     if job.status == "running":
         return render(request, "_data_job.html", {"job": job})
-    context = {"job": job, **(problem_page(job.result, job_id) if job.result else {})}
+    outcome = _outcome(job)
+    context = {"job": job, **(problem_page(outcome, job_id) if outcome else {})}
     response = render(request, "_data_job.html", context)
     response.status_code = 286  # tells HTMX to stop polling
     return response
@@ -144,7 +124,7 @@ def job_problems(
     request: Request, user: Viewer, jobs: Jobs, job_id: str, rule: str = "", page: int = 1
 ) -> Response:
     """One page of a finished check's problems, of one rule or all (an HTMX fragment)."""
-    job = jobs.get(job_id, user.id)
-    if job is None or job.result is None:
+    outcome = _outcome(jobs.get(job_id, user.id))
+    if outcome is None:
         return Response("no such check\n", status_code=404, media_type="text/plain")
-    return render(request, "_data_outcome.html", problem_page(job.result, job_id, rule, page))
+    return render(request, "_data_outcome.html", problem_page(outcome, job_id, rule, page))

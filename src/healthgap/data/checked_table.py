@@ -1,0 +1,63 @@
+"""One canonical table under validation: its frame, and how to name the file and spreadsheet
+row of each of its rows in problems (tables merged from several files and the workspace keep
+each row's own file and row).
+
+>>> frame = pd.DataFrame({"area_code": ["E1", "E2"], "deaths": [1.0, -1.0]})
+>>> frame.attrs = {"source": "d.csv", "source_rows": [5, 9]}
+>>> table = CheckedTable("deaths", frame, None)
+>>> str(table.problem(1, "deaths", "negative_count", "is -1"))
+"d.csv, row 9, column 'deaths': [negative_count] is -1"
+>>> sorted(table.clean(np.array([False, True])).tainted)
+['E2']
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from healthgap.errors import Problem
+
+__all__ = ["CheckedTable"]
+
+
+class CheckedTable:
+    """One table to check, with how to name its file and rows in problems."""
+
+    def __init__(self, name: str, frame: pd.DataFrame, source: str | None):
+        self.name = name
+        self.frame = frame.reset_index(drop=True)
+        self.source = source or frame.attrs.get("source") or name
+        rows = frame.attrs.get("source_rows")
+        ok = rows is not None and len(rows) == len(frame)
+        self.rows = np.asarray(rows if ok else np.arange(2, len(frame) + 2), dtype=int)
+        files = frame.attrs.get("source_files")  # tables stacked from several files
+        ok_files = ok and files is not None and len(files) == len(frame)
+        self.files = np.asarray(files, dtype=object) if ok_files else None
+        self.tainted: frozenset[str] = frozenset(frame.attrs.get("tainted_areas", ()))
+
+    def problem(self, position: int | None, column: str | None, rule: str, msg: str) -> Problem:
+        row = None if position is None else int(self.rows[position])
+        file = self.source if position is None or self.files is None else self.files[position]
+        return Problem(str(file), row, column, rule, msg)
+
+    def clean(self, bad: np.ndarray) -> CheckedTable:
+        """The rows not marked ``bad``; the areas of the bad rows become tainted."""
+        if not bad.any():
+            return self
+        subset = object.__new__(CheckedTable)
+        subset.name, subset.source = self.name, self.source
+        subset.frame = self.frame[~bad].reset_index(drop=True)
+        subset.rows = self.rows[~bad]
+        subset.files = None if self.files is None else self.files[~bad]
+        lost = set()
+        if "area_code" in self.frame.columns:
+            lost = set(self.frame.loc[bad, "area_code"].astype(str))
+        subset.tainted = self.tainted | frozenset(lost)
+        return subset
+
+    def untainted(self) -> pd.Series:
+        """Rows whose area did not lose rows to bad cells."""
+        if not self.tainted or "area_code" not in self.frame.columns:
+            return pd.Series(True, index=self.frame.index)
+        return ~self.frame["area_code"].astype(str).isin(self.tainted)
