@@ -261,6 +261,8 @@ def life_expectancy_trend_chart(
                         ("above", "uppercl", "bottom", -4),
                         ("below", "lowercl", "top", 4),
                     )
+                    # only sides with a label: a layer of no rows gives an infinite extent
+                    if (data["end_label"].notna() & (data["label_side"] == side)).any()
                 ),
             ],
         },
