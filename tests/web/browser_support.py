@@ -149,7 +149,8 @@ def serious_violations(page) -> list[str]:  # noqa: ANN001
         " 'wcag22aa']})"
     )
     return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: "
+        f"{', '.join(str(n['target']) for n in v['nodes'][:3])})"
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]

@@ -4,8 +4,11 @@ and the target trajectory. Both are the use cases :func:`healthgap.analyses.expl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlencode
 
+import pandas as pd
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -16,10 +19,13 @@ from healthgap.analyses import (
     profile_periods,
     target_periods,
 )
+from healthgap.data.model import parent_column
 from healthgap.decomposition.comparison import Comparison
+from healthgap.decomposition.populations import comparator_code, level_of
 from healthgap.errors import InputError
 from healthgap.periods import Period
 from healthgap.reports.bundle import ResultBundle
+from healthgap.reports.labels import level_name
 from healthgap.web.deps import Services, Viewer, render, services
 from healthgap.web.files import bundle_download, slug
 from healthgap.web.workspaces import AREA_TABLES
@@ -39,10 +45,41 @@ COMPARATORS = {
 NOT_FOR_LEVEL = {"country": {"england", "parent"}}
 
 
-def comparators_for(level: str) -> dict[str, str]:
-    """The comparisons offered for an area of ``level``, its default first (a country is
-    compared between its own deprivation fifths, never with itself)."""
-    return {k: v for k, v in COMPARATORS.items() if k not in NOT_FOR_LEVEL.get(level, set())}
+def comparators_for(area: Mapping[str, Any], areas: pd.DataFrame) -> dict[str, str]:
+    """The comparisons offered for ``area`` (a row of ``areas``), its default first, each
+    once: a country is compared between its own deprivation fifths, never with itself; the
+    area it belongs to is offered by name, and only when it is neither the country (that
+    is "England") nor an area holding this one alone (the same people twice).
+
+    >>> areas = pd.DataFrame({"area_code": ["E92", "E12", "E06"],
+    ...     "area_name": ["England", "North", "Town"], "level": ["country", "region", "la"],
+    ...     "parent_country": [None, "E92", "E92"], "parent_region": [None, None, "E12"]})
+    >>> list(comparators_for(areas.iloc[2], areas))
+    ['england', 'quintiles', 'deciles']
+    >>> list(comparators_for(areas.iloc[1], areas)), list(comparators_for(areas.iloc[0], areas))
+    (['england', 'quintiles', 'deciles'], ['quintiles', 'deciles'])
+    """
+    level = str(area["level"])
+    offered = {k: v for k, v in COMPARATORS.items() if k not in NOT_FOR_LEVEL.get(level, set())}
+    if "parent" in offered:
+        try:
+            parent = comparator_code(areas, Comparison.parse("parent", area=area["area_code"]))
+        except InputError:
+            parent = None
+        parent_level = None if parent is None else level_of(areas, parent)
+        column = parent_column(str(parent_level))
+        alone = (
+            column not in areas
+            or ((areas["level"].astype(str) == level) & (areas[column].astype(str) == parent)).sum()
+            <= 1
+        )
+        if parent is None or parent_level == "country" or alone:
+            del offered["parent"]
+        else:
+            names = areas.loc[areas["area_code"].astype(str) == parent, "area_name"]
+            name = str(names.iloc[0]) if len(names) else parent
+            offered["parent"] = f"{name} (the {level_name(str(parent_level)).lower()} it is in)"
+    return offered
 
 
 def _comparison(area: str, compare: str) -> Comparison:
@@ -110,7 +147,7 @@ def explain_page(
     area = running.workspaces.area(area_code)
     if area is None:
         return _unknown_area(request, area_code)
-    offered = comparators_for(str(area["level"]))
+    offered = comparators_for(area, running.workspaces.areas())
     compare = compare or next(iter(offered))
     bundle, chosen = explained(running, area_code, compare, period)
     charts = {key: bundle.chart(key) for key in bundle.charts}
