@@ -144,6 +144,8 @@ def test_the_whole_journey(walk: Walk, demo_la: str) -> None:
     page.click("text=Check and import")
     page.wait_for_selector("[data-testid=problem-groups]", timeout=30_000)
     walk.check("data-bad", expect_problem=True)
+    # every fault in one pass: unknown area and negative count (row 2), period, sex
+    assert "4 problems found" in page.inner_text(".govuk-error-summary")
     assert "_" not in page.inner_text("[data-testid=problem-groups]")  # kinds in words
     # Invite a colleague.
     page.goto("/admin/users")
