@@ -65,19 +65,21 @@ def test_an_upload_shows_progress_while_other_pages_answer(page, server, demo_la
 
 def test_many_problems_are_grouped_filtered_and_paged(page, demo_la) -> None:  # noqa: ANN001
     page.goto("/data")
-    # every value text (60 non-numeric cells) and an unknown area on one more row
-    content = _indicators(demo_la, 60, bad=True) + b"E09999999,2020,male,x,1,0,2,1,1\n"
+    # every value text (120 non-numeric cells: 100 listed, 20 counted) and an unknown area
+    content = _indicators(demo_la, 120, bad=True) + b"E09999999,2020,male,x,1,0,2,1,1\n"
     _upload(page, "indicators.csv", content)
     page.wait_for_selector("[data-testid=problem-groups]", timeout=60_000)
     total = page.inner_text("[data-testid=problem-total]")
-    assert total.startswith("61 problems found in 1 file"), total
+    assert total.startswith("121 problems found in 1 file"), total
     groups = page.inner_text("[data-testid=problem-groups]")
-    assert "Text where a number is needed: 60" in groups
+    assert "Text where a number is needed: 120" in groups
     assert "Areas that are not in the areas table: 1" in groups
     assert page.locator("[data-testid=problem-rows] tbody tr").count() == 50  # a page at a time
     page.click("[data-testid=next-page]")
-    page.wait_for_selector("text=Page 2 of 2")
-    assert page.locator("[data-testid=problem-rows] tbody tr").count() == 11
+    page.wait_for_selector("text=Page 2 of 3")
+    page.click("[data-testid=next-page]")
+    page.wait_for_selector("text=Page 3 of 3")
+    assert "20 more like these, not listed" in page.inner_text("[data-testid=problem-rows]")
     page.click("text=Areas that are not in the areas table: 1")
     page.wait_for_selector("caption:has-text('Areas that are not in the areas table: 1 to 1')")
     assert page.locator("[data-testid=problem-rows] tbody tr").count() == 1

@@ -14,11 +14,12 @@ each kind there are (:func:`~healthgap.web.problem_words.rule_title` names each 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
+from healthgap.data.file_problems import left_out
 from healthgap.errors import Problem
 from healthgap.reports.bundle import Provenance, ResultBundle, Table
 from healthgap.web.problem_words import rule_title
@@ -80,7 +81,10 @@ def problem_page(
     outcome: ImportOutcome, job_id: str = "", rule: str = "", page: int = 1
 ) -> dict[str, Any]:
     """The template context of one page of ``outcome``'s problems (of ``rule``, or all)."""
-    counts = Counter(p.rule for p in outcome.problems)
+    # A file's problems of one rule are listed up to a cap, then counted in one line.
+    counts: Counter[str] = Counter()
+    for problem in outcome.problems:
+        counts[problem.rule] += left_out(problem) or 1
     groups = [
         {"rule": key, "title": rule_title(key), "count": n} for key, n in counts.most_common()
     ]
@@ -93,10 +97,21 @@ def problem_page(
         "groups": groups,
         "rule": rule if rule in counts else "",
         "rule_name": rule_title(rule) if rule in counts else "",
-        "rows": chosen[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        "rows": [_in_words(p) for p in chosen[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]],
         "first": (page - 1) * PAGE_SIZE + 1,
         "page": page,
         "pages": pages,
-        "total": len(outcome.problems),
+        "total": counts.total(),
         "files": len({p.file for p in outcome.problems}),
     }
+
+
+def _in_words(problem: Problem) -> Problem:
+    """A counting line said in words (its message names the rule's key).
+
+    >>> _in_words(Problem("a.csv", None, "x", "non_numeric", "and 2,900 more problems of rule "
+    ...                   "non_numeric")).message
+    '2,900 more like these, not listed'
+    """
+    count = left_out(problem)
+    return replace(problem, message=f"{count:,} more like these, not listed") if count else problem
