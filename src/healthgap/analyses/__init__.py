@@ -28,7 +28,12 @@ build the SYNTHETIC demo               :func:`build_demo`
 """
 
 from healthgap.analyses.classify import classify_areas
-from healthgap.analyses.data import import_data, validate_files, workspace_info
+from healthgap.analyses.data import (
+    import_data,
+    problems_left_out,
+    validate_files,
+    workspace_info,
+)
 from healthgap.analyses.data_templates import TABLE_PURPOSES, data_templates, template_csv
 from healthgap.analyses.demo import build_demo
 from healthgap.analyses.explain import explain_gap
@@ -77,6 +82,7 @@ __all__ = [
     "plan_model",
     "plan_scenario",
     "plan_volumes",
+    "problems_left_out",
     "plan_sensitivity",
     "profile_area",
     "profile_periods",

@@ -27,6 +27,7 @@ from healthgap.web.jobs import JobRunner
 from healthgap.web.planning import Planner
 from healthgap.web.problem_words import PlainProblem, plain_problems
 from healthgap.web.security import LoginRateLimiter, csrf_token
+from healthgap.web.settings import Settings
 from healthgap.web.source import ServedSource
 from healthgap.web.workspaces import WorkspaceService
 
@@ -39,6 +40,7 @@ __all__ = [
     "LoginRequiredError",
     "PlannerDep",
     "Services",
+    "SettingsDep",
     "SourceDep",
     "Viewer",
     "Workspaces",
@@ -151,6 +153,10 @@ def _jobs(request: Request) -> JobRunner:
     return services(request).jobs
 
 
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
 def _login_limiter(request: Request) -> LoginRateLimiter:
     return request.app.state.login_limiter
 
@@ -191,6 +197,7 @@ SourceDep = Annotated[ServedSource, Depends(_source)]
 PlannerDep = Annotated[Planner, Depends(_planner)]
 Jobs = Annotated[JobRunner, Depends(_jobs)]
 LoginLimiter = Annotated[LoginRateLimiter, Depends(_login_limiter)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
 def render(

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from healthgap.data.file_problems import left_out
+from healthgap.analyses import problems_left_out as left_out
 from healthgap.errors import Problem
 from healthgap.reports.bundle import Provenance, ResultBundle, Table
 from healthgap.web.problem_words import rule_title

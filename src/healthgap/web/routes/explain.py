@@ -19,9 +19,8 @@ from healthgap.analyses import (
     profile_periods,
     target_periods,
 )
-from healthgap.data.model import parent_column
+from healthgap.data.model import LEVELS, parent_column
 from healthgap.decomposition.comparison import Comparison
-from healthgap.decomposition.populations import comparator_code, level_of
 from healthgap.errors import InputError
 from healthgap.periods import Period
 from healthgap.reports.bundle import ResultBundle
@@ -62,17 +61,10 @@ def comparators_for(area: Mapping[str, Any], areas: pd.DataFrame) -> dict[str, s
     level = str(area["level"])
     offered = {k: v for k, v in COMPARATORS.items() if k not in NOT_FOR_LEVEL.get(level, set())}
     if "parent" in offered:
-        try:
-            parent = comparator_code(areas, Comparison.parse("parent", area=area["area_code"]))
-        except InputError:
-            parent = None
-        parent_level = None if parent is None else level_of(areas, parent)
+        parent_level, parent = _nearest_parent(area)
         column = parent_column(str(parent_level))
-        alone = (
-            column not in areas
-            or ((areas["level"].astype(str) == level) & (areas[column].astype(str) == parent)).sum()
-            <= 1
-        )
+        siblings = (areas["level"].astype(str) == level) & (areas.get(column) == parent)
+        alone = column not in areas or siblings.sum() <= 1
         if parent is None or parent_level == "country" or alone:
             del offered["parent"]
         else:
@@ -80,6 +72,17 @@ def comparators_for(area: Mapping[str, Any], areas: pd.DataFrame) -> dict[str, s
             name = str(names.iloc[0]) if len(names) else parent
             offered["parent"] = f"{name} (the {level_name(str(parent_level)).lower()} it is in)"
     return offered
+
+
+def _nearest_parent(area: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The level and code of the nearest area ``area`` belongs to (the one the ``parent``
+    comparison uses), or ``(None, None)``."""
+    level = str(area["level"])
+    for above in LEVELS[LEVELS.index(level) + 1 :] if level in LEVELS else ():
+        code = area.get(parent_column(above))
+        if code is not None and not pd.isna(code) and str(code):
+            return above, str(code)
+    return None, None
 
 
 def _comparison(area: str, compare: str) -> Comparison:

@@ -23,7 +23,15 @@ from starlette.datastructures import UploadFile
 
 from healthgap.analyses import TABLE_PURPOSES, data_templates, template_csv
 from healthgap.errors import Problem
-from healthgap.web.deps import Analyst, Jobs, Viewer, Workspaces, is_htmx, render
+from healthgap.web.deps import (
+    Analyst,
+    Jobs,
+    SettingsDep,
+    Viewer,
+    Workspaces,
+    is_htmx,
+    render,
+)
 from healthgap.web.job_kinds import import_handler
 from healthgap.web.jobs import Job
 from healthgap.web.problem_list import ImportOutcome, problem_page
@@ -76,10 +84,12 @@ def _no_progress(_done: int, _total: int) -> None:
 
 
 @router.post("/upload")
-async def upload(request: Request, user: Analyst, service: Workspaces, jobs: Jobs) -> Response:
+async def upload(
+    request: Request, user: Analyst, service: Workspaces, jobs: Jobs, settings: SettingsDep
+) -> Response:
     workspace = service.workspace()
     # Under the server's data folder, so whichever server process runs the job finds them.
-    uploads = request.app.state.settings.data_dir / "uploads"
+    uploads = settings.data_dir / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
     folder = tempfile.mkdtemp(prefix="upload-", dir=uploads)
     paths, problems = await _saved_uploads(request, folder)
