@@ -17,6 +17,7 @@ import io
 
 import pandas as pd
 
+from healthgap.data.csv_export import neutralise_formulas
 from healthgap.data.model import KEY_COLUMNS, TABLE_COLUMNS
 from healthgap.errors import InputError
 
@@ -95,5 +96,6 @@ def template_csv(table: str) -> str:
         example.loc[0, "parent_la"] = ""
         example.loc[0, "level"] = "la"
     buffer = io.StringIO()
-    example.to_csv(buffer, index=False, lineterminator="\n")
+    # our own example values, but every CSV writer guards against formula cells all the same
+    neutralise_formulas(example).to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()
