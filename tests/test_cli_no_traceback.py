@@ -68,6 +68,9 @@ WRONG_VALUES = {
     "user create": [
         ["someone", "--role", "emperor", "--password", "short", "--data-dir", "{tmp}/web"]
     ],
+    "user set-password": [
+        ["nobody", "--password", "long-enough-password", "--data-dir", "{tmp}/web"],
+    ],
 }
 
 

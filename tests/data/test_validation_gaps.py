@@ -127,3 +127,23 @@ def test_problem_lists_are_capped_with_a_count(tmp_path) -> None:
         import_files([bad], into=tmp_path / "ws")
     rules = [p.rule for p in error.value.problems]
     assert rules.count("non_numeric") == 101  # 100 listed and one line counting the rest
+
+
+def test_one_area_file_names_every_fault_although_its_area_lost_rows(tmp_path) -> None:
+    """Issue 11 item 5: a file of one local authority where one row has a bad cell. The
+    other rows of that area still have their single-row checks (a period that is not a
+    period, a repeated row), and the code of the row with the bad cell is still checked
+    against the areas table; before, they showed only on later uploads."""
+    pop = population_lines()
+    pop = _replace(pop, 3, ",1000", ",-5")  # negative count in E06000001
+    pop = _replace(pop, 4, "E06000001,2014", "E06000001,twenty")  # not a period
+    pop = [*pop, pop[9]]  # a repeated row
+    pop = [*pop, "E06999999,2014,male,0,-1"]  # unknown area on a row with a bad count
+    found = problems_of(tmp_path, {"areas.csv": AREAS, "p.csv": pop})
+    assert {(row, rule) for _name, row, _column, rule in found} == {
+        (3, "negative_count"),
+        (4, "bad_period"),
+        (len(pop) - 1, "duplicate_key"),
+        (len(pop), "negative_count"),
+        (len(pop), "unknown_area"),
+    }

@@ -71,6 +71,9 @@ def _core(out: dict[str, Any]) -> None:
         _add(
             out, "profile_trend", "trend_charts.life_expectancy_trend_chart", profile.chart("trend")
         )
+        country = str(areas.loc[areas["level"] == "country", "area_code"].iloc[0])
+        lone = profile_area(source, country).chart("trend")  # one series: no comparator
+        _add(out, "profile_trend_country", "trend_charts.life_expectancy_trend_chart", lone)
         for comparison in ("england", "quintiles"):
             bundle = explain_gap(source, area=la, comparison=comparison)
             for name in bundle.charts:

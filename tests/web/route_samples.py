@@ -41,7 +41,10 @@ SAMPLES = {
     "run_id": "999",
 }
 #: Samples for one route where a placeholder means something else there.
-ROUTE_SAMPLES = {"/pledges/{slug}/analysis/{name}.{fmt}": {"name": "pledges-by-theme"}}
+ROUTE_SAMPLES = {
+    "/pledges/{slug}/analysis/{name}.{fmt}": {"name": "pledges-by-theme"},
+    "/data/template/{table}.csv": {"table": "deaths"},  # a table of the data model
+}
 #: Static files: the route is a folder, the sample one file in it.
 MOUNT_SAMPLES = {"/static": "/static/healthgap.css"}
 PLACEHOLDER = re.compile(r"\{(\w+)(?::\w+)?\}")

@@ -160,5 +160,5 @@ def test_benchmark_downloads_name_the_comparator(client_as, demo_la: str) -> Non
         "comparator_lowercl",
         "comparator_uppercl",
     ]
-    assert len(lines) == 1 + 2 * 15  # males and females, 2010 to 2024
+    assert len(lines) == 1 + 2 * 5  # males and females, 2010-12 to 2022-24 (three years pooled)
     assert all(("Similar to" in r or "Better than" in r or "Worse than" in r) for r in lines[1:])

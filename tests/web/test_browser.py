@@ -9,146 +9,19 @@ Screenshots are kept under ``tests/artifacts/`` (gitignored). axe-core (vendored
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from web_helpers import PASSWORD, add_user
+from browser_support import (
+    BROWSER,
+    serious_violations,
+    shot,
+    signed_in_page,
+)
 
-from healthgap.web import Settings, create_app
+from healthgap.reports.formatting import parse_number
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (test extra)")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed; run setup-system.sh"),
-]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-AXE = Path(__file__).with_name("vendor") / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, demo_workspace: Path) -> Iterator[str]:
-    """The app over the demo workspace, served by uvicorn on a free loopback port, with an
-    analyst account."""
-    import uvicorn
-
-    folder = tmp_path_factory.mktemp("browser")
-    settings = Settings(
-        data_dir=folder,
-        secret_key="b" * 40,
-        workspace=demo_workspace,
-        prepare_in_background=False,  # one thread touching warning filters at a time
-    )
-    app = create_app(settings)
-    add_user(app.state.database, "analyst")
-    add_user(app.state.database, "admin")
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
-    app.state.database.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _signed_in_page(
-    browser, server: str, *, bypass_csp: bool, username: str = "analyst"
-) -> tuple[object, object]:  # noqa: ANN001
-    context = browser.new_context(base_url=server, accept_downloads=True, bypass_csp=bypass_csp)
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
-    return context, page
-
-
-def _listen(page) -> list[str]:  # noqa: ANN001
-    """Console errors and warnings of ``page`` (a CSP refusal, a script error, a Vega
-    warning), except the browser's own note of an HTTP error status (the tests check what
-    the page shows for those)."""
-    said: list[str] = []
-
-    def note(message) -> None:  # noqa: ANN001
-        if message.type in ("error", "warning") and "Failed to load resource" not in message.text:
-            said.append(f"{message.type}: {message.text}")
-
-    page.on("console", note)
-    page.on("pageerror", lambda error: said.append(f"pageerror: {error}"))
-    return said
-
-
-@pytest.fixture
-def page(browser, server: str) -> Iterator[object]:  # noqa: ANN001
-    """A signed-in page under the app's real Content-Security-Policy; the test fails if the
-    page said anything on the console (errors or warnings, Vega's included)."""
-    context, page = _signed_in_page(browser, server, bypass_csp=False)
-    said = _listen(page)
-    yield page
-    context.close()
-    assert said == [], "the page wrote to the console"
-
-
-@pytest.fixture
-def axe_page(browser, server: str) -> Iterator[object]:  # noqa: ANN001
-    """A signed-in page that lets the test inject axe-core (an inline script the CSP forbids)."""
-    context, page = _signed_in_page(browser, server, bypass_csp=True)
-    yield page
-    context.close()
-
-
-def _shot(page, name: str) -> None:  # noqa: ANN001
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def _serious_violations(page) -> list[str]:  # noqa: ANN001
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa',"
-        " 'wcag22aa']})"
-    )
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+pytestmark = BROWSER
 
 
 def test_sign_in_and_open_an_area_profile(page, demo_la: str) -> None:  # noqa: ANN001
@@ -156,7 +29,7 @@ def test_sign_in_and_open_an_area_profile(page, demo_la: str) -> None:  # noqa: 
     page.click("text=Show area profile")
     page.wait_for_url(f"**/area/{demo_la}")
     assert re.fullmatch(r"\d{2}\.\d years", page.inner_text("[data-testid=le-male]"))
-    _shot(page, "area-profile")
+    shot(page, "area-profile")
 
 
 def test_area_profile_draws_its_trend_chart_accessibly(axe_page, demo_la: str) -> None:  # noqa: ANN001
@@ -171,8 +44,8 @@ def test_area_profile_draws_its_trend_chart_accessibly(axe_page, demo_la: str) -
     label = axe_page.get_attribute("[data-testid=le-trend-chart]", "aria-label") or ""
     assert label.startswith("Life expectancy at birth by period for ")
     axe_page.wait_for_load_state("networkidle")
-    _shot(axe_page, "area-profile-trend-chart")
-    assert _serious_violations(axe_page) == []
+    shot(axe_page, "area-profile-trend-chart")
+    assert serious_violations(axe_page) == []
 
 
 def test_area_trend_chart_draws_under_the_csp(page, demo_la: str) -> None:  # noqa: ANN001
@@ -201,7 +74,7 @@ def test_explain_page_draws_its_charts(page, demo_la: str) -> None:  # noqa: ANN
     page.wait_for_selector("[data-chart] svg", timeout=15_000)
     drawn = page.locator("[data-chart] svg").count()
     assert drawn - page.locator("#target [data-chart] svg").count() == 4  # not the target's
-    _shot(page, "explain")
+    shot(page, "explain")
 
 
 def test_changing_a_plan_control_updates_the_results(page, demo_la: str) -> None:  # noqa: ANN001
@@ -217,8 +90,8 @@ def test_changing_a_plan_control_updates_the_results(page, demo_la: str) -> None
         arg=first,
     )
     second = page.inner_text("[data-testid=reduction-male]")
-    assert float(second) > float(first) > 0
-    _shot(page, "plan")
+    assert parse_number(second) > parse_number(first) > 0
+    shot(page, "plan")
 
 
 def test_plan_results_draw_as_charts(axe_page, demo_la: str) -> None:  # noqa: ANN001
@@ -231,8 +104,8 @@ def test_plan_results_draw_as_charts(axe_page, demo_la: str) -> None:  # noqa: A
     for name in ("waterfall", "deaths-postponed", "frontier"):
         axe_page.wait_for_selector(f"[data-testid=plan-chart-{name}] svg", timeout=15_000)
     axe_page.wait_for_load_state("networkidle")
-    _shot(axe_page, "plan-charts")
-    assert _serious_violations(axe_page) == []
+    shot(axe_page, "plan-charts")
+    assert serious_violations(axe_page) == []
 
 
 def test_download_the_trend_csv(page, demo_la: str, tmp_path: Path) -> None:  # noqa: ANN001
@@ -255,7 +128,7 @@ def test_save_a_scenario_and_compare(page, demo_la: str) -> None:  # noqa: ANN00
     page.click("text=Save scenario")
     page.wait_for_url("**/plan/compare?ids=*")
     assert page.inner_text("[data-testid=scenario-name]").startswith("More statins <b>now</b>")
-    _shot(page, "plan-compare")
+    shot(page, "plan-compare")
 
 
 @pytest.mark.parametrize("path", ["/", "/area/{la}", "/explain/{la}", "/plan", "/data", "/login"])
@@ -274,17 +147,17 @@ def test_main_pages_have_no_serious_accessibility_violations(
             timeout=15_000,
         )
         axe_page.wait_for_load_state("networkidle")
-    _shot(axe_page, "a11y" + path.replace("/", "-").replace("{la}", "la").rstrip("-"))
-    assert _serious_violations(axe_page) == []
+    shot(axe_page, "a11y" + path.replace("/", "-").replace("{la}", "la").rstrip("-"))
+    assert serious_violations(axe_page) == []
 
 
 def test_admin_page_invites_and_is_accessible(browser, server: str) -> None:  # noqa: ANN001
-    context, page = _signed_in_page(browser, server, bypass_csp=True, username="admin")
+    context, page = signed_in_page(browser, server, bypass_csp=True, username="admin")
     page.goto("/admin/users")
     page.fill("#invite-username", "new.colleague")
     page.select_option("#invite-role", "viewer")
     page.click("text=Create invite link")
     assert "/invite/" in page.inner_text("[data-testid=invite-link]")
-    _shot(page, "admin")
-    assert _serious_violations(page) == []
+    shot(page, "admin")
+    assert serious_violations(page) == []
     context.close()

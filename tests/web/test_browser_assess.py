@@ -14,8 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM_ARGS, PASSWORD, _free_port, _serious_violations, _shot
-from web_helpers import add_user
+from browser_support import CHROMIUM_ARGS
+from browser_support import free_port as _free_port
+from browser_support import serious_violations as _serious_violations
+from browser_support import shot as _shot
+from web_helpers import PASSWORD, add_user
 
 from healthgap.web import Settings, create_app
 

@@ -12,17 +12,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS
+from browser_support import BROWSER, CHROMIUM, CHROMIUM_ARGS, sync_api
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reports"))
 from chart_catalogue import every_chart  # noqa: E402
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (test extra)")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed; run setup-system.sh"),
-]
+pytestmark = BROWSER
 VENDOR = Path(__file__).resolve().parents[2] / "src" / "healthgap" / "web" / "static" / "vendor"
 SCRIPTS = ["vega.min.js", "vega-lite.min.js", "vega-interpreter.min.js", "vega-embed.min.js"]
 DRAW = """async (spec) => {

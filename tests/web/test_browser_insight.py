@@ -10,15 +10,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_browser import (  # noqa: F401 - fixtures of the browser tests
-    _listen,
-    _serious_violations,
-    _shot,
-    axe_page,
-    browser,
-    page,
-    server,
-)
+from browser_support import serious_violations as _serious_violations
+from browser_support import shot as _shot
 
 pytestmark = pytest.mark.browser
 

@@ -52,7 +52,7 @@ def test_valid_files_are_imported(client_as, app) -> None:  # noqa: ANN001
         ],
     )
     assert response.status_code == 200, response.text
-    assert "Imported: deaths, population" in response.text
+    assert "Imported: Deaths, Population" in response.text
     after = app.state.workspaces.workspace()
     assert after.hashes()["population"] != before["population"]
     assert "2018-20" in set(after.read("population")["period"].astype(str))
@@ -71,8 +71,9 @@ def test_file_with_problems_writes_nothing_and_names_file_and_row(client_as, app
         ],
     )
     assert response.status_code == 400
-    assert "Nothing was written" in response.text
+    assert "nothing was written" in response.text
     assert '<td class="govuk-table__cell">bad.csv</td>' in response.text
+    assert "Counts below zero: 1" in response.text  # grouped by rule, in words
     assert app.state.workspaces.workspace().hashes() == before
 
 
@@ -85,3 +86,32 @@ def test_viewer_cannot_upload(client_as) -> None:  # noqa: ANN001
         files=[("files", ("p.csv", population_csv(1.0), "text/csv"))],
     )
     assert response.status_code == 403
+
+
+def test_an_indicators_upload_keeps_the_area_pages_results(  # noqa: ANN001
+    client_as, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages about areas read areas, population and deaths only: an upload of indicators
+    leaves their cached results in place (no visitor waits for them to be recomputed)."""
+    import healthgap.web.routes.area as area_routes
+
+    computed = []
+    profile = area_routes.profile_area
+    monkeypatch.setattr(
+        area_routes, "profile_area", lambda *a, **k: computed.append(a[1]) or profile(*a, **k)
+    )
+    analyst = client_as("analyst")
+    assert analyst.get("/area/E06000001").status_code == 200
+    token = csrf_from(analyst.get("/data").text)
+    indicators = (
+        "area_code,period,sex,indicator,value,lowercl,uppercl,count,denominator\n"
+        "E06000001,2015-17,female,smoking_prevalence,14.2,12.9,15.6,210,1480\n"
+    )
+    uploaded = analyst.post(
+        "/data/upload",
+        data={"csrf_token": token},
+        files=[("files", ("indicators.csv", indicators.encode(), "text/csv"))],
+    )
+    assert uploaded.status_code == 200 and "Imported: Indicators" in uploaded.text
+    assert analyst.get("/area/E06000001").status_code == 200
+    assert computed == ["E06000001"]  # once, before the upload

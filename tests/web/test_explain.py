@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from healthgap.analyses import check_gap_target, explain_gap, target_periods
+from healthgap.reports.formatting import signed
 
 
 def summary_rows(bundle):  # noqa: ANN001, ANN201 - the per-sex rows the page shows
@@ -35,7 +36,7 @@ def test_page_shows_the_core_gap(client_as, app, demo_la: str, compare: str) -> 
         explain_gap(app.state.services.source, area=demo_la, comparison=compare, period="2022-24")
     )
     for row in expected:
-        assert f'data-testid="gap-{row["sex"]}">{row["gap"]:+.2f}<' in page.text
+        assert f'data-testid="gap-{row["sex"]}">{signed(row["gap"], decimals=2)}<' in page.text
     # Every chart spec is valid JSON and cannot close its <script> element early.
     specs = re.findall(
         r'<script type="application/json" id="spec-[^"]+">(.*?)</script>', page.text, flags=re.S

@@ -86,6 +86,35 @@ def test_background_preparation_is_kept_and_reused(demo_workspace: Path, tmp_pat
         database.dispose()
 
 
+def test_preparation_in_a_child_process_leaves_tables_baseline_and_profile(
+    demo_workspace: Path, tmp_path: Path
+) -> None:
+    """The child process sums, pools, builds the Plan baseline and the country's profile;
+    the server reads them back, and a restart reads the same folder."""
+    database = Database(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    try:
+        service = WorkspaceService(
+            database, demo_workspace, "demo", cache_dir=tmp_path, in_child=True
+        )
+        service.start_warming()
+        rows = service.area_rows(wait=120)
+        [kept] = list((tmp_path / "derived").iterdir())
+        names = {p.name for p in kept.iterdir()}
+        assert {"population.parquet", "deaths.parquet", "plan-baseline.pickle"} <= names
+        assert any(name.startswith("pooled_population_") for name in names)
+        assert "plan_baseline" in service.extras and "profiles" in service.extras
+        [profile] = service.extras["profiles"]["bundles"].values()
+        assert profile.provenance.source == "demo"  # named as the server names it
+        in_process = WorkspaceService(database, demo_workspace, "demo", background=False)
+        la = service.areas().query("level == 'la'")["area_code"].iloc[0]
+        pd.testing.assert_frame_equal(
+            _sorted(rows.select("deaths", [la]), "deaths", [*KEYS, "cause"]),
+            _sorted(in_process.area_rows().select("deaths", [la]), "deaths", [*KEYS, "cause"]),
+        )
+    finally:
+        database.dispose()
+
+
 def test_a_page_shows_progress_while_the_workspace_is_prepared(
     tmp_path: Path,
     demo_workspace: Path,
@@ -102,7 +131,12 @@ def test_a_page_shows_progress_while_the_workspace_is_prepared(
 
     monkeypatch.setattr(AreaRows, "build", slow_build)
     shutil.copyfile(migrated_database_file, tmp_path / "healthgap.db")
-    settings = Settings(data_dir=tmp_path, secret_key="s" * 40, workspace=demo_workspace)
+    settings = Settings(
+        data_dir=tmp_path,
+        secret_key="s" * 40,
+        workspace=demo_workspace,
+        prepare_in_child_process=False,  # the slowed-down build runs in this process
+    )
     assert settings.prepare_in_background  # the default when serving
     app = create_app(settings)
     app.state.warmers = []  # only the summing under test runs in the background

@@ -161,6 +161,7 @@ def test_upload_with_problems_writes_nothing(client_as, app) -> None:  # noqa: A
         files=[("files", ("notes.txt", b"hello", "text/plain"))],
     )
     assert response.status_code == 400
-    assert "unsupported_file" in response.text
-    assert "Nothing was written" in response.text
+    assert "Files of a kind that cannot be read" in response.text
+    assert "unsupported_file" not in response.text
+    assert "nothing was written" in response.text
     assert app.state.workspaces.workspace().hashes() == before

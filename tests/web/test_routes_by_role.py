@@ -129,6 +129,10 @@ JSON_ROUTES = {("POST", "/mecc/sync")}
 #: Allowed requests whose sample names nothing that exists (no job or scenario of that id).
 MISSING_OK = {
     ("GET", "/plan/jobs/{job_id}"),
+    ("GET", "/data/jobs/{job_id}"),
+    ("GET", "/data/jobs/{job_id}/problems"),
+    ("GET", "/data/jobs/{job_id}"),
+    ("GET", "/data/jobs/{job_id}/problems"),
     ("GET", "/plan/scenarios/{scenario_id}/results.{fmt}"),
     ("GET", "/plan/compare.{fmt}"),
     # no assessment 1 in a fresh database (the assessment pages' own tests make one)

@@ -152,4 +152,4 @@ def test_the_data_layers_row_limit_reaches_the_upload_page(
     monkeypatch.setenv("HEALTHGAP_MAX_ROWS", "5")
     response = _upload(client_as("analyst"), 2_000)
     assert response.status_code == 400
-    assert "too_many_rows" in response.text
+    assert "Too many rows" in response.text and "HEALTHGAP_MAX_ROWS" in response.text

@@ -85,7 +85,13 @@ from healthgap.analyses.assessment_workshop import (
     start_assessment,
 )
 from healthgap.analyses.classify import classify_areas
-from healthgap.analyses.data import import_data, validate_files, workspace_info
+from healthgap.analyses.data import (
+    import_data,
+    problems_left_out,
+    validate_files,
+    workspace_info,
+)
+from healthgap.analyses.data_templates import TABLE_PURPOSES, data_templates, template_csv
 from healthgap.analyses.demo import build_demo
 from healthgap.analyses.equity import (
     MAX_FUNNEL_POINTS,
@@ -162,8 +168,14 @@ from healthgap.analyses.mecc_logging import (
 from healthgap.analyses.mecc_source import data_version as mecc_data_version
 from healthgap.analyses.mecc_source import organisation_names as mecc_organisations
 from healthgap.analyses.mecc_staff import mecc_staff_health, mecc_training
-from healthgap.analyses.plan import plan_baseline, plan_budget, plan_model, plan_scenario
-from healthgap.analyses.profile import profile_area
+from healthgap.analyses.plan import (
+    plan_baseline,
+    plan_budget,
+    plan_model,
+    plan_scenario,
+    plan_volumes,
+)
+from healthgap.analyses.profile import profile_area, profile_periods
 from healthgap.analyses.segment import (
     check_segment_names,
     import_segment_lookup,
@@ -191,6 +203,7 @@ __all__ = [
     "STAGE_FIELDS",
     "Source",
     "SyncOutcome",
+    "TABLE_PURPOSES",
     "WorkspaceSource",
     "action_plan",
     "add_action",
@@ -211,6 +224,7 @@ __all__ = [
     "compare_journey_maps",
     "consensus_view",
     "create_journey_from_template",
+    "data_templates",
     "edit_journey",
     "ensure_demo_staff_login",
     "explain_gap",
@@ -267,7 +281,10 @@ __all__ = [
     "plan_model",
     "plan_scenario",
     "plan_sensitivity",
+    "plan_volumes",
+    "problems_left_out",
     "profile_area",
+    "profile_periods",
     "rate_item",
     "rate_items_from_file",
     "rating_sheet",
@@ -290,6 +307,7 @@ __all__ = [
     "survey_stages",
     "sync_entries",
     "target_periods",
+    "template_csv",
     "validate_files",
     "workspace_info",
 ]

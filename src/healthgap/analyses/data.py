@@ -22,11 +22,19 @@ import pyarrow.parquet as pq
 from healthgap.analyses.provenance import collect_warnings, provenance_of
 from healthgap.analyses.source import WorkspaceSource
 from healthgap.data import Workspace, import_files, load_files, validate_tables
+from healthgap.data.file_problems import left_out as problems_left_out
 from healthgap.data.layouts import resolve_layout
 from healthgap.errors import InputError
 from healthgap.reports.bundle import ResultBundle, Table
 
-__all__ = ["CheckedFiles", "ImportedFiles", "import_data", "validate_files", "workspace_info"]
+__all__ = [
+    "CheckedFiles",
+    "ImportedFiles",
+    "import_data",
+    "problems_left_out",
+    "validate_files",
+    "workspace_info",
+]
 
 Paths = Sequence[str | os.PathLike[str]]
 Progress = Callable[[str], None] | None

@@ -22,16 +22,43 @@ from healthgap.decomposition.comparison import Comparison
 from healthgap.decomposition.decompose import decompose_gap
 from healthgap.decomposition.populations import compare_populations
 from healthgap.errors import InputError
+from healthgap.measures.life_expectancy import MIN_PERSON_YEARS
 from healthgap.periods import Period
 from healthgap.reports.bundle import ResultBundle, Table
 from healthgap.reports.charts import contributions_chart, scarf_chart
 
-__all__ = ["explain_gap", "gap_summary"]
+__all__ = ["explain_gap", "gap_summary", "too_small"]
 
 CAUSE_SPLIT_NOTE = (
     "cause_split_unstable marks bands resting on few deaths or a tiny all-cause difference; "
     "pool years or use broader causes"
 )
+
+
+def too_small(population: pd.DataFrame) -> dict[str, str]:
+    """Sexes whose gap is not shown, with the reason: either side has no more than
+    :data:`~healthgap.measures.life_expectancy.MIN_PERSON_YEARS` person-years in the
+    period, the rule under which :func:`~healthgap.measures.life_expectancy.life_expectancy`
+    suppresses a life expectancy (so the profile and Explain agree on a small area).
+
+    >>> people = pd.DataFrame({"area_code": ["A", "B"], "period": "2022-24",
+    ...                        "sex": "male", "person_years": [4000.0, 90000.0]})
+    >>> too_small(people)["male"][:62]
+    'Not shown: one of the two groups has only 4,000 person-years, '
+    """
+    if population.empty:
+        return {}
+    sizes = population.groupby(["sex", "area_code", "period"], observed=True)["person_years"].sum()
+    smallest = sizes.groupby(level="sex", observed=True).min()
+    return {
+        str(sex): (
+            f"Not shown: one of the two groups has only {size:,.0f} person-years, and "
+            f"healthgap shows no life expectancy resting on {MIN_PERSON_YEARS:,.0f} or fewer "
+            "(pool more years or choose a larger area)"
+        )
+        for sex, size in smallest.items()
+        if size <= MIN_PERSON_YEARS
+    }
 
 
 def gap_summary(result: pd.DataFrame) -> list[dict[str, Any]]:
@@ -86,6 +113,9 @@ def explain_gap(
             compared.deaths, compared.population, compared.pairs, by=tuple(by), method=method
         )  # type: ignore[arg-type]
     base, other = compared.base_label, compared.comparator_label
+    hidden = too_small(compared.population)
+    if hidden:  # the rule every life expectancy follows: no figures for too few person-years
+        result = result[~result["sex"].astype(str).isin(hidden)].reset_index(drop=True)
     metadata = {
         "base": base,
         "comparator": other,
@@ -96,6 +126,8 @@ def explain_gap(
     }
     if compared.notes:
         metadata["summed areas"] = "; ".join(compared.notes)
+    for sex, note in hidden.items():
+        metadata[f"not shown ({sex})"] = note
     tables = {"decomposition": Table(result, f"gap between {base} and {other} by age and cause")}
     if change_from is not None:
         tables["gap_change"] = _change(source, chosen, when, Period.parse(change_from), sexes, by)
@@ -122,6 +154,7 @@ def explain_gap(
             "period": when.label,
             "comparison": chosen,
             "rows": gap_summary(result),
+            "not_shown": hidden,
         },
         warnings=tuple(met),
     )

@@ -10,6 +10,7 @@ keep fitted models between requests (the web) pass them in as ``model``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 import pandas as pd
 
@@ -26,6 +27,7 @@ from healthgap.scenarios import (
     allocate_budget,
     baseline_from_tables,
     rank_objectives,
+    resolve,
     run_scenario,
     shrink_to_parent,
 )
@@ -38,6 +40,7 @@ __all__ = [
     "plan_budget",
     "plan_model",
     "plan_scenario",
+    "plan_volumes",
 ]
 
 #: What each table of a plan holds (its file's metadata).
@@ -80,6 +83,41 @@ def plan_model(
 ) -> ScenarioModel:
     """A model fitted for the scenario's comparison (on the coarsest exact baseline)."""
     return ScenarioModel.for_scenario(baseline, scenario, library=library)
+
+
+def plan_volumes(model: ScenarioModel, scenario: ScenarioSpec) -> pd.DataFrame:
+    """Each intervention's volume against its eligible pool, in the scenario's order:
+    ``intervention``, ``units_per_year``, ``years_counted`` (years of units that must fit
+    in the pool at once: all of them for treatments whose people stay treated, else one),
+    ``units_counted``, ``eligible`` (people eligible in the target) and
+    ``eligible_description``. A volume is possible when ``units_counted <= eligible``;
+    interfaces check this before they save or run a plan, and say it in their own words.
+    """
+    pools = replace(
+        scenario,
+        interventions=tuple(
+            replace(line, volume={"units_per_year": 0.0}) for line in scenario.interventions
+        ),
+    )
+    rows = []
+    for line, zero in zip(
+        scenario.interventions, resolve(pools, model.baseline, model.library), strict=True
+    ):
+        per_year = float(line.volume.get("units_per_year", 0.0))
+        asked = replace(zero, units_per_year=per_year)
+        rows.append(
+            {
+                "intervention": line.intervention,
+                "units_per_year": per_year,
+                "years_counted": asked.years_counted,
+                "units_counted": asked.delivered,
+                "eligible": zero.pool,
+                "eligible_description": zero.intervention.eligible.get(
+                    "description", "eligible people"
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def _model(

@@ -31,7 +31,7 @@ from healthgap.periods import Period
 from healthgap.reports.bundle import ResultBundle, Table
 from healthgap.reports.trend_charts import life_expectancy_trend_chart
 
-__all__ = ["INDICATOR", "profile_area"]
+__all__ = ["INDICATOR", "profile_area", "profile_periods"]
 
 INDICATOR = "Life expectancy at birth"
 QUINTILES = 5
@@ -65,9 +65,24 @@ INEQUALITY_COLUMNS = [
 ROUNDING = "values and limits to 2 decimal places"
 
 
-def _life_expectancy(source: Source, codes: list[str], period: Period | None) -> pd.DataFrame:
-    rows = area_mortality(source, codes, period, SEXES)
-    if rows.empty:
+def profile_periods(source: Source, width: int = 3) -> list[Period]:
+    """The periods a profile shows, oldest first: pools of ``width`` single years that do
+    not overlap, ending at the latest year (:meth:`Period.non_overlapping`; single years
+    zig-zag and overlapping pools share deaths), or the stored periods when they are
+    already pooled."""
+    stored = source.periods("population") if source.has("population") else []
+    pooled = Period.non_overlapping(stored, width)
+    return pooled or sorted({p for p in map(Period.try_parse, stored) if p is not None})
+
+
+def _life_expectancy(
+    source: Source, codes: list[str], periods: list[Period] | Period | None
+) -> pd.DataFrame:
+    """Life expectancy at birth of ``codes`` in each of ``periods`` (pooled as named)."""
+    chosen = periods if isinstance(periods, list) else [periods]
+    frames = [area_mortality(source, codes, p, SEXES) for p in chosen]
+    rows = pd.concat([f for f in frames if not f.empty], ignore_index=True) if frames else None
+    if rows is None or rows.empty:
         return pd.DataFrame()
     return life_expectancy(rows, ages=[0])
 
@@ -108,13 +123,13 @@ def _table(
 
 
 def _benchmark(
-    source: Source, area: str, le: pd.DataFrame
+    source: Source, area: str, le: pd.DataFrame, periods: list[Period]
 ) -> tuple[pd.DataFrame, str, pd.DataFrame] | None:
     """``le`` compared with the area's country (None when there is none to compare with)."""
     areas = source.areas()
     try:
         country = comparator_code(areas, Comparison.against_england(area))
-        comparator = _life_expectancy(source, [country], None)
+        comparator = _life_expectancy(source, [country], periods)
     except InputError:  # a country itself, or no country in the data: nothing to compare
         return None
     names = areas.set_index(areas["area_code"].astype(str)).get("area_name")
@@ -243,17 +258,32 @@ def profile_area(source: Source, area: str, *, period: str | Period | None = Non
     name, level = str(row.get("area_name", area)), str(row["level"])
     where = f"{name} ({area})"
     small_period = latest_period(source) if period is None else Period.parse(period)
+    periods = profile_periods(source)
+    missing = [t for t in ("population", "deaths") if not source.has(t)]
+    if missing:
+        raise InputError(
+            f"the workspace has no {' and no '.join(missing)} table: import them first",
+            rule="missing_table",
+        )
+    if small_period is not None and small_period not in periods:
+        periods = sorted([*periods, small_period])
     tables: dict[str, Table] = {}
     charts: dict[str, dict[str, Any]] = {}
     with collect_warnings() as met:
-        le = _life_expectancy(source, [area], None)
+        le = _life_expectancy(source, [area], periods)
         if not le.empty:
-            le = le.sort_values(["sex", "period"], ignore_index=True).assign(area_name=name)
+            le = le.sort_values(["sex", "period"], key=_sort_periods, ignore_index=True)
+            le = le.assign(area_name=name)
             tables["life_expectancy"] = _table(
                 le, "life expectancy at birth by sex and period", LE_COLUMNS, level, area=where
             )
-        latest = None if le.empty else max(le["period"].unique(), key=_period_key)
-        benchmark = _benchmark(source, area, le) if latest else None
+        shown = set(le["period"].astype(str)) if not le.empty else set()
+        latest = (
+            small_period.label
+            if small_period is not None and small_period.label in shown
+            else (max(shown, key=_period_key) if shown else None)
+        )
+        benchmark = _benchmark(source, area, le, periods) if latest else None
         headline = [] if le.empty else le[le["period"] == latest].to_dict("records")
         if benchmark is not None:
             compared, comparator_name, comparator_le = benchmark
@@ -273,7 +303,7 @@ def profile_area(source: Source, area: str, *, period: str | Period | None = Non
                 {**r, **{f"cmp_{k}": v for k, v in by_sex.get(r["sex"], {}).items()}}
                 for r in headline
             ]
-        if latest:
+        if latest and le["value"].notna().any():  # no empty chart for a suppressed area
             charts["trend"] = life_expectancy_trend_chart(
                 le,
                 area_label=name,
@@ -315,6 +345,7 @@ def profile_area(source: Source, area: str, *, period: str | Period | None = Non
             "area": row.to_dict(),
             "latest": latest,
             "small_period": None if small_period is None else small_period.label,
+            "periods": [p.label for p in periods],
             "comparator_name": None if benchmark is None else benchmark[1],
             "headline": headline,
             "inequality": None
@@ -323,6 +354,13 @@ def profile_area(source: Source, area: str, *, period: str | Period | None = Non
         },
         warnings=tuple(met),
     )
+
+
+def _sort_periods(column: pd.Series) -> pd.Series:
+    """Sort key of a table's columns: periods in time order, other columns as they are."""
+    if column.name != "period":
+        return column
+    return column.map(lambda label: _period_key(label))
 
 
 def _period_key(label: object) -> tuple[int, int, str]:

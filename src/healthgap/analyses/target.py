@@ -25,7 +25,7 @@ from healthgap.reports.bundle import ResultBundle, Table
 from healthgap.reports.chart_style import decorative_rules
 from healthgap.reports.trend_charts import gap_trend_chart
 
-__all__ = ["TRAJECTORY_COLUMNS", "check_gap_target", "target_periods"]
+__all__ = ["TRAJECTORY_COLUMNS", "check_gap_target", "target_periods", "uncertainty_reason"]
 
 TRAJECTORY_COLUMNS = ("area_code", "area_name", "sex", "period", "year", "kind")
 ROUNDED = ("value", "lowercl", "uppercl", "trend", "target")
@@ -57,7 +57,7 @@ def check_gap_target(
 ) -> ResultBundle:
     """The gap's trend over ``periods`` (default: :func:`target_periods`) projected to
     ``target_year`` against a target of ``reduction`` (a fraction when relative, years when
-    absolute) from ``baseline_period`` (default: the first period).
+    absolute) from ``baseline_period`` (default: the latest period).
 
     Returns a bundle with table ``trajectory`` (observed and projected gap with 95% limits,
     the trend and the target, every sex), charts ``trajectory_<sex>``, and in ``summary``
@@ -71,7 +71,9 @@ def check_gap_target(
             f"({', '.join(map(str, labels)) or 'none'}): give more with --periods",
             rule="too_few_periods",
         )
-    baseline = Period.parse(baseline_period) if baseline_period is not None else labels[0]
+    # The target is measured from the latest period unless another is chosen: a commissioner
+    # asks "from where we are now", and an old baseline can make a met target look unmet.
+    baseline = Period.parse(baseline_period) if baseline_period is not None else labels[-1]
     areas = source.areas()
     names = areas.set_index(areas["area_code"].astype(str)).get("area_name")
     area_name = str(names.get(area, area)) if names is not None else area
@@ -103,6 +105,7 @@ def check_gap_target(
             verdicts[sex] = {
                 "verdict": result.verdict,
                 "explanation": result.explanation,
+                "reason": uncertainty_reason(result.verdict, result.numbers),
                 "numbers": result.numbers,
             }
     trajectory = pd.concat(frames, ignore_index=True)
@@ -143,6 +146,34 @@ def check_gap_target(
             "target": target,
         },
         warnings=tuple(met),
+    )
+
+
+def uncertainty_reason(verdict: str, numbers: dict[str, Any]) -> str:
+    """One sentence saying why a verdict is "too uncertain to say" (empty otherwise).
+
+    >>> numbers = {"periods": 4, "dispersion_phi": 1.0, "projected_lowercl": 1.2,
+    ...            "projected_uppercl": 4.0, "target_gap": 2.5, "target_year": 2030,
+    ...            "projected_gap": 2.6}
+    >>> uncertainty_reason("too uncertain to say", numbers)  # doctest: +ELLIPSIS
+    'The trend rests on only 4 periods, so the gap in 2030 could be anywhere from 1.2 to 4.0...'
+    """
+    if verdict != "too uncertain to say":
+        return ""
+    low, high = numbers["projected_lowercl"], numbers["projected_uppercl"]
+    span = (
+        f"the gap in {numbers['target_year']} could be anywhere from {low:.1f} to {high:.1f} "
+        f"years, above or below the target of {numbers['target_gap']:.1f} years"
+    )
+    if numbers["periods"] < 5:
+        return f"The trend rests on only {numbers['periods']} periods, so {span}."
+    if numbers["dispersion_phi"] > 2:
+        return (
+            f"The gap jumps about from one period to the next more than chance explains, so {span}."
+        )
+    return (
+        f"The projected gap ({numbers['projected_gap']:.1f} years) is too close to the target "
+        f"for the 95% range of the projection to say which side it falls: {span}."
     )
 
 

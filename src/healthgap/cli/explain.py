@@ -136,9 +136,10 @@ def target_command(
     ] = None,
     compare: CompareOption = "england",
     sex: Annotated[str, typer.Option("--sex", help="Comma-separated sexes.")] = "male",
-    baseline: Annotated[str | None, typer.Option("--baseline", help="Default: first period.")] = (
-        None
-    ),
+    baseline: Annotated[
+        str | None,
+        typer.Option("--baseline", help="Period the target is measured from; default: the latest."),
+    ] = (None),
     reduction: Annotated[float, typer.Option("--reduction", help="0.10 = 10% narrower.")] = 0.10,
     absolute: Annotated[bool, typer.Option("--absolute", help="Reduction in years.")] = False,
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("target-output"),

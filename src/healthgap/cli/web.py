@@ -50,6 +50,33 @@ def user_create(
     console.print(f"created {role} account {username!r}")
 
 
+@user_app.command("set-password")
+def user_set_password(
+    username: Annotated[str, typer.Argument(help="User name of the account.")],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt="New password",
+            hide_input=True,
+            confirmation_prompt=True,
+            help="At least 12 characters; prompted for when not given.",
+        ),
+    ] = ...,  # type: ignore[assignment]
+    data_dir: DataDir = Path(".healthgap"),
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Give an existing web account a new password (e.g. the demo admin's, shown only once)."""
+    from healthgap.store import Database, set_password
+    from healthgap.web.settings import Settings
+
+    settings = Settings(data_dir=data_dir, database_url=database_url)
+    database = Database(settings.resolved_database_url())
+    with database.unit_of_work() as session:
+        set_password(session, username=username, password=password)
+    database.dispose()
+    console.print(f"new password set for {username!r}")
+
+
 @app.command()
 def serve(
     workspace: Annotated[Path | None, typer.Option(help="Workspace folder to serve.")] = None,
@@ -109,7 +136,7 @@ def serve(
     settings = Settings(**{k: v for k, v in fields.items() if v is not None})
     web_app = create_app(settings)
     if demo:
-        _ensure_demo_admin(web_app.state.database)
+        _ensure_demo_admin(web_app.state.database, data_dir)
         _ensure_mecc_demo(web_app.state.database)
         _ensure_demo_journeys(web_app.state.database, workspace, demo_size)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -148,7 +175,7 @@ def _prepare_shared_state(web_app: object, settings: object) -> None:
                                is_synthetic=source.is_synthetic)  # fmt: skip
 
 
-def _ensure_demo_admin(database: object) -> None:
+def _ensure_demo_admin(database: object, data_dir: Path) -> None:
     """Create the demo admin once and print its password once (it is stored only hashed)."""
     import secrets
 
@@ -159,7 +186,12 @@ def _ensure_demo_admin(database: object) -> None:
     with database.unit_of_work() as session:  # type: ignore[attr-defined]
         if session.scalar(select(User.id).where(User.username == "demo")) is not None:
             console.print(
-                styled("demo login: user ", ("demo", "bold"), " (password printed when created)")
+                styled(
+                    "demo login: user ",
+                    ("demo", "bold"),
+                    " (its password was printed when it was created; to choose a new one: "
+                    f"healthgap user set-password demo --data-dir {data_dir})",
+                )
             )
             return
         password = secrets.token_urlsafe(12)

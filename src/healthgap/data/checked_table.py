@@ -35,6 +35,8 @@ class CheckedTable:
         ok_files = ok and files is not None and len(files) == len(frame)
         self.files = np.asarray(files, dtype=object) if ok_files else None
         self.tainted: frozenset[str] = frozenset(frame.attrs.get("tainted_areas", ()))
+        #: ``(file, row, area code)`` of rows dropped for a bad cell (their codes are checked)
+        self.lost_codes: list[tuple[str, int, str]] = list(frame.attrs.get("lost_area_codes", ()))
 
     def problem(self, position: int | None, column: str | None, rule: str, msg: str) -> Problem:
         row = None if position is None else int(self.rows[position])
@@ -54,6 +56,7 @@ class CheckedTable:
         if "area_code" in self.frame.columns:
             lost = set(self.frame.loc[bad, "area_code"].astype(str))
         subset.tainted = self.tainted | frozenset(lost)
+        subset.lost_codes = self.lost_codes
         return subset
 
     def untainted(self) -> pd.Series:

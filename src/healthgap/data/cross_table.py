@@ -31,8 +31,6 @@ def area_problems(checked: Mapping[str, CheckedTable]) -> list[Problem]:
             continue
         codes = table.frame["area_code"].astype(str)
         unknown = ~codes.isin(known)
-        if not unknown.any():
-            continue
         # One problem per unknown code (at its first row), not one per row.
         firsts = codes[unknown].drop_duplicates()
         for position, code in firsts.items():
@@ -41,6 +39,13 @@ def area_problems(checked: Mapping[str, CheckedTable]) -> list[Problem]:
                     int(position), "area_code", "unknown_area", f"{code} is not in the areas table"
                 )
             )
+        # Rows dropped for another bad cell: their codes are checked too (one pass).
+        named = set(firsts) | set(known)
+        for file, row, code in table.lost_codes:
+            if code not in named:
+                named.add(code)
+                message = f"{code} is not in the areas table"
+                problems.append(Problem(file, row, "area_code", "unknown_area", message))
     return problems
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 
 from healthgap.errors import InputError, Problem
 
-__all__ = ["DEFAULT_PROBLEMS_PER_RULE", "FileProblems", "cap_problems"]
+__all__ = ["DEFAULT_PROBLEMS_PER_RULE", "FileProblems", "cap_problems", "left_out"]
 
 #: Problems listed per rule and file when no limit is given.
 DEFAULT_PROBLEMS_PER_RULE = 100
@@ -35,8 +35,13 @@ def _more(file: str, column: str | None, rule: str, count: int) -> Problem:
     return Problem(file, None, column, rule, f"and {count:,} more problems of rule {rule}")
 
 
-def _left_out(problem: Problem) -> int:
-    """How many problems a counting line stands for (0 for an ordinary problem)."""
+def left_out(problem: Problem) -> int:
+    """How many problems a counting line of :func:`cap_problems` stands for (0 for an
+    ordinary problem).
+
+    >>> left_out(_more("a.csv", "x", "non_numeric", 2900)), left_out(Problem("a", 2, "x", "r", "m"))
+    (2900, 0)
+    """
     match = _COUNT_LINE.match(problem.message) if problem.row is None else None
     return int(match.group(1).replace(",", "")) if match and match.group(2) == problem.rule else 0
 
@@ -49,7 +54,7 @@ def cap_problems(problems: Iterable[Problem], per_rule: int) -> list[Problem]:
     hidden: dict[tuple[str, str], list] = {}
     for problem in problems:
         key = (problem.file, problem.rule)
-        count = _left_out(problem)
+        count = left_out(problem)
         if count:
             hidden.setdefault(key, [problem.column, 0])[1] += count
         elif shown[key] < per_rule:

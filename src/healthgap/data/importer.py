@@ -19,7 +19,7 @@ changes nothing, and when no table changes nothing is written at all.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +29,14 @@ import pandas as pd
 from healthgap.data.file_problems import cap_problems
 from healthgap.data.layouts import resolve_layout
 from healthgap.data.limits import Limits, current_limits
-from healthgap.data.load import TAINTED_AREAS, load_checked
+from healthgap.data.load import LOST_AREA_CODES, TAINTED_AREAS, load_checked
 from healthgap.data.model import KEY_COLUMNS
 from healthgap.data.validate import validate_tables
 from healthgap.data.workspace import MANIFEST, Workspace, open_workspace, write_workspace
 from healthgap.data.workspace_swap import recover_workspace, workspace_lock
 from healthgap.errors import InputError, Problem
 
-__all__ = ["import_files", "load_files"]
+__all__ = ["import_files", "load_files", "tables_to_check"]
 
 PathLike = str | os.PathLike[str]
 Layout = str | os.PathLike[str] | Mapping[str, Any]
@@ -84,6 +84,7 @@ def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
         "source": " + ".join(sorted(str(s) for s in sources)),
         "area_codes": "gss" if all(f.attrs.get("area_codes") == "gss" for f in frames) else "any",
         TAINTED_AREAS: frozenset().union(*(f.attrs.get(TAINTED_AREAS, ()) for f in frames)),
+        LOST_AREA_CODES: [lost for f in frames for lost in f.attrs.get(LOST_AREA_CODES, ())],
     }
     if all("source_rows" in f.attrs for f in frames):
         stacked.attrs["source_rows"] = [r for f in frames for r in f.attrs["source_rows"]]
@@ -151,7 +152,7 @@ def import_files(
     with workspace_lock(folder, limits.lock_timeout):
         recover_workspace(folder)
         existing = open_workspace(folder) if (folder / MANIFEST).is_file() else None
-        stored = _stored_tables(existing)
+        stored = _stored_tables(existing, new)
         merged = {name: _merge(stored.get(name), frame) for name, frame in new.items()}
         problems += validate_tables({**stored, **merged}, limits=limits)
         if problems:
@@ -171,15 +172,36 @@ def import_files(
         return write_workspace(folder, plain, metadata=stamp, limits=limits)
 
 
-def _stored_tables(existing: Workspace | None) -> dict[str, pd.DataFrame]:
+def _stored_tables(existing: Workspace | None, new: Iterable[str]) -> dict[str, pd.DataFrame]:
+    """The stored tables the new ones must be checked with (:func:`tables_to_check`)."""
     stored: dict[str, pd.DataFrame] = {}
     if existing is None:
         return stored
-    for name in existing.tables:
+    for name in tables_to_check(new, existing.tables):
         if name in KEY_COLUMNS:
             stored[name] = existing.read(name)
             stored[name].attrs = {"source": f"{existing.path}/{name}.parquet (workspace)"}
     return stored
+
+
+def tables_to_check(new: Iterable[str], stored: Iterable[str]) -> list[str]:
+    """The stored tables new tables are checked against: the ones a rule joins them with.
+
+    New areas may orphan any stored row, so every table is read; new deaths or population
+    are checked against each other and the areas; any other table (indicators, good health)
+    only against the areas. Stored tables passed these checks when they were imported, so
+    an indicators file is checked in seconds however large the workspace.
+
+    >>> tables_to_check(["indicators"], ["areas", "population", "deaths"])
+    ['areas']
+    >>> tables_to_check(["deaths"], ["areas", "population", "deaths", "indicators"])
+    ['areas', 'population', 'deaths']
+    """
+    new = set(new)
+    related = {"areas", *new}
+    if new & {"deaths", "population"}:
+        related |= {"deaths", "population"}
+    return [name for name in stored if "areas" in new or name in related]
 
 
 def _merge(old: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:

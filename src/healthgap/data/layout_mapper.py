@@ -50,6 +50,9 @@ class LayoutMapper:
         self.problems = FileProblems(source, limits.max_problems_per_rule)
         self.source_rows: list[int] | None = None
         self.tainted: frozenset[str] = frozenset()
+        #: ``(spreadsheet row, area code)`` of each row dropped for a bad cell, so its area
+        #: code is still checked against the areas table.
+        self.lost_codes: list[tuple[int, str]] = []
         self._headers = {c.lower(): c for c in raw.columns}
 
     # -- helpers -----------------------------------------------------------------------
@@ -88,19 +91,38 @@ class LayoutMapper:
         bad = out.index.isin(list(self.problems.bad_labels))
         if bad.any() and "area_code" in out.columns:
             self.tainted = frozenset(out.loc[bad, "area_code"].astype(str))
+            codes = out.loc[bad, "area_code"].astype(str).str.strip()
+            rows = self.raw[ROW].reindex(codes.index)
+            self.lost_codes = [(int(r), c) for r, c in zip(rows, codes, strict=True) if c]
         out = out[~bad]
         if has_ages:
             self._check_band_coverage(out)
         out = self._check_duplicates(out)
+        held = out.iloc[0:0]
         if self.tainted and "area_code" in out.columns:
-            # Rows of tainted areas would only skew re-banding of the whole table; the checks
-            # that follow skip those areas anyway.
-            out = out[~out["area_code"].astype(str).isin(self.tainted)]
+            # Rows of tainted areas would only skew re-banding of the whole table; they are
+            # added back as they are, for the checks of single rows (periods, area codes).
+            in_tainted = out["area_code"].astype(str).isin(self.tainted).to_numpy()
+            held, out = out[in_tainted], out[~in_tainted]
         try:
-            return self._finish(out)
+            return self._with_held(self._finish(out), held)
         except InputError as error:  # re-banding the clean rows failed as a whole
             self.problems.items.extend(error.problems)
             raise InputError(self.problems.all) from None
+
+    def _with_held(self, table: pd.DataFrame, held: pd.DataFrame) -> pd.DataFrame:
+        """``table`` and, after it, the clean rows of tainted areas (not re-banded), so that
+        every check of a single row or cell still sees them: one upload names every
+        problem. A table with such rows always has problems, so it is never written.
+        Without the spreadsheet row of every row (re-banding merged rows) they stay out."""
+        if held.empty or self.source_rows is None:
+            return table
+        rows = self.raw[ROW].reindex(held.index).to_numpy()
+        extra = held.reindex(columns=table.columns)
+        if "age_start" in extra.columns:
+            extra["age_start"] = extra["age_start"].astype("int64")
+        self.source_rows = [*self.source_rows, *(int(r) for r in rows)]
+        return pd.concat([table, extra], ignore_index=True)
 
     def _check_band_coverage(self, out: pd.DataFrame) -> None:
         """Band gaps and overlaps, outside the areas that lost rows to bad cells; an area

@@ -30,12 +30,14 @@ from healthgap.data.vocab import (
 )
 from healthgap.errors import InputError, Problem
 
-__all__ = ["TAINTED_AREAS", "load", "load_checked", "read_header"]
+__all__ = ["LOST_AREA_CODES", "TAINTED_AREAS", "load", "load_checked", "read_header"]
 
 #: ``attrs`` key of a loaded table: area codes that had rows with bad cells. Those rows are
 #: left out, so whole-group checks (age bands, deaths against population) skip these areas
 #: rather than report a gap that is only a follow-on of a bad cell.
 TAINTED_AREAS = "tainted_areas"
+#: ``attrs`` key: ``(file, spreadsheet row, area code)`` of the rows dropped for a bad cell.
+LOST_AREA_CODES = "lost_area_codes"
 
 _NUMERIC = COUNT_COLUMNS | PROPORTION_COLUMNS | {"value", "lowercl", "uppercl", "deprivation_score"}
 
@@ -134,6 +136,7 @@ def load_checked(
         "layout": spec.get("name", "custom"),
         "area_codes": spec.get("area_codes", "any"),
         TAINTED_AREAS: mapper.tainted,
+        LOST_AREA_CODES: [(source, row, code) for row, code in mapper.lost_codes],
         **({"source_rows": mapper.source_rows} if mapper.source_rows is not None else {}),
     }
     return table, problems

@@ -288,15 +288,14 @@ def _band_problems(table: CheckedTable) -> list[Problem]:
     frame = table.frame
     keys = [k for k in KEY_COLUMNS[table.name] if k in frame.columns and k != "age_start"]
     starts = pd.to_numeric(frame["age_start"], errors="coerce")
-    band_set = np.sort(starts.dropna().unique())
+    untainted = table.untainted().to_numpy()
+    band_set = np.sort(starts[untainted].dropna().unique())  # the bands of clean areas
     group = frame.groupby(keys, sort=False).ngroup().to_numpy()
     n_bands = starts.groupby(group).transform("nunique").to_numpy()
     first = ~pd.Series(group).duplicated().to_numpy()
     problems = []
     # Only groups with a problem are visited; the detection itself is vectorised.
-    for position in np.flatnonzero(
-        first & (n_bands < len(band_set)) & table.untainted().to_numpy()
-    ):
+    for position in np.flatnonzero(first & (n_bands < len(band_set)) & untainted):
         present = set(starts[group == group[position]].dropna())
         missing = ", ".join(f"{s:g}" for s in band_set if s not in present)
         label = "/".join(frame.loc[position, keys].astype(str))

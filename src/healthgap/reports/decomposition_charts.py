@@ -59,6 +59,11 @@ def contributions_chart(
     causes = cause_order(data["cause"])
     data = with_cause_names(data)
     data["cause_rank"] = data["cause"].map({c: i for i, c in enumerate(causes)})
+    # what a screen reader says of each bar (else every encoded field, keys included)
+    data["spoken"] = (
+        "Age " + data["age_band"] + ", " + data["cause_name"] + ": "
+        + data["contribution"].map(lambda v: signed(v, decimals=3)) + " years"
+    )  # fmt: skip
     bands = data.sort_values("age_start")["age_band"].drop_duplicates().tolist()
     totals = data.groupby(["age_start", "age_band"], as_index=False)["contribution"].sum()
     # place each band's total just past the end of its positive stack, clear of the bars
@@ -93,6 +98,7 @@ def contributions_chart(
                     },
                     "color": cause_colour(causes, f"Cause (gap vs {comparator_label})"),
                     "order": {"field": "cause_rank", "type": "quantitative"},
+                    "description": {"field": "spoken"},
                     "tooltip": [
                         {"field": "age_band", "title": "Age"},
                         {"field": "cause_name", "title": "Cause"},
@@ -153,6 +159,7 @@ def scarf_chart(
     causes = cause_order(data["cause"])
     data["cause_rank"] = data["cause"].map({c: i for i, c in enumerate(causes)})
     data["text_colour"] = [text_colour(CAUSE_COLOURS.get(c, "#BFBFBF")) for c in data["cause"]]
+    data["spoken"] = data["cause_name"] + ": " + percent + " of the gap"
     names = ", ".join(with_cause_names(pd.DataFrame({"cause": negative}))["cause_name"])
     note = (
         f"Causes where {base_label} does better than {comparator_label}: {names}"
@@ -171,6 +178,7 @@ def scarf_chart(
         "x": x,
         "color": cause_colour(causes, "Cause"),
         "order": {"field": "cause_rank", "type": "quantitative"},
+        "description": {"field": "spoken"},
         "tooltip": [
             {"field": "cause_name", "title": "Cause"},
             {"field": "share", "format": ".1%", "title": "Share of the gap"},
@@ -196,9 +204,10 @@ def scarf_chart(
         "height": {"step": 44} if row else 44,
         "data": {"values": records(data)},
         "layer": [
-            {"mark": {"type": "bar"}, "encoding": bar_encoding},
+            # no share to draw (no gap): an empty mark group would be an unnamed image
+            {"mark": {"type": "bar", "aria": not data.empty}, "encoding": bar_encoding},
             {
-                "mark": {"type": "text", "fontSize": MIN_FONT_SIZE, "angle": 0},
+                "mark": {"type": "text", "fontSize": MIN_FONT_SIZE, "angle": 0, "aria": False},
                 "encoding": text_encoding,
             },
         ],

@@ -49,6 +49,7 @@ __all__ = [
     "rate",
     "signed",
     "small",
+    "small_years",
     "years",
 ]
 
@@ -221,6 +222,24 @@ def small(value: float | None, digits: int = 2, floor: float = 1e-4) -> str:
     return _fixed(amount, decimals)
 
 
+def small_years(value: float | None) -> str:
+    """A small number of years (a gap reduction) with the days it comes to.
+
+    >>> small_years(0.0795), small_years(1.5), small_years(0.0001), small_years(-0.01)
+    ('0.080 years (about 29 days)', '1.5 years', 'less than a day', '−0.010 years (about 4 days)')
+    """
+    if _missing(value):
+        return NOT_AVAILABLE
+    amount = float(value)  # type: ignore[arg-type]
+    days = abs(amount) * 365.25
+    if days < 1:
+        return "less than a day" if amount else "0 years"
+    if abs(amount) >= 1:
+        return f"{number(amount, 1)} years"
+    day_words = f"about {number(days)} day{'s' if round(days) != 1 else ''}"
+    return f"{number(amount, 3)} years ({day_words})"
+
+
 def _decimals_of(value: float) -> int:
     return max(0, -math.floor(math.log10(value)))
 
@@ -248,4 +267,5 @@ FILTERS = {
     "percent": percent,
     "rate": rate,
     "small": small,
+    "small_years": small_years,
 }

@@ -55,7 +55,7 @@ def gap_trend_chart(
         "encoding": {
             "x": {"datum": float(data["year"].max()), "type": "quantitative"},
             "y": {"datum": target, "type": "quantitative"},
-            "text": {"value": f"target {target:.2f}"},
+            "text": {"value": f"target {target:.2f} years"},
         },
     }
     shape = {
@@ -64,7 +64,10 @@ def gap_trend_chart(
         "title": "Gap",
         "scale": {"domain": ["observed", "projected"], "range": ["circle", "diamond"]},
     }
-    subtitle = f"Target: {target:.2f} years (dashed line)" + (f"; {verdict}" if verdict else "")
+    subtitle = (
+        f"Points: the gap with 95% intervals; red dotted line: the trend; black dashed line: "
+        f"the target of {target:.2f} years" + (f" ({verdict})" if verdict else "")
+    )
     return {
         **STYLE,
         "title": chart_title(
@@ -98,11 +101,11 @@ def gap_trend_chart(
                 },
             },
             {
-                "mark": {"type": "line", "strokeDash": [2, 2], "color": OKABE_ITO[4]},
+                "mark": {"type": "line", "strokeDash": [2, 3], "color": OKABE_ITO[4], "size": 2.5},
                 "encoding": {"x": x, "y": {"field": "trend", "type": "quantitative"}},
             },
             {
-                "mark": {"type": "rule", "strokeDash": [6, 4], "color": OKABE_ITO[1], "size": 2},
+                "mark": {"type": "rule", "strokeDash": [8, 4], "color": "#000000", "size": 2},
                 "encoding": {"y": {"datum": target}},
             },
             {
@@ -258,6 +261,8 @@ def life_expectancy_trend_chart(
                         ("above", "uppercl", "bottom", -4),
                         ("below", "lowercl", "top", 4),
                     )
+                    # only sides with a label: a layer of no rows gives an infinite extent
+                    if (data["end_label"].notna() & (data["label_side"] == side)).any()
                 ),
             ],
         },

@@ -59,6 +59,19 @@ class Resolved:
         return self.spec.name
 
     @property
+    def years_counted(self) -> float:
+        """Years of units that must fit in the pool at once: people reached by a cumulative
+        intervention (treatment, quitting) stay reached, so every year's units count; other
+        units count one year at a time."""
+        cumulative = self.intervention.kind in _CUMULATIVE_KINDS
+        return float(self.cohorts.sum() if cumulative else self.cohorts.max())
+
+    @property
+    def delivered(self) -> float:
+        """Units that must fit in the eligible pool (:attr:`pool`)."""
+        return self.units_per_year * self.years_counted
+
+    @property
     def parameters(self) -> dict[str, Parameter]:
         return self.intervention.parameters
 
@@ -191,7 +204,7 @@ def resolve(
         cohorts = cohort_multipliers(spec.start_year, spec.end_year, spec.ramp_years,
                                      scenario.horizon)  # fmt: skip
         per_year = _units_per_year(spec, pool, cohorts, item.kind in _CUMULATIVE_KINDS)
-        delivered = per_year * (cohorts.sum() if item.kind in _CUMULATIVE_KINDS else cohorts.max())
+        delivered = Resolved(spec, item, np.empty(0), cohorts, per_year, pool).delivered
         if delivered > pool * (1 + 1e-9):
             problems.append(
                 Problem(where, None, f"{spec.path}.volume", "units_above_pool",

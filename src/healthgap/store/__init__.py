@@ -15,8 +15,10 @@ from healthgap.store.accounts import (
     authenticate,
     change_password,
     create_user,
+    invite_is_open,
     invite_user,
     list_users,
+    set_password,
     set_role,
 )
 from healthgap.store.assessment import (
@@ -196,6 +198,7 @@ __all__ = [
     "hit",
     "import_research",
     "install_seed",
+    "invite_is_open",
     "invite_user",
     "list_actions",
     "list_assessments",
@@ -242,6 +245,7 @@ __all__ = [
     "session_user",
     "set_action_status",
     "set_member_role",
+    "set_password",
     "set_role",
     "similar_terms",
     "stage_suggestions",

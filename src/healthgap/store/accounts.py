@@ -108,9 +108,25 @@ def _check_new_user(username: str, role: str, password: str | None) -> list[Prob
     return problems
 
 
+def _taken(session: Session, username: str) -> list[Problem]:
+    """A problem when ``username`` is already someone's (checked before the insert, so the
+    database's unique constraint is never the message a person reads)."""
+    if session.scalar(select(User.id).where(User.username == username)) is None:
+        return []
+    return [
+        Problem(
+            "<argument>",
+            None,
+            "username",
+            "username_taken",
+            f"there is already an account called {username!r}",
+        )
+    ]
+
+
 def create_user(session: Session, *, username: str, password: str, role: str) -> User:
     """Add a user who can sign in at once (used by ``healthgap user create``)."""
-    problems = _check_new_user(username, role, password)
+    problems = _check_new_user(username, role, password) + _taken(session, username)
     if problems:
         raise InputError(problems)
     user = User(username=username, password_hash=hash_password(password), role=role)
@@ -121,7 +137,7 @@ def create_user(session: Session, *, username: str, password: str, role: str) ->
 
 def invite_user(session: Session, *, username: str, role: str) -> str:
     """Add a user without a password; return the one-time token for their invite link."""
-    problems = _check_new_user(username, role, None)
+    problems = _check_new_user(username, role, None) + _taken(session, username)
     if problems:
         raise InputError(problems)
     token = secrets.token_urlsafe(32)
@@ -135,6 +151,26 @@ def accept_invite(session: Session, *, token: str, password: str) -> User:
     user = session.scalar(select(User).where(User.invite_token_hash == _token_hash(token)))
     if user is None:
         raise InputError("this invite link is not valid or was already used", rule="bad_invite")
+    problems = _check_new_user(user.username, user.role, password)
+    if problems:
+        raise InputError(problems)
+    user.password_hash = hash_password(password)
+    user.invite_token_hash = None
+    return user
+
+
+def invite_is_open(session: Session, *, token: str) -> bool:
+    """Whether ``token`` is an invite that has not been used yet."""
+    found = session.scalar(select(User.id).where(User.invite_token_hash == _token_hash(token)))
+    return found is not None
+
+
+def set_password(session: Session, *, username: str, password: str) -> User:
+    """Give an existing user a new password (``healthgap user set-password``); an open
+    invite of theirs stops working."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise InputError(f"there is no account called {username!r}", rule="unknown_user")
     problems = _check_new_user(user.username, user.role, password)
     if problems:
         raise InputError(problems)

@@ -45,11 +45,11 @@ from healthgap.web.guards import (
 )
 from healthgap.web.insight_jobs import insight_job_handlers
 from healthgap.web.middleware import SecurityHeadersAndLog
-from healthgap.web.problem_words import PlainProblem
-from healthgap.web.routes.area import cached_profile
+from healthgap.web.problem_words import PlainProblem, rule_title
+from healthgap.web.routes.area import cached_profile, profile_key
 from healthgap.web.security import LoginThrottle, check_csrf
 from healthgap.web.settings import Settings
-from healthgap.web.workspaces import WorkspaceNotReadyError
+from healthgap.web.workspaces import AREA_TABLES, WorkspaceNotReadyError
 
 __all__ = ["create_app"]
 
@@ -66,6 +66,18 @@ def warm_pooled(services: Services) -> None:
     if period is not None:
         for name in ("population", "deaths"):
             services.workspaces.area_rows().pooled(name, period)
+
+
+def seed_prepared(services: Services) -> None:
+    """Hand what the preparation's child process computed (the Plan baseline, the
+    country's profile) to the caches, before any page can ask for them."""
+    extras = services.workspaces.extras
+    if "plan_baseline" in extras:
+        services.planner().warm(extras["plan_baseline"])
+    kept = extras.get("profiles") or {}
+    if kept.get("hashes") == dict(services.source.hashes()):  # for this very content
+        for code, bundle in kept.get("bundles", {}).items():
+            services.workspaces.seed(profile_key(code), bundle, AREA_TABLES)
 
 
 def warm_planner(services: Services) -> None:
@@ -100,6 +112,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.services = None
+    app.state.seeders = [seed_prepared]
     app.state.warmers = [warm_pooled, warm_planner, warm_country_profile]
     app.state.job_kinds = [insight_job_handlers]
     window = settings.login_window_seconds
@@ -116,6 +129,7 @@ def create_app(settings: Settings) -> FastAPI:
     # number through the one formatter ({{ value|years }}, {{ cost|pounds }}, ...).
     templates.env.filters["level_name"] = level_name
     templates.env.filters["label"] = label
+    templates.env.filters["rule_title"] = rule_title
     templates.env.filters.update(FILTERS)
     # Chart specs go into <script type="application/json"> with Jinja's tojson, which escapes
     # <, >, & and ' so no label can close the element; NaN is not JSON, so it is refused.

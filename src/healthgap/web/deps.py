@@ -23,7 +23,7 @@ from starlette.responses import Response
 from healthgap.analyses.pledges import PledgeConfig
 from healthgap.errors import PermissionDenied, Problem
 from healthgap.store import Database, Role, User, session_user
-from healthgap.web.job_kinds import SharedExecutor, job_handlers
+from healthgap.web.job_kinds import SharedExecutor, import_handler, job_handlers
 from healthgap.web.jobs import JobRunner
 from healthgap.web.planning import Planner
 from healthgap.web.problem_words import PlainProblem, plain_problems
@@ -43,6 +43,7 @@ __all__ = [
     "PlannerDep",
     "PledgeSettings",
     "Services",
+    "SettingsDep",
     "SourceDep",
     "Staff",
     "Viewer",
@@ -98,6 +99,7 @@ def _build_services(app: FastAPI) -> Services:
         settings.workspace_name,
         cache_dir=settings.data_dir,
         background=settings.prepare_in_background,
+        in_child=settings.prepare_in_background and settings.prepare_in_child_process,
     )
     jobs = JobRunner(app.state.database, settings.data_dir / "jobs",
                      stale_seconds=settings.job_stale_seconds)  # fmt: skip
@@ -106,6 +108,9 @@ def _build_services(app: FastAPI) -> Services:
     # the jobs of other pages (the insight pages'), registered by create_app
     for kinds in getattr(app.state, "job_kinds", ()):
         jobs.handlers.update(kinds(built, app.state.database, settings))
+    jobs.handlers["data_import"] = import_handler(workspaces.reload)
+    for seed in getattr(app.state, "seeders", []):
+        workspaces.after_load(lambda seed=seed: seed(built))
     jobs.start()  # claims queued jobs, and those a stopped server left running
     for warm in app.state.warmers:
         workspaces.after_warm(lambda warm=warm: warm(built))
@@ -159,6 +164,10 @@ def _planner(request: Request) -> Planner:
 
 def _jobs(request: Request) -> JobRunner:
     return services(request).jobs
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings
 
 
 def _login_limiter(request: Request) -> LoginThrottle:
@@ -220,6 +229,7 @@ PlannerDep = Annotated[Planner, Depends(_planner)]
 Jobs = Annotated[JobRunner, Depends(_jobs)]
 LoginLimiter = Annotated[LoginThrottle, Depends(_login_limiter)]
 PledgeSettings = Annotated[PledgeConfig, Depends(pledge_config)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
 def render(

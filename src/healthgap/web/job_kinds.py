@@ -4,20 +4,27 @@
 tornado and value of information) take the Plan form's choices as parameters, so a job
 found in the database after a restart can be run again from them alone. Heavy work runs
 on the executor the server was started with (in its process, or a Dask cluster).
+``data_import`` (the Data page's upload) checks and imports the files an upload left in a
+folder under the server's data folder, then removes them; its result is the
+:class:`~healthgap.web.problem_list.ImportOutcome` (every problem, or the tables imported).
 """
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
-from healthgap.analyses import Executor, open_executor
+from healthgap.analyses import Executor, import_data, open_executor
+from healthgap.errors import InputError, Problem
 from healthgap.reports.bundle import ResultBundle
 from healthgap.web.planning import Planner
+from healthgap.web.problem_list import ImportOutcome
 from healthgap.web.settings import Settings
 
-__all__ = ["SharedExecutor", "job_handlers"]
+__all__ = ["SharedExecutor", "import_handler", "job_handlers"]
 
 Progress = Callable[[int, int], None]
 
@@ -63,3 +70,45 @@ def job_handlers(
                                      progress=progress, executor=executor.get())  # fmt: skip
 
     return {"plan_uncertainty": uncertainty, "plan_sensitivity": sensitivity}
+
+
+def _as_uploaded(problem: Problem, folder: str) -> Problem:
+    """A problem naming the uploaded file as the user called it, not its copy's path."""
+    name = problem.file.removeprefix(folder).lstrip("/\\")
+    return Problem(name, problem.row, problem.column, problem.rule, problem.message)
+
+
+def import_handler(
+    reload: Callable[[], None],
+) -> Callable[[Mapping[str, Any], Progress], ResultBundle]:
+    """The ``data_import`` handler; ``reload`` re-opens the served workspace after a write.
+
+    ``params``: ``folder`` (the uploaded copies), ``files`` (their names), ``workspace``
+    (the folder to import into) and ``workspace_name``. Progress counts each file read and
+    then the check and write of them all.
+    """
+
+    def data_import(params: Mapping[str, Any], progress: Progress) -> ResultBundle:
+        folder = str(params["folder"])
+        paths = [Path(folder) / name for name in params["files"]]
+        steps = len(paths) + 1
+        read: list[str] = []
+
+        def file_read(path: str) -> None:
+            read.append(path)
+            progress(len(read), steps)
+
+        progress(0, steps)
+        try:
+            imported = import_data(paths, params["workspace"], progress=file_read)
+        except InputError as exc:
+            outcome = ImportOutcome(problems=[_as_uploaded(p, folder) for p in exc.problems])
+        else:
+            reload()
+            notes = [text.partition(": ")[2] for text in imported.warnings]
+            outcome = ImportOutcome(imported=imported.changed or ["nothing new"], notes=notes)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return outcome.as_bundle(str(params["workspace_name"]))
+
+    return data_import

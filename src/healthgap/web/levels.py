@@ -196,6 +196,8 @@ class AreaRows:
         staging.mkdir(parents=True)
         for name, table in self._tables.items():
             table.frame.to_parquet(staging / f"{name}.parquet", index=False)
+        for (name, label), table in self._pooled.items():
+            table.frame.to_parquet(staging / f"pooled_{name}_{label}.parquet", index=False)
         shutil.rmtree(folder, ignore_errors=True)
         try:
             staging.rename(folder)
@@ -207,9 +209,15 @@ class AreaRows:
         """The tables kept by :meth:`save`, or ``None`` when any is missing or damaged."""
         try:
             frames = {name: pd.read_parquet(folder / f"{name}.parquet") for name in names}
+            pooled = {
+                tuple(path.stem.removeprefix("pooled_").split("_", 1)): pd.read_parquet(path)
+                for path in folder.glob("pooled_*.parquet")
+            }
         except (OSError, ValueError):
             return None
-        return cls({name: _Indexed.from_sorted(frame) for name, frame in frames.items()})
+        rows = cls({name: _Indexed.from_sorted(frame) for name, frame in frames.items()})
+        rows._pooled = {key: _Indexed.from_sorted(frame) for key, frame in pooled.items()}
+        return rows
 
     def has(self, name: str) -> bool:
         return name in self._tables

@@ -24,9 +24,11 @@ from healthgap.analyses import (
     plan_model,
     plan_scenario,
     plan_sensitivity,
+    plan_volumes,
 )
 from healthgap.errors import InputError, Problem
 from healthgap.reports.bundle import ResultBundle
+from healthgap.reports.formatting import number
 from healthgap.scenarios import (
     MAX_UNITS,
     Baseline,
@@ -35,6 +37,7 @@ from healthgap.scenarios import (
     load_library,
     scenario_from_dict,
 )
+from healthgap.web.workspaces import PAGE_WAIT_SECONDS, WorkspaceNotReadyError
 
 __all__ = [
     "TARGET_GROUPS",
@@ -44,6 +47,7 @@ __all__ = [
     "field_paths",
     "parse_choices",
     "scenario_spec",
+    "volume_words",
 ]
 
 TARGET_GROUPS = {
@@ -55,34 +59,53 @@ MAX_HORIZON = 25
 KEPT_RESULTS = 512  # plan results kept per server (a bundle is tens of kilobytes)
 
 
-def parse_choices(form: Mapping[str, str], library: Mapping[str, Any]) -> dict[str, Any]:
-    """Read the controls of the Plan form, listing every problem found.
-
-    Returns ``{"area_code", "horizon", "target_reduction", "interventions": {id: {volume,
-    target}}}`` with only the interventions given a volume above zero.
-    """
+def _rows(
+    form: Mapping[str, str], library: Mapping[str, Any]
+) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    """The intervention rows of the Plan form given a volume above zero, and the problems
+    of the rows that could not be read."""
     problems: list[Problem] = []
-
-    def bad(column: str, rule: str, message: str) -> None:
-        problems.append(Problem("<form>", None, column, rule, message))
-
     interventions: dict[str, dict[str, Any]] = {}
     limit = f"{MAX_UNITS:,.0f}"
     for key in library:
-        raw = (form.get(f"{key}__volume") or "0").strip()
+        raw = (form.get(f"{key}__volume") or "0").strip().replace(",", "")
         target = form.get(f"{key}__target", "all")
         try:
             volume = float(raw)
         except ValueError:
             volume = -1.0
         if not 0 <= volume <= MAX_UNITS:  # also refuses NaN
-            bad(f"{key}__volume", "not_a_volume", f"{raw!r} is not a number from 0 to {limit}")
+            problems.append(
+                Problem("<form>", None, f"{key}__volume", "not_a_volume",
+                        f"{raw!r} is not a number from 0 to {limit}")
+            )  # fmt: skip
             continue
         if target not in TARGET_GROUPS:
-            bad(f"{key}__target", "unknown_target", f"{target!r} is not a target group")
+            problems.append(
+                Problem("<form>", None, f"{key}__target", "unknown_target", f"{target!r}")
+            )
             continue
         if volume > 0:
             interventions[key] = {"volume": volume, "target": target}
+    return interventions, problems
+
+
+def parse_choices(
+    form: Mapping[str, str], library: Mapping[str, Any], *, skip_bad_rows: bool = False
+) -> dict[str, Any]:
+    """Read the controls of the Plan form, listing every problem found.
+
+    Returns ``{"area_code", "horizon", "target_reduction", "interventions": {id: {volume,
+    target}}}`` with only the interventions given a volume above zero. With
+    ``skip_bad_rows`` an unreadable intervention row is left out instead of refused, and its
+    problems are returned under ``"problems"`` (so one bad row does not hide every result).
+    """
+    interventions, row_problems = _rows(form, library)
+    problems: list[Problem] = [] if skip_bad_rows else list(row_problems)
+
+    def bad(column: str, rule: str, message: str) -> None:
+        problems.append(Problem("<form>", None, column, rule, message))
+
     horizon_raw = (form.get("horizon") or "5").strip()
     if not horizon_raw.isdigit() or not 1 <= int(horizon_raw) <= MAX_HORIZON:
         bad("horizon", "bad_horizon", f"give a horizon of 1 to {MAX_HORIZON} years")
@@ -95,12 +118,30 @@ def parse_choices(form: Mapping[str, str], library: Mapping[str, Any]) -> dict[s
         bad("target_reduction", "bad_target", "give the target gap reduction as 1 to 100 %")
     if problems:
         raise InputError(problems)
-    return {
+    choices: dict[str, Any] = {
         "area_code": (form.get("area_code") or "").strip(),
         "horizon": int(horizon_raw),
         "target_reduction": reduction,
         "interventions": interventions,
     }
+    if skip_bad_rows:
+        choices["problems"] = row_problems
+    return choices
+
+
+def volume_words(row: Mapping[str, Any]) -> str:
+    """A volume as a person says it, from a row of :func:`healthgap.analyses.plan_volumes`.
+
+    >>> volume_words({"units_per_year": 5000, "years_counted": 5.0, "units_counted": 25000})
+    '5,000 a year for 5 years (25,000 in all)'
+    >>> volume_words({"units_per_year": 300, "years_counted": 1.0, "units_counted": 300})
+    '300 a year'
+    """
+    per_year = number(row["units_per_year"])
+    if row["years_counted"] <= 1:
+        return f"{per_year} a year"
+    years = number(row["years_counted"], 0 if float(row["years_counted"]).is_integer() else 1)
+    return f"{per_year} a year for {years} years ({number(row['units_counted'])} in all)"
 
 
 def field_labels(library: Mapping[str, Any]) -> dict[str, str]:
@@ -192,9 +233,12 @@ class Planner:
             self._baseline = plan_baseline(self.source)
         return self._baseline
 
-    def warm(self) -> None:
-        """Build the workspace's baseline now (seconds on a national workspace)."""
+    def warm(self, baseline: Baseline | None = None) -> None:
+        """Build the workspace's baseline now (seconds on a national workspace), or use the
+        one the preparation built for this workspace."""
         with self._lock:
+            if baseline is not None and self._baseline is None:
+                self._baseline = baseline
             self._baseline_for_workspace()
 
     def _authority_codes(self) -> frozenset[str]:
@@ -225,11 +269,53 @@ class Planner:
         area_code = choices["area_code"]
         self.check_area(area_code)
         spec = scenario_spec(choices)
-        with self._lock:
-            key = (area_code, repr(spec.comparison))
+        key = (area_code, repr(spec.comparison))
+        if key in self._models:
+            return self._models[key]
+        # The baseline takes seconds to build (while the workspace is prepared): a visitor
+        # waits a moment, then sees "preparing" instead of a page that hangs.
+        if not self._lock.acquire(timeout=PAGE_WAIT_SECONDS):
+            raise WorkspaceNotReadyError("preparing the Plan page's model", 0, 1)
+        try:
             if key not in self._models:
                 self._models[key] = plan_model(self._baseline_for_workspace(), spec, self.library)
             return self._models[key]
+        finally:
+            self._lock.release()
+
+    def volumes(self, choices: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Each chosen intervention's volume against its eligible pool (in choice order)."""
+        if not choices["interventions"]:
+            return []
+        frame = plan_volumes(self.model(choices), scenario_spec(choices))
+        return frame.to_dict("records")
+
+    def volume_problems(self, choices: Mapping[str, Any]) -> list[Problem]:
+        """A problem for each volume larger than the people eligible for it."""
+        problems = []
+        for row in self.volumes(choices):
+            if row["units_counted"] > row["eligible"] * (1 + 1e-9):
+                eligible = number(row["eligible"])
+                message = (
+                    f"{volume_words(row)} is more than the {eligible} people eligible "
+                    f"({row['eligible_description']}); give at most "
+                    f"{number(row['eligible'] / row['years_counted'])} a year"
+                )
+                key = row["intervention"]
+                problems.append(
+                    Problem("<form>", None, f"{key}__volume", "units_above_pool", message)
+                )
+        return problems
+
+    def usable(self, choices: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+        """The choices without the rows that cannot run, and those rows' problems (so the
+        page shows the results of the others beside the problems)."""
+        self.check_area(choices["area_code"])
+        problems = list(choices.get("problems", [])) + self.volume_problems(choices)
+        refused = {p.column.split("__")[0] for p in problems if p.column}
+        kept = {k: v for k, v in choices["interventions"].items() if k not in refused}
+        usable = {k: v for k, v in choices.items() if k != "problems"}
+        return {**usable, "interventions": kept}, problems
 
     def check(self, choices: Mapping[str, Any]) -> None:
         """Refuse choices that cannot give a result (no intervention with a volume, an area
@@ -240,6 +326,10 @@ class Planner:
                 [Problem("<form>", None, "volume", "no_intervention",
                          "give at least one intervention a volume")]
             )  # fmt: skip
+        self.check_area(choices["area_code"])
+        problems = self.volume_problems(choices)
+        if problems:
+            raise InputError(problems)
         self.run(choices)
 
     def run(

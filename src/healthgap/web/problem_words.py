@@ -31,7 +31,14 @@ from healthgap.errors import Problem
 from healthgap.scenarios.budget import MAX_BUDGET
 from healthgap.scenarios.scenario import MAX_UNITS
 
-__all__ = ["FIELD_LABELS", "RULE_WORDS", "PlainProblem", "plain_problems"]
+__all__ = [
+    "FIELD_LABELS",
+    "RULE_TITLES",
+    "RULE_WORDS",
+    "PlainProblem",
+    "plain_problems",
+    "rule_title",
+]
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,11 @@ RULE_WORDS: dict[str, str] = {
     "bad_scenario_name": "Enter a name for the scenario",
     "duplicate_name": "{message}: choose another name, or open the saved one from the list",
     "no_file": "Choose at least one file to upload",
+    "username_taken": "{message}: choose another user name, or set this person's role in the "
+    "table above",
+    "invalid_username": "User name: use 3 to 64 letters, digits, full stops, underscores, @ "
+    "or hyphens",
+    "password_too_short": "Password: use at least 12 characters",
     "bad_invite": "This invite link is not valid or was already used: ask an administrator "
     "for a new one",
     # self-assessment forms
@@ -101,6 +113,46 @@ RULE_WORDS: dict[str, str] = {
     "int_parsing": "{label}: enter a whole number",
     "float_parsing": "{label}: enter a number",
 }
+
+
+#: A file problem's rule as the heading of its group on the Data page.
+RULE_TITLES: dict[str, str] = {
+    "unsupported_file": "Files of a kind that cannot be read (use .csv, .xlsx or .parquet)",
+    "no_file": "No file chosen",
+    "file_not_found": "Files that could not be found",
+    "empty_file": "Files or tables with no rows",
+    "wrong_encoding": "Files not saved as UTF-8 text",
+    "unreadable_file": "Files that cannot be read as CSV, Excel or Parquet",
+    "unsupported_format": "Files of a kind that cannot be read (use .csv, .xlsx or .parquet)",
+    "unknown_layout": "Files whose column headings match no known table",
+    "bad_layout": "Layouts that cannot be used",
+    "missing_column": "Columns that are missing",
+    "missing_value": "Empty cells that need a value",
+    "non_numeric": "Text where a number is needed",
+    "negative_count": "Counts below zero",
+    "out_of_range": "Shares outside 0 to 1",
+    "unknown_sex": "Sexes that cannot be read (use male, female or persons)",
+    "bad_age_band": "Ages or age bands that cannot be read",
+    "missing_age_band": "Groups with missing age bands",
+    "overlapping_age_bands": "Age bands that overlap",
+    "total_mismatch": "Single years of age that do not add up to the total",
+    "duplicate_key": "Rows given twice",
+    "bad_area_code": "Area codes not in ONS form (a letter and 8 digits)",
+    "unknown_area": "Areas that are not in the areas table",
+    "invalid_period": "Periods that cannot be read",
+    "deaths_exceed_population": "More deaths than people",
+    "deaths_without_population": "Deaths with no population",
+    "period_without_population": "Periods with deaths but no population",
+}
+
+
+def rule_title(rule: str) -> str:
+    """The heading of a group of file problems (a rule nobody titled reads in words).
+
+    >>> rule_title("duplicate_key"), rule_title("some_new_rule")
+    ('Rows given twice', 'Some new rule')
+    """
+    return RULE_TITLES.get(rule) or rule.replace("_", " ").capitalize()
 
 
 def _label_of(field: str | None, labels: Mapping[str, str]) -> str:

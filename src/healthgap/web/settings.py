@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         description="Sum the workspace to every level in a background thread at start (off: "
         "the first page that needs it does so; tests use this to stay single-threaded).",
     )
+    prepare_in_child_process: bool = Field(
+        default=True,
+        description="Do the background preparation in a child process, so that page "
+        "requests never wait for it (off: in a thread of the server).",
+    )
     session_max_age_seconds: int = Field(default=8 * 3600, gt=0)
     cookie_secure: bool = Field(
         default=False, description="Send the session cookie over HTTPS only (set behind TLS)."

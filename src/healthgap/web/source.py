@@ -51,6 +51,9 @@ class ServedSource:
         return self._table("areas")
 
     def periods(self, table: str) -> list[str]:
+        prepared = self.service.prepared_rows() if table in COUNT_TABLES else None
+        if prepared is not None:  # no need to read the raw national table for its labels
+            return prepared.periods(table)
         return self.service.memo(
             ("periods", table),
             lambda: sorted({str(p) for p in self._table(table)["period"].unique()}),
@@ -60,7 +63,8 @@ class ServedSource:
         self, table: str, area_codes: Sequence[str] | None, period: Period | None
     ) -> pd.DataFrame:
         if area_codes is not None and table in COUNT_TABLES:
-            self._table(table)
+            if self.service.prepared_rows() is None:  # checked when they were prepared
+                self._table(table)
             if period is not None:  # the same problem as every source for a missing year
                 stored_labels(period, self.periods(table))
             return self.service.area_rows().select(table, area_codes, period)

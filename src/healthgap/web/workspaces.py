@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,10 @@ import pandas as pd
 
 from healthgap.data.workspace import MANIFEST, Workspace, open_workspace
 from healthgap.errors import WorkspaceError
+from healthgap.reports.bundle import ResultBundle
 from healthgap.store import Database, register_workspace
 from healthgap.web.levels import AreaRows
+from healthgap.web.preparation import load_extras, prepare_in_child
 
 __all__ = ["WorkspaceNotReadyError", "WorkspaceService"]
 
@@ -28,8 +31,10 @@ log = logging.getLogger("healthgap.web")
 
 
 # How long a page waits for the workspace to be prepared before showing "preparing".
-PAGE_WAIT_SECONDS = 1.0
+PAGE_WAIT_SECONDS = 0.5  # with the page itself, well under the promised second
 COUNT_TABLES = ("population", "deaths")
+#: The tables every page about areas reads (its results stay valid across other uploads).
+AREA_TABLES = ("areas", *COUNT_TABLES)
 
 
 class WorkspaceNotReadyError(Exception):
@@ -45,32 +50,39 @@ class WorkspaceService:
 
     def __init__(
         self,
-        database: Database,
+        database: Database | None,
         path: Path | None,
         name: str,
         cache_dir: Path | None = None,
         background: bool = True,
+        in_child: bool = False,
     ) -> None:
         self.path = path
         self.name = name
         self.cache_dir = cache_dir
         self.background = background
+        self.in_child = in_child  # prepare in a child process (healthgap.web.preparation)
+        #: What the preparation computed besides the tables (the Plan baseline, profiles).
+        self.extras: dict[str, Any] = {}
         self._build_lock = threading.Lock()  # one synchronous build at a time
         self.workspace_id: int | None = None
         self._workspace: Workspace | None = None
         self._lock = threading.Lock()
         self._tables: dict[tuple[str, str], pd.DataFrame] = {}
         self._results: dict[tuple[object, ...], Any] = {}
+        self._computing: dict[tuple[object, ...], threading.Event] = {}
         self._rows: tuple[str, AreaRows] | None = None
         self._building: str | None = None
         self._built = threading.Condition(self._lock)
         self._stage = ("waiting", 0, 1)
         self._warmers: list[Callable[[], None]] = []
+        self._seeders: list[Callable[[], None]] = []
         self._failed: tuple[str, Exception] | None = None
         self._stamp: int | None = None
         if path is not None:
             self._stamp = self._manifest_stamp()
             self._workspace = open_workspace(path)
+        if path is not None and database is not None:
             with database.unit_of_work() as session:
                 entry = register_workspace(
                     session,
@@ -124,24 +136,57 @@ class WorkspaceService:
         # The content hash is part of the key so that a rewritten workspace is read afresh.
         key = (name, workspace.hashes().get(name, ""))
         with self._lock:
-            if key not in self._tables:
-                self._tables[key] = workspace.read(name)
-            return self._tables[key]
+            if key in self._tables:
+                return self._tables[key]
+        # Read outside the lock: population and deaths take seconds to read, and every page
+        # (the "preparing" page included) takes this lock briefly.
+        frame = workspace.read(name)
+        with self._lock:
+            return self._tables.setdefault(key, frame)
 
-    def memo(self, key: tuple[object, ...], compute: Callable[[], Any]) -> Any:
+    def _memo_key(self, key: tuple[object, ...], tables: Iterable[str] | None) -> tuple:
+        hashes = self.workspace().hashes()
+        named = hashes if tables is None else {t: hashes.get(t, "") for t in tables}
+        return (*key, tuple(sorted(named.items())))
+
+    def memo(
+        self,
+        key: tuple[object, ...],
+        compute: Callable[[], Any],
+        tables: Iterable[str] | None = None,
+    ) -> Any:
         """``compute()`` once per key and workspace content; callers must not mutate it.
 
-        The key includes the workspace's content hashes, so an upload invalidates it.
+        The key includes the content hashes of ``tables`` (default: every table), so an
+        upload of one of them invalidates it. A result bundle kept across an upload of
+        another table is returned with its provenance naming the current tables.
         """
-        full_key = (*key, tuple(sorted(self.workspace().hashes().items())))
+        full_key = self._memo_key(key, tables)
         with self._lock:
             if full_key in self._results:
-                return self._results[full_key]
-        value = compute()  # outside the lock: a slow page must not block the others
-        with self._lock:
-            if len(self._results) > 256:  # bounded: forget everything, recompute on demand
-                self._results.clear()
-            self._results[full_key] = value
+                return self._current(self._results[full_key])
+            running = self._computing.get(full_key)
+            if running is None:
+                running = self._computing[full_key] = threading.Event()
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            # Someone (the warm-up, another visitor) is computing it: wait a moment, then say
+            # "preparing" rather than keep the visitor waiting or compute it twice.
+            if not running.wait(PAGE_WAIT_SECONDS):
+                raise WorkspaceNotReadyError("working out this page", 0, 1)
+            return self.memo(key, compute, tables)
+        try:
+            value = compute()  # outside the lock: a slow page must not block the others
+            with self._lock:
+                if len(self._results) > 256:  # bounded: forget everything, recompute on demand
+                    self._results.clear()
+                self._results[full_key] = value
+        finally:
+            with self._lock:
+                self._computing.pop(full_key, None)
+            running.set()
         return value
 
     def _content_key(self) -> str:
@@ -157,6 +202,11 @@ class WorkspaceService:
         """Run ``warm()`` in the background thread once the summed tables are ready (e.g.
         the Plan page's baseline), so that the first visitor does not pay for it."""
         self._warmers.append(warm)
+
+    def after_load(self, seed: Callable[[], None]) -> None:
+        """Run ``seed()`` once the prepared tables are read and before pages may use them
+        (to hand the preparation's :attr:`extras` to the caches that need them)."""
+        self._seeders.append(seed)
 
     def start_warming(self) -> None:
         """Prepare the summed tables in a background thread (no-op when ready or started)."""
@@ -178,11 +228,16 @@ class WorkspaceService:
 
         try:
             rows = self._load_or_build(key, stage)
+            for seed in self._seeders:  # what the preparation computed, before any page asks
+                seed()
             with self._lock:
                 self._rows = (key, rows)
             stage("warming the page caches", total - len(self._warmers))
             for warm in self._warmers:
-                warm()
+                try:
+                    warm()
+                except WorkspaceNotReadyError:  # a visitor is computing it already: fine
+                    continue
         except Exception as error:  # noqa: BLE001 - shown on the next page, which retries
             log.exception("preparing the workspace failed")
             with self._lock:
@@ -195,15 +250,15 @@ class WorkspaceService:
 
     def _load_or_build(self, key: str, stage: Callable[[str, int], None]) -> AreaRows:
         folder = None if self.cache_dir is None else self.cache_dir / "derived" / key[:32]
+        if folder is not None and not folder.is_dir() and self.in_child and self.path:
+            prepare_in_child(self.path, self.name, folder, key, stage)
         if folder is not None and folder.is_dir():
             stage("reading the prepared tables", 1)
             rows = AreaRows.load(folder, COUNT_TABLES)
             if rows is not None:
+                self.extras = load_extras(folder)
                 return rows
-        stage("reading the workspace", 0)
-        tables = {name: self.table(name) for name in COUNT_TABLES}
-        done = iter(range(1, len(COUNT_TABLES) + 1))
-        rows = AreaRows.build(self.areas(), tables, progress=lambda text: stage(text, next(done)))
+        rows = self.build_rows(key, stage)
         if folder is not None:
             stage("keeping the prepared tables for the next start", len(COUNT_TABLES) + 1)
             try:
@@ -211,6 +266,35 @@ class WorkspaceService:
             except OSError:
                 log.warning("could not keep the prepared tables in %s", folder)
         return rows
+
+    def build_rows(self, key: str, stage: Callable[[str, int], None]) -> AreaRows:
+        """Sum the workspace's population and deaths to every level, here and now (and keep
+        them as the served rows)."""
+        stage("reading the workspace", 0)
+        tables = {name: self.table(name) for name in COUNT_TABLES}
+        done = iter(range(1, len(COUNT_TABLES) + 1))
+        rows = AreaRows.build(self.areas(), tables, progress=lambda text: stage(text, next(done)))
+        with self._lock:
+            self._rows = (key, rows)
+        return rows
+
+    def seed(
+        self, key: tuple[object, ...], value: Any, tables: Iterable[str] | None = None
+    ) -> None:
+        """Keep ``value`` as :meth:`memo`'s result for ``key`` (computed elsewhere, e.g. by
+        the preparation)."""
+        full_key = self._memo_key(key, tables)
+        with self._lock:
+            self._results[full_key] = value
+
+    def _current(self, value: Any) -> Any:
+        """A kept result bundle with its provenance naming the tables as they are now."""
+        if isinstance(value, ResultBundle):
+            hashes = dict(self.workspace().hashes())
+            if dict(value.provenance.hashes) != hashes:
+                provenance = replace(value.provenance, hashes=hashes)
+                return replace(value, provenance=provenance)
+        return value
 
     def area_rows(self, wait: float = PAGE_WAIT_SECONDS) -> AreaRows:
         """The population and deaths of every area at every level (see :mod:`.levels`).
@@ -236,6 +320,14 @@ class WorkspaceService:
                     raise WorkspaceNotReadyError(*self._stage)
                 self._built.wait(remaining)
             return self._rows[1]
+
+    def prepared_rows(self) -> AreaRows | None:
+        """The summed tables if they are ready for the current content (never waits)."""
+        if self._workspace is None or not self.has_counts():
+            return None
+        key = self._content_key()
+        with self._lock:
+            return self._rows[1] if self._rows is not None and self._rows[0] == key else None
 
     def _build_here(self, key: str) -> AreaRows:
         """Without a background thread: the first caller builds, later ones reuse."""

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from healthgap.errors import InputError
 from healthgap.store import Role, invite_user, list_users, set_role
 from healthgap.web.deps import Admin, database, render
+from healthgap.web.problem_words import plain_problems
 
 router = APIRouter(prefix="/admin")
 
@@ -36,7 +37,9 @@ def invite(
         with database(request).unit_of_work() as session:
             token = invite_user(session, username=username, role=role)
     except InputError as exc:
-        return _page(request, 400, problems=exc.problems)
+        fields = {"username": "invite-username", "role": "invite-role"}
+        errors = plain_problems(exc.problems, fields=fields)
+        return _page(request, 400, errors=errors, invite_username=username)
     link = str(request.url_for("invite_page", token=token))
     return _page(request, invite_link=link, invited=username)
 

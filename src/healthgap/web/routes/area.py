@@ -13,7 +13,7 @@ from healthgap.periods import Period
 from healthgap.reports.bundle import ResultBundle
 from healthgap.reports.labels import LEVEL_NAMES
 from healthgap.web.deps import Services, Viewer, render, services
-from healthgap.web.workspaces import WorkspaceService
+from healthgap.web.workspaces import AREA_TABLES, WorkspaceService
 
 router = APIRouter()
 
@@ -23,7 +23,8 @@ SHOWN_PLACES = 100  # a list a person can scan; the search narrows it
 
 def _level_choices(service: WorkspaceService) -> list[tuple[str, str, int]]:
     counts = service.areas()["level"].astype(str).value_counts()
-    order = [lv for lv in ("country", *reversed(LEVELS)) if lv in counts.index]
+    # the country first, then the built-in levels largest first, then any others; once each
+    order = [lv for lv in dict.fromkeys(("country", *reversed(LEVELS))) if lv in counts.index]
     order += [lv for lv in counts.index if lv not in order]
     return [(lv, LEVEL_NAMES.get(lv, lv), int(counts[lv])) for lv in order]
 
@@ -81,7 +82,7 @@ def area_options(
 
 
 @router.get("/area/{area_code}")
-def area_profile(request: Request, _user: Viewer, area_code: str) -> Response:
+def area_profile(request: Request, _user: Viewer, area_code: str, period: str = "") -> Response:
     running = services(request)
     area = running.workspaces.area(area_code)
     if area is None:
@@ -91,10 +92,11 @@ def area_profile(request: Request, _user: Viewer, area_code: str) -> Response:
             {"title": "Unknown area", "message": f"No area has the code {area_code}."},
             404,
         )
-    bundle = cached_profile(running, area_code)
+    bundle = cached_profile(running, area_code, period or None)
     summary = bundle.summary
     context = {
         "latest": summary["latest"],
+        "periods": summary["periods"],
         "small_period": summary["small_period"],
         "comparator_name": summary["comparator_name"],
         "inequality": summary["inequality"],
@@ -117,7 +119,13 @@ def cached_profile(running: Services, area_code: str, period: str | None = None)
     chosen = None if not period else Period.parse(period)
     if chosen is not None and chosen == latest_period(running.source):
         chosen = None  # the page's own period: share its result
-    key = ("area-profile", area_code, None if chosen is None else chosen.label)
     return running.workspaces.memo(
-        key, lambda: profile_area(running.source, area_code, period=chosen)
+        profile_key(area_code, chosen),
+        lambda: profile_area(running.source, area_code, period=chosen),
+        tables=AREA_TABLES,
     )
+
+
+def profile_key(area_code: str, period: Period | None = None) -> tuple[object, ...]:
+    """The cache key of an area's profile (``None``: the default, latest period)."""
+    return ("area-profile", area_code, None if period is None else period.label)

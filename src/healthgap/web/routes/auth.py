@@ -12,10 +12,12 @@ from healthgap.store import (
     accept_invite,
     authenticate,
     end_session,
+    invite_is_open,
     purge_expired_sessions,
     start_session,
 )
 from healthgap.web.deps import SESSION_KEY, LoginLimiter, database, render, settings
+from healthgap.web.problem_words import PlainProblem, plain_problems
 from healthgap.web.security import safe_next as _safe_next
 
 router = APIRouter()
@@ -98,7 +100,10 @@ def logout(request: Request) -> Response:
 
 @router.get("/invite/{token}")
 def invite_page(request: Request, token: str) -> Response:
-    return render(request, "invite.html", {"token": token})
+    """The set-password form, or, for a used or unknown link, a note saying so (no form)."""
+    with database(request).reader() as session:
+        open_invite = invite_is_open(session, token=token)
+    return render(request, "invite.html", {"token": token, "closed": not open_invite})
 
 
 @router.post("/invite/{token}")
@@ -112,7 +117,10 @@ def invite_accept(
         return render(
             request,
             "invite.html",
-            {"token": token, "error": "The two passwords are not the same."},
+            {
+                "token": token,
+                "errors": [PlainProblem("The two passwords are not the same", "confirm")],
+            },
             400,
         )
     try:
@@ -120,6 +128,8 @@ def invite_accept(
             user = accept_invite(session, token=token, password=password)
             user_id = user.id
     except InputError as exc:
-        return render(request, "invite.html", {"token": token, "problems": exc.problems}, 400)
+        closed = any(p.rule == "bad_invite" for p in exc.problems)
+        context = {"token": token, "errors": plain_problems(exc.problems), "closed": closed}
+        return render(request, "invite.html", context, 400)
     sign_in(request, user_id)
     return RedirectResponse("/", status_code=303)

@@ -4,18 +4,30 @@ and the target trajectory. Both are the use cases :func:`healthgap.analyses.expl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlencode
 
+import pandas as pd
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from healthgap.analyses import check_gap_target, explain_gap, latest_period, target_periods
+from healthgap.analyses import (
+    check_gap_target,
+    explain_gap,
+    latest_period,
+    profile_periods,
+    target_periods,
+)
+from healthgap.data.model import LEVELS, parent_column
 from healthgap.decomposition.comparison import Comparison
 from healthgap.errors import InputError
 from healthgap.periods import Period
 from healthgap.reports.bundle import ResultBundle
+from healthgap.reports.labels import level_name
 from healthgap.web.deps import Services, Viewer, render, services
 from healthgap.web.files import bundle_download, slug
+from healthgap.web.workspaces import AREA_TABLES
 
 router = APIRouter(prefix="/explain")
 
@@ -26,6 +38,51 @@ COMPARATORS = {
     "quintiles": "Least deprived fifth of the area (most vs least deprived)",
     "deciles": "Least deprived tenth of the area (most vs least deprived)",
 }
+
+
+#: Comparisons that make no sense for a level (a country compared with itself or its parent).
+NOT_FOR_LEVEL = {"country": {"england", "parent"}}
+
+
+def comparators_for(area: Mapping[str, Any], areas: pd.DataFrame) -> dict[str, str]:
+    """The comparisons offered for ``area`` (a row of ``areas``), its default first, each
+    once: a country is compared between its own deprivation fifths, never with itself; the
+    area it belongs to is offered by name, and only when it is neither the country (that
+    is "England") nor an area holding this one alone (the same people twice).
+
+    >>> areas = pd.DataFrame({"area_code": ["E92", "E12", "E06"],
+    ...     "area_name": ["England", "North", "Town"], "level": ["country", "region", "la"],
+    ...     "parent_country": [None, "E92", "E92"], "parent_region": [None, None, "E12"]})
+    >>> list(comparators_for(areas.iloc[2], areas))
+    ['england', 'quintiles', 'deciles']
+    >>> list(comparators_for(areas.iloc[1], areas)), list(comparators_for(areas.iloc[0], areas))
+    (['england', 'quintiles', 'deciles'], ['quintiles', 'deciles'])
+    """
+    level = str(area["level"])
+    offered = {k: v for k, v in COMPARATORS.items() if k not in NOT_FOR_LEVEL.get(level, set())}
+    if "parent" in offered:
+        parent_level, parent = _nearest_parent(area)
+        column = parent_column(str(parent_level))
+        siblings = (areas["level"].astype(str) == level) & (areas.get(column) == parent)
+        alone = column not in areas or siblings.sum() <= 1
+        if parent is None or parent_level == "country" or alone:
+            del offered["parent"]
+        else:
+            names = areas.loc[areas["area_code"].astype(str) == parent, "area_name"]
+            name = str(names.iloc[0]) if len(names) else parent
+            offered["parent"] = f"{name} (the {level_name(str(parent_level)).lower()} it is in)"
+    return offered
+
+
+def _nearest_parent(area: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The level and code of the nearest area ``area`` belongs to (the one the ``parent``
+    comparison uses), or ``(None, None)``."""
+    level = str(area["level"])
+    for above in LEVELS[LEVELS.index(level) + 1 :] if level in LEVELS else ():
+        code = area.get(parent_column(above))
+        if code is not None and not pd.isna(code) and str(code):
+            return above, str(code)
+    return None, None
 
 
 def _comparison(area: str, compare: str) -> Comparison:
@@ -46,6 +103,7 @@ def explained(
     bundle = running.workspaces.memo(
         ("explain", area, comparison.token, chosen.label),
         lambda: explain_gap(running.source, area=area, comparison=comparison, period=chosen),
+        tables=AREA_TABLES,
     )
     return bundle, chosen.label
 
@@ -71,6 +129,7 @@ def trajectories(
             target_year=target_year,
             reduction=reduction / 100,
         ),
+        tables=AREA_TABLES,
     )
 
 
@@ -85,21 +144,26 @@ def _unknown_area(request: Request, area_code: str) -> Response:
 
 @router.get("/{area_code}")
 def explain_page(
-    request: Request, _user: Viewer, area_code: str, compare: str = "england", period: str = ""
+    request: Request, _user: Viewer, area_code: str, compare: str = "", period: str = ""
 ) -> Response:
     running = services(request)
     area = running.workspaces.area(area_code)
     if area is None:
         return _unknown_area(request, area_code)
+    offered = comparators_for(area, running.workspaces.areas())
+    compare = compare or next(iter(offered))
     bundle, chosen = explained(running, area_code, compare, period)
     charts = {key: bundle.chart(key) for key in bundle.charts}
+    periods = [p.label for p in profile_periods(running.source)]
     return render(
         request,
         "explain.html",
         {
             "area": area,
             "compare": compare,
-            "comparators": COMPARATORS,
+            "comparators": offered,
+            "periods": periods if chosen in periods else [*periods, chosen],
+            "not_shown": bundle.summary["not_shown"],
             "period": chosen,
             "base_label": bundle.summary["base_label"],
             "comparator_label": bundle.summary["comparator_label"],

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from healthgap.errors import InputError
+from healthgap.errors import InputError, Problem
 from healthgap.reports.bundle import ResultBundle
 from healthgap.store import get_scenario, list_scenarios, save_scenario
 from healthgap.web.deps import (
@@ -33,7 +33,9 @@ from healthgap.web.planning import (
     field_labels,
     field_paths,
     parse_choices,
+    volume_words,
 )
+from healthgap.web.problem_words import plain_problems
 
 router = APIRouter(prefix="/plan")
 #: The fragment showing each kind of job (progress while it runs, then its result).
@@ -56,12 +58,21 @@ def _is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _parse(request: Request, form: dict[str, str], plan: Planner) -> dict[str, Any]:
+def _parse(
+    request: Request, form: dict[str, str], plan: Planner, *, skip_bad_rows: bool = False
+) -> dict[str, Any]:
     """The form's choices; problems name the Plan's controls by their labels (and, once the
     choices are known, the core's ``interventions[i]`` paths by their controls)."""
     request.state.problem_labels = field_labels(plan.library)
-    choices = parse_choices(form, plan.library)
+    choices = parse_choices(form, plan.library, skip_bad_rows=skip_bad_rows)
     request.state.problem_fields = field_paths(choices)
+    return choices
+
+
+def _checked(request: Request, form: dict[str, str], plan: Planner) -> dict[str, Any]:
+    """Choices the model can run (refused with every problem, named by control, if not)."""
+    choices = _parse(request, form, plan)
+    plan.check(choices)
     return choices
 
 
@@ -73,11 +84,13 @@ def _results_context(plan: Planner, choices: dict[str, Any]) -> dict[str, Any]:
     by_sex: dict[str, dict[str, float]] = {}
     for row in gap.itertuples():
         by_sex.setdefault(str(row.sex), {})[str(row.statistic)] = float(row.value)
+    volumes = {row["intervention"]: volume_words(row) for row in plan.volumes(choices)}
     return {
         "result": bundle,
         "library": plan.library,
         "gap_by_sex": by_sex,
         "interventions": bundle.table("interventions").to_dict("records"),
+        "volumes": volumes,
         "charts": {name: bundle.chart(chart) for name, chart in CHARTS.items()},
         "chart_query": choices_query(choices),
     }
@@ -89,7 +102,8 @@ def _stored_results(plan: Planner, choices: dict[str, Any]) -> dict[str, Any]:
     try:
         return _results_context(plan, choices)
     except InputError as exc:
-        return {"result": None, "library": plan.library, "problems": exc.problems}
+        errors = plain_problems(exc.problems, labels=field_labels(plan.library))
+        return {"result": None, "library": plan.library, "problems": exc.problems, "errors": errors}
 
 
 def _page(
@@ -116,6 +130,7 @@ def _page(
         "targets": TARGET_GROUPS,
         "choices": choices,
         "las": las,
+        "area_names": {a["area_code"]: a["area_name"] for a in las},
         "saved": saved,
         **extra,
     }
@@ -151,12 +166,18 @@ def preview(
     db: DatabaseDep,
     form: PlanForm,
 ) -> Response:
-    """Results for the current controls: a fragment for HTMX, the whole page otherwise."""
-    choices = _parse(request, form, plan)
-    context = _results_context(plan, choices)
+    """Results for the current controls: a fragment for HTMX, the whole page otherwise.
+
+    A row that cannot run (a volume that is not a number, or above the people eligible) is
+    left out of the results and named in an error summary above them, so the other rows'
+    results stay on screen."""
+    choices = _parse(request, form, plan, skip_bad_rows=True)
+    usable, problems = plan.usable(choices)
+    context = _results_context(plan, usable)
+    context["errors"] = plain_problems(problems, labels=field_labels(plan.library))
     if _is_htmx(request):
-        return render(request, "_plan_results.html", {**context, "choices": choices})
-    return _page(request, plan, service, db, choices, **context)
+        return render(request, "_plan_results.html", {**context, "choices": usable})
+    return _page(request, plan, service, db, usable, **context)
 
 
 def _results(request: Request, plan: Planner) -> tuple[ResultBundle, dict[str, Any]]:
@@ -184,10 +205,9 @@ def chart_download(
 def _start(
     request: Request, user_id: int, plan: Planner, jobs: Jobs, kind: str, form: dict[str, str]
 ) -> Response:
-    choices = _parse(request, form, plan)
+    choices = _checked(request, form, plan)
     if not choices["interventions"]:
         raise InputError("give at least one intervention a volume", rule="no_intervention")
-    plan.check_area(choices["area_code"])
     job = jobs.submit(user_id, kind, {"choices": choices})
     return render(request, JOB_TEMPLATES[kind], {"job": job})
 
@@ -226,15 +246,18 @@ def job_status(request: Request, user: Viewer, jobs: Jobs, job_id: str) -> Respo
 
 @router.post("/budget")
 def budget_view(request: Request, _user: Viewer, plan: PlannerDep, form: PlanForm) -> Response:
-    choices = _parse(request, form, plan)
+    choices = _checked(request, form, plan)
     try:
-        budget = float(form.get("budget", ""))
+        budget = float(form.get("budget", "").replace(",", "").replace("£", ""))
     except ValueError:
         budget = -1.0
-    if budget <= 0 or not choices["interventions"]:
-        raise InputError(
-            "give a budget above £0 and at least one intervention a volume", rule="bad_budget"
-        )
+    problems = []
+    if not budget > 0 or budget == float("inf"):
+        problems.append(Problem("<form>", None, "budget", "bad_budget", "above £0"))
+    if not choices["interventions"]:
+        problems.append(Problem("<form>", None, None, "no_intervention", "no volume"))
+    if problems:
+        raise InputError(problems)
     bundle = plan.budget(choices, budget)
     query = f"{choices_query(choices)}&budget={budget:g}"
     return render(
@@ -243,6 +266,8 @@ def budget_view(request: Request, _user: Viewer, plan: PlannerDep, form: PlanFor
         {
             "budget": bundle.summary,
             "rows": bundle.table("budget_gap").to_dict("records"),
+            "library": plan.library,
+            "horizon": choices["horizon"],
             "query": query,
         },
     )
@@ -257,9 +282,7 @@ def save(
     db: DatabaseDep,
     form: PlanForm,
 ) -> Response:
-    choices = _parse(request, form, plan)
-    plan.check_area(choices["area_code"])  # refuses an unknown area before anything is saved
-    plan.check(choices)  # refuses what every later view would refuse, before saving it
+    choices = _checked(request, form, plan)  # refuses what cannot run before it is saved
     stored = {k: choices[k] for k in ("horizon", "target_reduction", "interventions")}
     with db.unit_of_work() as session:
         scenario = save_scenario(
@@ -290,7 +313,13 @@ def compare(
     columns = []
     for s in scenarios:
         choices = {**s.choices, "area_code": s.area_code}
-        columns.append({"scenario": s, "choices": choices, **_stored_results(plan, choices)})
+        try:  # a scenario saved before volumes were checked says why it cannot run
+            plan.check(choices)
+            results = _results_context(plan, choices)
+        except InputError as exc:
+            labels = field_labels(plan.library)
+            results = {"result": None, "errors": plain_problems(exc.problems, labels=labels)}
+        columns.append({"scenario": s, "choices": choices, **results})
     return render(
         request,
         "compare.html",
@@ -299,6 +328,7 @@ def compare(
             "library": plan.library,
             "targets": TARGET_GROUPS,
             "ids_query": "&".join(f"ids={c['scenario'].id}" for c in columns),
+            "area_names": {a["area_code"]: a["area_name"] for a in plan.local_authorities()},
         },
     )
 

@@ -25,7 +25,15 @@
       if (!source || typeof vegaEmbed === "undefined") return;
       el.dataset.drawn = "1";
       vegaEmbed(el, JSON.parse(source.textContent), embedOptions())
-        .then(function () { el.dataset.rendered = "1"; })
+        .then(function () {
+          // A chart wider than the page scrolls: keyboard users must be able to reach it.
+          if (el.scrollWidth > el.clientWidth && !el.hasAttribute("tabindex")) {
+            el.setAttribute("tabindex", "0");
+            el.setAttribute("role", "region");
+            el.setAttribute("aria-label", "Chart (scrolls sideways)");
+          }
+          el.dataset.rendered = "1";
+        })
         .catch(function (err) { el.textContent = "The chart could not be drawn: " + err; });
     });
   }
