@@ -24,6 +24,8 @@ where heavy work runs                  :func:`open_executor` (from :mod:`healthg
 check, import, describe data           :func:`validate_files`, :func:`import_data`,
                                        :func:`workspace_info`
 build the SYNTHETIC demo               :func:`build_demo`
+write a report (profile, trend, plan)  :func:`build_report` (then
+                                       :func:`healthgap.reports.report_files.write_report`)
 =====================================  ==============================================
 """
 
@@ -40,6 +42,7 @@ from healthgap.analyses.measure import (
 )
 from healthgap.analyses.plan import plan_baseline, plan_budget, plan_model, plan_scenario
 from healthgap.analyses.profile import profile_area
+from healthgap.analyses.report import build_report
 from healthgap.analyses.selection import latest_period
 from healthgap.analyses.sensitivity import plan_sensitivity
 from healthgap.analyses.source import Source, WorkspaceSource
@@ -51,6 +54,7 @@ __all__ = [
     "Source",
     "WorkspaceSource",
     "build_demo",
+    "build_report",
     "check_gap_target",
     "check_grid",
     "classify_areas",
