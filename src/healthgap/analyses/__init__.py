@@ -42,7 +42,7 @@ from healthgap.analyses.measure import (
 )
 from healthgap.analyses.plan import plan_baseline, plan_budget, plan_model, plan_scenario
 from healthgap.analyses.profile import profile_area
-from healthgap.analyses.report import build_report
+from healthgap.analyses.report import build_report, report_areas
 from healthgap.analyses.selection import latest_period
 from healthgap.analyses.sensitivity import plan_sensitivity
 from healthgap.analyses.source import Source, WorkspaceSource
@@ -73,6 +73,7 @@ __all__ = [
     "plan_scenario",
     "plan_sensitivity",
     "profile_area",
+    "report_areas",
     "target_periods",
     "validate_files",
     "workspace_info",

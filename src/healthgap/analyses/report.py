@@ -49,7 +49,7 @@ from healthgap.reports.report_template import (
 )
 from healthgap.scenarios import ScenarioSpec
 
-__all__ = ["build_report"]
+__all__ = ["build_report", "report_areas"]
 
 _BUILDERS: dict[str, Callable[[ReportContext, str, Mapping[str, Any]], ReportSection]] = {
     "headline": headline_section,
@@ -58,6 +58,19 @@ _BUILDERS: dict[str, Callable[[ReportContext, str, Mapping[str, Any]], ReportSec
     "contributions": contributions_section,
     "flags": flags_section,
 }
+
+
+def report_areas(source: Source, level: str = "la") -> list[tuple[str, str]]:
+    """``(code, name)`` of every area of ``level``, in code order (for a report of each)."""
+    areas = source.areas()
+    chosen = areas[areas["level"].astype(str) == level].sort_values("area_code")
+    if chosen.empty:
+        known = ", ".join(sorted(set(areas["level"].astype(str))))
+        raise InputError(
+            f"the workspace has no areas of level {level!r} ({known})", rule="unknown_level"
+        )
+    names = chosen.get("area_name", chosen["area_code"])
+    return list(zip(chosen["area_code"].astype(str), names.astype(str), strict=True))
 
 
 def build_report(

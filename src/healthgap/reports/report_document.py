@@ -116,7 +116,8 @@ def report_of(bundle: Any) -> ReportDocument:
 
 def untraceable_numbers(bundle: Any) -> list[tuple[str, str]]:
     """``(sentence, number)`` for every number in a sentence of the report that none of
-    the section's tables (cells or headers) shows."""
+    the section's tables (cells or headers) shows (the area's own name, which may hold
+    digits, is not a figure)."""
     document = report_of(bundle)
     missing = []
     for section in document.sections:
@@ -126,5 +127,6 @@ def untraceable_numbers(bundle: Any) -> list[tuple[str, str]]:
             texts = [*map(str, frame.columns), *frame.astype(str).to_numpy().ravel()]
             shown |= {n for text in texts for n in numbers_in(text)}
         for sentence in section.sentences:
-            missing += [(sentence, n) for n in numbers_in(sentence) if n not in shown]
+            figures = numbers_in(sentence.replace(document.area_name, ""))
+            missing += [(sentence, n) for n in figures if n not in shown]
     return missing

@@ -37,11 +37,11 @@ def _slide(deck: Presentation, title: str, message: str, synthetic: bool) -> Sli
     slide = deck.slides.add_slide(deck.slide_layouts[_TITLE_ONLY])
     slide.shapes.title.text = title
     slide.shapes.title.text_frame.paragraphs[0].runs[0].font.size = Pt(30)
-    box = slide.shapes.add_textbox(Inches(0.5), Inches(1.35), Inches(12.3), Inches(1.2))
+    box = slide.shapes.add_textbox(Inches(0.5), Inches(1.3), Inches(12.3), Inches(1.5))
     box.text_frame.word_wrap = True
     run = box.text_frame.paragraphs[0].add_run()
     run.text = message
-    run.font.size = Pt(20)
+    run.font.size = Pt(16)
     _banner(slide, synthetic)
     return slide
 
@@ -66,7 +66,7 @@ def _table(slide: Slide, bundle: ResultBundle, name: str) -> None:
 
 
 def _picture(slide: Slide, png: bytes, description: str) -> None:
-    top, height = Inches(2.6), Inches(4.3)
+    top, height = Inches(2.9), Inches(4.0)
     picture = slide.shapes.add_picture(io.BytesIO(png), Inches(0.5), top, height=height)
     if picture.width > Emu(int(Inches(12.3))):  # a wide chart: fit the width instead
         ratio = Inches(12.3) / picture.width
@@ -83,11 +83,12 @@ def _section_slides(
 ) -> None:
     notes = "\n".join(section.sentences)
     if section.charts:
+        # The sentences are grouped as the charts are (e.g. one sex each): each chart's
+        # slide says its own group.
         step = max(len(section.sentences) // len(section.charts), 1)
         for i, chart in enumerate(section.charts):
-            index = min(i * step, len(section.sentences) - 1)
-            message = section.sentences[index] if section.sentences else chart.description
-            slide = _slide(deck, section.heading, message, document.synthetic)
+            group = section.sentences[i * step : (i + 1) * step] or (chart.description,)
+            slide = _slide(deck, section.heading, " ".join(group), document.synthetic)
             _picture(slide, images.png(chart.name), chart.description)
             slide.notes_slide.notes_text_frame.text = notes
     else:

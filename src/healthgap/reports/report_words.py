@@ -86,13 +86,14 @@ def headline_sentence(
     comparator_value: str | None,
 ) -> str:
     """ "In 2022-24, life expectancy at birth for males in X was 79.9 years (95%
-    confidence interval 78.9 to 80.9), significantly lower than England (81.0 years).\""""
+    confidence interval 78.9 to 80.9), significantly lower than England, where it was 81.0
+    years.\""""
     text = (
         f"In {period}, {measure} for {sex.lower()} in {area} was {value} years "
         f"(95% confidence interval {interval})"
     )
     if phrase and comparator_value:
-        text += f", {phrase} ({comparator_value} years)"
+        text += f", {phrase}, where it was {comparator_value} years"
     return text + "."
 
 
