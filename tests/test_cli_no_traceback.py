@@ -139,6 +139,7 @@ def _uses(command: str, workspace: str, out: Path) -> list[str] | None:
         "plan": [str(SCENARIO), "--workspace", workspace, "--draws", "0", "--out", str(out)],
         "plan-grid": [str(GRID), "--workspace", workspace, "--out", str(out / "grid")],
         "plan-voi": [str(SCENARIO), "--workspace", workspace, "--draws", "100", "--out", str(out)],
+        "report": ["E06000001", "--workspace", workspace, "--format", "html", "--out", str(out)],
     }.get(command)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from healthgap.errors import InputError
-from healthgap.reports.report_template import SHIPPED, SECTION_KINDS, load_report_template
+from healthgap.reports.report_template import SECTION_KINDS, SHIPPED, load_report_template
 
 
 @pytest.mark.parametrize("name", list(SHIPPED))

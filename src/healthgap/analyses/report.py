@@ -29,7 +29,7 @@ from healthgap.analyses.report_actions import (
     optional_section,
     plan_section,
 )
-from healthgap.analyses.report_context import ReportContext
+from healthgap.analyses.report_context import SECTION_HEADINGS, ReportContext, omitted
 from healthgap.analyses.report_sections import (
     headline_section,
     trend_section,
@@ -37,7 +37,7 @@ from healthgap.analyses.report_sections import (
 )
 from healthgap.analyses.source import Source
 from healthgap.disclosure import DisclosurePolicy
-from healthgap.errors import InputError
+from healthgap.errors import InputError, MethodError, WorkspaceError
 from healthgap.periods import Period
 from healthgap.reports.bundle import ResultBundle, Table, package_version
 from healthgap.reports.labels import intervention_name
@@ -106,12 +106,17 @@ def build_report(
     with collect_warnings() as met:
         for index, spec in enumerate(chosen.sections):
             key = f"s{index + 1}_{spec.kind}"
-            if spec.kind in OPTIONAL_KINDS:
-                sections.append(optional_section(key, spec.kind))
-            elif spec.kind == "plan":
-                sections.append(plan_section(context, key, spec.options, scenario))
-            else:
-                sections.append(_BUILDERS[spec.kind](context, key, spec.options))
+            try:
+                sections.append(_section(context, key, spec.kind, spec.options, scenario))
+            except (InputError, WorkspaceError, MethodError) as exc:
+                reason = f"The workspace cannot answer it: {exc}"
+                sections.append(omitted(key, spec.kind, SECTION_HEADINGS[spec.kind], reason))
+    answered = [s for s in sections if not s.omitted]
+    if not answered and any(s.kind not in OPTIONAL_KINDS for s in sections):
+        notes = " ".join(s.note for s in sections)
+        raise InputError(
+            f"the workspace cannot answer any section of the report: {notes}", rule="empty_report"
+        )
     provenance = provenance_of(source, *context.methods)
     policy = DisclosurePolicy()
     appendix = _appendix(context, chosen, provenance.hashes, policy)
@@ -136,6 +141,20 @@ def build_report(
         summary={"report": document.to_dict(), "title": document.title},
         warnings=document.notes,
     )
+
+
+def _section(
+    context: ReportContext,
+    key: str,
+    kind: str,
+    options: Mapping[str, Any],
+    scenario: ScenarioSpec | None,
+) -> ReportSection:
+    if kind in OPTIONAL_KINDS:
+        return optional_section(key, kind)
+    if kind == "plan":
+        return plan_section(context, key, options, scenario)
+    return _BUILDERS[kind](context, key, options)
 
 
 def _appendix(

@@ -14,7 +14,7 @@ import pandas as pd
 from healthgap.analyses.classify import classify_areas
 from healthgap.analyses.explain import explain_gap
 from healthgap.analyses.plan import plan_scenario
-from healthgap.analyses.report_context import ReportContext, omitted
+from healthgap.analyses.report_context import SECTION_HEADINGS, ReportContext, omitted
 from healthgap.analyses.report_sections import interval
 from healthgap.errors import InputError
 from healthgap.frameworks.classification import load_rule
@@ -44,18 +44,12 @@ OPTIONAL_REASONS = {
     "segments": "This version of healthgap has no segment profiles a report can read.",
     "practice": "This version of healthgap has no linked practice examples a report can read.",
 }
-HEADINGS = {
-    "assessment": "Self-assessment",
-    "equity_audit": "Equity audit",
-    "segments": "Population segments",
-    "practice": "Practice examples",
-}
 
 
 def contributions_section(
     ctx: ReportContext, key: str, options: Mapping[str, Any]
 ) -> ReportSection:
-    heading = "What makes up the gap: ages and causes"
+    heading = SECTION_HEADINGS["contributions"]
     try:
         bundle = ctx.used(explain_gap(ctx.source, area=ctx.area, comparison=options["comparison"]))
     except InputError as exc:
@@ -117,7 +111,7 @@ def _two(value: object) -> str:
 
 
 def flags_section(ctx: ReportContext, key: str, options: Mapping[str, Any]) -> ReportSection:
-    heading = "Flags from area rules"
+    heading = SECTION_HEADINGS["flags"]
     try:
         rule = load_rule(options["rule"])
         bundle = ctx.used(classify_areas(ctx.source, rule=options["rule"], level=ctx.level))
@@ -192,7 +186,7 @@ def default_scenario(ctx: ReportContext, options: Mapping[str, Any]) -> Scenario
 def plan_section(
     ctx: ReportContext, key: str, options: Mapping[str, Any], scenario: ScenarioSpec | None
 ) -> ReportSection:
-    heading = "What a plan could do"
+    heading = SECTION_HEADINGS["plan"]
     try:
         spec = scenario or default_scenario(ctx, options)
         bundle = ctx.used(
@@ -311,4 +305,4 @@ def plan_section(
 
 def optional_section(key: str, kind: str) -> ReportSection:
     """A section whose domain no use case of this version supplies: omitted with a note."""
-    return omitted(key, kind, HEADINGS[kind], OPTIONAL_REASONS[kind])
+    return omitted(key, kind, SECTION_HEADINGS[kind], OPTIONAL_REASONS[kind])

@@ -18,7 +18,21 @@ from healthgap.reports.bundle import ResultBundle, Table
 from healthgap.reports.report_document import ChartRef, ReportSection
 from healthgap.reports.report_words import omitted_note
 
-__all__ = ["ReportContext", "omitted"]
+__all__ = ["SECTION_HEADINGS", "ReportContext", "omitted"]
+
+#: The heading of each kind of section.
+SECTION_HEADINGS = {
+    "headline": "Life expectancy and healthy life expectancy",
+    "within_area": "The gap inside the area",
+    "trend": "The gap over time and the target",
+    "contributions": "What makes up the gap: ages and causes",
+    "flags": "Flags from area rules",
+    "plan": "What a plan could do",
+    "assessment": "Self-assessment",
+    "equity_audit": "Equity audit",
+    "segments": "Population segments",
+    "practice": "Practice examples",
+}
 
 
 @dataclass

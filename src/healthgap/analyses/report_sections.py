@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from healthgap.analyses.measure import measure_healthy_life_expectancy
-from healthgap.analyses.report_context import ReportContext, omitted
+from healthgap.analyses.report_context import SECTION_HEADINGS, ReportContext, omitted
 from healthgap.analyses.target import check_gap_target
 from healthgap.errors import InputError
 from healthgap.reports.formatting import disclosed_count, number
@@ -44,7 +44,7 @@ def _sex(key: object) -> str:
 
 
 def headline_section(ctx: ReportContext, key: str, _options: Mapping[str, Any]) -> ReportSection:
-    heading = "Life expectancy and healthy life expectancy"
+    heading = SECTION_HEADINGS["headline"]
     profile = ctx.profile()
     rows = profile.summary["headline"]
     if not rows:
@@ -160,7 +160,7 @@ def _healthy_life_expectancy(
 
 
 def within_area_section(ctx: ReportContext, key: str, _options: Mapping[str, Any]) -> ReportSection:
-    heading = "The gap inside the area"
+    heading = SECTION_HEADINGS["within_area"]
     profile = ctx.profile()
     if "inequality" not in profile.tables:
         return omitted(
@@ -220,7 +220,7 @@ def within_area_section(ctx: ReportContext, key: str, _options: Mapping[str, Any
 
 
 def trend_section(ctx: ReportContext, key: str, options: Mapping[str, Any]) -> ReportSection:
-    heading = "The gap over time and the target"
+    heading = SECTION_HEADINGS["trend"]
     try:
         bundle = ctx.used(
             check_gap_target(
