@@ -25,6 +25,8 @@ MISSING_OK = {
     ("GET", "/plan/jobs/{job_id}"),
     ("GET", "/plan/scenarios/{scenario_id}/results.{fmt}"),
     ("GET", "/plan/compare.{fmt}"),  # no saved scenario to compare
+    ("GET", "/report/jobs/{job_id}"),
+    ("GET", "/report/jobs/{job_id}/report.{fmt}"),
 }
 RANK = {"viewer": 0, "analyst": 1, "admin": 2}
 CONCRETE = {

@@ -22,7 +22,7 @@ from starlette.responses import Response
 
 from healthgap.errors import PermissionDenied, Problem
 from healthgap.store import Database, Role, User
-from healthgap.web.job_kinds import SharedExecutor, job_handlers
+from healthgap.web.job_kinds import SharedExecutor, job_handlers, report_handlers
 from healthgap.web.jobs import JobRunner
 from healthgap.web.planning import Planner
 from healthgap.web.problem_words import PlainProblem, plain_problems
@@ -96,6 +96,7 @@ def _build_services(app: FastAPI) -> Services:
                      stale_seconds=settings.job_stale_seconds)  # fmt: skip
     built = Services(workspaces, ServedSource(workspaces), jobs, SharedExecutor(settings))
     jobs.handlers.update(job_handlers(built.planner, built.executor, settings))
+    jobs.handlers.update(report_handlers(built.source))
     jobs.start()  # claims queued jobs, and those a stopped server left running
     for warm in app.state.warmers:
         workspaces.after_warm(lambda warm=warm: warm(built))

@@ -12,12 +12,12 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from healthgap.analyses import Executor, open_executor
+from healthgap.analyses import Executor, Source, build_report, open_executor
 from healthgap.reports.bundle import ResultBundle
 from healthgap.web.planning import Planner
 from healthgap.web.settings import Settings
 
-__all__ = ["SharedExecutor", "job_handlers"]
+__all__ = ["SharedExecutor", "job_handlers", "report_handlers"]
 
 Progress = Callable[[int, int], None]
 
@@ -63,3 +63,17 @@ def job_handlers(
                                      progress=progress, executor=executor.get())  # fmt: skip
 
     return {"plan_uncertainty": uncertainty, "plan_sensitivity": sensitivity}
+
+
+def report_handlers(
+    source: Source,
+) -> dict[str, Callable[[Mapping[str, Any], Progress], ResultBundle]]:
+    """``report``: the report of one area and shipped template on the served workspace."""
+
+    def report(params: Mapping[str, Any], progress: Progress) -> ResultBundle:
+        progress(0, 1)
+        bundle = build_report(source, str(params["area"]), template=str(params["template"]))
+        progress(1, 1)
+        return bundle
+
+    return {"report": report}

@@ -14,6 +14,7 @@ from healthgap.web.routes import (
     measures,
     plan,
     plan_downloads,
+    report,
     workspace,
 )
 
@@ -26,6 +27,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     measures.router,
     plan.router,
     plan_downloads.router,
+    report.router,
     workspace.router,
     downloads.router,
     admin.router,
