@@ -43,6 +43,7 @@ from healthgap.analyses.measure import (
 from healthgap.analyses.plan import plan_baseline, plan_budget, plan_model, plan_scenario
 from healthgap.analyses.profile import profile_area
 from healthgap.analyses.report import build_report, report_areas
+from healthgap.analyses.report_source import RememberingSource
 from healthgap.analyses.selection import latest_period
 from healthgap.analyses.sensitivity import plan_sensitivity
 from healthgap.analyses.source import Source, WorkspaceSource
@@ -51,6 +52,7 @@ from healthgap.compute import Executor, open_executor
 
 __all__ = [
     "Executor",
+    "RememberingSource",
     "Source",
     "WorkspaceSource",
     "build_demo",

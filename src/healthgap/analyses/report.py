@@ -35,6 +35,7 @@ from healthgap.analyses.report_sections import (
     trend_section,
     within_area_section,
 )
+from healthgap.analyses.report_source import RememberingSource
 from healthgap.analyses.source import Source
 from healthgap.disclosure import DisclosurePolicy
 from healthgap.errors import InputError, MethodError, WorkspaceError
@@ -83,13 +84,17 @@ def build_report(
 ) -> ResultBundle:
     """The report of ``template`` for ``area`` (small areas and inequality in ``period``,
     default the latest three years pooled), with ``scenario`` as its plan (default: a
-    plan for the area's most deprived fifth from the template's ``plan`` options).
+    plan for the area's most deprived fifth from the template's ``plan`` options). Pass a
+    :class:`~healthgap.analyses.report_source.RememberingSource` to share its reads across
+    the reports of many areas.
 
     Tables are named ``<section>__<table>`` and ``appendix__<table>``; charts
     ``<section>__<chart>``. ``summary["report"]`` is the report as JSON
     (:meth:`ReportDocument.to_dict`).
     """
     chosen = template if isinstance(template, ReportTemplate) else load_report_template(template)
+    if not isinstance(source, RememberingSource):  # the sections read the same rows often
+        source = RememberingSource(source)
     areas = source.areas()
     found = areas[areas["area_code"].astype(str) == area]
     if found.empty:

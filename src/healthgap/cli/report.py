@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from healthgap.analyses import WorkspaceSource, build_report, report_areas
+from healthgap.analyses import RememberingSource, WorkspaceSource, build_report, report_areas
 from healthgap.cli import app, console, err_console
 from healthgap.cli.present import announce, show_warnings, split_list, wrote
 from healthgap.errors import InputError
@@ -67,7 +67,8 @@ def report(
     chosen_formats = check_formats(split_list(formats))
     chosen = load_report_template(template)
     plan = load_scenario(scenario) if scenario is not None else None
-    source = WorkspaceSource.open(workspace)
+    # One source for every report: England's rows are pooled once, not once per area.
+    source = RememberingSource(WorkspaceSource.open(workspace))
     if area != "all":
         bundle = build_report(source, area, template=chosen, scenario=plan, period=period)
         written = write_report(bundle, out, chosen_formats)
