@@ -3,6 +3,7 @@ download it in four formats (the same report the CLI writes)."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import time
@@ -10,6 +11,9 @@ import time
 import docx
 import pptx
 from web_helpers import csrf_from
+
+from healthgap.analyses import WorkspaceSource, build_report
+from healthgap.reports.report_document import report_of
 
 
 def _built(viewer, demo_la: str, template: str = "board slide pack") -> tuple[str, str]:  # noqa: ANN001
@@ -30,7 +34,7 @@ def _built(viewer, demo_la: str, template: str = "board slide pack") -> tuple[st
     return job_id, answer.text
 
 
-def test_build_preview_and_download_a_report(client_as, demo_la: str) -> None:  # noqa: ANN001
+def test_build_preview_and_download_a_report(client_as, demo_la: str, demo_workspace) -> None:  # noqa: ANN001
     viewer = client_as("viewer")
     job_id, preview = _built(viewer, demo_la)
     assert 'data-testid="report-preview"' in preview and "What a plan could do" in preview
@@ -49,6 +53,11 @@ def test_build_preview_and_download_a_report(client_as, demo_la: str) -> None:  
     ]
     assert "The gap over time and the target" in headings
     assert len(pptx.Presentation(io.BytesIO(files["pptx"].content)).slides) >= 4
+    # The web's report says what the CLI's says (the same use case on the same data).
+    cli = build_report(WorkspaceSource.open(demo_workspace), demo_la, template="board slide pack")
+    web_html = html.unescape(files["html"].text)
+    sentences = [s for section in report_of(cli).sections for s in section.sentences]
+    assert sentences and [s for s in sentences if s not in web_html] == []
 
 
 def test_bad_choices_are_refused_where_the_user_acted(client_as, demo_la: str) -> None:  # noqa: ANN001
