@@ -1,6 +1,7 @@
 """Benchmark of the report builder on the SYNTHETIC national demo country.
 
-Run: ``python benchmarks/bench_reports.py [--workspace DIR] [--sample 5]``
+Run: ``python benchmarks/bench_reports.py [--size national|small] [--workspace DIR]
+[--sample 5]``
 
 Measures (results go in docs/benchmarks.md, section "Reports"):
 
@@ -63,10 +64,11 @@ def main() -> None:
         "--workspace", type=Path, default=Path(tempfile.gettempdir()) / "hg-reports-national"
     )
     parser.add_argument("--sample", type=int, default=5)
+    parser.add_argument("--size", choices=("national", "small"), default="national")
     args = parser.parse_args()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        build_demo_workspace(args.workspace, "national")
+        build_demo_workspace(args.workspace, args.size)
         source = WorkspaceSource.open(args.workspace)
         areas = report_areas(source, "la")
         out = Path(tempfile.mkdtemp())
@@ -78,13 +80,16 @@ def main() -> None:
         total_wall = sum(c.wall for _, c in timings)
         total_cpu = sum(c.cpu for _, c in timings)
         print(f"| one LA, four formats | {total_wall:.1f} | {total_cpu:.1f} |")
+        sampled = areas[1 : 1 + args.sample]
         with Clock() as sample:
-            for code, _name in areas[1 : 1 + args.sample]:
+            for code, _name in sampled:
                 one_report(source, code, out)
     n = len(areas)
-    per_wall, per_cpu = sample.wall / args.sample, sample.cpu / args.sample
+    if not sampled:
+        return
+    per_wall, per_cpu = sample.wall / len(sampled), sample.cpu / len(sampled)
     print(
-        f"\n{args.sample} more LAs: {per_wall:.1f} s wall, {per_cpu:.1f} s CPU each; all {n} "
+        f"\n{len(sampled)} more LAs: {per_wall:.1f} s wall, {per_cpu:.1f} s CPU each; all {n} "
         f"LAs projected {per_wall * n / 60:.0f} min wall, {per_cpu * n / 60:.0f} min CPU"
     )
 
