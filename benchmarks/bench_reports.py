@@ -23,7 +23,7 @@ import time
 import warnings
 from pathlib import Path
 
-from healthgap.analyses import WorkspaceSource, build_report, report_areas
+from healthgap.analyses import RememberingSource, WorkspaceSource, build_report, report_areas
 from healthgap.datasets import build_demo_workspace
 from healthgap.reports.report_files import REPORT_FORMATS, report_file
 from healthgap.reports.report_html import ChartImages
@@ -41,7 +41,7 @@ class Clock:
         self.cpu = time.process_time() - self.cpu
 
 
-def one_report(source: WorkspaceSource, area: str, out: Path) -> list[tuple[str, Clock]]:
+def one_report(source: RememberingSource, area: str, out: Path) -> list[tuple[str, Clock]]:
     timings = []
     with Clock() as built:
         bundle = build_report(source, area)
@@ -69,7 +69,8 @@ def main() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         build_demo_workspace(args.workspace, args.size)
-        source = WorkspaceSource.open(args.workspace)
+        # One source for every report, as `healthgap report all` does: shared reads.
+        source = RememberingSource(WorkspaceSource.open(args.workspace))
         areas = report_areas(source, "la")
         out = Path(tempfile.mkdtemp())
         source.areas()  # first read of the areas table, outside the timings
