@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Install the system packages the web tests need (PostgreSQL server, Chromium, fonts), only when
-# missing, so it is cheap to run on every test run. Without root (or apt-get) it says what is
-# missing and carries on: the tests that need those packages skip with a reason.
+# Install the system packages the web tests and PDF reports need (PostgreSQL server, Chromium,
+# fonts, Pango for WeasyPrint), only when missing, so it is cheap to run on every test run.
+# Without root (or apt-get) it says what is missing and carries on: the tests that need those
+# packages skip with a reason.
 set -euo pipefail
 
 missing=()
@@ -11,6 +12,10 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 dpkg -s fonts-liberation >/dev/null 2>&1 || missing+=(fonts-liberation)
 # Colour emoji for the pledge share image (reports/pledge_share_card.py).
 dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || missing+=(fonts-noto-color-emoji)
+# WeasyPrint (PDF reports) draws text with Pango and HarfBuzz.
+for package in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
 
 if [ "${#missing[@]}" -eq 0 ]; then
     exit 0

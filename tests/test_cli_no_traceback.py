@@ -157,6 +157,7 @@ def _uses(command: str, workspace: str, out: Path) -> list[str] | None:
         "equity-audit": [workspace, "--out", str(out)],
         "plan-grid": [str(GRID), "--workspace", workspace, "--out", str(out / "grid")],
         "plan-voi": [str(SCENARIO), "--workspace", workspace, "--draws", "100", "--out", str(out)],
+        "report": ["E06000001", "--workspace", workspace, "--format", "html", "--out", str(out)],
     }.get(command)
 
 

@@ -155,6 +155,8 @@ MISSING_OK = {
     ("GET", "/stages/{table}.{fmt}"),
     ("GET", "/equity/{table}.{fmt}"),
     ("GET", "/equity/chart-{chart}.{image}"),
+    ("GET", "/report/jobs/{job_id}"),
+    ("GET", "/report/jobs/{job_id}/report.{fmt}"),
 }
 
 

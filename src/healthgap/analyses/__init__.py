@@ -51,6 +51,8 @@ segment small areas                    :func:`segment_areas`, :func:`repeat_segm
                                        :func:`lookup_segmentation`
 stages of change from a survey         :func:`survey_stages`
 audit a service's equity               :func:`audit_service_equity`
+write a report (profile, trend, plan)  :func:`build_report` (then
+                                       :func:`healthgap.reports.report_files.write_report`)
 =====================================  ==============================================
 """
 
@@ -176,6 +178,8 @@ from healthgap.analyses.plan import (
     plan_volumes,
 )
 from healthgap.analyses.profile import profile_area, profile_periods
+from healthgap.analyses.report import build_report, report_areas
+from healthgap.analyses.report_source import RememberingSource
 from healthgap.analyses.segment import (
     check_segment_names,
     import_segment_lookup,
@@ -200,6 +204,7 @@ __all__ = [
     "LoggingChoices",
     "MAX_FUNNEL_POINTS",
     "MeccImport",
+    "RememberingSource",
     "STAGE_FIELDS",
     "Source",
     "SyncOutcome",
@@ -213,6 +218,7 @@ __all__ = [
     "assessment_summary",
     "audit_service_equity",
     "build_demo",
+    "build_report",
     "change_action_status",
     "check_gap_target",
     "check_grid",
@@ -292,6 +298,7 @@ __all__ = [
     "read_segment_file",
     "record_feedback_sent",
     "repeat_segment_run",
+    "report_areas",
     "save_insight_note",
     "save_journey_content",
     "search_notes",

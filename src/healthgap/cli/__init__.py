@@ -150,6 +150,7 @@ def _register_commands() -> None:
         "mecc",
         "journey",
         "pledges",
+        "report",
     )
     for optional in domains:
         try:

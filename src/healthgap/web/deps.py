@@ -23,7 +23,7 @@ from starlette.responses import Response
 from healthgap.analyses.pledges import PledgeConfig
 from healthgap.errors import PermissionDenied, Problem
 from healthgap.store import Database, Role, User, session_user
-from healthgap.web.job_kinds import SharedExecutor, import_handler, job_handlers
+from healthgap.web.job_kinds import SharedExecutor, import_handler, job_handlers, report_handlers
 from healthgap.web.jobs import JobRunner
 from healthgap.web.planning import Planner
 from healthgap.web.problem_words import PlainProblem, plain_problems
@@ -111,6 +111,7 @@ def _build_services(app: FastAPI) -> Services:
     jobs.handlers["data_import"] = import_handler(workspaces.reload)
     for seed in getattr(app.state, "seeders", []):
         workspaces.after_load(lambda seed=seed: seed(built))
+    jobs.handlers.update(report_handlers(built.source))
     jobs.start()  # claims queued jobs, and those a stopped server left running
     for warm in app.state.warmers:
         workspaces.after_warm(lambda warm=warm: warm(built))

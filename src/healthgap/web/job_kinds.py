@@ -17,14 +17,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from healthgap.analyses import Executor, import_data, open_executor
+from healthgap.analyses import Executor, Source, build_report, import_data, open_executor
 from healthgap.errors import InputError, Problem
 from healthgap.reports.bundle import ResultBundle
 from healthgap.web.planning import Planner
 from healthgap.web.problem_list import ImportOutcome
 from healthgap.web.settings import Settings
 
-__all__ = ["SharedExecutor", "import_handler", "job_handlers"]
+__all__ = ["SharedExecutor", "import_handler", "job_handlers", "report_handlers"]
 
 Progress = Callable[[int, int], None]
 
@@ -112,3 +112,17 @@ def import_handler(
         return outcome.as_bundle(str(params["workspace_name"]))
 
     return data_import
+
+
+def report_handlers(
+    source: Source,
+) -> dict[str, Callable[[Mapping[str, Any], Progress], ResultBundle]]:
+    """``report``: the report of one area and shipped template on the served workspace."""
+
+    def report(params: Mapping[str, Any], progress: Progress) -> ResultBundle:
+        progress(0, 1)
+        bundle = build_report(source, str(params["area"]), template=str(params["template"]))
+        progress(1, 1)
+        return bundle
+
+    return {"report": report}

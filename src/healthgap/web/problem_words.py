@@ -72,6 +72,7 @@ RULE_FIELDS: dict[str, str] = {
     "bad_horizon": "horizon",
     "bad_target": "target_reduction",
     "unknown_area": "area_code",
+    "unknown_template": "template",
     "no_file": "files",
     "unknown_role": "role",
 }
@@ -91,6 +92,7 @@ RULE_WORDS: dict[str, str] = {
     "bad_horizon": "Enter a horizon of 1 to 25 years",
     "bad_target": "Enter a target gap reduction from 1% to 100%",
     "unknown_area": "Choose a local authority from the list",
+    "unknown_template": "Choose a report template from the list",
     "bad_budget": f"Enter a budget of more than £0 and at most £{MAX_BUDGET:,.0f}",
     "unknown_comparator": "Choose a comparison from the list",
     "no_intervention": "Give at least one intervention an extra volume a year",
