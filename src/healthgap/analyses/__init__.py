@@ -24,6 +24,13 @@ where heavy work runs                  :func:`open_executor` (from :mod:`healthg
 check, import, describe data           :func:`validate_files`, :func:`import_data`,
                                        :func:`workspace_info`
 build the SYNTHETIC demo               :func:`build_demo`
+search the practice bank               :func:`search_practice`, :func:`similar_practice`
+one case study, one research entry     :func:`view_case_study`, :func:`view_research_entry`
+evidence behind an intervention        :func:`practice_for_intervention`
+good practice for an assessment item   :func:`practice_for_item`
+contribute, review, publish            :func:`submit_case_study`, :func:`move_document`,
+                                       :func:`comment_on`, :func:`review_queue`
+research import and export             :func:`import_research_file`, :func:`export_research`
 =====================================  ==============================================
 """
 
@@ -39,6 +46,36 @@ from healthgap.analyses.measure import (
     measure_life_expectancy,
 )
 from healthgap.analyses.plan import plan_baseline, plan_budget, plan_model, plan_scenario
+from healthgap.analyses.practice_library import (
+    Export,
+    export_case_studies,
+    export_research,
+    import_research_file,
+)
+from healthgap.analyses.practice_pages import (
+    CaseStudyPage,
+    InterventionEvidence,
+    ResearchPage,
+    glossary_terms,
+    linked_text,
+    practice_for_intervention,
+    practice_for_item,
+    view_case_study,
+    view_research_entry,
+)
+from healthgap.analyses.practice_search import ensure_bank, search_practice, similar_practice
+from healthgap.analyses.practice_views import PracticeExample, ResearchSummary
+from healthgap.analyses.practice_workflow import (
+    ReviewQueue,
+    comment_on,
+    contribution_template,
+    form_to_case_study,
+    move_document,
+    practice_actor,
+    review_queue,
+    set_practice_role,
+    submit_case_study,
+)
 from healthgap.analyses.profile import profile_area
 from healthgap.analyses.selection import latest_period
 from healthgap.analyses.sensitivity import plan_sensitivity
@@ -47,20 +84,37 @@ from healthgap.analyses.target import check_gap_target, target_periods
 from healthgap.compute import Executor, open_executor
 
 __all__ = [
+    "CaseStudyPage",
     "Executor",
+    "Export",
+    "InterventionEvidence",
+    "PracticeExample",
+    "ResearchPage",
+    "ResearchSummary",
+    "ReviewQueue",
     "Source",
     "WorkspaceSource",
     "build_demo",
     "check_gap_target",
     "check_grid",
     "classify_areas",
+    "comment_on",
+    "contribution_template",
+    "ensure_bank",
     "explain_gap",
+    "export_case_studies",
+    "export_research",
+    "form_to_case_study",
+    "glossary_terms",
     "import_data",
+    "import_research_file",
     "latest_period",
+    "linked_text",
     "measure_deprivation_gap",
     "measure_dsr",
     "measure_healthy_life_expectancy",
     "measure_life_expectancy",
+    "move_document",
     "open_executor",
     "plan_baseline",
     "plan_budget",
@@ -68,8 +122,18 @@ __all__ = [
     "plan_model",
     "plan_scenario",
     "plan_sensitivity",
+    "practice_actor",
+    "practice_for_intervention",
+    "practice_for_item",
     "profile_area",
+    "review_queue",
+    "search_practice",
+    "set_practice_role",
+    "similar_practice",
+    "submit_case_study",
     "target_periods",
     "validate_files",
+    "view_case_study",
+    "view_research_entry",
     "workspace_info",
 ]
