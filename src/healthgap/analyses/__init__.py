@@ -75,6 +75,7 @@ from healthgap.analyses.practice_workflow import (
     review_queue,
     set_practice_role,
     submit_case_study,
+    submit_template_file,
 )
 from healthgap.analyses.profile import profile_area
 from healthgap.analyses.selection import latest_period
@@ -131,6 +132,7 @@ __all__ = [
     "set_practice_role",
     "similar_practice",
     "submit_case_study",
+    "submit_template_file",
     "target_periods",
     "validate_files",
     "view_case_study",

@@ -12,7 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from healthgap.analyses.practice_search import ensure_bank
 from healthgap.analyses.practice_views import PracticeExample, example_of
@@ -24,6 +27,7 @@ from healthgap.practice import (
     Status,
     case_study_from_mapping,
     case_study_template,
+    load_case_studies,
 )
 from healthgap.practice.text import slugify
 from healthgap.store import (
@@ -52,6 +56,7 @@ __all__ = [
     "review_queue",
     "set_practice_role",
     "submit_case_study",
+    "submit_template_file",
 ]
 
 #: Form fields holding lists: one value a line (commas also separate the short ones).
@@ -129,6 +134,41 @@ def form_to_case_study(form: Mapping[str, str], *, today: date | None = None) ->
     return raw
 
 
+def _save_contribution(
+    session: Session,
+    case: CaseStudy,
+    actor: Actor,
+    *,
+    file: str,
+    new: bool,
+    expected_version: int | None,
+    submit: bool,
+) -> None:
+    row = session.query(PracticeCaseStudy).filter_by(slug=case.id).one_or_none()
+    if new and row is not None:
+        raise InputError(
+            [Problem(file, None, "id", "duplicate_id", f"{case.id!r} is already in the bank; "
+                     "choose another id")]
+        )  # fmt: skip
+    if row is not None:
+        is_author = row.author_id == actor.user_id if actor.user_id else (
+            row.author_name == actor.name)  # fmt: skip
+        if row.status != Status.draft.value:
+            raise PermissionDenied(f"only a draft can be edited; this one is {row.status}")
+        if not (is_author or actor.role.allows(PracticeRole.editor)):
+            raise PermissionDenied("only its author or an editor may edit a draft")
+    save_case_study(session, case, actor, expected_version=expected_version)
+    if submit:
+        transition(session, case_key(case.id), Status.submitted, actor)
+
+
+def _validated(raw: Mapping[str, Any], file: str, slug: str | None = None) -> CaseStudy:
+    content = {k: v for k, v in raw.items() if k not in ("status", "reviewed_by", "reviewed_on")}
+    if slug is not None:
+        content["id"] = slug
+    return case_study_from_mapping(content, file=file)
+
+
 def submit_case_study(
     database: Database,
     raw: Mapping[str, Any],
@@ -147,28 +187,25 @@ def submit_case_study(
     owns them.
     """
     ensure_bank(database)
-    content = {k: v for k, v in raw.items() if k not in ("status", "reviewed_by", "reviewed_on")}
-    if slug is not None:
-        content["id"] = slug
-    case = case_study_from_mapping(content, file=file)
+    case = _validated(raw, file, slug)
     with database.unit_of_work() as session:
-        row = session.query(PracticeCaseStudy).filter_by(slug=case.id).one_or_none()
-        if slug is None and row is not None:
-            raise InputError(
-                [Problem(file, None, "id", "duplicate_id", f"{case.id!r} is already in the bank; "
-                         "choose another id")]
-            )  # fmt: skip
-        if row is not None:
-            is_author = row.author_id == actor.user_id if actor.user_id else (
-                row.author_name == actor.name)  # fmt: skip
-            if row.status != Status.draft.value:
-                raise PermissionDenied(f"only a draft can be edited; this one is {row.status}")
-            if not (is_author or actor.role.allows(PracticeRole.editor)):
-                raise PermissionDenied("only its author or an editor may edit a draft")
-        save_case_study(session, case, actor, expected_version=expected_version)
-        if submit:
-            transition(session, case_key(case.id), Status.submitted, actor)
+        _save_contribution(session, case, actor, file=file, new=slug is None,
+                           expected_version=expected_version, submit=submit)  # fmt: skip
     return case
+
+
+def submit_template_file(
+    database: Database, path: str | Path, actor: Actor, *, submit: bool = False
+) -> list[CaseStudy]:
+    """Every case study of a filled-in template file as new drafts (sent for review with
+    ``submit``): all of them or, on any problem (with its line), none."""
+    ensure_bank(database)
+    cases = [_validated(c.to_mapping(), str(path)) for c in load_case_studies(path)]
+    with database.unit_of_work() as session:
+        for case in cases:
+            _save_contribution(session, case, actor, file=str(path), new=True,
+                               expected_version=None, submit=submit)  # fmt: skip
+    return cases
 
 
 def _doc_key(kind: str, slug: str) -> str:

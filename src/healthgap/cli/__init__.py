@@ -134,7 +134,17 @@ def _register_commands() -> None:
     # the domain modules stay independent of each other.
     from healthgap.cli import data as _data  # noqa: F401
 
-    for optional in ("demo", "measure", "profile", "explain", "plan", "grid", "voi", "web"):
+    for optional in (
+        "demo",
+        "measure",
+        "profile",
+        "explain",
+        "plan",
+        "grid",
+        "voi",
+        "web",
+        "practice",
+    ):
         try:
             __import__(f"healthgap.cli.{optional}")
         except ModuleNotFoundError as exc:
