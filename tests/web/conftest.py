@@ -34,9 +34,14 @@ def cheap_password_hashing() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def migrated_database_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An empty, migrated SQLite file, copied for each test (migrating once is faster)."""
+    """A migrated SQLite file with no accounts, copied for each test (migrating once is
+    faster); the practice bank's seeded examples are installed once here too."""
+    from healthgap.analyses import ensure_bank
+
     path = tmp_path_factory.mktemp("template") / "healthgap.db"
-    Database(f"sqlite:///{path}").dispose()
+    database = Database(f"sqlite:///{path}")
+    ensure_bank(database)
+    database.dispose()
     return path
 
 

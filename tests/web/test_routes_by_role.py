@@ -25,6 +25,7 @@ MISSING_OK = {
     ("GET", "/plan/jobs/{job_id}"),
     ("GET", "/plan/scenarios/{scenario_id}/results.{fmt}"),
     ("GET", "/plan/compare.{fmt}"),  # no saved scenario to compare
+    ("GET", "/practice/research/{slug}"),  # the sweep's slug names a case study
 }
 RANK = {"viewer": 0, "analyst": 1, "admin": 2}
 CONCRETE = {
@@ -40,6 +41,8 @@ CONCRETE = {
     "{job_id}": "no-such-job",
     "{scenario_id}": "999",
     "{measure}": "le",
+    "{slug}": "ss-newham-mosque-quit",
+    "{intervention}": "statins",
 }
 SWEPT = [r for r in route_list() if r not in SPECIAL]
 

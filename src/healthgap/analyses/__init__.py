@@ -68,6 +68,7 @@ from healthgap.analyses.practice_views import PracticeExample, ResearchSummary
 from healthgap.analyses.practice_workflow import (
     ReviewQueue,
     comment_on,
+    contribution_choices,
     contribution_template,
     form_to_case_study,
     move_document,
@@ -100,6 +101,7 @@ __all__ = [
     "check_grid",
     "classify_areas",
     "comment_on",
+    "contribution_choices",
     "contribution_template",
     "ensure_bank",
     "explain_gap",

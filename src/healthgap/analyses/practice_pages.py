@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,13 @@ from healthgap.analyses.practice_views import (
     PracticeExample,
     ResearchSummary,
     example_of,
+    facet_value_name,
     item_keys,
     item_name,
     parameter_words,
     research_summary_of,
 )
+from healthgap.errors import InputError, Problem
 from healthgap.practice import (
     Actor,
     CaseStudy,
@@ -36,6 +39,7 @@ from healthgap.practice import (
     load_glossary,
 )
 from healthgap.reports.labels import intervention_name
+from healthgap.scenarios import load_library
 from healthgap.store import (
     Database,
     audit_trail,
@@ -79,6 +83,7 @@ class CaseStudyPage:
     due_for_review: bool
     interventions: list[tuple[str, str]]  # (id, name)
     items: list[tuple[str, str]]  # (id, name)
+    topics: list[str]  # names
     research: list[ResearchSummary]
     similar: list[dict[str, Any]]
     history: History | None
@@ -195,6 +200,7 @@ def view_case_study(
         due_for_review=example_of(case, today).due_for_review,
         interventions=[(i, intervention_name(i)) for i in case.intervention_ids],
         items=[(i, item_name(i)) for i in case.framework_items],
+        topics=[facet_value_name("topic", t) for t in case.topics],
         research=list(research.values()),
         similar=similar_practice(database, case_key(slug), today=today)
         if case.status is Status.published
@@ -259,6 +265,11 @@ def practice_for_intervention(
 ) -> InterventionEvidence:
     """The published papers whose findings set a parameter of ``intervention`` (with those
     parameters in words) and the published case studies tagged with it, strongest first."""
+    if intervention not in load_library():
+        raise InputError(
+            [Problem("practice", None, "intervention", "unknown_intervention",
+                     f"{intervention!r} is not an intervention of the plan library")]
+        )  # fmt: skip
     ensure_bank(database)
     today = _today(today)
     with database.reader() as session:
@@ -309,10 +320,19 @@ def glossary_terms(path: str | Path | None = None) -> Glossary:
     return load_glossary(path)
 
 
+@cache
+def _shipped_glossary() -> Glossary:
+    return load_glossary()
+
+
 def linked_text(text: str, glossary: Glossary | None = None) -> list[Segment]:
     """``text`` split into pieces, the first mention of each glossary term marked with its id
-    (pages link it to ``/practice/glossary#<id>``)."""
-    return link_terms(text, glossary or load_glossary())
+    (pages link it to ``/practice/glossary#<id>``).
+
+    >>> [s.term_id for s in linked_text("Insight work with MECC training") if s.term_id]
+    ['insight', 'mecc']
+    """
+    return link_terms(str(text or ""), glossary or _shipped_glossary())
 
 
 def document_key(kind: str, slug: str) -> str:

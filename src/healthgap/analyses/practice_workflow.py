@@ -23,13 +23,19 @@ from healthgap.errors import InputError, PermissionDenied, Problem
 from healthgap.practice import (
     Actor,
     CaseStudy,
+    EvidenceStrength,
     PracticeRole,
+    ResearchType,
     Status,
+    TrianglePart,
     case_study_from_mapping,
     case_study_template,
     load_case_studies,
+    load_topics,
 )
 from healthgap.practice.text import slugify
+from healthgap.reports.labels import intervention_name
+from healthgap.scenarios import load_library
 from healthgap.store import (
     Database,
     add_comment,
@@ -49,6 +55,7 @@ __all__ = [
     "FORM_LISTS",
     "ReviewQueue",
     "comment_on",
+    "contribution_choices",
     "contribution_template",
     "form_to_case_study",
     "move_document",
@@ -89,6 +96,18 @@ def set_practice_role(database: Database, username: str, role: str) -> PracticeR
             )
         row = set_member_role(session, user.id, role)
         return PracticeRole(row.role)
+
+
+def contribution_choices() -> dict[str, list[tuple[str, str]]]:
+    """The contributor form's choices in words: topics, triangle parts, evidence strengths and
+    the plan library's interventions, as (value, label)."""
+    topics = [(key, str(v.get("label", key))) for key, v in load_topics().items()]
+    triangle = [(p.value, p.label) for p in TrianglePart]
+    evidence = [(e.value, e.label) for e in EvidenceStrength]
+    interventions = [(key, intervention_name(key)) for key in load_library()]
+    research_types = [(t.value, t.label) for t in ResearchType]
+    return {"topics": topics, "triangle": triangle, "evidence": evidence,
+            "interventions": interventions, "research_types": research_types}  # fmt: skip
 
 
 def contribution_template() -> str:

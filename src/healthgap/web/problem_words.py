@@ -90,6 +90,11 @@ RULE_WORDS: dict[str, str] = {
     "no_file": "Choose at least one file to upload",
     "bad_invite": "This invite link is not valid or was already used: ask an administrator "
     "for a new one",
+    "missing_field": "{label}: enter a value",
+    "email_in_contact": "{label}: give a role and a route, not a personal email address",
+    "duplicate_id": "{message}",
+    "comment_required": "Say why in the comment when you return a submission for changes",
+    "empty_comment": "Enter a comment",
     # FastAPI's own form checks (pydantic error types)
     "missing": "{label}: enter a value",
     "int_parsing": "{label}: enter a whole number",

@@ -14,6 +14,7 @@ from healthgap.web.routes import (
     measures,
     plan,
     plan_downloads,
+    practice,
     workspace,
 )
 
@@ -28,6 +29,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     plan_downloads.router,
     workspace.router,
     downloads.router,
+    practice.router,
     admin.router,
 )
 
