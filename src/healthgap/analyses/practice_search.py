@@ -16,7 +16,16 @@ import pandas as pd
 
 from healthgap.analyses.practice_views import facet_value_name
 from healthgap.errors import InputError, Problem
-from healthgap.practice import Actor, CaseStudy, PracticeRole, Status, due_for_review
+from healthgap.practice import (
+    Actor,
+    CaseStudy,
+    PracticeRole,
+    Query,
+    ResearchEntry,
+    Status,
+    due_for_review,
+    highlight,
+)
 from healthgap.reports.bundle import Provenance, ResultBundle, Table
 from healthgap.store import (
     Database,
@@ -78,8 +87,19 @@ def _clean_filters(
     return cleaned
 
 
-def _hit_view(found: FoundDocument, today: date) -> dict[str, Any]:
+def _narrative(document: CaseStudy | ResearchEntry) -> str:
+    """The running text a snippet is cut from (the index also holds tags and keys)."""
+    if isinstance(document, CaseStudy):
+        parts = [document.problem, document.aim, document.what_was_done, document.reach,
+                 document.results, document.learning]  # fmt: skip
+    else:
+        parts = [document.summary, *(f.text for f in document.findings)]
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+def _hit_view(found: FoundDocument, today: date, query: Query | None = None) -> dict[str, Any]:
     document = found.document
+    snippet = highlight(_narrative(document), query) if query is not None else found.snippet
     if isinstance(document, CaseStudy):
         detail = document.place_name or ", ".join(document.place_codes)
         grade, due = document.evidence.label, due_for_review(document, today)
@@ -95,7 +115,7 @@ def _hit_view(found: FoundDocument, today: date) -> dict[str, Any]:
         "id": document.id,
         "url": f"/practice/{'cases' if found.kind == 'case' else 'research'}/{document.id}",
         "title": found.title,
-        "snippet": found.snippet,
+        "snippet": snippet,
         "detail": detail,
         "grade": grade,
         "status": document.status.value,
@@ -147,7 +167,7 @@ def search_practice(
         )
         found = found_documents(session, result)
         places = _places(case_studies(session))
-    hits = [_hit_view(item, today) for item in found]
+    hits = [_hit_view(item, today, result.query) for item in found]
     facets = {
         facet: [
             {

@@ -33,7 +33,7 @@ from healthgap.practice import (
     load_case_studies,
     load_topics,
 )
-from healthgap.practice.text import slugify
+from healthgap.practice.text import plain_text, slugify
 from healthgap.reports.labels import intervention_name
 from healthgap.scenarios import load_library
 from healthgap.store import (
@@ -130,7 +130,8 @@ def form_to_case_study(form: Mapping[str, str], *, today: date | None = None) ->
     """
     today = today or datetime.now(UTC).date()
     raw: dict[str, Any] = {k: form.get(k, "").strip() for k in _TEXT if form.get(k, "").strip()}
-    raw["id"] = form.get("id", "").strip() or slugify(form.get("title", ""), max_length=60)
+    title = plain_text(form.get("title", ""))
+    raw["id"] = form.get("id", "").strip() or slugify(title, max_length=60)
     for field in FORM_LISTS:
         raw[field] = _split(field, form.get(field, ""))
     raw["figures"] = [
