@@ -226,3 +226,39 @@ def test_template_glossary_and_library_pages(client_as) -> None:  # noqa: ANN001
     assert "Stop-smoking services (extra 4-week quitters):" in _text(paper.text)
     results = viewer.get("/practice/results.csv", params={"q": "text message"})
     assert results.status_code == 200 and "ss-nelincs-coast" in results.text
+
+
+def test_attachments_are_checked_and_nothing_is_kept_of_a_refused_one(
+    app, database, settings
+) -> None:  # noqa: ANN001
+    cat = _role_client(app, database, "cat", "contributor")
+    sent = _post(cat, "/practice/contribute", {**FORM, "id": "with-files"})
+    assert sent.status_code == 200
+    token = csrf_from(cat.get("/practice/cases/with-files").text)
+
+    def attach(name: str, body: bytes, media_type: str):  # noqa: ANN202
+        return cat.post("/practice/case/with-files/attachments", data={"csrf_token": token},
+                        files={"file": (name, body, media_type)},
+                        headers={"HX-Request": "true"})  # fmt: skip
+
+    wrong_type = attach("run-me.exe", b"MZ\x90\x00", "application/octet-stream")
+    assert wrong_type.status_code == 400 and "is not accepted" in wrong_type.text
+    assert 'href="#attachment"' in wrong_type.text
+    fake_pdf = attach("report.pdf", b"<html>not a pdf</html>", "application/pdf")
+    assert fake_pdf.status_code == 400 and "does not look like a PDF" in fake_pdf.text
+    too_big = attach("big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "application/pdf")
+    assert too_big.status_code == 400 and "10 MB" in too_big.text
+    folder = settings.data_dir / "practice-attachments"
+    assert not folder.exists() or not any(folder.iterdir())
+    assert "No files attached." in cat.get("/practice/cases/with-files").text
+    ok = attach("report.pdf", b"%PDF-1.4 a small report", "application/pdf")
+    assert ok.status_code == 200
+    page = cat.get("/practice/cases/with-files").text
+    link = re.search(r'href="(/practice/case/with-files/attachments/\d+)"', page)
+    assert link is not None
+    download = cat.get(link.group(1))
+    assert download.content == b"%PDF-1.4 a small report"
+    assert download.headers["content-disposition"] == 'attachment; filename="report.pdf"'
+    # A reader who may not see the draft may not fetch its files either.
+    other = _role_client(app, database, "val", "contributor")
+    assert other.get(link.group(1)).status_code == 404

@@ -26,6 +26,7 @@ MISSING_OK = {
     ("GET", "/plan/scenarios/{scenario_id}/results.{fmt}"),
     ("GET", "/plan/compare.{fmt}"),  # no saved scenario to compare
     ("GET", "/practice/research/{slug}"),  # the sweep's slug names a case study
+    ("GET", "/practice/{kind}/{slug}/attachments/{file_id}"),  # no such kind, no file
 }
 RANK = {"viewer": 0, "analyst": 1, "admin": 2}
 CONCRETE = {
@@ -43,6 +44,7 @@ CONCRETE = {
     "{measure}": "le",
     "{slug}": "ss-newham-mosque-quit",
     "{intervention}": "statins",
+    "{file_id}": "1",
 }
 SWEPT = [r for r in route_list() if r not in SPECIAL]
 

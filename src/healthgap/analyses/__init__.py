@@ -46,6 +46,7 @@ from healthgap.analyses.measure import (
     measure_life_expectancy,
 )
 from healthgap.analyses.plan import plan_baseline, plan_budget, plan_model, plan_scenario
+from healthgap.analyses.practice_files import StoredFile, attach_file, attached_file, attached_files
 from healthgap.analyses.practice_library import (
     Export,
     export_case_studies,
@@ -95,7 +96,11 @@ __all__ = [
     "ResearchSummary",
     "ReviewQueue",
     "Source",
+    "StoredFile",
     "WorkspaceSource",
+    "attach_file",
+    "attached_file",
+    "attached_files",
     "build_demo",
     "check_gap_target",
     "check_grid",

@@ -336,4 +336,32 @@ def linked_text(text: str, glossary: Glossary | None = None) -> list[Segment]:
 
 
 def document_key(kind: str, slug: str) -> str:
+    if kind not in ("case", "research"):
+        raise InputError(f"unknown kind {kind!r}: case or research", rule="unknown_value")
     return case_key(slug) if kind == "case" else research_key(slug)
+
+
+@dataclass(frozen=True)
+class Access:
+    """What an actor may do with a document they can see."""
+
+    is_author: bool
+    may_review_or_edit: bool
+
+
+def visible_document(
+    database: Database, kind: str, slug: str, actor: Actor | None
+) -> Access | None:
+    """The actor's access to a document, or ``None`` when it is absent or not visible to them."""
+    if kind not in ("case", "research"):
+        return None
+    table = PracticeCaseStudy if kind == "case" else PracticeResearchEntry
+    with database.reader() as session:
+        row = session.query(table).filter_by(slug=slug).one_or_none()
+        if row is None:
+            return None
+        is_author = _is_author(row, actor)
+        if not _may_see(Status(row.status), actor, is_author):
+            return None
+    reviewer = actor is not None and actor.role.allows(PracticeRole.reviewer)
+    return Access(is_author, is_author or reviewer)

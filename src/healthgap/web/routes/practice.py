@@ -15,6 +15,9 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from healthgap.analyses import (
+    attach_file,
+    attached_file,
+    attached_files,
     comment_on,
     contribution_choices,
     contribution_template,
@@ -34,12 +37,14 @@ from healthgap.analyses import (
 )
 from healthgap.analyses.practice_library import MAX_IMPORT_BYTES
 from healthgap.analyses.practice_search import may_see_all_statuses
-from healthgap.web.deps import DatabaseDep, Viewer, is_htmx, render
+from healthgap.web.deps import DatabaseDep, DataDir, Viewer, is_htmx, render
 from healthgap.web.files import bundle_download
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/practice")
+#: Read one byte more than an attachment may hold, so an oversized file is refused by size.
+MAX_ATTACHMENT_READ = 10 * 1024 * 1024 + 1
 
 FACET_NAMES = {"kind": "Kind", "topic": "Topic", "evidence": "Strength of evidence",
                "triangle": "Part of the triangle", "place": "Place", "status": "Status",
@@ -59,6 +64,7 @@ FORM_LABELS = {
     "contact_role": "Contact role", "contact_organisation": "Contact organisation",
     "contact_route": "How to reach them", "links": "Links", "review_by": "Review by",
     "citation": "Citation", "body": "Comment", "comment": "Comment", "file": "File",
+    "attachment": "File to attach",
 }  # fmt: skip
 FORM_FIELDS = {"contact.role": "contact_role", "contact.organisation": "contact_organisation",
                "contact.route": "contact_route", "contact": "contact_role"}  # fmt: skip
@@ -99,7 +105,9 @@ def case_page(request: Request, user: Viewer, db: DatabaseDep, slug: str) -> Res
     page = view_case_study(db, slug, actor=actor)
     if page is None:
         raise HTTPException(404)
-    return render(request, "practice/case.html", {"page": page, "c": page.case, "actor": actor})
+    files = attached_files(db, "case", slug)
+    context = {"page": page, "c": page.case, "actor": actor, "files": files}
+    return render(request, "practice/case.html", context)
 
 
 def _done(request: Request, url: str) -> Response:
@@ -135,6 +143,39 @@ async def comment(
     request.state.problem_labels = FORM_LABELS
     comment_on(db, kind, slug, practice_actor(db, user), form.get("body", ""))
     return _done(request, _kind_url(kind, slug) + "#comments")
+
+
+@router.post("/{kind}/{slug}/attachments")
+async def attach(
+    request: Request,
+    user: Viewer,
+    db: DatabaseDep,
+    folder: DataDir,
+    kind: str,
+    slug: str,
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    request.state.problem_labels = FORM_LABELS
+    request.state.problem_fields = dict.fromkeys(
+        ("filename", "size", "content", "media_type"), "attachment"
+    )
+    data = await file.read(MAX_ATTACHMENT_READ)
+    attach_file(db, folder, kind, slug, practice_actor(db, user), filename=file.filename or "",
+                media_type=file.content_type or "", data=data)  # fmt: skip
+    return _done(request, _kind_url(kind, slug) + "#attachments")
+
+
+@router.get("/{kind}/{slug}/attachments/{file_id}")
+def attachment_download(
+    user: Viewer, db: DatabaseDep, folder: DataDir, kind: str, slug: str, file_id: int
+) -> Response:
+    stored = attached_file(db, folder, kind, slug, file_id, practice_actor(db, user))
+    if stored is None:
+        raise HTTPException(404)
+    disposition = f'attachment; filename="{stored.filename}"'
+    return Response(
+        stored.data, media_type=stored.media_type, headers={"Content-Disposition": disposition}
+    )
 
 
 @router.get("/research")
