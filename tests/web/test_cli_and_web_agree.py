@@ -149,3 +149,22 @@ def test_plan(demo_workspace: Path, viewer, demo_la: str, tmp_path: Path) -> Non
     ):
         web = _web(viewer, f"/plan/results-{page}.csv?{query}")
         assert (tmp_path / "out" / f"{table}.csv").read_bytes() == web, table
+
+
+@pytest.mark.parametrize(
+    ("cli_args", "url", "name"),
+    [
+        (["search", "text message", "--limit", "50"], "/practice/results.csv?q=text+message",
+         "results.csv"),
+        (["export"], "/practice/research/export.bib", "library.bib"),
+        (["export", "--case-studies"], "/practice/case-studies.csv", "cases.csv"),
+    ],
+)  # fmt: skip
+def test_practice(
+    viewer, settings, tmp_path: Path, cli_args: list[str], url: str, name: str
+) -> None:  # noqa: ANN001
+    out = tmp_path / name
+    command, *options = cli_args
+    placed = [*options, "--out", str(out)] if command == "search" else [str(out), *options]
+    _cli("practice", command, *placed, "--data-dir", str(settings.data_dir))
+    assert out.read_bytes() == _web(viewer, url)

@@ -77,7 +77,9 @@ def test_a_case_study_shows_its_interventions_items_papers_and_glossary_links(
 
 def test_the_plan_library_links_each_intervention_to_its_evidence(client_as) -> None:  # noqa: ANN001
     viewer = client_as("viewer")
-    assert "/practice/interventions/smoking_cessation" in viewer.get("/plan").text
+    plan = viewer.get("/plan").text
+    assert "/practice/interventions/smoking_cessation" in plan
+    assert 'href="/practice/glossary#life-expectancy"' in plan  # terms link to the glossary
     page = viewer.get("/practice/interventions/smoking_cessation")
     text = _text(page.text)
     assert page.status_code == 200
