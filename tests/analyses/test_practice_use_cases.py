@@ -227,6 +227,6 @@ def test_the_cli_answers_with_the_same_use_cases(seeded_file: Path, tmp_path: Pa
     assert run_cli("practice", "export", str(out), "--data-dir", str(folder)).returncode == 0
     assert len(read_references(out.read_text(), format="bibtex", file="library.bib")) >= 20
     shown = run_cli("practice", "evidence", "smoking_cessation", "--data-dir", str(folder))
-    assert "informs: Stop-smoking services" in shown.stdout
+    assert "informs: 4-week quit rate among people setting a quit date" in shown.stdout
     refused = run_cli("practice", "import", str(out), "--as", "nobody", "--data-dir", str(folder))
     assert refused.returncode == 2 and "nobody" in refused.stderr

@@ -121,7 +121,13 @@ def research_summary_of(
         year=entry.year,
         summary=_first_sentence(entry.summary, 300),
         url=research_url(entry.id),
-        parameters=tuple(parameter_words(p) for p in parameters),
+        # On an intervention's own page its name need not prefix each parameter.
+        parameters=tuple(
+            parameter_words(p).removeprefix(f"{intervention_name(intervention)}: ")
+            if intervention is not None
+            else parameter_words(p)
+            for p in parameters
+        ),
         appraisal=appraisal,
     )
 
