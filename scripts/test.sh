@@ -7,6 +7,9 @@ python3 -m pip install --quiet --disable-pip-version-check -e '.[test,web]'
 python3 -m ruff check src tests benchmarks scripts
 python3 -m ruff format --check src tests benchmarks scripts
 lint-imports
+# Known vulnerabilities in the locked dependencies (requirements.lock): a finding fails, an
+# unreachable package index only warns (see the script).
+python3 scripts/audit_dependencies.py
 set +e
 python3 -m pytest -q "$@"
 status=$?

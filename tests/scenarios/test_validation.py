@@ -164,3 +164,19 @@ def test_exposure_layers_can_be_supplied_as_tables(tmp_path: Path) -> None:
     assert [(p.row, p.rule) for p in err.value.problems] == [
         (2, "bad_exposure_row"), (3, "bad_exposure_row")
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", ["inf", float("inf"), "-inf", float("nan"), "1e999"])
+def test_volumes_and_rates_must_be_finite(value: object) -> None:
+    """Infinity or NaN in a scenario is refused when it is read (issue 10, item 12), so it
+    can never be saved and then fail every view."""
+    raw = {
+        "interventions": [{"intervention": "statins", "volume": {"units_per_year": value}}],
+        "discount_rate": value,
+    }
+    with pytest.raises(InputError) as caught:
+        scenario_from_dict(raw, "s.yaml")
+    rules = {(p.column, p.rule) for p in caught.value.problems}
+    assert ("interventions[0].volume.units_per_year", "not_finite") in rules
+    assert ("discount_rate", "not_finite") in rules
+    assert all("finite" in p.message for p in caught.value.problems)

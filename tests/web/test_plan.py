@@ -67,7 +67,7 @@ def test_bad_controls_show_problems_in_the_fragment(form) -> None:  # noqa: ANN0
     response = analyst.post(
         "/plan/preview", data={**data, "statins__volume": "lots"}, headers={"HX-Request": "true"}
     )
-    assert "enter a number of 0 or more" in response.text
+    assert "enter a number from 0 to 1,000,000,000" in response.text
     assert "not_a_volume" not in response.text and "&lt;form&gt;" not in response.text
 
 

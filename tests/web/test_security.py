@@ -79,7 +79,7 @@ def test_every_problem_in_a_plan_form_is_reported(client_as) -> None:  # noqa: A
     )
     assert response.status_code == 400
     for words in (
-        "Statins for primary prevention (no diagnosed CVD): enter a number of 0 or more",
+        "Statins for primary prevention (no diagnosed CVD): enter a number from 0 to 1,000,000,000",
         "Enter a horizon of 1 to 25 years",
         "target group: choose a target group from the list",
     ):

@@ -18,11 +18,16 @@ PASSWORD = "correct horse battery staple"
 ROLES = ("viewer", "analyst", "admin")
 
 
-def build_small_workspace(path: Path, person_years_per_band: float = 30_000.0) -> Path:
+def build_small_workspace(
+    path: Path,
+    person_years_per_band: float = 30_000.0,
+    names: tuple[str, str, str] = ("Testborough", "Testborough 001A", "Testborough 002B"),
+) -> Path:
     """One local authority with two small areas, two periods, males and females.
 
     Mortality follows a Gompertz curve so life expectancy lands near 80 years; the second small
-    area has twice the death rates of the first.
+    area has twice the death rates of the first. ``names``: of the authority and its two
+    small areas (the attack tests give hostile ones).
     """
     starts = np.array(STANDARD_STARTS)
     base_rate = 0.00005 * np.exp(0.085 * starts)
@@ -30,7 +35,7 @@ def build_small_workspace(path: Path, person_years_per_band: float = 30_000.0) -
     areas = pd.DataFrame(
         {
             "area_code": ["E06000001", "E01000001", "E01000002"],
-            "area_name": ["Testborough", "Testborough 001A", "Testborough 002B"],
+            "area_name": list(names),
             "level": ["la", "lsoa", "lsoa"],
             "vintage": "2021",
             "deprivation_score": [np.nan, 10.0, 40.0],

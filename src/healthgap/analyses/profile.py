@@ -156,17 +156,56 @@ def _inequality(source: Source, area: str, period: Period) -> dict[str, pd.DataF
         deaths, population, smallest, quantiles=QUINTILES, ages=(0,)
     )
     gap = deprivation_gap(deaths, population, smallest, quantiles=QUINTILES)
-    sii = slope_index_of_inequality(
-        groups,
-        keys=("sex", "period"),
-        population="person_years_used",
-        lowercl="lowercl",
-        uppercl="uppercl",
-        repetitions=SII_REPETITIONS,
-        rii=False,
-        intercept=False,
-    )
-    return {"groups": groups, "gap": gap, "sii": sii}
+    return {"groups": groups, "gap": gap, "sii": _sii(groups)}
+
+
+def _sii(groups: pd.DataFrame) -> pd.DataFrame:
+    """The SII of each sex and period whose five fifths all have a life expectancy and
+    limits; the others get a row without a value whose note says which fifth is missing
+    and why (a fifth of a small area can fall under the 5,000 person-years needed)."""
+    keys = ["sex", "period"]
+    shown = groups[["value", "lowercl", "uppercl"]].notna().all(axis=1)
+    complete = shown.groupby([groups[k] for k in keys], observed=True).transform("all")
+    parts = []
+    if complete.any():
+        parts.append(
+            slope_index_of_inequality(
+                groups[complete],
+                keys=keys,
+                population="person_years_used",
+                lowercl="lowercl",
+                uppercl="uppercl",
+                repetitions=SII_REPETITIONS,
+                rii=False,
+                intercept=False,
+            )
+            .drop(columns=["measure", "reason"])
+            .assign(suppression_reason="", suppression_note="")
+        )
+    missing = groups[~shown & ~complete]
+    if len(missing):
+        first = missing.sort_values("quantile").drop_duplicates(keys)
+        parts.append(
+            first[keys].assign(
+                value=float("nan"),
+                lowercl=float("nan"),
+                uppercl=float("nan"),
+                confidence="95%",
+                statistic="slope index of inequality (normal, multiplier 1)",
+                method="not calculated",
+                suppression_reason="group_suppressed",
+                suppression_note=(
+                    "Not calculated: life expectancy is not available for deprivation fifth "
+                    + first["quantile"].astype(str)
+                    + " ("
+                    + first["suppression_reason"].astype(str)
+                    + ")."
+                ),
+            )
+        )
+    if not parts:
+        return pd.DataFrame(columns=[*keys, "value", "lowercl", "uppercl", "suppression_note"])
+    return pd.concat(parts, ignore_index=True).sort_values(keys, ignore_index=True)
 
 
 def _small_areas(source: Source, area: str, period: Period) -> tuple[pd.DataFrame, str]:

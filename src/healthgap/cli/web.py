@@ -78,6 +78,13 @@ def serve(
         str | None,
         typer.Option(help="Dask scheduler for background jobs, e.g. tcp://10.0.0.5:8786."),
     ] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated addresses of the reverse proxies whose X-Forwarded-For is "
+            "believed (default: none, so the client address is the connection's)."
+        ),
+    ] = None,
 ) -> None:
     """Serve the web workspace (sign in with an account from `healthgap user create`)."""
     import logging
@@ -95,7 +102,8 @@ def serve(
         workspace = build_and_summarise(demo_size, None)
         name = f"demo-{demo_size}"
     fields = {"data_dir": data_dir, "database_url": database_url, "workspace": workspace,
-              "workspace_name": name, "scheduler": scheduler}  # fmt: skip
+              "workspace_name": name, "scheduler": scheduler,
+              "forwarded_allow_ips": forwarded_allow_ips}  # fmt: skip
     settings = Settings(**{k: v for k, v in fields.items() if v is not None})
     web_app = create_app(settings)
     if demo:
@@ -105,7 +113,8 @@ def serve(
     # access_log off: uvicorn's access log records client addresses (personal data); the
     # app logs method, path, status and time instead.
     if workers == 1:
-        uvicorn.run(web_app, host=host, port=port, access_log=False, log_level="warning")
+        uvicorn.run(web_app, host=host, port=port, access_log=False, log_level="warning",
+                    **settings.uvicorn_proxy_options())  # fmt: skip
         return
     _prepare_shared_state(web_app, settings)
     web_app.state.database.dispose()
@@ -115,7 +124,8 @@ def serve(
     # it is not hung, so give it a minute before restarting it.
     uvicorn.run("healthgap.web:create_app_from_environment", factory=True, workers=workers,
                 host=host, port=port, access_log=False, log_level="warning",
-                timeout_worker_healthcheck=60)  # fmt: skip
+                timeout_worker_healthcheck=60,
+                **settings.uvicorn_proxy_options())  # fmt: skip
 
 
 def _prepare_shared_state(web_app: object, settings: object) -> None:

@@ -19,6 +19,7 @@ chart.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -33,6 +34,7 @@ from healthgap.reports.tables import SYNTHETIC_NOTE
 __all__ = ["Provenance", "ResultBundle", "Table", "package_version"]
 
 
+@functools.cache  # reading the installed metadata costs about a millisecond per result
 def package_version() -> str:
     try:
         return version("healthgap")

@@ -24,6 +24,7 @@ from healthgap.scenarios.lifetime import lifetime_view
 from healthgap.scenarios.parameters import Distribution, Parameter, parameter_table
 from healthgap.scenarios.results import ScenarioResult, run_scenario
 from healthgap.scenarios.scenario import (
+    MAX_UNITS,
     InterventionSpec,
     ScenarioSpec,
     Target,
@@ -39,6 +40,7 @@ from healthgap.scenarios.uncertainty import (
 )
 
 __all__ = [
+    "MAX_UNITS",
     "Baseline",
     "BudgetResult",
     "ComparisonGroups",

@@ -48,6 +48,7 @@ from healthgap.scenarios.lifetime import lifetime_view
 from healthgap.scenarios.scenario import ScenarioSpec
 
 __all__ = [
+    "MAX_BUDGET",
     "BudgetResult",
     "allocate_budget",
     "effects_per_draw",
@@ -56,6 +57,10 @@ __all__ = [
     "rank_objectives",
     "solve_lp",
 ]
+
+#: The largest budget taken (pounds over the horizon): a trillion, more than the whole
+#: of UK public spending in a year, so anything above is a typing slip, not a plan.
+MAX_BUDGET = 1e12
 
 OBJECTIVES = ("gap", "le", "lifetime")
 
@@ -157,7 +162,7 @@ def allocate_budget(
         The scenario's volumes set the point at which per-unit effects are estimated;
         each line's ``capacity`` (or its eligible pool) bounds its units.
     budget : float
-        Pounds over the horizon; must be positive.
+        Pounds over the horizon; above 0 and at most :data:`MAX_BUDGET`.
     objective : {"gap", "le", "lifetime"}
         Year-T gap reduction, LE gain of the base groups, or lifetime life-years.
     draws : dict, optional
@@ -172,8 +177,11 @@ def allocate_budget(
     """
     if objective not in OBJECTIVES:
         raise InputError(f"objective {objective!r}: use one of {OBJECTIVES}", rule="bad_objective")
-    if budget <= 0:
-        raise InputError(f"the budget must be positive, not {budget}", rule="bad_budget")
+    if not 0 < budget <= MAX_BUDGET:  # also refuses NaN and infinity
+        raise InputError(
+            f"give a budget above £0 and at most £{MAX_BUDGET:,.0f}, not {budget:g}",
+            rule="bad_budget",
+        )
     unit = _per_unit(model, scenario)
     units = solve_lp(unit[objective], unit["cost"], budget, unit["cap"])
     chosen = scenario.with_volumes(units)

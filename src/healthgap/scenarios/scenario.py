@@ -28,6 +28,7 @@ above the eligible pool) are found by :func:`healthgap.scenarios.allocate.resolv
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,9 +41,20 @@ from healthgap.data.model import SEXES
 from healthgap.decomposition.comparison import Comparison
 from healthgap.errors import InputError, Problem
 
-__all__ = ["InterventionSpec", "ScenarioSpec", "Target", "load_scenario", "scenario_from_dict"]
+__all__ = [
+    "MAX_UNITS",
+    "InterventionSpec",
+    "ScenarioSpec",
+    "Target",
+    "load_scenario",
+    "scenario_from_dict",
+]
 
 _VOLUME_KEYS = ("units_per_year", "units_total", "coverage")
+#: The most units a scenario line may ask for: a billion, far above any eligible pool in
+#: England (about 57 million people), so a larger number is a slip, and a bound keeps
+#: the arithmetic of the model away from overflow.
+MAX_UNITS = 1e9
 
 
 @dataclass(frozen=True)
@@ -104,13 +116,21 @@ class ScenarioSpec:
 
 
 def _number(value: Any, where: str, column: str, problems: list[Problem]) -> float | None:
+    """``value`` as a finite float, or None with a problem (infinity and NaN are typing
+    slips that would otherwise travel into every result of the scenario)."""
     try:
         if isinstance(value, bool):
             raise TypeError
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError):
         problems.append(Problem(where, None, column, "not_a_number", f"{value!r} is not a number"))
         return None
+    if not math.isfinite(number):
+        problems.append(
+            Problem(where, None, column, "not_finite", f"{value!r} is not a finite number")
+        )
+        return None
+    return number
 
 
 def _volume(raw: Any, where: str, path: str, problems: list[Problem]) -> dict[str, float]:
@@ -146,6 +166,12 @@ def _volume(raw: Any, where: str, path: str, problems: list[Problem]) -> dict[st
     value = _number(raw[key], where, f"{column}.{key}", problems)
     if value is not None and value < 0:
         problems.append(Problem(where, None, f"{column}.{key}", "negative_volume", f"{value:g}"))
+    if value is not None and value > MAX_UNITS:
+        problems.append(
+            Problem(where, None, f"{column}.{key}", "volume_too_large",
+                    f"{value:g} units is more than the {MAX_UNITS:,.0f} a scenario may ask for")
+        )  # fmt: skip
+        return {}
     return {} if value is None else {key: value}
 
 

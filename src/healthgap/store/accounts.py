@@ -18,11 +18,13 @@ from sqlalchemy.orm import Session
 
 from healthgap.errors import InputError, Problem
 from healthgap.store.models import Role, User
+from healthgap.store.sessions import end_user_sessions
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
     "accept_invite",
     "authenticate",
+    "change_password",
     "create_user",
     "hash_password",
     "invite_user",
@@ -151,13 +153,42 @@ def authenticate(session: Session, *, username: str, password: str) -> User | No
 
 
 def set_role(session: Session, *, user_id: int, role: str) -> User:
-    """Change a user's role."""
+    """Change a user's role; a change ends the user's sessions, so the new rights (and
+    above all lost ones) hold from their next request."""
     if role not in {r.value for r in Role}:
         raise InputError(f"{role!r} is not a role", rule="unknown_role")
     user = session.get(User, user_id)
     if user is None:
         raise InputError(f"no user with id {user_id}", rule="unknown_user")
+    if user.role != role:
+        end_user_sessions(session, user_id=user_id)
     user.role = role
+    return user
+
+
+def change_password(
+    session: Session,
+    *,
+    user_id: int,
+    current_password: str,
+    new_password: str,
+    keep_session: str | None = None,
+) -> User:
+    """Set a new password after checking the current one; every other session of the user
+    ends (``keep_session``: the token of the session making the change, which stays)."""
+    user = session.get(User, user_id)
+    if user is None or user.password_hash is None:
+        raise InputError(f"no user with id {user_id}", rule="unknown_user")
+    if not verify_password(user.password_hash, current_password):
+        raise InputError(
+            [Problem("<form>", None, "current_password", "wrong_password",
+                     "the current password is not right")]
+        )  # fmt: skip
+    problems = _check_new_user(user.username, user.role, new_password)
+    if problems:
+        raise InputError(problems)
+    user.password_hash = hash_password(new_password)
+    end_user_sessions(session, user_id=user_id, keep=keep_session)
     return user
 
 

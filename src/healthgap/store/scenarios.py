@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -53,6 +55,12 @@ def save_scenario(
             f"give the scenario a name of 1 to {MAX_NAME_LENGTH} characters",
             rule="bad_scenario_name",
         )
+    try:  # infinity or NaN would be stored as non-standard JSON no view can use
+        json.dumps(choices, allow_nan=False)
+    except (TypeError, ValueError):
+        raise InputError(
+            "the scenario's choices must be plain finite numbers and text", rule="bad_choices"
+        ) from None
     taken = session.scalar(
         select(SavedScenario.id).where(
             SavedScenario.workspace_id == workspace_id, SavedScenario.name == name

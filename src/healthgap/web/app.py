@@ -36,11 +36,18 @@ from healthgap.errors import (
 )
 from healthgap.reports.formatting import FILTERS
 from healthgap.reports.labels import label, level_name
-from healthgap.store import Database
+from healthgap.store import Database, RateLimit
+from healthgap.web.access import guard_every_route
 from healthgap.web.deps import LoginRequiredError, Services, lifespan, render, show_problems
+from healthgap.web.guards import (
+    BodySizeLimit,
+    add_headers,
+    security_headers,
+    too_large_message,
+)
 from healthgap.web.problem_words import PlainProblem
 from healthgap.web.routes.area import cached_profile
-from healthgap.web.security import LoginRateLimiter, check_csrf
+from healthgap.web.security import LoginThrottle, check_csrf
 from healthgap.web.settings import Settings
 from healthgap.web.workspaces import WorkspaceNotReadyError
 
@@ -94,9 +101,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.database = database
     app.state.services = None
     app.state.warmers = [warm_pooled, warm_planner, warm_country_profile]
-    app.state.login_limiter = LoginRateLimiter(
-        settings.login_max_failures, settings.login_window_seconds
+    window = settings.login_window_seconds
+    app.state.login_limiter = LoginThrottle(
+        database,
+        per_account=RateLimit("login:account", settings.login_max_failures, window),
+        per_address=RateLimit("login:address", settings.login_max_failures_per_address, window),
     )
+    app.state.security_headers = security_headers(https=settings.cookie_secure)
     # autoescape is on for every .html template (Jinja2Templates' default select_autoescape).
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     assert templates.env.autoescape, "templates must autoescape"
@@ -120,19 +131,15 @@ def create_app(settings: Settings) -> FastAPI:
         https_only=settings.cookie_secure,
     )
 
+    # Added after the sessions, so it runs before them: a body over the limit is refused
+    # while it streams in (see web/guards.py).
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+
     @app.middleware("http")
     async def security_headers_and_log(request: Request, call_next):  # noqa: ANN001, ANN202
         started = time.perf_counter()
         response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            # No 'unsafe-eval': charts evaluate Vega expressions with vega-interpreter (ast).
-            "default-src 'self'; script-src 'self'; style-src 'self' "
-            "'unsafe-inline'; img-src 'self' data: blob:; frame-ancestors 'none'",
-        )
+        add_headers(response.headers, app.state.security_headers)
         # No personal data or secrets in logs: no client address, no query string, no user
         # name, and the route template instead of the path (an invite token stays out).
         route = request.scope.get("route")
@@ -161,6 +168,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(router)
 
     _install_error_pages(app)
+    guard_every_route(app)  # a route with no role must be declared public
     return app
 
 
@@ -196,6 +204,7 @@ def _install_error_pages(app: FastAPI) -> None:
             403: "The form had expired or did not come from this site. Go back, reload the "
             "page and try again.",
             404: "There is no page at this address.",
+            413: too_large_message(request.app.state.settings.max_upload_bytes),
         }
         message = messages.get(exc.status_code, str(exc.detail))
         return show_problems(request, [PlainProblem(message)], exc.status_code, title="Error")
@@ -247,4 +256,6 @@ def _install_error_pages(app: FastAPI) -> None:
         except Exception:  # noqa: BLE001 - the page itself failed: plain text, still no trace
             response = HTMLResponse(f"<h1>Sorry, there is a problem</h1><p>{message}</p>", 500)
         response.headers["X-Error-Reference"] = reference
+        # This handler answers outside the other middleware: give the headers here.
+        add_headers(response.headers, request.app.state.security_headers)
         return response

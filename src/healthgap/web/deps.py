@@ -22,12 +22,13 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from healthgap.errors import PermissionDenied, Problem
-from healthgap.store import Database, Role, User
+from healthgap.store import Database, Role, User, session_user
 from healthgap.web.job_kinds import SharedExecutor, job_handlers
 from healthgap.web.jobs import JobRunner
 from healthgap.web.planning import Planner
 from healthgap.web.problem_words import PlainProblem, plain_problems
-from healthgap.web.security import LoginRateLimiter, csrf_token
+from healthgap.web.security import LoginThrottle, csrf_token
+from healthgap.web.settings import Settings
 from healthgap.web.source import ServedSource
 from healthgap.web.workspaces import WorkspaceService
 
@@ -39,6 +40,7 @@ __all__ = [
     "Jobs",
     "LoginLimiter",
     "LoginRequiredError",
+    "SESSION_KEY",
     "PlannerDep",
     "Services",
     "SourceDep",
@@ -51,6 +53,7 @@ __all__ = [
     "render",
     "require",
     "services",
+    "settings",
     "show_problems",
 ]
 
@@ -133,6 +136,10 @@ def database(request: Request) -> Database:
     return request.app.state.database
 
 
+def settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
 def _workspaces(request: Request) -> WorkspaceService:
     return services(request).workspaces
 
@@ -154,19 +161,25 @@ def _data_dir(request: Request) -> Path:
     return Path(request.app.state.settings.data_dir)
 
 
-def _login_limiter(request: Request) -> LoginRateLimiter:
+def _login_limiter(request: Request) -> LoginThrottle:
     return request.app.state.login_limiter
 
 
+#: Key of the server-side session token inside the signed session cookie.
+SESSION_KEY = "sid"
+
+
 def current_user(request: Request) -> User:
-    """The signed-in, active user; raises :class:`LoginRequiredError` otherwise."""
-    user_id = request.session.get("user_id")
-    if user_id is None:
+    """The signed-in, active user of this request's server-side session (one indexed read:
+    a session ended by signing out, a new password or a new role is refused at once);
+    raises :class:`LoginRequiredError` otherwise."""
+    token = request.session.get(SESSION_KEY)
+    if not isinstance(token, str) or not token:
         raise LoginRequiredError
     with database(request).reader() as session:
-        user = session.get(User, user_id)
-    if user is None or not user.active or user.password_hash is None:
-        request.session.pop("user_id", None)
+        user = session_user(session, token)
+    if user is None:
+        request.session.pop(SESSION_KEY, None)
         raise LoginRequiredError
     request.state.user = user
     return user
@@ -182,6 +195,7 @@ def require(role: Role) -> Callable[[Request], User]:
         return user
 
     dependency.__name__ = f"require_{role.value}"
+    dependency.required_role = role  # type: ignore[attr-defined] - read by web.access
     return dependency
 
 
@@ -194,7 +208,7 @@ Workspaces = Annotated[WorkspaceService, Depends(_workspaces)]
 SourceDep = Annotated[ServedSource, Depends(_source)]
 PlannerDep = Annotated[Planner, Depends(_planner)]
 Jobs = Annotated[JobRunner, Depends(_jobs)]
-LoginLimiter = Annotated[LoginRateLimiter, Depends(_login_limiter)]
+LoginLimiter = Annotated[LoginThrottle, Depends(_login_limiter)]
 
 
 def render(

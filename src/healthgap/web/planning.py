@@ -9,7 +9,9 @@ evaluation (tens of milliseconds).
 
 from __future__ import annotations
 
+import json
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -26,6 +28,7 @@ from healthgap.analyses import (
 from healthgap.errors import InputError, Problem
 from healthgap.reports.bundle import ResultBundle
 from healthgap.scenarios import (
+    MAX_UNITS,
     Baseline,
     ScenarioModel,
     ScenarioSpec,
@@ -49,6 +52,7 @@ TARGET_GROUPS = {
     "q12": ("Most deprived two fifths", {"quintiles": [1, 2]}),
 }
 MAX_HORIZON = 25
+KEPT_RESULTS = 512  # plan results kept per server (a bundle is tens of kilobytes)
 
 
 def parse_choices(form: Mapping[str, str], library: Mapping[str, Any]) -> dict[str, Any]:
@@ -63,6 +67,7 @@ def parse_choices(form: Mapping[str, str], library: Mapping[str, Any]) -> dict[s
         problems.append(Problem("<form>", None, column, rule, message))
 
     interventions: dict[str, dict[str, Any]] = {}
+    limit = f"{MAX_UNITS:,.0f}"
     for key in library:
         raw = (form.get(f"{key}__volume") or "0").strip()
         target = form.get(f"{key}__target", "all")
@@ -70,8 +75,8 @@ def parse_choices(form: Mapping[str, str], library: Mapping[str, Any]) -> dict[s
             volume = float(raw)
         except ValueError:
             volume = -1.0
-        if not volume >= 0:
-            bad(f"{key}__volume", "not_a_volume", f"{raw!r} is not a number of 0 or more")
+        if not 0 <= volume <= MAX_UNITS:  # also refuses NaN
+            bad(f"{key}__volume", "not_a_volume", f"{raw!r} is not a number from 0 to {limit}")
             continue
         if target not in TARGET_GROUPS:
             bad(f"{key}__target", "unknown_target", f"{target!r} is not a target group")
@@ -172,6 +177,8 @@ class Planner:
         self.source = source
         self._baseline: Baseline | None = None
         self._models: dict[tuple[str, str], ScenarioModel] = {}
+        self._results: OrderedDict[str, ResultBundle] = OrderedDict()
+        self._authorities: tuple[tuple[tuple[str, str], ...], frozenset[str]] | None = None
         self._lock = threading.Lock()
         self.library = load_library()
 
@@ -190,9 +197,17 @@ class Planner:
         with self._lock:
             self._baseline_for_workspace()
 
+    def _authority_codes(self) -> frozenset[str]:
+        content = tuple(sorted(self.source.hashes().items()))
+        with self._lock:
+            if self._authorities is None or self._authorities[0] != content:
+                codes = frozenset(a["area_code"] for a in self.local_authorities())
+                self._authorities = (content, codes)
+            return self._authorities[1]
+
     def check_area(self, area_code: str) -> None:
         """Refuse an area that is not a local authority of the workspace."""
-        if area_code not in {a["area_code"] for a in self.local_authorities()}:
+        if area_code not in self._authority_codes():
             raise InputError(
                 [
                     Problem(
@@ -216,6 +231,17 @@ class Planner:
                 self._models[key] = plan_model(self._baseline_for_workspace(), spec, self.library)
             return self._models[key]
 
+    def check(self, choices: Mapping[str, Any]) -> None:
+        """Refuse choices that cannot give a result (no intervention with a volume, an area
+        that is not a local authority, a volume above its eligible pool), so that nothing
+        is saved that every later view would refuse."""
+        if not choices["interventions"]:
+            raise InputError(
+                [Problem("<form>", None, "volume", "no_intervention",
+                         "give at least one intervention a volume")]
+            )  # fmt: skip
+        self.run(choices)
+
     def run(
         self,
         choices: Mapping[str, Any],
@@ -224,10 +250,22 @@ class Planner:
         progress: Callable[[int, int], None] | None = None,
         executor: Executor | None = None,
     ) -> ResultBundle | None:
-        """The scenario's result, or ``None`` when no intervention has a volume."""
+        """The scenario's result, or ``None`` when no intervention has a volume.
+
+        Results without uncertainty are kept (the last :data:`KEPT_RESULTS`, per workspace
+        content), so a choice seen before, by anyone, costs nothing the second time.
+        """
         if not choices["interventions"]:
             return None
-        return plan_scenario(
+        key = None
+        if draws == 0:
+            content = sorted(self.source.hashes().items())
+            key = json.dumps([dict(choices), content], sort_keys=True, default=str)
+            with self._lock:
+                if key in self._results:
+                    self._results.move_to_end(key)
+                    return self._results[key]
+        bundle = plan_scenario(
             self.source,
             scenario_spec(choices),
             model=self.model(choices),
@@ -236,6 +274,12 @@ class Planner:
             progress=progress,
             executor=executor,
         )
+        if key is not None:
+            with self._lock:
+                self._results[key] = bundle
+                while len(self._results) > KEPT_RESULTS:
+                    self._results.popitem(last=False)
+        return bundle
 
     def sensitivity(
         self,

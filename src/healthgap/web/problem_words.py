@@ -28,6 +28,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from healthgap.errors import Problem
+from healthgap.scenarios.budget import MAX_BUDGET
+from healthgap.scenarios.scenario import MAX_UNITS
 
 __all__ = ["FIELD_LABELS", "RULE_WORDS", "PlainProblem", "plain_problems"]
 
@@ -77,12 +79,12 @@ def _said(problem: Problem) -> str:
 #: Rule -> sentence; ``{label}`` is the label of the problem's control and ``{message}`` the
 #: core's own message (capitalised). Rules not listed read ``"{label}: {message}"``.
 RULE_WORDS: dict[str, str] = {
-    "not_a_volume": "{label}: enter a number of 0 or more",
+    "not_a_volume": f"{{label}}: enter a number from 0 to {MAX_UNITS:,.0f}",
     "unknown_target": "{label}: choose a target group from the list",
     "bad_horizon": "Enter a horizon of 1 to 25 years",
     "bad_target": "Enter a target gap reduction from 1% to 100%",
     "unknown_area": "Choose a local authority from the list",
-    "bad_budget": "Enter a budget of more than £0",
+    "bad_budget": f"Enter a budget of more than £0 and at most £{MAX_BUDGET:,.0f}",
     "unknown_comparator": "Choose a comparison from the list",
     "no_intervention": "Give at least one intervention an extra volume a year",
     "bad_scenario_name": "Enter a name for the scenario",

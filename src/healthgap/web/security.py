@@ -1,4 +1,4 @@
-"""CSRF tokens and the login rate limit.
+"""CSRF tokens, the login rate limit and the guard on redirect targets.
 
 CSRF: the synchroniser-token pattern. Each session holds a random token; every form that
 changes state carries it in a hidden ``csrf_token`` field and every HTMX request sends it in
@@ -6,22 +6,33 @@ the ``X-CSRF-Token`` header (set once on ``<body hx-headers>``). :func:`check_cs
 app-wide dependency, so no state-changing route can forget it. The session cookie is also
 ``SameSite=Lax``, which stops most cross-site posts on its own; the token covers the rest.
 
-Login rate limit: failures are counted per (client address, username) in a sliding window held
-in process memory; a single-process server is the deployment this targets.
+Login rate limit (:class:`LoginThrottle`): failures are counted per account name and per client
+address in the database's shared rate-limit counters, so the limit holds across server
+processes and cannot be reset by rotating one of the two. The client address is the TCP peer
+unless ``forwarded_allow_ips`` names the proxies whose ``X-Forwarded-For`` is believed (see
+``healthgap serve``).
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
 from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request
 
-__all__ = ["CSRF_FIELD", "CSRF_HEADER", "LoginRateLimiter", "check_csrf", "csrf_token"]
+from healthgap.store import Database, RateLimit, hit, peek
+from healthgap.store.rate_limits import reset
+
+__all__ = [
+    "CSRF_FIELD",
+    "CSRF_HEADER",
+    "LoginThrottle",
+    "check_csrf",
+    "csrf_token",
+    "safe_next",
+]
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -65,37 +76,63 @@ async def check_csrf(request: Request) -> AsyncIterator[None]:
             await form.close()
 
 
-class LoginRateLimiter:
-    """Allow at most ``max_failures`` failed sign-ins per key within ``window_seconds``.
+def safe_next(target: str | None) -> str:
+    r"""``target`` when it is a path on this site, otherwise ``/``: the ``next`` of the login
+    form can never send a signed-in user to another site.
 
-    >>> limiter = LoginRateLimiter(max_failures=2, window_seconds=60, clock=lambda: 0.0)
-    >>> limiter.record_failure("1.2.3.4", "ann"); limiter.record_failure("1.2.3.4", "ann")
-    >>> limiter.blocked("1.2.3.4", "ann"), limiter.blocked("1.2.3.4", "bob")
-    (True, False)
+    Browsers read ``/\evil.example`` as ``//evil.example`` and drop tabs and newlines
+    inside a URL, so anything holding a backslash or a control character is refused too.
+
+    >>> safe_next("/area/E06000001?period=2022-24")
+    '/area/E06000001?period=2022-24'
+    >>> [safe_next(t) for t in ("//evil.example", "/\\evil.example", "/\t/evil.example",
+    ...                         "https://evil.example", "javascript:alert(1)", None)]
+    ['/', '/', '/', '/', '/', '/']
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return target
+
+
+class LoginThrottle:
+    """Failed sign-ins counted in the database (:mod:`healthgap.store.rate_limits`), so every
+    server process sees the same counts: at most ``per_account.limit`` failures per account
+    name and ``per_address.limit`` per client address in a sliding window.
+
+    The account limit stops guessing one password from many addresses (or behind a spoofed
+    ``X-Forwarded-For``); the address limit stops one client trying many accounts. A
+    success clears its account's count only: a client cannot wipe its address's failures by
+    signing in to an account of its own.
     """
 
-    def __init__(self, max_failures: int, window_seconds: float, clock=time.monotonic) -> None:
-        self.max_failures = max_failures
-        self.window_seconds = window_seconds
-        self._clock = clock
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
+    def __init__(self, database: Database, per_account: RateLimit, per_address: RateLimit):
+        self.database = database
+        self.per_account = per_account
+        self.per_address = per_address
 
-    def _recent(self, key: tuple[str, str]) -> deque[float]:
-        times = self._failures[key]
-        horizon = self._clock() - self.window_seconds
-        while times and times[0] <= horizon:
-            times.popleft()
-        return times
+    @staticmethod
+    def _account(username: str) -> str:
+        return username.strip().lower()
 
-    def blocked(self, client: str, username: str) -> bool:
-        with self._lock:
-            return len(self._recent((client, username.lower()))) >= self.max_failures
+    def retry_after(self, address: str, username: str) -> int:
+        """0 when a sign-in may be tried now, otherwise the seconds to wait."""
+        with self.database.reader() as session:
+            decisions = [
+                peek(session, self.per_address, address),
+                peek(session, self.per_account, self._account(username)),
+            ]
+        return max((max(d.retry_after_seconds, 1) for d in decisions if not d.allowed), default=0)
 
-    def record_failure(self, client: str, username: str) -> None:
-        with self._lock:
-            self._recent((client, username.lower())).append(self._clock())
+    def failed(self, address: str, username: str) -> None:
+        with self.database.unit_of_work() as session:
+            hit(session, self.per_address, address)
+            hit(session, self.per_account, self._account(username))
 
-    def reset(self, client: str, username: str) -> None:
-        with self._lock:
-            self._failures.pop((client, username.lower()), None)
+    def succeeded(self, username: str) -> None:
+        with self.database.unit_of_work() as session:
+            reset(session, self.per_account, self._account(username))

@@ -45,7 +45,12 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(
         default=False, description="Send the session cookie over HTTPS only (set behind TLS)."
     )
-    login_max_failures: int = Field(default=5, gt=0)
+    login_max_failures: int = Field(
+        default=5, gt=0, description="Failed sign-ins per account name in the window."
+    )
+    login_max_failures_per_address: int = Field(
+        default=30, gt=0, description="Failed sign-ins per client address in the window."
+    )
     login_window_seconds: int = Field(default=300, gt=0)
     # Heavy work and background jobs (docs/scale.md).
     scheduler: str | None = Field(
@@ -61,6 +66,18 @@ class Settings(BaseSettings):
     )
     uncertainty_draws: int = Field(default=200, ge=10, le=100_000)
     sensitivity_draws: int = Field(default=500, ge=100, le=100_000)
+    forwarded_allow_ips: str | None = Field(
+        default=None,
+        description="Comma-separated addresses of the reverse proxies whose X-Forwarded-For "
+        "and X-Forwarded-Proto are believed; none by default, so a client cannot choose "
+        "the address the login limit counts.",
+    )
+    max_upload_bytes: int = Field(
+        default=256 * 1024**2,
+        gt=0,
+        description="Largest request body (all uploaded files together), refused with 413 "
+        "while it streams in, before it is read whole.",
+    )
     # Disclosure defaults for published outputs (ecosystem.md section 2.5).
     suppress_counts_up_to: int = Field(default=7, ge=0)
     round_counts_to: int = Field(default=5, ge=1)
@@ -71,6 +88,16 @@ class Settings(BaseSettings):
         if value is not None and len(value.get_secret_value()) < 32:
             raise ValueError("secret_key must have at least 32 characters")
         return value
+
+    def uvicorn_proxy_options(self) -> dict[str, object]:
+        """uvicorn's proxy settings: forwarded headers believed only from the configured
+        proxies (uvicorn itself would believe them from 127.0.0.1 by default).
+
+        >>> Settings(secret_key="x" * 32).uvicorn_proxy_options()
+        {'proxy_headers': False, 'forwarded_allow_ips': ''}
+        """
+        proxies = (self.forwarded_allow_ips or "").strip()
+        return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies}
 
     def resolved_database_url(self) -> str:
         if self.database_url:

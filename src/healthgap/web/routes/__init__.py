@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
 from healthgap.web.routes import (
+    account,
     admin,
     area,
     auth,
@@ -31,6 +32,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     downloads.router,
     practice.router,
     admin.router,
+    account.router,
 )
 
 

@@ -8,21 +8,34 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from healthgap.errors import InputError
-from healthgap.store import accept_invite, authenticate
-from healthgap.web.deps import LoginLimiter, database, render
+from healthgap.store import (
+    accept_invite,
+    authenticate,
+    end_session,
+    purge_expired_sessions,
+    start_session,
+)
+from healthgap.web.deps import SESSION_KEY, LoginLimiter, database, render, settings
+from healthgap.web.security import safe_next as _safe_next
 
 router = APIRouter()
 
 
-def _safe_next(target: str | None) -> str:
-    # Only same-site paths, so the login form cannot be used as an open redirect.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return "/"
-
-
 def _client(request: Request) -> str:
+    # The TCP peer, or the address a configured proxy forwarded (uvicorn's proxy headers
+    # are on only for the proxies named in ``forwarded_allow_ips``).
     return request.client.host if request.client else "unknown"
+
+
+def sign_in(request: Request, user_id: int) -> None:
+    """Start a server-side session for ``user_id`` in a fresh cookie (new CSRF token too),
+    so a session planted before sign-in cannot be reused."""
+    max_age = settings(request).session_max_age_seconds
+    with database(request).unit_of_work() as session:
+        purge_expired_sessions(session)
+        token = start_session(session, user_id=user_id, max_age_seconds=max_age)
+    request.session.clear()
+    request.session[SESSION_KEY] = token
 
 
 @router.get("/login")
@@ -39,35 +52,43 @@ def login(
     next: Annotated[str, Form()] = "/",  # noqa: A002
 ) -> Response:
     client = _client(request)
-    if limiter.blocked(client, username):
-        return render(
+    wait = limiter.retry_after(client, username)
+    if wait:
+        minutes = max(1, round(wait / 60))
+        response = render(
             request,
             "login.html",
             {
                 "next": _safe_next(next),
-                "error": "Too many failed attempts. Wait a few minutes and try again.",
+                "error": "Too many failed attempts. Wait "
+                f"{minutes} minute{'s' if minutes > 1 else ''} and try again.",
             },
             429,
         )
+        response.headers["Retry-After"] = str(wait)
+        return response
     with database(request).reader() as session:
         user = authenticate(session, username=username, password=password)
     if user is None:
-        limiter.record_failure(client, username)
+        limiter.failed(client, username)
         return render(
             request,
             "login.html",
             {"next": _safe_next(next), "error": "The user name or password is not right."},
             401,
         )
-    limiter.reset(client, username)
-    # A fresh session on sign-in (new CSRF token too), so a planted session cannot be reused.
-    request.session.clear()
-    request.session["user_id"] = user.id
+    limiter.succeeded(username)
+    sign_in(request, user.id)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout")
 def logout(request: Request) -> Response:
+    """End this session on the server too: a copy of the cookie stops working at once."""
+    token = request.session.get(SESSION_KEY)
+    if isinstance(token, str) and token:
+        with database(request).unit_of_work() as session:
+            end_session(session, token)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
@@ -97,6 +118,5 @@ def invite_accept(
             user_id = user.id
     except InputError as exc:
         return render(request, "invite.html", {"token": token, "problems": exc.problems}, 400)
-    request.session.clear()
-    request.session["user_id"] = user_id
+    sign_in(request, user_id)
     return RedirectResponse("/", status_code=303)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from healthgap.errors import InputError
@@ -46,6 +46,12 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
 
 
+#: The Plan form's text fields. The form is read here, on the event loop; the routes that
+#: take it are plain functions, which FastAPI runs in its thread pool, so a scenario run
+#: (tens of milliseconds of CPU) never holds up other requests' answers.
+PlanForm = Annotated[dict[str, str], Depends(_form)]
+
+
 def _is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
@@ -77,6 +83,15 @@ def _results_context(plan: Planner, choices: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _stored_results(plan: Planner, choices: dict[str, Any]) -> dict[str, Any]:
+    """Results of stored choices, or why there are none: a scenario saved before its inputs
+    were checked (or whose area's data changed since) shows its problems, not an error page."""
+    try:
+        return _results_context(plan, choices)
+    except InputError as exc:
+        return {"result": None, "library": plan.library, "problems": exc.problems}
+
+
 def _page(
     request: Request,
     plan: Planner,
@@ -105,7 +120,7 @@ def _page(
         **extra,
     }
     if "result" not in context and choices["interventions"]:
-        context |= _results_context(plan, choices)
+        context |= _stored_results(plan, choices)
     return render(request, "plan.html", context, status)
 
 
@@ -128,11 +143,16 @@ def plan_page(
 
 
 @router.post("/preview")
-async def preview(
-    request: Request, _user: Viewer, plan: PlannerDep, service: Workspaces, db: DatabaseDep
+def preview(
+    request: Request,
+    _user: Viewer,
+    plan: PlannerDep,
+    service: Workspaces,
+    db: DatabaseDep,
+    form: PlanForm,
 ) -> Response:
     """Results for the current controls: a fragment for HTMX, the whole page otherwise."""
-    choices = _parse(request, await _form(request), plan)
+    choices = _parse(request, form, plan)
     context = _results_context(plan, choices)
     if _is_htmx(request):
         return render(request, "_plan_results.html", {**context, "choices": choices})
@@ -161,8 +181,10 @@ def chart_download(
     return bundle_download(bundle, CHARTS[chart], stem, image)
 
 
-async def _start(request: Request, user_id: int, plan: Planner, jobs: Jobs, kind: str) -> Response:
-    choices = _parse(request, await _form(request), plan)
+def _start(
+    request: Request, user_id: int, plan: Planner, jobs: Jobs, kind: str, form: dict[str, str]
+) -> Response:
+    choices = _parse(request, form, plan)
     if not choices["interventions"]:
         raise InputError("give at least one intervention a volume", rule="no_intervention")
     plan.check_area(choices["area_code"])
@@ -171,19 +193,19 @@ async def _start(request: Request, user_id: int, plan: Planner, jobs: Jobs, kind
 
 
 @router.post("/uncertainty")
-async def start_uncertainty(
-    request: Request, user: Analyst, plan: PlannerDep, jobs: Jobs
+def start_uncertainty(
+    request: Request, user: Analyst, plan: PlannerDep, jobs: Jobs, form: PlanForm
 ) -> Response:
     """Queue a Monte Carlo run of the controls (a job any server process may run)."""
-    return await _start(request, user.id, plan, jobs, "plan_uncertainty")
+    return _start(request, user.id, plan, jobs, "plan_uncertainty", form)
 
 
 @router.post("/sensitivity")
-async def start_sensitivity(
-    request: Request, user: Analyst, plan: PlannerDep, jobs: Jobs
+def start_sensitivity(
+    request: Request, user: Analyst, plan: PlannerDep, jobs: Jobs, form: PlanForm
 ) -> Response:
     """Queue the tornado and value-of-information analysis of the controls."""
-    return await _start(request, user.id, plan, jobs, "plan_sensitivity")
+    return _start(request, user.id, plan, jobs, "plan_sensitivity", form)
 
 
 @router.get("/jobs/{job_id}")
@@ -203,8 +225,7 @@ def job_status(request: Request, user: Viewer, jobs: Jobs, job_id: str) -> Respo
 
 
 @router.post("/budget")
-async def budget_view(request: Request, _user: Viewer, plan: PlannerDep) -> Response:
-    form = await _form(request)
+def budget_view(request: Request, _user: Viewer, plan: PlannerDep, form: PlanForm) -> Response:
     choices = _parse(request, form, plan)
     try:
         budget = float(form.get("budget", ""))
@@ -228,12 +249,17 @@ async def budget_view(request: Request, _user: Viewer, plan: PlannerDep) -> Resp
 
 
 @router.post("/scenarios")
-async def save(
-    request: Request, user: Analyst, plan: PlannerDep, service: Workspaces, db: DatabaseDep
+def save(
+    request: Request,
+    user: Analyst,
+    plan: PlannerDep,
+    service: Workspaces,
+    db: DatabaseDep,
+    form: PlanForm,
 ) -> Response:
-    form = await _form(request)
     choices = _parse(request, form, plan)
     plan.check_area(choices["area_code"])  # refuses an unknown area before anything is saved
+    plan.check(choices)  # refuses what every later view would refuse, before saving it
     stored = {k: choices[k] for k in ("horizon", "target_reduction", "interventions")}
     with db.unit_of_work() as session:
         scenario = save_scenario(
@@ -264,7 +290,7 @@ def compare(
     columns = []
     for s in scenarios:
         choices = {**s.choices, "area_code": s.area_code}
-        columns.append({"scenario": s, "choices": choices, **_results_context(plan, choices)})
+        columns.append({"scenario": s, "choices": choices, **_stored_results(plan, choices)})
     return render(
         request,
         "compare.html",

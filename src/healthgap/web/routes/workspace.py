@@ -19,6 +19,7 @@ from healthgap.web.deps import Analyst, Viewer, Workspaces, render
 
 router = APIRouter(prefix="/data")
 ALLOWED_SUFFIXES = {".csv", ".xlsx", ".parquet"}
+COPY_CHUNK_BYTES = 1024 * 1024
 
 
 @router.get("")
@@ -58,7 +59,9 @@ async def upload(request: Request, _user: Analyst, service: Workspaces) -> Respo
                 )
             else:
                 path = Path(folder) / name
-                path.write_bytes(await upload_file.read())
+                with path.open("wb") as copy:  # in chunks: never the whole file in memory
+                    while chunk := await upload_file.read(COPY_CHUNK_BYTES):
+                        copy.write(chunk)
                 paths.append(path)
             await upload_file.close()
         if not uploads or (not paths and not problems):
