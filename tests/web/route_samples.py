@@ -28,6 +28,10 @@ SAMPLES = {
     "slug": "ss-newham-mosque-quit",
     "intervention": "statins",
     "file_id": "1",
+    "assessment_id": "1",
+    "item_id": "known_needs",
+    "action_id": "1",
+    "framework_id": "hinst_cbo",
 }
 #: Static files: the route is a folder, the sample one file in it.
 MOUNT_SAMPLES = {"/static": "/static/healthgap.css"}

@@ -31,9 +31,46 @@ good practice for an assessment item   :func:`practice_for_item`
 contribute, review, publish            :func:`submit_case_study`, :func:`move_document`,
                                        :func:`comment_on`, :func:`review_queue`
 research import and export             :func:`import_research_file`, :func:`export_research`
+list, show, install frameworks         :func:`list_frameworks`, :func:`show_framework`,
+                                       :func:`install_content_pack`
+run a self-assessment workshop         :func:`start_assessment`, :func:`rate_item`,
+                                       :func:`open_consensus`, :func:`agree_item`, ...
+see it, summarise and export it        :func:`rating_sheet`, :func:`consensus_view`,
+                                       :func:`assessment_summary` (files:
+                                       ``reports.assessment_exports``)
 =====================================  ==============================================
 """
 
+from healthgap.analyses.assessment_evidence import AreaEvidence, gather_evidence, no_evidence
+from healthgap.analyses.assessment_frameworks import (
+    export_content_pack,
+    install_content_pack,
+    list_frameworks,
+    packs_folder,
+    show_framework,
+)
+from healthgap.analyses.assessment_rating import rating_sheet
+from healthgap.analyses.assessment_summary import assessment_summary
+from healthgap.analyses.assessment_tracking import (
+    add_action,
+    change_action_status,
+    link_plan_scenario,
+)
+from healthgap.analyses.assessment_views import (
+    action_plan,
+    assessment_overview,
+    consensus_view,
+    my_assessments,
+)
+from healthgap.analyses.assessment_workshop import (
+    agree_item,
+    close_workshop,
+    invite_participants,
+    open_consensus,
+    rate_item,
+    rate_items_from_file,
+    start_assessment,
+)
 from healthgap.analyses.classify import classify_areas
 from healthgap.analyses.data import import_data, validate_files, workspace_info
 from healthgap.analyses.demo import build_demo
@@ -87,6 +124,7 @@ from healthgap.analyses.target import check_gap_target, target_periods
 from healthgap.compute import Executor, open_executor
 
 __all__ = [
+    "AreaEvidence",
     "CaseStudyPage",
     "Executor",
     "Export",
@@ -98,32 +136,50 @@ __all__ = [
     "Source",
     "StoredFile",
     "WorkspaceSource",
+    "action_plan",
+    "add_action",
+    "agree_item",
+    "assessment_overview",
+    "assessment_summary",
     "attach_file",
     "attached_file",
     "attached_files",
     "build_demo",
+    "change_action_status",
     "check_gap_target",
     "check_grid",
     "classify_areas",
+    "close_workshop",
     "comment_on",
+    "consensus_view",
     "contribution_choices",
     "contribution_template",
     "ensure_bank",
     "explain_gap",
     "export_case_studies",
+    "export_content_pack",
     "export_research",
     "form_to_case_study",
+    "gather_evidence",
     "glossary_terms",
     "import_data",
     "import_research_file",
+    "install_content_pack",
+    "invite_participants",
     "latest_period",
+    "link_plan_scenario",
     "linked_text",
+    "list_frameworks",
     "measure_deprivation_gap",
     "measure_dsr",
     "measure_healthy_life_expectancy",
     "measure_life_expectancy",
     "move_document",
+    "my_assessments",
+    "no_evidence",
+    "open_consensus",
     "open_executor",
+    "packs_folder",
     "plan_baseline",
     "plan_budget",
     "plan_grid",
@@ -134,10 +190,15 @@ __all__ = [
     "practice_for_intervention",
     "practice_for_item",
     "profile_area",
+    "rate_item",
+    "rate_items_from_file",
+    "rating_sheet",
     "review_queue",
     "search_practice",
     "set_practice_role",
+    "show_framework",
     "similar_practice",
+    "start_assessment",
     "submit_case_study",
     "submit_template_file",
     "target_periods",

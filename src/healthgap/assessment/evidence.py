@@ -204,12 +204,8 @@ def _gap_contributions(data: AreaData, top: int = 3) -> pd.DataFrame:
     out = []
     for by, word in (("cause", "cause"), ("age_band", "age band")):
         rows = _largest(parts, by, top, keys)
-        pair = (
-            _text(rows, "base_area_code") + " vs " + _text(rows, "comparator_area_code")
-            if "base_area_code" in rows.columns
-            else ""
-        )
         share = rows["contribution"] / rows["gap"]
+        # the pair compared is named once beside the panel, not by its codes in every row
         note = (
             share.map("{:.0%}".format) + " of the " + rows["gap"].map("{:.2f}".format) + "-year gap"
         )
@@ -222,7 +218,7 @@ def _gap_contributions(data: AreaData, top: int = 3) -> pd.DataFrame:
                 detail=rows[by].astype(str),
                 value=rows["contribution"].astype(float),
                 unit="years",
-                note=note + (" (" + pair + ")" if len(pair) else ""),
+                note=note,
                 method=_text(parts.head(1), "method").iloc[0] if len(parts) else "",
             )
         )

@@ -191,7 +191,8 @@ class Item:
     shown beside the rating (:mod:`healthgap.assessment.indicators`); ``related`` names
     items that overlap or feed each other; ``descriptors`` (level key → text) override the
     scale's generic level descriptors for this item; ``attributes`` hold display hints such
-    as the position of a triangle component.
+    as the position of a triangle component, and ``practice_id``, the id under which the
+    practice bank files examples of good practice for the item (e.g. ``nsmc/insight``).
     """
 
     id: str
@@ -211,6 +212,16 @@ class Item:
     def prompt_for(self, *, topic: str = "", place: str = "") -> str:
         """The prompt with ``{topic}`` and ``{place}`` filled in (generic words when empty)."""
         return self.prompt.text.format(topic=topic or "this topic", place=place or "this place")
+
+    @property
+    def practice_id(self) -> str:
+        """The practice bank's id for this item (``""`` when the pack names none).
+
+        >>> from healthgap.assessment import shipped_catalogue
+        >>> shipped_catalogue().get("hinst_cbo").item("service_volumes").practice_id
+        'hinst/adequate_service_volumes'
+        """
+        return self.attributes.get("practice_id", "")
 
 
 @dataclass(frozen=True)

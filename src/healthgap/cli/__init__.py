@@ -134,7 +134,7 @@ def _register_commands() -> None:
     # the domain modules stay independent of each other.
     from healthgap.cli import data as _data  # noqa: F401
 
-    for optional in (
+    domains = (
         "demo",
         "measure",
         "profile",
@@ -143,8 +143,11 @@ def _register_commands() -> None:
         "grid",
         "voi",
         "web",
+        "assess",
+        "assess_workshop",
         "practice",
-    ):
+    )
+    for optional in domains:
         try:
             __import__(f"healthgap.cli.{optional}")
         except ModuleNotFoundError as exc:

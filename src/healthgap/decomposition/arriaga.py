@@ -70,7 +70,8 @@ def arriaga_contributions(base: LifeTable, comparator: LifeTable) -> ArriagaPart
         total = head - tail
         direct = base.l / radix * (comparator.L / comparator.l - base.L / base.l)
         direct[..., -1] = total[..., -1]  # the open band's contribution is all direct
-    return ArriagaParts(direct=direct, indirect=total - direct, total=total)
+        indirect = total - direct  # NaN where a tiny population has no survivors left
+    return ArriagaParts(direct=direct, indirect=indirect, total=total)
 
 
 def split_by_cause(

@@ -197,8 +197,8 @@ def _small_areas(areas: pd.DataFrame, area: str, comparison: Comparison) -> pd.D
     if area is not None:
         level = level_of(areas, area)
         column = parent_column(str(level))
-        inside = scored[column].astype(str) == area if column in areas else False
-        scored = scored[inside]
+        # an area of the smallest level has no parent column naming it: nothing inside
+        scored = scored[scored[column].astype(str) == area] if column in areas else scored[:0]
     levels = _level_order(scored["level"].astype(str)) if len(scored) else []
     members = scored[scored["level"].astype(str) == levels[0]] if levels else scored.iloc[0:0]
     if len(members) < comparison.quantiles:

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from healthgap.reports.assessment_heatmap import heatmap_chart, heatmap_readable, text_colour
 from healthgap.reports.chart_style import OKABE_ITO, STYLE, chart_title, records
 
 __all__ = [
@@ -46,19 +47,15 @@ __all__ = [
 _PROFILES = ("current", "target", "previous")
 _DASH = {"current": [1, 0], "target": [6, 3], "previous": [2, 2]}
 _HALF_WIDTH, _HALF_HEIGHT, _PIXELS_PER_UNIT = 1.9, 1.2, 170
+_LABEL_LIMIT = {"left": 170, "right": 170, "center": 280}  # px; top and bottom have room
 _INNER = 0.15  # radius of the lowest level: a point at the very centre would hide its spoke
-
-
-def text_colour(fill: str) -> str:
-    """Black or white, whichever contrasts more with ``fill`` (WCAG relative luminance).
-
-    >>> text_colour("#D4351C"), text_colour("#FFBF47")
-    ('#FFFFFF', '#0B0C0C')
-    """
-    channels = [int(fill[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    return "#0B0C0C" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#FFFFFF"
+#: The radar's legend names the profiles in words ("current" is the agreed level now).
+_PROFILE_LEGEND = {
+    "title": None,
+    "orient": "bottom",
+    "labelExpr": "datum.label == 'current' ? 'agreed now' : datum.label == 'previous'"
+    " ? 'previous assessment' : datum.label",
+}
 
 
 def _levels(profile: pd.DataFrame) -> tuple[int, int]:
@@ -177,32 +174,37 @@ def radar_chart(
                  "color": {"field": "profile", "type": "nominal", "sort": shown,
                            "scale": {"domain": shown,
                                      "range": list(OKABE_ITO[: len(shown)])},
-                           "legend": {"title": None, "orient": "bottom"}},
+                           "legend": _PROFILE_LEGEND},
                  "strokeDash": {"field": "profile", "type": "nominal", "sort": shown,
                                 "scale": {"domain": shown,
                                           "range": [_DASH[p] for p in shown]},
-                                "legend": {"title": None, "orient": "bottom"}},
+                                "legend": _PROFILE_LEGEND},
                  "tooltip": [{"field": "item_name", "title": "item"},
                              {"field": "profile"}, {"field": "level_label", "title": "level"}],
              }},
             *[{"data": {"name": "labels"},
                "transform": [{"filter": {"field": "side", "equal": side}}],
-               "mark": {"type": "text", "fontSize": 13, "limit": 170, "align": side,
-                        "baseline": "middle"},
+               "mark": {"type": "text", "fontSize": 13, "limit": _LABEL_LIMIT[side],
+                        "align": side, "baseline": "middle"},
                "encoding": {"x": x, "y": y, "text": {"field": "label"}}}
               for side in ("left", "center", "right")],
         ],
     }  # fmt: skip
 
 
-def radar_readable(profile: pd.DataFrame) -> pd.DataFrame:
-    """One row per item: current, target and previous level and the individual range."""
+def radar_readable(
+    profile: pd.DataFrame, level_labels: dict[int, str] | None = None
+) -> pd.DataFrame:
+    """One row per item: current, target and previous level and the individual range
+    (``level_labels`` names every position; by default those agreed or targeted)."""
     wide = profile.pivot_table(index=["item_order", "item_number", "item_name"],
                                columns="profile", values="level_label", aggfunc="first",
                                observed=True).reset_index()  # fmt: skip
     current = profile[profile["profile"] == "current"].set_index("item_order")
     names = profile.dropna(subset=["level_position"]).drop_duplicates("level_position")
-    label = dict(zip(names["level_position"].astype(int), names["level_label"], strict=True))
+    label = level_labels or dict(
+        zip(names["level_position"].astype(int), names["level_label"], strict=True)
+    )
 
     def span(row: pd.Series) -> str:
         if pd.isna(row["lowest_position"]):
@@ -215,55 +217,6 @@ def radar_readable(profile: pd.DataFrame) -> pd.DataFrame:
     columns = ["item_number", "item_name", *[p for p in _PROFILES if p in wide.columns],
                "individual_ratings"]  # fmt: skip
     return wide.sort_values("item_order")[columns].reset_index(drop=True)
-
-
-def heatmap_chart(heatmap: pd.DataFrame, *, title: str, synthetic: bool = False
-                  ) -> dict[str, Any]:  # fmt: skip
-    """Cells of :func:`~healthgap.assessment.heatmap_table`: rows as given, items in order."""
-    cells = heatmap.assign(
-        item=heatmap["item_number"] + " " + heatmap["item_name"],
-        text_colour=heatmap["colour"].map(text_colour),
-        cell_text=heatmap["level_label"].where(heatmap["level"] != "", "not agreed"),
-        spread=np.where(heatmap["lowest_label"] == "", "",
-                        heatmap["lowest_label"] + " to " + heatmap["highest_label"]),
-    )  # fmt: skip
-    items = list(dict.fromkeys(cells.sort_values("item_order")["item"]))
-    rows = list(dict.fromkeys(cells.sort_values("row_order")["row_label"]))
-    x = {"field": "item", "type": "nominal", "sort": items, "title": None,
-         "axis": {"labelAngle": -40, "labelLimit": 180}}  # fmt: skip
-    y = {"field": "row_label", "type": "nominal", "sort": rows, "title": None}
-    return {
-        **STYLE,
-        "title": chart_title(title, "Agreed level per cell; rows are not ranked", synthetic),
-        "description": f"Heatmap of {len(rows)} rows by {len(items)} items showing the agreed "
-        "level of each; the same values are given as a table.",
-        "data": {"values": records(cells[["row_label", "item", "level_label", "cell_text",
-                                          "colour", "text_colour", "spread", "ratings"]])},
-        "width": {"step": 58},
-        "height": {"step": 34},
-        "layer": [
-            {"mark": {"type": "rect", "stroke": "#FFFFFF", "strokeWidth": 2},
-             "encoding": {"x": x, "y": y, "color": {"field": "colour", "type": "nominal",
-                                                    "scale": None},
-                          "tooltip": [{"field": "row_label", "title": "row"},
-                                      {"field": "item"},
-                                      {"field": "level_label", "title": "agreed"},
-                                      {"field": "spread", "title": "individual ratings"}]}},
-            {"mark": {"type": "text", "fontSize": 13, "limit": 54},
-             "encoding": {"x": x, "y": y, "text": {"field": "cell_text"},
-                          "color": {"field": "text_colour", "type": "nominal",
-                                    "scale": None}}},
-        ],
-    }  # fmt: skip
-
-
-def heatmap_readable(heatmap: pd.DataFrame) -> pd.DataFrame:
-    """Rows × items of agreed level labels, rows in the order given."""
-    cells = heatmap.assign(item=heatmap["item_number"] + " " + heatmap["item_name"])
-    wide = cells.pivot_table(index=["row_order", "row_label"], columns="item",
-                             values="level_label", aggfunc="first").reset_index()  # fmt: skip
-    items = list(dict.fromkeys(cells.sort_values("item_order")["item"]))
-    return wide.sort_values("row_order")[["row_label", *items]].reset_index(drop=True)
 
 
 def _triangle_polygons(side: float = 400.0, inner: float = 0.3) -> dict[str, list[list[float]]]:

@@ -1,8 +1,8 @@
 """SQLAlchemy tables of stored self-assessments (the repository is
 :mod:`healthgap.store.assessment` and :mod:`healthgap.store.assessment_actions`).
 
-Schema owned by the Alembic migration ``r1201_assessment``; ``tests/store`` checks that the
-migrated database and these classes agree.
+Schema owned by the Alembic migrations ``r1201_assessment`` and ``r1202_assessment_plan``;
+``tests/store`` checks that the migrated database and these classes agree.
 """
 
 from __future__ import annotations
@@ -58,6 +58,10 @@ class AssessmentRecord(Base):
     )
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The saved plan whose intervention volumes sit beside the ratings (migration 1202).
+    plan_scenario_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scenarios.id", ondelete="SET NULL")
+    )
 
     participants: Mapped[list[ParticipantRecord]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", order_by="ParticipantRecord.id"

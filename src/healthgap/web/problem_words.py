@@ -31,7 +31,12 @@ from healthgap.errors import Problem
 from healthgap.scenarios.budget import MAX_BUDGET
 from healthgap.scenarios.scenario import MAX_UNITS
 
-__all__ = ["FIELD_LABELS", "RULE_WORDS", "PlainProblem", "plain_problems"]
+__all__ = [
+    "FIELD_LABELS",
+    "PlainProblem",
+    "RULE_WORDS",
+    "plain_problems",
+]
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,10 @@ RULE_WORDS: dict[str, str] = {
     "duplicate_id": "{message}",
     "comment_required": "Say why in the comment when you return a submission for changes",
     "empty_comment": "Enter a comment",
+    # self-assessment forms
+    "evidence_required": "{label}: this framework asks what every rating rests on; give at "
+    "least one reference",
+    "unknown_mode": "{label}: this framework has no such way of asking; choose its usual way",
     # FastAPI's own form checks (pydantic error types)
     "missing": "{label}: enter a value",
     "int_parsing": "{label}: enter a whole number",

@@ -9,6 +9,7 @@ from healthgap.web.routes import (
     account,
     admin,
     area,
+    assess_all,
     auth,
     downloads,
     explain,
@@ -33,6 +34,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     practice.router,
     admin.router,
     account.router,
+    *assess_all.ASSESS_ROUTERS,
 )
 
 
