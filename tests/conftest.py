@@ -10,6 +10,9 @@ from shared_files import REPO, SHARED, shared_path
 
 __all__ = ["REPO", "SHARED", "shared_path"]
 
+# The MECC use-case and CLI tests' fixtures (the demo in a database file).
+pytest_plugins = ["mecc_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def phe_testdata() -> Path:

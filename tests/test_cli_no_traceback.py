@@ -47,13 +47,14 @@ def _quiet(result) -> str:  # noqa: ANN001
 
 
 #: Commands that run with no arguments at all (and would build, serve or print).
-RUN_BARE = {"demo", "serve", "version", "assess list"}
+RUN_BARE = {"demo", "mecc demo", "serve", "version", "assess list"}
 #: Wrong values for the commands that run bare.
 WRONG_VALUES = {
     "demo": [["--size", "huge", "--seed", "-1"]],
     "serve": [["--port", "not-a-port"], ["--workspace", "{tmp}/nowhere"]],
     "version": [],
     "assess list": [["--data-dir"]],
+    "mecc demo": [["--database-url", "nosuch://x"]],
     "user create": [
         ["someone", "--role", "emperor", "--password", "short", "--data-dir", "{tmp}/web"]
     ],

@@ -65,9 +65,22 @@ class DisclosurePolicy:
         )
 
     def apply(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-        """A controlled copy of ``frame`` with a ``disclosure_note`` column, and the notes."""
+        """A controlled copy of ``frame`` with a ``disclosure_note`` column, and the notes.
+
+        Notes already in ``disclosure_note`` (a table controlled earlier, e.g. by a core
+        function, then by a report writer) are kept; applying a policy twice changes
+        nothing more, because suppressed counts are empty and rounded ones stay rounded.
+
+        >>> policy = DisclosurePolicy().for_columns(counts=("conversations",))
+        >>> once, _ = policy.apply(pd.DataFrame({"conversations": [3, 42]}))
+        >>> twice, _ = policy.apply(once)
+        >>> twice.equals(once), twice["disclosure_note"].tolist()
+        (True, ['conversations suppressed (1-7)', 'conversations rounded to nearest 5'])
+        """
         out = frame.copy()
         row_notes = np.full(len(out), "", dtype=object)
+        if "disclosure_note" in out.columns:
+            row_notes = out["disclosure_note"].fillna("").astype(str).to_numpy(dtype=object)
         value_columns = [c for c in out.columns if c == "value" or c.startswith(("lower", "upper"))]
         if self.rate_count_column and self.rate_count_column in out.columns:
             events = pd.to_numeric(out[self.rate_count_column], errors="coerce").to_numpy()

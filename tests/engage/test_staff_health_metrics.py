@@ -72,6 +72,30 @@ def test_target_change_is_counted_from_each_organisations_first_figure() -> None
     assert out["method"].unique().tolist() == ["as given"]
 
 
+def test_a_withheld_figure_is_not_told_by_its_verdict_or_target() -> None:
+    series = pd.DataFrame(
+        {
+            "organisation": ["a", "a", "a", "a"],
+            "period": ["2022-11", "2024-11", "2022-11", "2024-11"],
+            "metric": ["survey_work_stress"] * 2 + ["flu_vaccination_frontline"] * 2,
+            "numerator": [4.0, 30.0, 5.0, 60.0],  # 4 and 5 people: withheld
+            "denominator": [10.0, 100.0, 9.0, 100.0],
+            "value": np.nan,
+        }
+    )
+    out = against_targets(series).set_index(["metric", "period"])
+    stress, flu = out.loc["survey_work_stress"], out.loc["flu_vaccination_frontline"]
+    # The first survey is withheld: its target (first - 5 points) would give it away, and so
+    # would every verdict against that target.
+    assert stress["value"].isna().tolist() == [True, False]
+    assert stress["target"].isna().all() and stress["met"].isna().all()
+    # A fixed target says nothing about a withheld figure, but the verdict would.
+    assert flu["target"].tolist() == [75.0, 75.0]
+    assert flu["met"].isna().tolist() == [True, False]
+    raw = against_targets(series, policy=None)
+    assert raw["met"].notna().all()  # without the policy every verdict is there
+
+
 def test_cquin_1a_needs_two_of_three_questions(demo) -> None:
     out = survey_improvement(demo.staff_health)
     verdict = out.groupby("organisation")[["questions_met", "cquin_1a_met"]].first()

@@ -255,6 +255,27 @@ def _mecc(out: dict[str, Any]) -> None:
             "mecc_charts.staff_health_chart",
             staff_health_chart(figures, metric=metric, organisation_names=names, synthetic=True),
         )
+    _mecc_dashboards(out)
+
+
+def _mecc_dashboards(out: dict[str, Any]) -> None:
+    """The MECC dashboards' own charts, through their use cases over the demo database."""
+    from datetime import date
+
+    from healthgap.analyses import load_mecc_demo, mecc_referrals, mecc_training
+    from healthgap.store import Database
+
+    database = Database("sqlite://")
+    load_mecc_demo(database, today=date(2025, 3, 31), scale=0.5)
+    referrals = mecc_referrals(database)
+    training = mecc_training(database)
+    for name, factory, spec in (
+        ("mecc_attribution", "attribution_chart", referrals.chart("attribution")),
+        ("mecc_training_reach", "training_reach_chart", training.chart("reach")),
+        ("mecc_capability", "capability_chart", training.chart("capability")),
+    ):
+        _add(out, name, f"mecc_dashboard_charts.{factory}", spec)
+    database.dispose()
 
 
 def _insight(out: dict[str, Any]) -> None:

@@ -265,3 +265,58 @@ def test_training_and_staff_health_round_trip_and_replace(
         one = load_staff_health(session, organisations=[corrected["organisation"].iloc[0]])
     assert len(everything) == len(demo.staff_health)
     assert one.iloc[0]["numerator"] == 1.0
+
+
+def test_synthetic_flag_links_and_referrals_received(database: Database, demo: MeccDemo) -> None:
+    """Migration 1602: organisations marked SYNTHETIC, a login moved between members of
+    staff, and services' referrals-received counts replaced by day, service and area."""
+    from healthgap.store.mecc import is_synthetic, staff_accounts, staff_for_user
+    from healthgap.store.mecc_referrals import load_referrals_received, save_referrals_received
+
+    with database.unit_of_work() as session:
+        save_directory(session, demo.directory, synthetic=True)
+        user = create_user(session, username="nurse2", password="a long enough pass", role="staff")
+        user_id = user.id
+    first, second = demo.directory.staff["staff_id"].iloc[:2]
+    with database.unit_of_work() as session:
+        assert is_synthetic(session) and is_synthetic(session, ["fire"])
+        link_staff_user(session, staff_id=first, user_id=user_id)
+    with database.unit_of_work() as session:
+        link_staff_user(session, staff_id=second, user_id=user_id)  # moves, no clash
+    with database.reader() as session:
+        assert staff_for_user(session, user_id).staff_id == second
+        accounts = staff_accounts(session)
+        assert accounts.loc[accounts["username"] == "nurse2", "staff_id"].tolist() == [second]
+    received = demo.referrals_received.head(20)
+    with database.unit_of_work() as session:
+        assert save_referrals_received(session, received) == len(received)
+        save_referrals_received(session, received.head(1).assign(referrals=99))
+    with database.reader() as session:
+        stored = load_referrals_received(session)
+    assert len(stored) == len(received) and stored["referrals"].iloc[0] == 99
+
+
+def test_a_group_with_a_faulty_batch_fails_only_that_batch(
+    database: Database, demo: MeccDemo, entries: list[ContactEntry]
+) -> None:
+    """Batches written together: one naming an unknown member of staff breaks a foreign key;
+    the others of its group are still stored, each once."""
+    _with_directory(database, demo)
+    good = [
+        [replace(entries[0], client_id=f"{i:08x}-0000-4000-8000-{j:012x}") for j in range(3)]
+        for i in range(20)
+    ]
+    bad = [replace(entries[0], client_id="ffffffff-0000-4000-8000-000000000000", staff_id="x")]
+    failures = []
+
+    def send(batch: list[ContactEntry]) -> None:
+        try:
+            sync_contacts(database, batch)
+        except StorageError:
+            failures.append(batch)
+
+    with ThreadPoolExecutor(max_workers=8) as workers:
+        list(workers.map(send, [*good[:10], bad, *good[10:]]))
+    assert failures == [bad]
+    with database.reader() as session:
+        assert count_contacts(session) == 60

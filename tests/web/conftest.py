@@ -34,12 +34,14 @@ def cheap_password_hashing() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def migrated_database_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite file with no accounts, copied for each test (migrating once is
-    faster); the practice bank's seeded examples are installed once here too."""
-    from healthgap.analyses import ensure_bank
+    """A migrated SQLite file holding the SYNTHETIC MECC demo (as `healthgap serve --demo`
+    loads it) and the practice bank's seeded examples, copied for each test (migrating and
+    loading once is faster)."""
+    from healthgap.analyses import ensure_bank, load_mecc_demo
 
     path = tmp_path_factory.mktemp("template") / "healthgap.db"
     database = Database(f"sqlite:///{path}")
+    load_mecc_demo(database)
     ensure_bank(database)
     database.dispose()
     return path

@@ -32,12 +32,14 @@ SAMPLES = {
     "item_id": "known_needs",
     "action_id": "1",
     "framework_id": "hinst_cbo",
+    "page": "activity",
+    "name": "organisations",  # a table of the MECC activity page and of the directory
 }
 #: Static files: the route is a folder, the sample one file in it.
 MOUNT_SAMPLES = {"/static": "/static/healthgap.css"}
 PLACEHOLDER = re.compile(r"\{(\w+)(?::\w+)?\}")
-ROLES = ("anonymous", "viewer", "analyst", "admin")
-RANK = {"viewer": 0, "analyst": 1, "admin": 2}
+ROLES = ("anonymous", "staff", "viewer", "analyst", "admin")
+RANK = {"staff": -1, "viewer": 0, "analyst": 1, "admin": 2}
 
 
 def all_routes() -> list[RouteAccess]:

@@ -152,6 +152,20 @@ def test_plan(demo_workspace: Path, viewer, demo_la: str, tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize(
+    ("dashboard", "table"), [("activity", "breakdown"), ("staff-health", "figures")]
+)
+def test_mecc_dashboards(settings, client_as, tmp_path: Path, dashboard: str, table: str) -> None:  # noqa: ANN001
+    """`healthgap mecc export` over the web database and the MECC page's download."""
+    analyst = client_as("analyst")
+    out = tmp_path / dashboard
+    data_dir = str(settings.data_dir)
+    choice = ["--organisation", "fire", "--data-dir", data_dir, "--out", str(out)]
+    _cli("mecc", "export", dashboard, *choice)
+    web = _web(analyst, f"/mecc/{dashboard}/{table}.csv?organisation=fire")
+    assert (out / f"{table}.csv").read_bytes() == web
+
+
+@pytest.mark.parametrize(
     ("cli_args", "url", "name"),
     [
         (["search", "text message", "--limit", "50"], "/practice/results.csv?q=text+message",

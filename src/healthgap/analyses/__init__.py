@@ -38,6 +38,17 @@ run a self-assessment workshop         :func:`start_assessment`, :func:`rate_ite
 see it, summarise and export it        :func:`rating_sheet`, :func:`consensus_view`,
                                        :func:`assessment_summary` (files:
                                        ``reports.assessment_exports``)
+MECC: log conversations, sync a phone  :func:`sync_entries`, :func:`log_entry`,
+                                       :func:`logging_choices`
+MECC dashboards                        :func:`mecc_activity`, :func:`mecc_referrals`,
+                                       :func:`mecc_training`, :func:`mecc_staff_health`,
+                                       :func:`mecc_directory_overview`
+MECC imports and the demo              :func:`import_mecc_directory`,
+                                       :func:`import_mecc_logs`,
+                                       :func:`import_mecc_training`,
+                                       :func:`import_mecc_staff_health`,
+                                       :func:`import_referrals_received`,
+                                       :func:`link_staff_account`, :func:`load_mecc_demo`
 =====================================  ==============================================
 """
 
@@ -82,6 +93,28 @@ from healthgap.analyses.measure import (
     measure_healthy_life_expectancy,
     measure_life_expectancy,
 )
+from healthgap.analyses.mecc_dashboards import mecc_activity, mecc_referrals
+from healthgap.analyses.mecc_demo import ensure_demo_staff_login, load_mecc_demo
+from healthgap.analyses.mecc_directory import link_staff_account, mecc_directory_overview
+from healthgap.analyses.mecc_imports import (
+    MeccImport,
+    import_mecc_directory,
+    import_mecc_logs,
+    import_mecc_staff_health,
+    import_mecc_training,
+    import_referrals_received,
+)
+from healthgap.analyses.mecc_logging import (
+    LoggingChoices,
+    SyncOutcome,
+    log_entry,
+    logging_choices,
+    logging_staff,
+    sync_entries,
+)
+from healthgap.analyses.mecc_source import data_version as mecc_data_version
+from healthgap.analyses.mecc_source import organisation_names as mecc_organisations
+from healthgap.analyses.mecc_staff import mecc_staff_health, mecc_training
 from healthgap.analyses.plan import plan_baseline, plan_budget, plan_model, plan_scenario
 from healthgap.analyses.practice_files import StoredFile, attach_file, attached_file, attached_files
 from healthgap.analyses.practice_library import (
@@ -129,12 +162,15 @@ __all__ = [
     "Executor",
     "Export",
     "InterventionEvidence",
+    "LoggingChoices",
+    "MeccImport",
     "PracticeExample",
     "ResearchPage",
     "ResearchSummary",
     "ReviewQueue",
     "Source",
     "StoredFile",
+    "SyncOutcome",
     "WorkspaceSource",
     "action_plan",
     "add_action",
@@ -155,6 +191,7 @@ __all__ = [
     "contribution_choices",
     "contribution_template",
     "ensure_bank",
+    "ensure_demo_staff_login",
     "explain_gap",
     "export_case_studies",
     "export_content_pack",
@@ -163,17 +200,34 @@ __all__ = [
     "gather_evidence",
     "glossary_terms",
     "import_data",
+    "import_mecc_directory",
+    "import_mecc_logs",
+    "import_mecc_staff_health",
+    "import_mecc_training",
+    "import_referrals_received",
     "import_research_file",
     "install_content_pack",
     "invite_participants",
     "latest_period",
     "link_plan_scenario",
+    "link_staff_account",
     "linked_text",
     "list_frameworks",
+    "load_mecc_demo",
+    "log_entry",
+    "logging_choices",
+    "logging_staff",
     "measure_deprivation_gap",
     "measure_dsr",
     "measure_healthy_life_expectancy",
     "measure_life_expectancy",
+    "mecc_activity",
+    "mecc_data_version",
+    "mecc_directory_overview",
+    "mecc_organisations",
+    "mecc_referrals",
+    "mecc_staff_health",
+    "mecc_training",
     "move_document",
     "my_assessments",
     "no_evidence",
@@ -201,6 +255,7 @@ __all__ = [
     "start_assessment",
     "submit_case_study",
     "submit_template_file",
+    "sync_entries",
     "target_periods",
     "validate_files",
     "view_case_study",

@@ -146,6 +146,7 @@ def _register_commands() -> None:
         "assess",
         "assess_workshop",
         "practice",
+        "mecc",
     )
     for optional in domains:
         try:

@@ -23,7 +23,9 @@ DatabaseUrl = Annotated[
 @user_app.command("create")
 def user_create(
     username: Annotated[str, typer.Argument(help="User name to sign in with.")],
-    role: Annotated[str, typer.Option(help="viewer, analyst or admin.")] = "viewer",
+    role: Annotated[
+        str, typer.Option(help="staff (MECC logging only), viewer, analyst or admin.")
+    ] = "viewer",
     password: Annotated[
         str,
         typer.Option(
@@ -108,6 +110,7 @@ def serve(
     web_app = create_app(settings)
     if demo:
         _ensure_demo_admin(web_app.state.database)
+        _ensure_mecc_demo(web_app.state.database)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     console.print(f"healthgap is serving on http://{host}:{port} ({workers} process(es))")
     # access_log off: uvicorn's access log records client addresses (personal data); the
@@ -169,3 +172,30 @@ def _ensure_demo_admin(database: object) -> None:
             " (shown once)",
         )
     )
+
+
+def _ensure_mecc_demo(database: object) -> None:
+    """Load the SYNTHETIC MECC organisations once, and a staff login that logs for one of
+    their members of staff (its password printed once, when it is created)."""
+    import secrets
+
+    from healthgap.analyses import ensure_demo_staff_login, load_mecc_demo
+
+    loaded = load_mecc_demo(database)  # type: ignore[arg-type]
+    state = "loaded" if loaded.loaded else "already loaded"
+    console.print(
+        f"SYNTHETIC MECC demo {state}: {loaded.contacts:,} conversations from "
+        f"{loaded.start.isoformat()} to {loaded.end.isoformat()}",
+        markup=False,
+    )
+    password = secrets.token_urlsafe(12)
+    if ensure_demo_staff_login(database, username="demo-staff", password=password):  # type: ignore[arg-type]
+        console.print(
+            styled(
+                "MECC logging login: user ",
+                ("demo-staff", "bold"),
+                ", password ",
+                (password, "bold"),
+                " (shown once; open /mecc/log on a phone)",
+            )
+        )

@@ -57,6 +57,13 @@ _ORGANISATIONS = (
      40, 0.85, 1.40, ("safe_and_well", "prevention")),
 )
 # fmt: on
+#: Team names people would recognise (others are the code in words).
+_TEAM_NAMES = {
+    "ed": "Emergency department",
+    "practice_north": "North practice",
+    "practice_south": "South practice",
+    "practice_east": "East practice",
+}
 _FRONTLINE = {"acute": 0.8, "community": 0.9, "primary": 0.7, "council": 0.0, "fire": 0.0}
 #: Topic mix by organisation (diet_weight, physical_activity, alcohol, tobacco, wellbeing).
 _TOPIC_MIX = {
@@ -112,7 +119,9 @@ def _directory(rng: np.random.Generator, scale: float) -> MeccDirectory:
     orgs, teams, staff = [], [], []
     for code, name, kind, setting, area, size, *_, team_codes in _ORGANISATIONS:
         orgs.append((code, name, kind, setting, area))
-        teams += [(code, t, t.replace("_", " ").capitalize()) for t in team_codes]
+        teams += [
+            (code, t, _TEAM_NAMES.get(t, t.replace("_", " ").capitalize())) for t in team_codes
+        ]
         count = max(int(round(size * scale)), len(team_codes))
         chosen = rng.integers(0, len(team_codes), size=count)
         frontline = rng.random(count) < _FRONTLINE[code]

@@ -166,6 +166,7 @@ def against_targets(
     defs = metrics or load_staff_health_metrics()
     data = _values(series, defs).sort_values(["organisation", "metric", "period"], kind="stable")
     first = data.groupby(["organisation", "metric"])["value"].transform("first")
+    relative_target = data["target"].isna() & data["target_change"].notna()
     sign = np.where(data["polarity"] == "high_is_good", 1.0, -1.0)
     data["target"] = data["target"].where(
         data["target"].notna(), first + sign * data["target_change"]
@@ -192,6 +193,7 @@ def against_targets(
         "method",
     ]
     data = data[columns + ["kind"]].reset_index(drop=True)
+    relative_target = pd.Series(relative_target.to_numpy(), index=data.index)
     if policy is None:
         return data.drop(columns="kind").assign(disclosure_note="")
     parts, notes = [], []
@@ -204,6 +206,12 @@ def against_targets(
         parts.append(controlled)
     parts.append(data[data["kind"] == "rate"].assign(disclosure_note=""))  # FTE days
     out = pd.concat(parts).sort_index().drop(columns="kind")
+    # A withheld figure must not be told by its verdict, nor a withheld first figure by the
+    # target counted from it (first + change): both become missing.
+    withheld = out["value"].isna() & data["value"].notna()
+    first_withheld = withheld.groupby([data["organisation"], data["metric"]]).transform("first")
+    out.loc[relative_target & first_withheld, "target"] = np.nan
+    out.loc[withheld | (relative_target & first_withheld), "met"] = pd.NA
     out["value_flag"] = out["value_flag"].fillna("") if "value_flag" in out else ""
     out.attrs["disclosure"] = " ".join(notes)
     return out

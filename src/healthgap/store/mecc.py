@@ -26,8 +26,8 @@ moment, and the result says how many were new and how many were duplicates.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -60,10 +60,14 @@ from healthgap.store.mecc_models import (
     TrainingRecord,
     TrainingScoreRecord,
 )
+from healthgap.store.mecc_sync import GroupCommit
+from healthgap.store.models import User
 
 __all__ = [
+    "StaffMember",
     "SyncResult",
     "count_contacts",
+    "is_synthetic",
     "link_staff_user",
     "list_contacts",
     "load_directory",
@@ -73,14 +77,18 @@ __all__ = [
     "save_directory",
     "save_staff_health",
     "save_training",
+    "staff_accounts",
+    "staff_for_user",
     "sync_contacts",
+    "upsert_rows",
 ]
 
 _CHUNK = 1000  # rows per statement: well under every driver's parameter limit
 # SQLite has one writer at a time and makes the others poll (busy_timeout), which can starve
-# one request for seconds under a burst of syncs; queueing them on a lock in the process is
-# fair and keeps every wait short. PostgreSQL needs no such lock.
-_SQLITE_WRITERS: WeakKeyDictionary[Database, threading.Lock] = WeakKeyDictionary()
+# one request for seconds under a burst of syncs: the syncs of this process are written
+# together instead, each group in one transaction (store/mecc_sync.py). PostgreSQL needs
+# none of this.
+_GROUPS: WeakKeyDictionary[Database, GroupCommit[ContactEntry]] = WeakKeyDictionary()
 _GUARD = threading.Lock()
 
 
@@ -108,7 +116,7 @@ def _chunks(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
         yield rows[start : start + _CHUNK]
 
 
-def _upsert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+def upsert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert rows, replacing the non-key columns of rows whose primary key exists."""
     if not rows:
         return
@@ -134,30 +142,82 @@ def _records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]
 
 
 def save_directory(
-    session: Session, directory: MeccDirectory, *, vocabulary: MeccVocabulary | None = None
+    session: Session,
+    directory: MeccDirectory,
+    *,
+    vocabulary: MeccVocabulary | None = None,
+    synthetic: bool = False,
 ) -> None:
     """Add or update every organisation, team and member of staff of ``directory`` (checked
     by :meth:`MeccDirectory.checked` against ``vocabulary`` first, the built-in one by
-    default); people and teams not listed are left alone."""
+    default); people and teams not listed are left alone. ``synthetic`` marks the
+    organisations as SYNTHETIC demo ones (every output drawn from them then says so)."""
     checked = directory.checked(vocabulary)
-    _upsert(
-        session, OrganisationRecord.__table__, _records(checked.organisations, ORGANISATION_COLUMNS)
+    organisations = _records(checked.organisations, ORGANISATION_COLUMNS)
+    upsert_rows(
+        session,
+        OrganisationRecord.__table__,
+        [{**row, "synthetic": synthetic} for row in organisations],
     )
-    _upsert(session, TeamRecord.__table__, _records(checked.teams, TEAM_COLUMNS))
-    _upsert(session, StaffRecord.__table__, _records(checked.staff, STAFF_COLUMNS))
+    upsert_rows(session, TeamRecord.__table__, _records(checked.teams, TEAM_COLUMNS))
+    upsert_rows(session, StaffRecord.__table__, _records(checked.staff, STAFF_COLUMNS))
 
 
 def link_staff_user(session: Session, *, staff_id: str, user_id: int | None) -> None:
-    """Link a member of staff to the login that logs for them (``None`` unlinks)."""
+    """Link a member of staff to the login that logs for them (``None`` unlinks); a login
+    logs for one member of staff, so any earlier link of that login is removed."""
     staff = session.get(StaffRecord, staff_id)
     if staff is None:
         raise StorageError(f"no member of staff {staff_id!r}")
+    if user_id is not None:
+        for other in session.scalars(select(StaffRecord).where(StaffRecord.user_id == user_id)):
+            other.user_id = None
+        session.flush()
     staff.user_id = user_id
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """The member of staff a login logs for, with their organisation and team."""
+
+    staff_id: str
+    organisation: str
+    team: str
+
+
+def staff_for_user(session: Session, user_id: int) -> StaffMember | None:
+    """The member of staff linked to login ``user_id``, or None when it is not linked."""
+    row = session.execute(
+        select(StaffRecord.staff_id, StaffRecord.organisation, StaffRecord.team).where(
+            StaffRecord.user_id == user_id
+        )
+    ).first()
+    return None if row is None else StaffMember(*row)
+
+
+def staff_accounts(session: Session) -> pd.DataFrame:
+    """Every member of staff with the login linked to them (``username``, empty when none)."""
+    query = (
+        select(*[StaffRecord.__table__.c[c] for c in STAFF_COLUMNS], User.username)
+        .outerjoin(User, User.id == StaffRecord.user_id)
+        .order_by(StaffRecord.organisation, StaffRecord.team, StaffRecord.staff_id)
+    )
+    frame = pd.DataFrame(session.execute(query).all(), columns=[*STAFF_COLUMNS, "username"])
+    return frame.assign(username=frame["username"].fillna(""))
+
+
+def is_synthetic(session: Session, organisations: Sequence[str] | None = None) -> bool:
+    """True when any (of the given) organisations is a SYNTHETIC demo one."""
+    query = select(func.count()).select_from(OrganisationRecord).where(OrganisationRecord.synthetic)
+    if organisations is not None:
+        query = query.where(OrganisationRecord.organisation.in_(list(organisations)))
+    return bool(session.scalar(query))
 
 
 def load_directory(session: Session) -> MeccDirectory:
     """The stored directory, as the checks and dashboards use it."""
-    orgs = session.execute(select(OrganisationRecord.__table__)).all()
+    org_columns = [OrganisationRecord.__table__.c[c] for c in ORGANISATION_COLUMNS]
+    orgs = session.execute(select(*org_columns)).all()
     teams = session.execute(select(TeamRecord.__table__)).all()
     staff = session.execute(select(*[StaffRecord.__table__.c[c] for c in STAFF_COLUMNS])).all()
     return MeccDirectory(
@@ -175,6 +235,12 @@ def record_contacts(session: Session, entries: Sequence[ContactEntry]) -> SyncRe
     :meth:`~healthgap.store.Database.unit_of_work` then raises StorageError and writes
     nothing of the batch.
     """
+    inserted = len(_insert_contacts(session, entries))
+    return SyncResult(len(entries), inserted, len(entries) - inserted)
+
+
+def _insert_contacts(session: Session, entries: Sequence[ContactEntry]) -> set[str]:
+    """Insert the entries not stored yet; the client ids inserted now."""
     unique = {e.client_id: e for e in entries}
     rows = [
         {
@@ -196,26 +262,38 @@ def record_contacts(session: Session, entries: Sequence[ContactEntry]) -> SyncRe
         .on_conflict_do_nothing(index_elements=["client_id"])
         .returning(table.c.client_id)
     )
-    inserted = 0
+    inserted: set[str] = set()
     for chunk in _chunks(rows):
-        inserted += len(session.execute(statement, chunk).all())
-    return SyncResult(len(entries), inserted, len(entries) - inserted)
+        inserted.update(row[0] for row in session.execute(statement, chunk))
+    return inserted
 
 
-def _writer_lock(database: Database) -> AbstractContextManager[object]:
-    if database.engine.dialect.name != "sqlite":
-        return nullcontext()
+def _group_commit(database: Database) -> GroupCommit[ContactEntry]:
     with _GUARD:
-        return _SQLITE_WRITERS.setdefault(database, threading.Lock())
+        found = _GROUPS.get(database)
+        if found is None:
+            owner = weakref.ref(database)  # the cache must not keep the database alive
+
+            def insert(batches: Sequence[Sequence[ContactEntry]]) -> set[str]:
+                target = owner()
+                assert target is not None, "the database was closed"
+                with target.unit_of_work() as session:
+                    return _insert_contacts(session, [e for batch in batches for e in batch])
+
+            found = _GROUPS[database] = GroupCommit(insert, lambda entry: entry.client_id)
+        return found
 
 
 def sync_contacts(database: Database, entries: Sequence[ContactEntry]) -> SyncResult:
-    """Store one sync batch in its own transaction (:func:`record_contacts` inside
-    :meth:`~healthgap.store.Database.unit_of_work`); the path the web app's sync endpoint
-    should take. On SQLite, concurrent syncs of this process queue for the one writer
-    instead of polling for it."""
-    with _writer_lock(database), database.unit_of_work() as session:
-        return record_contacts(session, entries)
+    """Store one sync batch exactly once (as :func:`record_contacts`, committed); the path
+    the web app's sync endpoint takes. On SQLite the batches of concurrent syncs in this
+    process are written together, a group per transaction
+    (:class:`~healthgap.store.mecc_sync.GroupCommit`); on PostgreSQL each in its own."""
+    if database.engine.dialect.name != "sqlite":
+        with database.unit_of_work() as session:
+            return record_contacts(session, entries)
+    new = _group_commit(database).write(entries)
+    return SyncResult(len(entries), len(new), len(entries) - len(new))
 
 
 def count_contacts(session: Session) -> int:
@@ -240,7 +318,9 @@ def list_contacts(
         query = query.where(table.c.contact_date >= start)
     if end is not None:
         query = query.where(table.c.contact_date <= end)
-    frame = pd.DataFrame(session.execute(query).all(), columns=list(LOG_COLUMNS))
+    # Plain tuples: pandas builds a frame from them several times faster than from Rows.
+    rows = [tuple(row) for row in session.execute(query)]
+    frame = pd.DataFrame(rows, columns=list(LOG_COLUMNS))
     frame["contact_date"] = pd.to_datetime(frame["contact_date"])
     return frame
 
@@ -255,9 +335,9 @@ def save_training(
         records.assign(completed_on=pd.to_datetime(records["completed_on"]).dt.date),
         TRAINING_COLUMNS,
     )
-    _upsert(session, TrainingRecord.__table__, rows)
+    upsert_rows(session, TrainingRecord.__table__, rows)
     if scores is not None and len(scores):
-        _upsert(session, TrainingScoreRecord.__table__, _records(scores, SCORE_COLUMNS))
+        upsert_rows(session, TrainingScoreRecord.__table__, _records(scores, SCORE_COLUMNS))
 
 
 def load_training(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -277,7 +357,7 @@ def save_staff_health(session: Session, series: pd.DataFrame) -> int:
     """Add or replace staff health figures (by organisation, month and metric), e.g. from
     :func:`healthgap.engage.staff_health_import.read_staff_health`; returns the rows written."""
     rows = _records(series, STAFF_HEALTH_COLUMNS)
-    _upsert(session, StaffHealthRecord.__table__, rows)
+    upsert_rows(session, StaffHealthRecord.__table__, rows)
     return len(rows)
 
 

@@ -1,12 +1,12 @@
 """SQLAlchemy tables of MECC: organisations, teams, staff, contact logs, training, capability
-scores and staff health figures.
+scores, staff health figures and the referrals lifestyle services received.
 
 Natural keys (the organisation's code, the staff code, the device's ``client_id``) are the
 keys, so a device's entry is written without looking anything up first, and a repeated
 ``client_id`` can never be stored twice (unique constraint ``uq_mecc_contacts_client_id``).
 Vocabulary codes (setting, topics, action, destination, route ...) are plain strings checked
 by :mod:`healthgap.engage` before writing, because the vocabulary is editable content. The
-schema is owned by migration ``1601``; ``tests/store`` checks that they agree.
+schema is owned by migrations ``1601`` and ``1602``; ``tests/store`` checks that they agree.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -32,6 +34,7 @@ from healthgap.store.models import Base, utcnow
 __all__ = [
     "ContactRecord",
     "OrganisationRecord",
+    "ReferralReceivedRecord",
     "StaffHealthRecord",
     "StaffRecord",
     "TeamRecord",
@@ -51,6 +54,8 @@ class OrganisationRecord(Base):
     org_type: Mapped[str] = mapped_column(String(CODE))
     setting: Mapped[str] = mapped_column(String(CODE))
     area_code: Mapped[str] = mapped_column(String(16))
+    # The SYNTHETIC demo's organisations (migration 1602): every output drawn from them says so.
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class TeamRecord(Base):
@@ -151,3 +156,15 @@ class StaffHealthRecord(Base):
     numerator: Mapped[float | None] = mapped_column(Float)
     denominator: Mapped[float | None] = mapped_column(Float)
     value: Mapped[float | None] = mapped_column(Float)
+
+
+class ReferralReceivedRecord(Base):
+    """How many referrals a lifestyle service received on one day from one area (migration
+    1602): counts only, never a person, so attribution can be recomputed at any time."""
+
+    __tablename__ = "mecc_referrals_received"
+
+    received_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    service: Mapped[str] = mapped_column(String(CODE), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    referrals: Mapped[int] = mapped_column(Integer)

@@ -24,6 +24,7 @@ def utcnow() -> datetime:
 class Role(enum.StrEnum):
     """What a signed-in person may do; each role includes the rights of the ones before it."""
 
+    staff = "staff"  # log MECC conversations for their linked staff record, nothing else
     viewer = "viewer"  # read pages and download
     analyst = "analyst"  # also build and save scenarios, upload data
     admin = "admin"  # also invite users and set roles
@@ -37,6 +38,8 @@ class Role(enum.StrEnum):
 
         >>> Role.admin.allows(Role.analyst), Role.viewer.allows(Role.analyst)
         (True, False)
+        >>> Role.staff.allows(Role.viewer), Role.viewer.allows(Role.staff)
+        (False, True)
         """
         return self.rank >= needed.rank
 

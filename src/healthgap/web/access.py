@@ -9,8 +9,9 @@ to send every route a request as every role and as an anonymous visitor.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -18,7 +19,15 @@ from starlette.routing import BaseRoute, Mount
 
 from healthgap.store import Role
 
-__all__ = ["PUBLIC_ROUTES", "RouteAccess", "guard_every_route", "route_access"]
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+__all__ = [
+    "PUBLIC_ROUTES",
+    "RouteAccess",
+    "checks_role_itself",
+    "guard_every_route",
+    "route_access",
+]
 
 #: Routes open to anyone, each for a reason: (method, path template); ``*`` is any method.
 PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
@@ -31,8 +40,22 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/invite/{token}"),
         ("*", "/static"),  # stylesheets, scripts and fonts
         ("GET", "/favicon.ico"),  # browsers ask for it before anyone signs in
+        ("GET", "/mecc/sw.js"),  # the MECC page's service worker: static code, no data
     }
 )
+
+
+def checks_role_itself(role: Role) -> Callable[[Endpoint], Endpoint]:
+    """Mark an endpoint that checks ``role`` in its own body (a JSON route that answers 401
+    and 403 in JSON instead of redirecting to the sign-in page), so the sweep and the guard
+    know the role it needs."""
+
+    def mark(endpoint: Endpoint) -> Endpoint:
+        endpoint.required_role = role  # type: ignore[attr-defined]
+        return endpoint
+
+    return mark
+
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -95,7 +118,8 @@ def route_access(app: FastAPI) -> list[RouteAccess]:
         if not isinstance(route, APIRoute):
             unguarded.append(f"{type(route).__name__} {path}")
             continue
-        roles = [*inherited, *_roles(route.dependant.dependencies)]
+        own = getattr(route.endpoint, "required_role", None)
+        roles = [*inherited, *_roles(route.dependant.dependencies), *([own] if own else [])]
         needed = max(roles, key=lambda r: r.rank) if roles else None
         for method in sorted(route.methods):
             if needed is None and (method, path) not in PUBLIC_ROUTES:

@@ -44,6 +44,7 @@ __all__ = [
     "PlannerDep",
     "Services",
     "SourceDep",
+    "Staff",
     "Viewer",
     "Workspaces",
     "current_user",
@@ -199,6 +200,9 @@ def require(role: Role) -> Callable[[Request], User]:
     return dependency
 
 
+#: Any signed-in role, the staff role included (MECC logging; the use case also requires the
+#: login to be linked to a member of staff).
+Staff = Annotated[User, Depends(require(Role.staff))]
 Viewer = Annotated[User, Depends(require(Role.viewer))]
 Analyst = Annotated[User, Depends(require(Role.analyst))]
 Admin = Annotated[User, Depends(require(Role.admin))]

@@ -14,6 +14,9 @@ from healthgap.web.routes import (
     downloads,
     explain,
     measures,
+    mecc_admin,
+    mecc_log,
+    mecc_pages,
     plan,
     plan_downloads,
     practice,
@@ -35,6 +38,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin.router,
     account.router,
     *assess_all.ASSESS_ROUTERS,
+    mecc_log.router,
+    mecc_admin.router,  # before mecc_pages: its downloads are more specific
+    mecc_pages.router,
 )
 
 

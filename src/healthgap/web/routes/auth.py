@@ -79,7 +79,10 @@ def login(
         )
     limiter.succeeded(username)
     sign_in(request, user.id)
-    return RedirectResponse(_safe_next(next), status_code=303)
+    target = _safe_next(next)
+    if user.role == "staff" and target == "/":
+        target = "/mecc/log"  # the one page the staff role may use
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/logout")
