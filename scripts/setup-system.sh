@@ -9,6 +9,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 # Liberation Sans is metric-compatible with Arial, the typeface the stylesheet names.
 dpkg -s fonts-liberation >/dev/null 2>&1 || missing+=(fonts-liberation)
+# Colour emoji for the pledge share image (reports/pledge_share_card.py).
+dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || missing+=(fonts-noto-color-emoji)
 
 if [ "${#missing[@]}" -eq 0 ]; then
     exit 0

@@ -47,7 +47,15 @@ def _quiet(result) -> str:  # noqa: ANN001
 
 
 #: Commands that run with no arguments at all (and would build, serve or print).
-RUN_BARE = {"demo", "mecc demo", "serve", "version", "assess list"}
+RUN_BARE = {
+    "demo",
+    "mecc demo",
+    "serve",
+    "version",
+    "assess list",
+    "journey templates",
+    "journey list",
+}
 #: Wrong values for the commands that run bare.
 WRONG_VALUES = {
     "demo": [["--size", "huge", "--seed", "-1"]],
@@ -55,6 +63,8 @@ WRONG_VALUES = {
     "version": [],
     "assess list": [["--data-dir"]],
     "mecc demo": [["--database-url", "nosuch://x"]],
+    "journey templates": [["--out", "{tmp}/templates.txt"]],
+    "journey list": [["--database-url", "nonsense://nowhere"]],
     "user create": [
         ["someone", "--role", "emperor", "--password", "short", "--data-dir", "{tmp}/web"]
     ],

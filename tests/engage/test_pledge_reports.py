@@ -15,14 +15,11 @@ import vl_convert
 
 from healthgap.engage import campaign_from_mapping, example_campaign
 from healthgap.reports.engage_charts import (
-    SHARE_IMAGE_SIZE,
     conversion_chart,
     district_chart,
     followup_chart,
     pledges_by_day_chart,
     pledges_by_theme_chart,
-    render_share_image,
-    share_card_spec,
 )
 from healthgap.reports.engage_tables import (
     district_map_table,
@@ -30,6 +27,11 @@ from healthgap.reports.engage_tables import (
     write_pledge_tables,
 )
 from healthgap.reports.pledge_privacy_notice import privacy_notice_html
+from healthgap.reports.pledge_share_card import (
+    SHARE_IMAGE_SIZE,
+    render_share_image,
+    share_card_spec,
+)
 from healthgap.reports.render import VEGA_LITE_VERSION
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

@@ -119,7 +119,7 @@ def test_charts_say_what_they_show() -> None:
     texts = [v["cell_text"] for v in specs["swimlane"]["data"]["values"]]
     assert any("moment of truth" in t for t in texts) and any("[very negative]" in t for t in texts)
     points = specs["emotion"]["data"]["values"]
-    assert [p["marker"] for p in points][:2] == ["-1 ★", "-2 ★"]
+    assert [p["marker"] for p in points][:2] == ["−1 ★", "−2 ★"]
     labels = [v["label"] for v in specs["funnel"]["data"]["values"]]
     assert labels[1] == "720 (40% of Invited, 38% to 42%); 1,080 lost"
     colours = json.dumps(specs["emotion"])

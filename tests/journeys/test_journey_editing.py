@@ -133,3 +133,13 @@ def test_versions_and_to_be_copies(small: Journey) -> None:
     assert set(comparison.touchpoints["status"]) == {"kept"}
     with pytest.raises(InputError, match="not_as_is"):
         start_to_be(redesign, new_id="again", version_date=date(2025, 7, 2))
+
+
+def test_a_stage_left_empty_still_has_its_swimlane_column() -> None:
+    """Moving the only touchpoint out of a stage leaves an empty column, not a failure."""
+    from healthgap.journeys import load_template, swimlane_grid
+
+    journey = move_touchpoint(load_template("demo_health_check_to_be"), "online-booking", "down")
+    assert journey.touchpoints_in("booked") == []
+    grid = swimlane_grid(journey)
+    assert (grid["Booked"] == "").all() and grid["Attended"].str.len().sum() > 0

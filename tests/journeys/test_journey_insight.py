@@ -187,7 +187,7 @@ def test_feedback_from_notes_and_journey(demo: Journey) -> None:
                                      prepared_on=date(2025, 4, 1),
                                      contact="Public health team, 0114 496 0000")  # fmt: skip
     assert summary.how_we_listened == (
-        "We listened through 1 focus group (8 people) and a complaint (3 people)."
+        "We listened through 1 focus group (8 people) and 3 complaints."
     )
     assert [h.theme for h in summary.what_you_told_us] == ["Booking only by phone", "Parking"]
     # The quote with a name and phone number is never shown to participants.

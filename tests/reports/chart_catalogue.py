@@ -198,11 +198,13 @@ def _pledges(out: dict[str, Any]) -> None:
         "engage_charts.district_chart",
         charts.district_chart(*district_map_table(_inputs()[0]), campaign_title=title),
     )
+    from healthgap.reports.pledge_share_card import share_card_spec
+
     _add(
         out,
         "pledge_share_card",
-        "engage_charts.share_card_spec",
-        charts.share_card_spec(
+        "pledge_share_card.share_card_spec",
+        share_card_spec(
             campaign_title=title, pledge_text="Walk to work twice a week", display_name="Sam"
         ),
     )

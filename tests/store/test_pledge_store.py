@@ -39,6 +39,7 @@ from healthgap.store import (
     moderate,
     moderation_queue,
     pledge_frame,
+    pledge_recording,
     pledge_view,
     pledge_wall,
     record_checkin,
@@ -191,7 +192,7 @@ def test_a_failure_mid_transaction_leaves_nothing(
     def broken(*_args: object) -> list:
         raise StorageError("disk full")
 
-    monkeypatch.setattr(pledge_store, "reminder_schedule", broken)
+    monkeypatch.setattr(pledge_recording, "reminder_schedule", broken)
     with pytest.raises(StorageError):
         record_pledge(database, campaign=CAMPAIGN, submission=_submission(), now=NOW)
     assert [_count(database, t) for t in (Pledge, PledgeContact, PledgeModerationEvent)] == [0] * 3

@@ -25,7 +25,6 @@ SAMPLES = {
     "job_id": "no-such-job",
     "scenario_id": "999",
     "measure": "le",
-    "slug": "ss-newham-mosque-quit",
     "intervention": "statins",
     "file_id": "1",
     "assessment_id": "1",
@@ -33,7 +32,19 @@ SAMPLES = {
     "action_id": "1",
     "framework_id": "hinst_cbo",
     "page": "activity",
+    "key": "no-such-journey",
+    "point": "x",
+    "stage": "x",
+    "item": "x",
     "name": "organisations",  # a table of the MECC activity page and of the directory
+    "slug": "sweep-campaign",  # the sweep's app holds a campaign of this name
+    "public_id": "no-such-pledge",
+    "channel": "whatsapp",
+}
+#: Samples for one route where a placeholder means something else there.
+ROUTE_SAMPLES = {
+    "/pledges/{slug}/analysis/{name}.{fmt}": {"name": "pledges-by-theme"},
+    "/practice/cases/{slug}": {"slug": "ss-newham-mosque-quit"},  # a seeded case study
 }
 #: Static files: the route is a folder, the sample one file in it.
 MOUNT_SAMPLES = {"/static": "/static/healthgap.css"}
@@ -64,7 +75,7 @@ def sample_url(route: RouteAccess, area_code: str, values: dict[str, str] | None
         return MOUNT_SAMPLES[route.path]
     images = "{sex}.{fmt}" in route.path  # the explain charts are images
     chosen = {**SAMPLES, "area_code": area_code, **({"fmt": "svg"} if images else {})}
-    chosen |= values or {}
+    chosen |= ROUTE_SAMPLES.get(route.path, {}) | (values or {})
     url = PLACEHOLDER.sub(lambda m: chosen.get(m.group(1), "x"), route.path)
     query = []
     if route.path.endswith(("/target", "/target-trajectory.{fmt}")):

@@ -6,6 +6,8 @@ route that takes no role."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
@@ -13,6 +15,7 @@ from route_samples import RANK, ROLES, all_routes, sample_url
 from web_helpers import add_user, csrf_from, login
 
 from conftest import make_settings
+from healthgap.analyses.pledges import create_campaign, example_campaign
 from healthgap.web import create_app
 from healthgap.web.access import PUBLIC_ROUTES, RouteAccess, route_access
 from healthgap.web.deps import Viewer
@@ -31,6 +34,15 @@ def app(tmp_path_factory, demo_workspace, migrated_database_file):  # noqa: ANN0
     with TestClient(application, base_url="http://testserver"):
         for role in ("staff", "viewer", "analyst", "admin"):
             add_user(application.state.database, role)
+        today = date.today()
+        create_campaign(
+            application.state.database,
+            example_campaign(
+                slug="sweep-campaign",
+                starts_on=str(today - timedelta(days=1)),
+                ends_on=str(today + timedelta(days=9)),
+            ),
+        )
         yield application
     application.state.database.dispose()
 
@@ -61,6 +73,13 @@ DESIGNED = {
     ("POST", "/assess/{assessment_id}/close"): "analyst",
     ("POST", "/assess/{assessment_id}/actions"): "analyst",
     ("POST", "/assess/{assessment_id}/actions/{action_id}/status"): "analyst",
+    ("GET", "/pledges/new"): "analyst",
+    ("POST", "/pledges/new"): "analyst",
+    ("GET", "/pledges/{slug}/edit"): "analyst",
+    ("POST", "/pledges/{slug}/edit"): "analyst",
+    ("GET", "/pledges/{slug}/moderation"): "analyst",
+    ("POST", "/pledges/{slug}/moderation/{public_id}"): "analyst",
+    ("GET", "/pledges/{slug}/export.{fmt}"): "analyst",
     ("GET", "/mecc/session.json"): "staff",
     ("GET", "/mecc"): "analyst",
     ("GET", "/mecc/referrals"): "analyst",
@@ -73,6 +92,27 @@ DESIGNED = {
     ("GET", "/mecc/directory"): "admin",
     ("GET", "/mecc/directory/{name}.{fmt}"): "admin",
     ("POST", "/mecc/directory/link"): "admin",
+    **dict.fromkeys(
+        [
+            ("POST", "/journeys"),
+            ("POST", "/journeys/import"),
+            ("POST", "/journeys/{key}/edit"),
+            ("POST", "/journeys/{key}/restore"),
+            ("POST", "/journeys/{key}/to-be"),
+            ("GET", "/journeys/{key}/edit"),
+            ("GET", "/journeys/{key}/details"),
+            ("GET", "/journeys/{key}/add-touchpoint"),
+            ("GET", "/journeys/{key}/touchpoints/{point}/edit"),
+            ("GET", "/journeys/{key}/stages/{stage}/edit"),
+            ("GET", "/journeys/{key}/improvements/{item}/edit"),
+            ("POST", "/journeys/{key}/feedback/sent"),
+            ("POST", "/insight-notes/feedback/sent"),
+            ("GET", "/insight-notes/new"),
+            ("POST", "/insight-notes"),
+            ("POST", "/insight-notes/{key}/links"),
+        ],
+        "analyst",
+    ),
 }
 #: MECC logging: any signed-in role, but only a login linked to a member of staff (none of
 #: the sweep's users is linked, so each is refused; tests/web/test_mecc_logging.py signs in a
@@ -89,6 +129,13 @@ MISSING_OK = {
     ("GET", "/practice/{kind}/{slug}/attachments/{file_id}"),  # no such kind, no file
     # no assessment 1 in a fresh database (the assessment pages' own tests make one)
     *[(r.method, r.path) for r in ROUTES if r.path.startswith("/assess/{assessment_id}")],
+    # no journey or insight note "no-such-journey" (POSTs about it are 404 too)
+    *[
+        (r.method, r.path)
+        for r in ROUTES
+        if "{key}" in r.path and r.path.startswith(("/journeys", "/insight"))
+    ],
+    ("GET", "/insight-notes/feedback/sheet.html"),  # a sheet of no segment or theme
 }
 
 

@@ -147,6 +147,8 @@ def _register_commands() -> None:
         "assess_workshop",
         "practice",
         "mecc",
+        "journey",
+        "pledges",
     )
     for optional in domains:
         try:

@@ -111,6 +111,7 @@ def serve(
     if demo:
         _ensure_demo_admin(web_app.state.database)
         _ensure_mecc_demo(web_app.state.database)
+        _ensure_demo_journeys(web_app.state.database, workspace, demo_size)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     console.print(f"healthgap is serving on http://{host}:{port} ({workers} process(es))")
     # access_log off: uvicorn's access log records client addresses (personal data); the
@@ -199,3 +200,13 @@ def _ensure_mecc_demo(database: object) -> None:
                 " (shown once; open /mecc/log on a phone)",
             )
         )
+
+
+def _ensure_demo_journeys(database: object, workspace: Path | None, size: str) -> None:
+    """Store the SYNTHETIC worked example journey once (its funnel from the demo's service
+    data), with its redesign and insight notes."""
+    from healthgap.analyses import load_demo_journeys
+
+    loaded = load_demo_journeys(database, workspace=workspace, size=size)  # type: ignore[arg-type]
+    state = "loaded" if loaded.summary["loaded"] else "already loaded"
+    console.print(f"SYNTHETIC worked example journey {state}: /journeys")

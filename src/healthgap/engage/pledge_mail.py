@@ -24,6 +24,7 @@ Messages are plain text, so nothing the person typed can become markup in a mail
 
 from __future__ import annotations
 
+import email.policy
 import os
 import smtplib
 import ssl
@@ -75,7 +76,9 @@ def reminder_message(
     sender: str,
 ) -> EmailMessage:
     """The plain-text reminder for ``week``, with unsubscribe headers."""
-    message = EmailMessage()
+    # Header lines up to RFC 5322's 998 characters: the default 78 would fold the long
+    # List-Unsubscribe URL into encoded words, which mail programs cannot follow.
+    message = EmailMessage(policy=email.policy.default.clone(max_line_length=998))
     message["Subject"] = f"Week {week}: how is your pledge going?"
     message["From"] = sender
     message["To"] = to

@@ -101,12 +101,32 @@ def _library_words() -> list[str]:
     return list(read_wordlist(get_complete_path_of_file("profanity_wordlist.txt")))
 
 
+class _WordsByLength(list):
+    """The library's list of word variants, searched only among the words that can have
+    the length of the string asked about. The library's own equality
+    (``VaryingString.__eq__``, which refuses other lengths first) still decides, so the
+    answer is unchanged; a word new to the process costs a few comparisons, not hundreds."""
+
+    def __init__(self, words: list) -> None:
+        super().__init__(words)
+        self._by_length: dict[int, list] = {}
+        for word in words:
+            for length in range(word._min_len, word._max_len + 1):
+                self._by_length.setdefault(length, []).append(word)
+
+    def __contains__(self, item: object) -> bool:
+        if isinstance(item, str):
+            return any(word == item for word in self._by_length.get(len(item), ()))
+        return super().__contains__(item)
+
+
 @cache
 def _word_filter() -> Profanity:
     """The library's single-word entries (all but a few dozen of its list)."""
     words = [w for w in _library_words() if " " not in w]
     censor = Profanity(words=words)
     censor.load_censor_words(custom_words=words, whitelist_words=list(HEALTH_VOCABULARY))
+    censor.CENSOR_WORDSET = _WordsByLength(censor.CENSOR_WORDSET)
     return censor
 
 

@@ -83,7 +83,12 @@ from healthgap.journeys.personal_data import (
     warn_personal_data,
 )
 from healthgap.journeys.records import journey_from_dict, journey_to_dict
-from healthgap.journeys.templates import list_templates, load_template, template_text
+from healthgap.journeys.templates import (
+    demo_insight_notes,
+    list_templates,
+    load_template,
+    template_text,
+)
 from healthgap.journeys.validation import check_journey, journey_problems
 
 __all__ = [
@@ -110,6 +115,7 @@ __all__ = [
     "check_journey",
     "check_service_activity",
     "compare_journeys",
+    "demo_insight_notes",
     "feedback_to_dict",
     "find_personal_data",
     "funnel_table",

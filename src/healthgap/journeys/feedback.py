@@ -20,6 +20,7 @@ printable HTML fragment is done by :mod:`healthgap.reports.journey_feedback`. A
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -144,6 +145,9 @@ def _how_we_listened(notes: list[InsightNote], journey: Journey | None) -> str:
         if not chosen:
             continue
         people = sum(n.sample_size or 0 for n in chosen)
+        if method == "complaint" and people:
+            parts.append(f"{people} complaint{'s' if people > 1 else ''}")
+            continue
         if method in ("focus_group", "interview") or len(chosen) > 1:
             text = (
                 f"{len(chosen)} {_PLURALS[method] if len(chosen) > 1 else INSIGHT_METHODS[method]}"
@@ -164,15 +168,37 @@ def _how_we_listened(notes: list[InsightNote], journey: Journey | None) -> str:
     return f"We listened through {listed}."
 
 
+def _stems(text: str) -> set[str]:
+    return {word[:5] for word in re.findall(r"[a-z]{4,}", text.lower())}
+
+
+def _shared_words(theme: str, quote: str) -> int:
+    """How many words (of 4 letters or more, compared by their first five) two texts share.
+
+    >>> _shared_words("No help to stop smoking", "Nobody called me about the smoking.")
+    1
+    """
+    return len(_stems(theme) & _stems(quote))
+
+
 def _heard(
     journey: Journey | None, notes: list[InsightNote]
 ) -> tuple[Counter[str], dict[str, list[str]]]:
     mentions: Counter[str] = Counter()
     quotes: dict[str, list[str]] = defaultdict(list)
+    # A note's quotes are not tied to one of its themes, so a theme takes its quote first
+    # from notes about it alone, then from quotes sharing a word with it; the order the
+    # notes come in decides nothing else.
+    candidates: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
     for note in notes:
         for theme in note.themes:
             mentions[theme] += note.sample_size or 1
-            quotes[theme] += list(note.quotes)
+            candidates[theme] += [
+                (len(note.themes), -_shared_words(theme, quote), note.id, quote)
+                for quote in note.quotes
+            ]
+    for theme, found in candidates.items():
+        quotes[theme] = [quote for *_, quote in sorted(found)]
     if journey is not None and not notes:
         for tp in journey.touchpoints:
             weight = sum(e.count or 0 for e in tp.evidence) or 1

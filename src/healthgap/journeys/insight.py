@@ -136,8 +136,9 @@ def insight_note_problems(
 def note_personal_data(
     note: InsightNote, source: str = "<insight>", row: int | None = None
 ) -> list[Problem]:
-    """Warnings for likely personal data in a note's quotes and summary."""
-    texts = [(source, row, f"quotes[{i + 1}]", q) for i, q in enumerate(note.quotes)]
+    """Warnings for likely personal data in a note's title, quotes and summary."""
+    texts = [(source, row, "title", note.title)]
+    texts += [(source, row, f"quotes[{i + 1}]", q) for i, q in enumerate(note.quotes)]
     texts.append((source, row, "summary", note.summary))
     return personal_data_problems(texts)
 

@@ -129,6 +129,7 @@ def swimlane_grid(journey: Journey) -> pd.DataFrame:
         return pd.DataFrame("", index=lanes, columns=stage_names)
     cells = cells.assign(entry=cells["touchpoint"] + ": " + cells["text"])
     grid = cells.groupby(["lane_label", "stage"], sort=False)["entry"].agg("\n".join).unstack()
-    grid = grid.reindex(index=lanes, columns=stage_names).fillna("")
+    # object first: a stage without touchpoints comes back as a float column of NaN
+    grid = grid.reindex(index=lanes, columns=stage_names).astype(object).fillna("")
     grid.index.name, grid.columns.name = "lane", "stage"
     return grid

@@ -17,6 +17,8 @@ The files live in ``healthgap/journeys/templates/``; copy one, edit it, and read
 True
 >>> load_template("demo_health_check").synthetic
 True
+>>> sorted({n.method for n in demo_insight_notes()})
+['complaint', 'focus_group', 'interview', 'survey']
 """
 
 from __future__ import annotations
@@ -26,10 +28,18 @@ from importlib import resources
 import yaml
 
 from healthgap.errors import InputError
+from healthgap.journeys.insight import InsightNote, insight_notes_from_records
 from healthgap.journeys.model import Journey
 from healthgap.journeys.records import journey_from_dict
 
-__all__ = ["TEMPLATES", "WORKED_EXAMPLES", "list_templates", "load_template", "template_text"]
+__all__ = [
+    "TEMPLATES",
+    "WORKED_EXAMPLES",
+    "demo_insight_notes",
+    "list_templates",
+    "load_template",
+    "template_text",
+]
 
 #: The reconstructed templates for common journeys.
 TEMPLATES: tuple[str, ...] = (
@@ -61,3 +71,11 @@ def list_templates(*, include_worked_examples: bool = False) -> list[str]:
 def load_template(name: str) -> Journey:
     """Read and validate a shipped template or worked example by name."""
     return journey_from_dict(yaml.safe_load(template_text(name)), f"templates/{name}.yaml")
+
+
+def demo_insight_notes() -> list[InsightNote]:
+    """The SYNTHETIC insight notes of the worked example, linked to its persona, the
+    ``demo_health_check`` journey and its touchpoints (invented; no real person's words)."""
+    files = resources.files("healthgap.journeys") / "templates"
+    text = (files / "demo_insight_notes.yaml").read_text(encoding="utf-8")
+    return insight_notes_from_records(yaml.safe_load(text), "templates/demo_insight_notes.yaml")

@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from healthgap.disclosure import DisclosurePolicy
 from healthgap.errors import InputError
 from healthgap.reports.chart_style import mark_synthetic
 from healthgap.reports.tables import SYNTHETIC_NOTE
@@ -73,7 +74,10 @@ class Table:
     ``columns`` (those present, in that order) and ``decimals`` (rounding by column) give
     the published form; ``fingertips`` holds the options of
     :func:`healthgap.reports.tables.to_fingertips`, or ``None`` when the Fingertips layout
-    does not fit the table (e.g. modelled values without confidence limits).
+    does not fit the table (e.g. modelled values without confidence limits). ``policy`` is
+    the table's own disclosure policy (``None``: the writer's default); ``record_level``
+    marks a table of records for analysts, written without disclosure control and labelled
+    "not for publication".
     """
 
     frame: pd.DataFrame
@@ -82,6 +86,8 @@ class Table:
     columns: Sequence[str] | None = None
     decimals: Mapping[str, int] = field(default_factory=dict)
     fingertips: Mapping[str, Any] | None = None
+    policy: DisclosurePolicy | None = None
+    record_level: bool = False
 
     def published(self) -> pd.DataFrame:
         frame = self.frame
@@ -89,6 +95,12 @@ class Table:
             frame = frame[[c for c in self.columns if c in frame.columns]]
         rounding = {c: d for c, d in self.decimals.items() if c in frame.columns}
         return frame.round(rounding) if rounding else frame
+
+    def controlled(self) -> tuple[pd.DataFrame, list[str]]:
+        """The published table after its disclosure policy, as pages show it, and the notes."""
+        if self.record_level:
+            return self.published(), []
+        return (self.policy or DisclosurePolicy()).apply(self.published())
 
 
 @dataclass(frozen=True)

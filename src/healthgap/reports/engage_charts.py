@@ -7,10 +7,9 @@ Okabe-Ito palette and every mark has a text label or tooltip.
 - :func:`pledges_by_day_chart`, :func:`pledges_by_theme_chart`, :func:`district_chart`;
 - :func:`followup_chart`: "I kept it / Partly / Not yet" shares per reminder week, with
   Wilson 95% intervals;
-- :func:`conversion_chart`: pledges per 100 page views per day, with intervals;
-- :func:`share_card_spec` and :func:`render_share_image`: a 1200 x 630 PNG (the Open Graph
-  size) with the campaign title and the pledge. The pledge is data in the spec, drawn as
-  text by the Vega renderer: it is never parsed as markup or as a Vega expression.
+- :func:`conversion_chart`: pledges per 100 page views per day, with intervals.
+
+The share image of a pledge is :mod:`healthgap.reports.pledge_share_card`.
 
 >>> import pandas as pd
 >>> table = pd.DataFrame({"theme": ["diet", "activity"], "statistic": "pledges",
@@ -22,29 +21,22 @@ Okabe-Ito palette and every mark has a text label or tooltip.
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 import pandas as pd
-import vl_convert
 
 from healthgap.engage.campaigns import Theme
 from healthgap.engage.pledge_followup import CheckinOutcome
-from healthgap.reports.chart_style import CHART_CONFIG, OKABE_ITO, STYLE, chart_title, records
-from healthgap.reports.render import VEGA_LITE_VERSION
+from healthgap.reports.chart_style import OKABE_ITO, STYLE, chart_title, records
 
 __all__ = [
-    "SHARE_IMAGE_SIZE",
     "conversion_chart",
     "district_chart",
     "followup_chart",
     "pledges_by_day_chart",
     "pledges_by_theme_chart",
-    "render_share_image",
-    "share_card_spec",
 ]
 
-SHARE_IMAGE_SIZE = (1200, 630)
 SUPPRESSION_NOTE = "Counts of 1-7 are not shown; others are rounded to the nearest 5"
 _OUTCOME_ORDER = [o.label for o in CheckinOutcome]
 
@@ -77,7 +69,15 @@ def pledges_by_day_chart(
         "data": {"values": records(rows[["day", "count"]])},
         "mark": {"type": "bar", "color": OKABE_ITO[0]},
         "encoding": {
-            "x": {"field": "day", "type": "temporal", "title": "Day", "timeUnit": "yearmonthdate"},
+            # one bar a day, labelled as a date (a time axis would stretch a single day's bar
+            # across the chart and repeat its date in the ticks)
+            "x": {
+                "field": "day",
+                "type": "ordinal",
+                "timeUnit": "yearmonthdate",
+                "title": "Day",
+                "axis": {"format": "%-d %b %Y", "labelAngle": 0, "labelOverlap": True},
+            },
             "y": {"field": "count", "type": "quantitative", "title": "Pledges"},
             "tooltip": [
                 {"field": "day", "type": "temporal", "timeUnit": "yearmonthdate"},
@@ -127,7 +127,7 @@ def district_chart(
 ) -> dict[str, Any]:
     """Pledges per postcode district, largest first (from
     :func:`~healthgap.reports.engage_tables.district_map_table`)."""
-    hidden = next((n for n in notes if "not shown" in n), None)
+    hidden = next((n for n in notes[1:] if "not shown" in n), None)  # notes[0]: the policy
     title = chart_title(f"Pledges by postcode district: {campaign_title}", hidden, synthetic)
     spec = _horizontal_bars(table, "postcode_district", "Postcode district", title)
     spec["height"] = {"step": 16}
@@ -204,55 +204,3 @@ def conversion_chart(
                                       {"field": "value", "format": ".1f"}]}},
         ],
     }  # fmt: skip
-
-
-def share_card_spec(
-    *,
-    campaign_title: str,
-    pledge_text: str,
-    display_name: str | None,
-    colour: str = "#005EB8",
-    width_chars: int = 34,
-) -> dict[str, Any]:
-    """A Vega-Lite spec of the share image: title, the pledge (wrapped, at most 6 lines),
-    and who made it ("Someone" when anonymous)."""
-    wrapped = textwrap.wrap(pledge_text, width=width_chars, max_lines=6, placeholder=" …")
-    who = f"— {display_name}" if display_name else "— someone in the campaign"
-    lines = [
-        {"y": 60, "size": 34, "weight": "bold", "text": campaign_title[:60]},
-        {"y": 120, "size": 30, "weight": "normal", "text": "I pledge to:"},
-        *[
-            {"y": 175 + 58 * i, "size": 46, "weight": "bold", "text": line}
-            for i, line in enumerate(wrapped)
-        ],
-        {"y": 560, "size": 30, "weight": "normal", "text": who[:70]},
-    ]
-    width, height = SHARE_IMAGE_SIZE
-    return {
-        **STYLE,
-        "description": f"Share image: the pledge for {campaign_title} written out as text.",
-        "width": width,
-        "height": height,
-        "padding": 0,
-        "autosize": {"type": "none"},
-        "background": colour,
-        "config": {**CHART_CONFIG, "view": {"stroke": None}},
-        "data": {"values": lines},
-        "encoding": {
-            "x": {"value": 64},
-            "y": {"field": "y", "type": "quantitative", "scale": None},
-            "text": {"field": "text", "type": "nominal"},
-            "size": {"field": "size", "type": "quantitative", "scale": None},
-        },
-        "layer": [
-            {"transform": [{"filter": {"field": "weight", "equal": weight}}],
-             "mark": {"type": "text", "align": "left", "baseline": "top", "color": "#FFFFFF",
-                      "fontWeight": weight, "font": "DejaVu Sans, Liberation Sans, sans-serif"}}
-            for weight in ("bold", "normal")
-        ],
-    }  # fmt: skip
-
-
-def render_share_image(spec: dict[str, Any]) -> bytes:
-    """PNG bytes of a :func:`share_card_spec`, rendered on the server (no browser)."""
-    return bytes(vl_convert.vegalite_to_png(spec, VEGA_LITE_VERSION, scale=1))

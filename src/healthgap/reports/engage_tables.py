@@ -36,6 +36,7 @@ __all__ = [
     "COUNT_POLICY",
     "PERCENT_POLICY",
     "PledgeTable",
+    "controlled_district_counts",
     "district_map_table",
     "pledge_report_tables",
     "publishable",
@@ -72,7 +73,14 @@ def district_map_table(
     pledges: pd.DataFrame, policy: DisclosurePolicy = COUNT_POLICY
 ) -> tuple[pd.DataFrame, list[str]]:
     """Pledges per postcode district for the public map, small counts removed."""
-    counts = analysis.district_counts(pledges)
+    return controlled_district_counts(analysis.district_counts(pledges), policy)
+
+
+def controlled_district_counts(
+    counts: pd.DataFrame, policy: DisclosurePolicy = COUNT_POLICY
+) -> tuple[pd.DataFrame, list[str]]:
+    """Exact pledges per district (``postcode_district``, ``statistic``, ``count``) after
+    ``policy``, keeping only the districts that can be shown; a note says how many not."""
     controlled, notes = policy.apply(counts)
     hidden = int(controlled["count"].isna().sum())
     shown = controlled[controlled["count"].notna()].reset_index(drop=True)

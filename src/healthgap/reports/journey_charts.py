@@ -1,4 +1,4 @@
-"""Vega-Lite v5 charts of journey maps (dicts; render with ``reports.render.save_chart``).
+"""Vega-Lite v6 charts of journey maps (dicts; render with ``reports.render.save_chart``).
 
 - :func:`swimlane_chart`: the map, stages (columns) × lanes (rows: the person, front stage,
   back stage, systems, partners), each touchpoint's text in its cell;
@@ -29,6 +29,7 @@ from healthgap.journeys.funnel import FUNNEL_STATISTICS, journey_funnel
 from healthgap.journeys.map_table import swimlane_cells
 from healthgap.journeys.model import LANE_LABELS, LANES, Journey, emotion_words
 from healthgap.reports.chart_style import OKABE_ITO, STYLE, chart_title, records
+from healthgap.reports.formatting import signed
 
 __all__ = [
     "comparison_chart",
@@ -67,7 +68,7 @@ def _steps(journey: Journey) -> pd.DataFrame:
          "stage": names.get(t.stage, t.stage), "emotion": t.emotion,
          "emotion_words": emotion_words(t.emotion),
          "moment": "moment of truth" if t.moment_of_truth else "other touchpoint",
-         "marker": f"{t.emotion:+g}" + (f" {STAR}" if t.moment_of_truth else "")
+         "marker": signed(t.emotion, decimals=0) + (f" {STAR}" if t.moment_of_truth else "")
          if t.emotion is not None else ""}
         for i, t in enumerate(journey.sequence(), start=1)
     ]  # fmt: skip
@@ -104,10 +105,10 @@ def swimlane_chart(journey: Journey, *, cell_width: int = 150) -> dict[str, Any]
     for i, stage in enumerate(stages):
         lane_axis = y if i == 0 else {**y, "axis": None}
         panels.append({
-            "title": {"text": stage, "fontSize": 13, "anchor": "start"},
+            "title": {"text": stage, "fontSize": 13, "anchor": "start", "frame": "group"},
             "transform": [{"filter": {"field": "stage", "equal": stage}}],
             "width": {"step": cell_width},
-            "height": {"step": 100},
+            "height": {"step": 120},
             "layer": [
                 {"mark": {"type": "rect", "stroke": "#555555", "strokeWidth": 0.5},
                  "encoding": {"x": x, "y": lane_axis, "color": color, "tooltip": tooltip}},
@@ -143,7 +144,7 @@ def _curve_layers() -> list[dict[str, Any]]:
                {"field": "emotion_words", "title": "feeling"}, {"field": "moment"}]  # fmt: skip
     scored = {"filter": "datum.emotion != null"}
     return [
-        {"mark": {"type": "rule", "color": "#888888", "strokeDash": [4, 3]},
+        {"mark": {"type": "rule", "color": "#888888", "strokeDash": [4, 3], "aria": False},
          "encoding": {"y": {"datum": 0}}},
         {"transform": [scored], "mark": {"type": "line", "color": OKABE_ITO[0]},
          "encoding": {"x": x, "y": y}},
@@ -180,7 +181,7 @@ def emotion_curve_chart(journey: Journey, *, width: int = 560) -> dict[str, Any]
     }
 
 
-def comparison_chart(as_is: Journey, to_be: Journey, *, width: int = 380) -> dict[str, Any]:
+def comparison_chart(as_is: Journey, to_be: Journey, *, width: int = 290) -> dict[str, Any]:
     """As-is and to-be emotion curves side by side, on the same -2 to +2 scale."""
     panels = []
     for journey in (as_is, to_be):

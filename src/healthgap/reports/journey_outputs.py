@@ -2,7 +2,8 @@
 
 - :func:`journey_map_html`: the journey map as two HTML tables (swimlane grid with row and
   column headers, then every touchpoint), the screen-reader equivalent of the charts;
-- :func:`feedback_html`: "what you told us, what we are doing" as a printable HTML fragment;
+- :func:`feedback_html`: "what you told us, what we are doing" as a printable HTML fragment,
+  and :func:`feedback_sheet` the same as a whole document to print or send;
 - :func:`export_journey`: JSON, CSV files, tables and charts of a journey into one folder.
 
 Templates are Jinja2 files in ``healthgap/reports/templates/`` with autoescaping on.
@@ -21,17 +22,19 @@ from pathlib import Path
 
 import jinja2
 import pandas as pd
+from markupsafe import Markup
 
 from healthgap.journeys.exchange import write_journey_csv, write_journey_json
 from healthgap.journeys.feedback import FeedbackSummary
 from healthgap.journeys.funnel import journey_funnel
 from healthgap.journeys.map_table import MAP_COLUMNS, journey_map_table, swimlane_grid
 from healthgap.journeys.model import Journey
+from healthgap.reports.formatting import signed
 from healthgap.reports.journey_charts import journey_charts
 from healthgap.reports.render import save_chart
 from healthgap.reports.tables import write_csv
 
-__all__ = ["export_journey", "feedback_html", "journey_map_html"]
+__all__ = ["export_journey", "feedback_html", "feedback_sheet", "journey_map_html"]
 
 _ENVIRONMENT = jinja2.Environment(
     loader=jinja2.PackageLoader("healthgap.reports", "templates"),
@@ -47,7 +50,7 @@ def journey_map_html(journey: Journey) -> str:
     """HTML fragment: the swimlane grid and the touchpoint table, with captions and headers."""
     table = journey_map_table(journey)
     table["emotion"] = [
-        "" if pd.isna(e) else f"{e:+g} ({w})"
+        "" if pd.isna(e) else f"{signed(e, decimals=0)} ({w})"
         for e, w in zip(table["emotion"], table["emotion_words"], strict=True)
     ]
     shown = [c for c in MAP_COLUMNS if c not in ("step", "touchpoint", "emotion_words")]
@@ -61,9 +64,22 @@ def journey_map_html(journey: Journey) -> str:
     )  # fmt: skip
 
 
-def feedback_html(summary: FeedbackSummary) -> str:
-    """HTML fragment of a feedback summary: headings, lists, quotes; prints cleanly."""
-    return _ENVIRONMENT.get_template("journey_feedback.html").render(summary=summary)
+def feedback_html(summary: FeedbackSummary, *, inline_style: bool = True) -> str:
+    """HTML fragment of a feedback summary: headings, lists, quotes; prints cleanly.
+
+    ``inline_style=False`` leaves out its ``<style>`` element, for pages whose stylesheet
+    carries the same rules (a Content-Security-Policy may refuse inline styles).
+    """
+    return _ENVIRONMENT.get_template("journey_feedback.html").render(
+        summary=summary, inline_style=inline_style
+    )
+
+
+def feedback_sheet(summary: FeedbackSummary) -> str:
+    """A whole HTML document of the summary, to print on A4 or send as a file."""
+    return _ENVIRONMENT.get_template("journey_feedback_sheet.html").render(
+        summary=summary, body=Markup(feedback_html(summary))
+    )
 
 
 def export_journey(

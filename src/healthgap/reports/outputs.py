@@ -66,8 +66,13 @@ def write_bundle_table(
     layout: str = "tidy",
     policy: DisclosurePolicy | None = DEFAULT_POLICY,
 ) -> Path:
-    """Table ``name`` as published, to ``.csv`` or ``.xlsx`` (``layout`` tidy or fingertips)."""
+    """Table ``name`` as published, to ``.csv`` or ``.xlsx`` (``layout`` tidy or fingertips),
+    under the table's own disclosure policy when it has one (none for record-level tables)."""
     table = bundle.table_info(name)
+    if table.record_level:
+        policy = None
+    elif table.policy is not None and policy is DEFAULT_POLICY:
+        policy = table.policy
     if layout == "fingertips" and table.fingertips is None:
         raise InputError(
             f"the {name} table has no Fingertips layout (it holds no values with confidence "
@@ -109,6 +114,7 @@ def write_bundle_workbook(
         metadata=metadata,
         synthetic=bundle.synthetic,
         policy=policy,
+        policies={n: p for n in chosen if (p := bundle.table_info(n).policy) is not None},
     )
 
 

@@ -289,9 +289,11 @@ def write_workbook(
     metadata: Mapping[str, str] | None = None,
     synthetic: bool = False,
     policy: DisclosurePolicy | None = DisclosurePolicy(),  # noqa: B008 - immutable
+    policies: Mapping[str, DisclosurePolicy] | None = None,
 ) -> Path:
     """Several tables in one Excel workbook (``metadata`` first, then one sheet each), each
-    passed through the same disclosure control and SYNTHETIC note as :func:`write_table`."""
+    passed through the same disclosure control and SYNTHETIC note as :func:`write_table`
+    (``policies`` gives some sheets a policy of their own)."""
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise InputError(
@@ -300,8 +302,9 @@ def write_workbook(
     notes = ["Disclosure control: none (not for publication)."]
     sheets = {}
     for name, frame in frames.items():
-        if policy is not None:
-            frame, notes = policy.apply(frame)
+        chosen = (policies or {}).get(name, policy)
+        if chosen is not None:
+            frame, notes = chosen.apply(frame)
         sheets[name] = _mark_synthetic(frame, synthetic)
     info = {**({"data": SYNTHETIC_NOTE} if synthetic else {}), **dict(metadata or {})}
     info["disclosure"] = " ".join(notes)

@@ -58,9 +58,9 @@ from healthgap.store.pledge_followup import (
     send_due_reminders,
     unsubscribe,
 )
+from healthgap.store.pledge_recording import PledgeReceipt, record_pledge
 from healthgap.store.pledge_retention import RetentionReport, apply_retention
 from healthgap.store.pledges import (
-    PledgeReceipt,
     PledgeView,
     delete_pledge,
     get_campaign,
@@ -69,7 +69,6 @@ from healthgap.store.pledges import (
     moderation_queue,
     pledge_view,
     pledge_wall,
-    record_pledge,
     save_campaign,
 )
 from healthgap.store.practice import case_key, research_key

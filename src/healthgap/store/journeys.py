@@ -16,6 +16,7 @@ each save also keeps the whole journey as a JSON snapshot in ``journey_versions`
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -33,6 +34,7 @@ from healthgap.journeys.model import (
 )
 from healthgap.journeys.records import journey_from_dict, journey_to_dict
 from healthgap.journeys.validation import check_journey
+from healthgap.store.assessment_models import ActionRecord, AssessmentRecord
 from healthgap.store.journey_models import (
     ImprovementRow,
     JourneyRow,
@@ -44,6 +46,7 @@ from healthgap.store.models import utcnow
 
 __all__ = [
     "JourneyListing",
+    "LinkedAction",
     "StoredJourney",
     "VersionInfo",
     "create_journey",
@@ -51,6 +54,7 @@ __all__ = [
     "get_journey",
     "get_journey_version",
     "journey_history",
+    "linked_assessment_actions",
     "list_journeys",
     "save_journey",
 ]
@@ -310,3 +314,35 @@ def delete_journey(session: Session, key: str, *, expected_version: int) -> None
             f"{expected_version}; reload it before deleting",
             current_version=current,
         )
+
+
+@dataclass(frozen=True)
+class LinkedAction:
+    """An action of a stored assessment action plan that an improvement links to."""
+
+    id: str
+    text: str
+    status: str
+    due: date
+    plan: str
+
+
+def linked_assessment_actions(session: Session, ids: Iterable[str]) -> dict[str, LinkedAction]:
+    """The stored assessment actions that improvements name by ``assessment_action_id`` (the
+    action's number, as text), keyed by that id; an id naming no stored action is left out."""
+    numbers = {key: int(key) for key in {str(i).strip() for i in ids} if key.isdigit()}
+    if not numbers:
+        return {}
+    rows = session.execute(
+        select(ActionRecord, AssessmentRecord)
+        .join(AssessmentRecord, AssessmentRecord.id == ActionRecord.assessment_id)
+        .where(ActionRecord.id.in_(set(numbers.values())))
+    ).all()
+    found = {}
+    for action, plan in rows:
+        where = plan.place_name or plan.place_code
+        name = plan.title or f"{plan.topic}, {where}, {plan.period}"
+        found[action.id] = LinkedAction(
+            str(action.id), action.text, action.status, action.due, name
+        )
+    return {key: found[number] for key, number in numbers.items() if number in found}

@@ -24,8 +24,9 @@ import hashlib
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, String, delete, select
+from sqlalchemy import BigInteger, DateTime, Integer, String, bindparam, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from healthgap.errors import InputError
@@ -113,17 +114,27 @@ def _decide(
     return RateDecision(False, round(count, 3), rule.limit, min(math.ceil(needed), to_window_end))
 
 
-def _previous(session: Session, rule: RateLimit, digest: str, window: int) -> int:
-    if not rule.sliding:
-        return 0
+def _count_query() -> Any:
+    # Built once with bound parameters and reused (it runs on every hit).
+    return select(RateLimitCounter.count).where(
+        RateLimitCounter.scope == bindparam("scope"),
+        RateLimitCounter.key_hash == bindparam("key_hash"),
+        RateLimitCounter.window_start == bindparam("window_start"),
+    )
+
+
+_COUNT = _count_query()
+
+
+def _stored(session: Session, rule: RateLimit, digest: str, window: int) -> int:
     found = session.scalar(
-        select(RateLimitCounter.count).where(
-            RateLimitCounter.scope == rule.scope,
-            RateLimitCounter.key_hash == digest,
-            RateLimitCounter.window_start == window - 1,
-        )
+        _COUNT, {"scope": rule.scope, "key_hash": digest, "window_start": window}
     )
     return int(found or 0)
+
+
+def _previous(session: Session, rule: RateLimit, digest: str, window: int) -> int:
+    return _stored(session, rule, digest, window - 1) if rule.sliding else 0
 
 
 def hit(
@@ -155,14 +166,7 @@ def peek(
     moment = _now(now)
     window = math.floor(moment.timestamp() / rule.window_seconds)
     digest = _digest(rule, key)
-    current = session.scalar(
-        select(RateLimitCounter.count).where(
-            RateLimitCounter.scope == rule.scope,
-            RateLimitCounter.key_hash == digest,
-            RateLimitCounter.window_start == window,
-        )
-    )
-    stored = int(current or 0)
+    stored = _stored(session, rule, digest, window)
     previous = _previous(session, rule, digest, window)
     return _decide(rule, stored + 1, previous, moment, stored=stored)
 

@@ -41,6 +41,23 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("*", "/static"),  # stylesheets, scripts and fonts
         ("GET", "/favicon.ico"),  # browsers ask for it before anyone signs in
         ("GET", "/mecc/sw.js"),  # the MECC page's service worker: static code, no data
+        # pledge campaigns: the public pages (docs/pledges.md); signed links carry their own token
+        ("GET", "/pledge/{slug}"),
+        ("POST", "/pledge/{slug}"),
+        ("GET", "/pledge/{slug}/thanks/{public_id}"),
+        ("GET", "/pledge/{slug}/count"),
+        ("GET", "/pledge/{slug}/wall"),
+        ("GET", "/pledge/{slug}/privacy"),
+        ("GET", "/pledge/{slug}/image.png"),
+        ("GET", "/pledge/{slug}/share/{channel}"),
+        ("GET", "/pledge/{slug}/p/{public_id}"),
+        ("GET", "/pledge/{slug}/p/{public_id}/image.png"),
+        ("GET", "/pledge/checkin/{token}"),
+        ("POST", "/pledge/checkin/{token}"),
+        ("GET", "/pledge/unsubscribe/{token}"),
+        ("POST", "/pledge/unsubscribe/{token}"),
+        ("GET", "/pledge/delete/{token}"),
+        ("POST", "/pledge/delete/{token}"),
     }
 )
 

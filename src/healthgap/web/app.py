@@ -7,7 +7,6 @@ per test over a fresh SQLite file and ``healthgap serve`` builds one from its op
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 from pathlib import Path
 
@@ -45,6 +44,7 @@ from healthgap.web.guards import (
     security_headers,
     too_large_message,
 )
+from healthgap.web.middleware import SecurityHeadersAndLog
 from healthgap.web.problem_words import PlainProblem
 from healthgap.web.routes.area import cached_profile
 from healthgap.web.security import LoginThrottle, check_csrf
@@ -134,23 +134,8 @@ def create_app(settings: Settings) -> FastAPI:
     # Added after the sessions, so it runs before them: a body over the limit is refused
     # while it streams in (see web/guards.py).
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
-
-    @app.middleware("http")
-    async def security_headers_and_log(request: Request, call_next):  # noqa: ANN001, ANN202
-        started = time.perf_counter()
-        response: Response = await call_next(request)
-        add_headers(response.headers, app.state.security_headers)
-        # No personal data or secrets in logs: no client address, no query string, no user
-        # name, and the route template instead of the path (an invite token stays out).
-        route = request.scope.get("route")
-        log.info(
-            "%s %s %d %.1fms",
-            request.method,
-            getattr(route, "path", request.url.path),
-            response.status_code,
-            (time.perf_counter() - started) * 1000,
-        )
-        return response
+    # Outermost: security headers and the request log, as plain ASGI (web/middleware.py).
+    app.add_middleware(SecurityHeadersAndLog, headers=app.state.security_headers)
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 

@@ -21,6 +21,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
+from healthgap.analyses.pledges import PledgeConfig
 from healthgap.errors import PermissionDenied, Problem
 from healthgap.store import Database, Role, User, session_user
 from healthgap.web.job_kinds import SharedExecutor, job_handlers
@@ -42,6 +43,7 @@ __all__ = [
     "LoginRequiredError",
     "SESSION_KEY",
     "PlannerDep",
+    "PledgeSettings",
     "Services",
     "SourceDep",
     "Staff",
@@ -51,6 +53,7 @@ __all__ = [
     "is_htmx",
     "database",
     "lifespan",
+    "pledge_config",
     "render",
     "require",
     "services",
@@ -170,6 +173,14 @@ def _login_limiter(request: Request) -> LoginThrottle:
 SESSION_KEY = "sid"
 
 
+def pledge_config(request: Request) -> PledgeConfig:
+    """The pledge settings (signing secret, public address, limits, mail), read once."""
+    state = request.app.state
+    if getattr(state, "pledge_config", None) is None:
+        state.pledge_config = PledgeConfig.from_settings(state.settings.pledge_settings())
+    return state.pledge_config
+
+
 def current_user(request: Request) -> User:
     """The signed-in, active user of this request's server-side session (one indexed read:
     a session ended by signing out, a new password or a new role is refused at once);
@@ -213,6 +224,7 @@ SourceDep = Annotated[ServedSource, Depends(_source)]
 PlannerDep = Annotated[Planner, Depends(_planner)]
 Jobs = Annotated[JobRunner, Depends(_jobs)]
 LoginLimiter = Annotated[LoginThrottle, Depends(_login_limiter)]
+PledgeSettings = Annotated[PledgeConfig, Depends(pledge_config)]
 
 
 def render(

@@ -28,6 +28,7 @@ from healthgap.store.rate_limits import reset
 __all__ = [
     "CSRF_FIELD",
     "CSRF_HEADER",
+    "TOKEN_AUTHORISED_POSTS",
     "LoginThrottle",
     "check_csrf",
     "csrf_token",
@@ -37,6 +38,9 @@ __all__ = [
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: POST routes authorised by a signed token in their own address rather than a session: the
+#: one-click unsubscribe that a mail program posts by itself, without cookies (RFC 8058).
+TOKEN_AUTHORISED_POSTS = frozenset({"/pledge/unsubscribe/{token}"})
 
 
 def csrf_token(request: Request) -> str:
@@ -56,7 +60,8 @@ async def check_csrf(request: Request) -> AsyncIterator[None]:
     """
     form = None
     try:
-        if request.method not in SAFE_METHODS:
+        route = getattr(request.scope.get("route"), "path", None)
+        if request.method not in SAFE_METHODS and route not in TOKEN_AUTHORISED_POSTS:
             expected = request.session.get(CSRF_FIELD)
             sent = request.headers.get(CSRF_HEADER)
             if sent is None:

@@ -6,6 +6,7 @@ import os
 import secrets
 import time
 from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -82,6 +83,29 @@ class Settings(BaseSettings):
     suppress_counts_up_to: int = Field(default=7, ge=0)
     round_counts_to: int = Field(default=5, ge=1)
 
+    # Pledge campaigns (docs/pledges.md): public address, reminder mail, rate limits.
+    public_url: str | None = Field(
+        default=None,
+        description="Address of the site as the public reaches it, e.g. https://pledge.example"
+        ".org: links in reminder emails and share metadata (default: each request's own).",
+    )
+    mail_backend: Literal["file", "console", "smtp"] = Field(
+        default="file", description="Reminder mail: .eml files, the console, or SMTP."
+    )
+    mail_folder: Path | None = Field(default=None, description="Default: <data_dir>/outbox.")
+    mail_from: str = "healthgap@localhost"
+    smtp_host: str | None = None
+    smtp_port: int | None = None
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    pledge_ip_limit: int = Field(default=60, gt=0, description="Pledges per address per window.")
+    pledge_ip_window_seconds: int = Field(default=600, gt=0)
+    pledge_campaign_limit: int = Field(
+        default=20_000, gt=0, description="Pledges per campaign per window (a flood stop)."
+    )
+    pledge_campaign_window_seconds: int = Field(default=60, gt=0)
+
     @field_validator("secret_key")
     @classmethod
     def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
@@ -124,3 +148,16 @@ class Settings(BaseSettings):
                 return key
             time.sleep(0.01)
         return path.read_text().strip()
+
+    def pledge_settings(self) -> dict[str, Any]:
+        """The pledge settings as plain values (secrets revealed), for
+        :meth:`healthgap.analyses.pledges.PledgeConfig.from_settings`."""
+        names = [n for n in type(self).model_fields if n.startswith(("mail_", "smtp_", "pledge_"))]
+        values: dict[str, Any] = {name: getattr(self, name) for name in names}
+        values["mail_folder"] = self.mail_folder or self.data_dir / "outbox"
+        values["smtp_password"] = (
+            self.smtp_password.get_secret_value() if self.smtp_password else None
+        )
+        values["public_url"] = self.public_url
+        values["secret_key"] = self.resolved_secret_key()
+        return values

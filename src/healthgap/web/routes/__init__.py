@@ -1,4 +1,7 @@
-"""One router per page family; :data:`ROUTERS` is what the app factory includes."""
+"""One router per page family; :data:`ROUTERS` is what the app factory includes.
+
+The routes open without a login are listed in :data:`healthgap.web.access.PUBLIC_ROUTES`.
+"""
 
 from __future__ import annotations
 
@@ -13,19 +16,36 @@ from healthgap.web.routes import (
     auth,
     downloads,
     explain,
+    feedback,
+    insight_notes,
+    journey_edit,
+    journeys,
     measures,
     mecc_admin,
     mecc_log,
     mecc_pages,
     plan,
     plan_downloads,
+    pledge_admin,
+    pledge_analysis,
+    pledge_links,
+    pledge_moderation,
+    pledge_public,
+    pledge_share,
     practice,
     workspace,
 )
 
 __all__ = ["ROUTERS", "route_list"]
 
+# Routes are matched in this order, one by one: the public pledge routes come first because a
+# campaign's launch day sends them hundreds of requests a second (matching the pledge form
+# after the fifty routes of the workspace pages cost a tenth of its server time). No other
+# router has paths under /pledge/, so the order changes no route's meaning.
 ROUTERS: tuple[APIRouter, ...] = (
+    pledge_links.router,
+    pledge_public.router,
+    pledge_share.router,
     auth.router,
     area.router,
     explain.router,
@@ -41,6 +61,13 @@ ROUTERS: tuple[APIRouter, ...] = (
     mecc_log.router,
     mecc_admin.router,  # before mecc_pages: its downloads are more specific
     mecc_pages.router,
+    journeys.router,
+    journey_edit.router,
+    feedback.router,
+    insight_notes.router,
+    pledge_admin.router,
+    pledge_moderation.router,
+    pledge_analysis.router,
 )
 
 
