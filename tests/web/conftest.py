@@ -36,12 +36,14 @@ def cheap_password_hashing() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def migrated_database_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file holding the SYNTHETIC MECC demo (as `healthgap serve --demo`
-    loads it), copied for each test (migrating and loading once is faster)."""
-    from healthgap.analyses import load_mecc_demo
+    loads it) and the practice bank's seeded examples, copied for each test (migrating and
+    loading once is faster)."""
+    from healthgap.analyses import ensure_bank, load_mecc_demo
 
     path = tmp_path_factory.mktemp("template") / "healthgap.db"
     database = Database(f"sqlite:///{path}")
     load_mecc_demo(database)
+    ensure_bank(database)
     database.dispose()
     return path
 

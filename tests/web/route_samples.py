@@ -25,6 +25,8 @@ SAMPLES = {
     "job_id": "no-such-job",
     "scenario_id": "999",
     "measure": "le",
+    "intervention": "statins",
+    "file_id": "1",
     "assessment_id": "1",
     "item_id": "known_needs",
     "action_id": "1",
@@ -44,6 +46,7 @@ SAMPLES = {
 ROUTE_SAMPLES = {
     "/pledges/{slug}/analysis/{name}.{fmt}": {"name": "pledges-by-theme"},
     "/data/template/{table}.csv": {"table": "deaths"},  # a table of the data model
+    "/practice/cases/{slug}": {"slug": "ss-newham-mosque-quit"},  # a seeded case study
 }
 #: Static files: the route is a folder, the sample one file in it.
 MOUNT_SAMPLES = {"/static": "/static/healthgap.css"}

@@ -199,3 +199,22 @@ def test_stages_of_change(demo_workspace: Path, viewer, tmp_path: Path) -> None:
     )
     web = _web(viewer, "/stages/shares.csv?grouping=deprivation_quintile")
     assert (tmp_path / "shares.csv").read_bytes() == web
+
+
+@pytest.mark.parametrize(
+    ("cli_args", "url", "name"),
+    [
+        (["search", "text message", "--limit", "50"], "/practice/results.csv?q=text+message",
+         "results.csv"),
+        (["export"], "/practice/research/export.bib", "library.bib"),
+        (["export", "--case-studies"], "/practice/case-studies.csv", "cases.csv"),
+    ],
+)  # fmt: skip
+def test_practice(
+    viewer, settings, tmp_path: Path, cli_args: list[str], url: str, name: str
+) -> None:  # noqa: ANN001
+    out = tmp_path / name
+    command, *options = cli_args
+    placed = [*options, "--out", str(out)] if command == "search" else [str(out), *options]
+    _cli("practice", command, *placed, "--data-dir", str(settings.data_dir))
+    assert out.read_bytes() == _web(viewer, url)

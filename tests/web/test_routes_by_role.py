@@ -135,6 +135,8 @@ MISSING_OK = {
     ("GET", "/data/jobs/{job_id}/problems"),
     ("GET", "/plan/scenarios/{scenario_id}/results.{fmt}"),
     ("GET", "/plan/compare.{fmt}"),
+    ("GET", "/practice/research/{slug}"),  # the sample slug names a case study
+    ("GET", "/practice/{kind}/{slug}/attachments/{file_id}"),  # no such kind, no file
     # no assessment 1 in a fresh database (the assessment pages' own tests make one)
     *[(r.method, r.path) for r in ROUTES if r.path.startswith("/assess/{assessment_id}")],
     # no journey or insight note "no-such-journey" (POSTs about it are 404 too)

@@ -147,6 +147,7 @@ def _register_commands() -> None:
         "web",
         "assess",
         "assess_workshop",
+        "practice",
         "mecc",
         "journey",
         "pledges",

@@ -24,6 +24,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from healthgap.analyses import linked_text
 from healthgap.errors import (
     InputError,
     MethodError,
@@ -131,6 +132,7 @@ def create_app(settings: Settings) -> FastAPI:
     templates.env.filters["label"] = label
     templates.env.filters["rule_title"] = rule_title
     templates.env.filters.update(FILTERS)
+    templates.env.filters["glossary_terms"] = linked_text
     # Chart specs go into <script type="application/json"> with Jinja's tojson, which escapes
     # <, >, & and ' so no label can close the element; NaN is not JSON, so it is refused.
     templates.env.policies["json.dumps_kwargs"] = {"sort_keys": False, "allow_nan": False}

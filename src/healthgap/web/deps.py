@@ -14,6 +14,7 @@ import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
@@ -35,6 +36,7 @@ from healthgap.web.workspaces import WorkspaceService
 __all__ = [
     "Admin",
     "Analyst",
+    "DataDir",
     "DatabaseDep",
     "Jobs",
     "LoginLimiter",
@@ -171,6 +173,11 @@ def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def _data_dir(request: Request) -> Path:
+    """The web app's data folder (database, secret, files users attach)."""
+    return Path(request.app.state.settings.data_dir)
+
+
 def _login_limiter(request: Request) -> LoginThrottle:
     return request.app.state.login_limiter
 
@@ -224,6 +231,7 @@ Viewer = Annotated[User, Depends(require(Role.viewer))]
 Analyst = Annotated[User, Depends(require(Role.analyst))]
 Admin = Annotated[User, Depends(require(Role.admin))]
 DatabaseDep = Annotated[Database, Depends(database)]
+DataDir = Annotated[Path, Depends(_data_dir)]
 Workspaces = Annotated[WorkspaceService, Depends(_workspaces)]
 SourceDep = Annotated[ServedSource, Depends(_source)]
 PlannerDep = Annotated[Planner, Depends(_planner)]

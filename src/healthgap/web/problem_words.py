@@ -106,6 +106,11 @@ RULE_WORDS: dict[str, str] = {
     "password_too_short": "Password: use at least 12 characters",
     "bad_invite": "This invite link is not valid or was already used: ask an administrator "
     "for a new one",
+    "missing_field": "{label}: enter a value",
+    "email_in_contact": "{label}: give a role and a route, not a personal email address",
+    "duplicate_id": "{message}",
+    "comment_required": "Say why in the comment when you return a submission for changes",
+    "empty_comment": "Enter a comment",
     # self-assessment forms
     "evidence_required": "{label}: this framework asks what every rating rests on; give at "
     "least one reference",
