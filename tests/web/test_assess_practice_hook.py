@@ -8,6 +8,7 @@ import pytest
 from jinja2 import ChoiceLoader, DictLoader
 from test_assess_pages import _client, _post, _start
 
+from healthgap.analyses import practice_for_item
 from healthgap.assessment import shipped_catalogue
 from healthgap.practice.content_files import load_case_studies
 from healthgap.store import Database
@@ -51,7 +52,7 @@ def test_examples_block_renders_the_partial_only_when_given(app, page: str) -> N
         assert "".join(block(template.new_context(absent))).strip() == ""
 
 
-def test_item_pages_pass_the_bank_id_and_show_nothing_without_examples(
+def test_item_pages_show_the_banks_examples_for_the_item(
     app,  # noqa: ANN001
     database: Database,
     demo_la: str,
@@ -61,8 +62,14 @@ def test_item_pages_pass_the_bank_id_and_show_nothing_without_examples(
     rating = fac.get(f"/assess/{aid}/rate/service_volumes")
     assert rating.status_code == 200
     assert rating.context["practice_item_id"] == "hinst/adequate_service_volumes"
-    assert "data-testid=practice" not in rating.text
+    expected = practice_for_item("hinst/adequate_service_volumes", database=database)
+    assert expected and rating.context["practice_examples"] == expected
+    assert "Examples of good practice" in rating.text
+    assert all(f'href="{e.url}"' in rating.text for e in expected)
     assert _post(fac, f"/assess/{aid}/consensus/open").status_code == 303
     consensus = fac.get(f"/assess/{aid}/consensus/known_needs")
     assert consensus.status_code == 200
     assert consensus.context["practice_item_id"] == "hinst/known_population_health_needs"
+    assert "Examples of good practice" in consensus.text
+    for example in practice_for_item("hinst/known_population_health_needs", database=database):
+        assert f'href="{example.url}"' in consensus.text

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from healthgap.analyses import agree_item, assessment_overview, consensus_view
+from healthgap.analyses import agree_item, assessment_overview, consensus_view, practice_for_item
 from healthgap.errors import InputError
 from healthgap.web.assessing import (
     errors_of,
@@ -136,6 +136,10 @@ def _item_page(
         # As on the rating page: practice examples appear only when ``practice_examples`` is given.
         "practice_item_id": summary["practice_ids"].get(item_id, ""),
     }
+    practice_id = context["practice_item_id"]
+    if practice_id:  # good practice from the bank for this item (docs/practice.md)
+        database = request.app.state.database
+        context["practice_examples"] = practice_for_item(practice_id, database=database)
     return render(request, "assess_consensus_item.html", context, status)
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from healthgap.analyses import assessment_overview, rate_item, rating_sheet
+from healthgap.analyses import assessment_overview, practice_for_item, rate_item, rating_sheet
 from healthgap.errors import InputError, Problem
 from healthgap.web.assessing import errors_of, evidence_for, found, references
 from healthgap.web.deps import DatabaseDep, Viewer, render
@@ -74,6 +74,10 @@ def _item_page(
         # ``practice_examples`` (looked up by ``practice_item_id``); see the template's block.
         "practice_item_id": row["practice_id"],
     }
+    practice_id = context["practice_item_id"]
+    if practice_id:  # good practice from the bank for this item (docs/practice.md)
+        database = request.app.state.database
+        context["practice_examples"] = practice_for_item(practice_id, database=database)
     return render(request, "assess_rate_item.html", context, status)
 
 
