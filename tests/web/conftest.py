@@ -21,10 +21,6 @@ from healthgap.store.accounts import use_password_hasher  # noqa: E402
 from healthgap.web import Settings, create_app  # noqa: E402
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "browser: drives Debian's chromium with Playwright")
-
-
 @pytest.fixture(scope="session", autouse=True)
 def cheap_password_hashing() -> Iterator[None]:
     """argon2's cheapest profile: the tests check the flow, not the hashing cost."""
