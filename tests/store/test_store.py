@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.profiles import CHEAPEST
 from sqlalchemy import inspect
 
-from healthgap.errors import InputError, StorageError
+from healthgap.errors import InputError
 from healthgap.store import (
     Database,
     Role,
@@ -71,7 +71,7 @@ def test_create_and_authenticate(database: Database) -> None:
 def test_duplicate_username_rolls_back_the_whole_unit(database: Database) -> None:
     with database.unit_of_work() as session:
         create_user(session, username="ann", password=PASSWORD, role="viewer")
-    with pytest.raises(StorageError), database.unit_of_work() as session:
+    with pytest.raises(InputError, match="username_taken"), database.unit_of_work() as session:
         create_user(session, username="bob", password=PASSWORD, role="viewer")
         create_user(session, username="ann", password=PASSWORD, role="viewer")
     with database.reader() as session:

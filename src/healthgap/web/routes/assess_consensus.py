@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from healthgap.analyses import agree_item, assessment_overview, consensus_view, practice_for_item
 from healthgap.errors import InputError
+from healthgap.store import Database
 from healthgap.web.assessing import (
     errors_of,
     evidence_for,
@@ -103,6 +104,8 @@ def _item_page(
     problems: list | None = None,
     form: dict[str, str] | None = None,
     conflict: str = "",
+    *,
+    db: Database,
 ) -> Response:
     summary = view.summary
     rows = summary["items_table"]
@@ -138,8 +141,7 @@ def _item_page(
     }
     practice_id = context["practice_item_id"]
     if practice_id:  # good practice from the bank for this item (docs/practice.md)
-        database = request.app.state.database
-        context["practice_examples"] = practice_for_item(practice_id, database=database)
+        context["practice_examples"] = practice_for_item(practice_id, database=db)
     return render(request, "assess_consensus_item.html", context, status)
 
 
@@ -147,7 +149,7 @@ def _item_page(
 def item_page(
     request: Request, user: Viewer, db: DatabaseDep, assessment_id: int, item_id: str
 ) -> Response:
-    return _item_page(request, _view(request, db, user.id, assessment_id), item_id)
+    return _item_page(request, _view(request, db, user.id, assessment_id), item_id, db=db)
 
 
 @router.post("/{assessment_id}/consensus/{item_id}")
@@ -181,8 +183,8 @@ def agree(
         view = _view(request, db, user.id, assessment_id)
         if error.problems[0].rule == "consensus_conflict":
             message = error.problems[0].message
-            return _item_page(request, view, item_id, 409, form=form, conflict=message)
-        return _item_page(request, view, item_id, 400, error.problems, form)
+            return _item_page(request, view, item_id, 409, form=form, conflict=message, db=db)
+        return _item_page(request, view, item_id, 400, error.problems, form, db=db)
     view = _view(request, db, user.id, assessment_id).summary
     rows = view["items_table"]
     order = [r["item_id"] for r in rows]

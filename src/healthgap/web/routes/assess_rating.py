@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from healthgap.analyses import assessment_overview, practice_for_item, rate_item, rating_sheet
 from healthgap.errors import InputError, Problem
+from healthgap.store import Database
 from healthgap.web.assessing import errors_of, evidence_for, found, references
 from healthgap.web.deps import DatabaseDep, Viewer, render
 
@@ -42,6 +43,8 @@ def _item_page(
     status: int = 200,
     problems: list | None = None,
     form: dict[str, str] | None = None,
+    *,
+    db: Database,
 ) -> Response:
     summary = sheet.summary
     rows = summary["sheet"]
@@ -76,8 +79,7 @@ def _item_page(
     }
     practice_id = context["practice_item_id"]
     if practice_id:  # good practice from the bank for this item (docs/practice.md)
-        database = request.app.state.database
-        context["practice_examples"] = practice_for_item(practice_id, database=database)
+        context["practice_examples"] = practice_for_item(practice_id, database=db)
     return render(request, "assess_rate_item.html", context, status)
 
 
@@ -85,7 +87,7 @@ def _item_page(
 def item_page(
     request: Request, user: Viewer, db: DatabaseDep, assessment_id: int, item_id: str
 ) -> Response:
-    return _item_page(request, _sheet(request, db, user.id, assessment_id), item_id)
+    return _item_page(request, _sheet(request, db, user.id, assessment_id), item_id, db=db)
 
 
 @router.post("/{assessment_id}/rate/{item_id}")
@@ -117,7 +119,7 @@ def save_rating(
             )
     except InputError as error:
         sheet = _sheet(request, db, user.id, assessment_id)
-        return _item_page(request, sheet, item_id, 400, error.problems, form)
+        return _item_page(request, sheet, item_id, 400, error.problems, form, db=db)
     upcoming = saved.summary["next_item"]
     target = f"/assess/{assessment_id}/rate" + (f"/{upcoming}" if upcoming else "?done=1")
     return RedirectResponse(target, status_code=303)
