@@ -4,5 +4,7 @@
 # web workspace on http://127.0.0.1:8000 (Ctrl+C stops it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# System packages (fonts, and Pango for the PDF reports the web app writes).
+bash scripts/setup-system.sh
 python3 -m pip install --quiet --disable-pip-version-check -e '.[web]'
 exec healthgap serve --demo "$@"
