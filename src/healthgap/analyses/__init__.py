@@ -193,6 +193,7 @@ from healthgap.analyses.practice_library import (
 )
 from healthgap.analyses.practice_pages import (
     CaseStudyPage,
+    Glossary,
     InterventionEvidence,
     ResearchPage,
     glossary_terms,
@@ -298,6 +299,7 @@ __all__ = [
     "form_to_case_study",
     "funnel_of_journey",
     "gather_evidence",
+    "Glossary",
     "glossary_terms",
     "import_data",
     "import_insight_notes",

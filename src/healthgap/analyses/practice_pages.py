@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,7 @@ from healthgap.store.practice import PracticeCaseStudy, PracticeResearchEntry, P
 
 __all__ = [
     "CaseStudyPage",
+    "Glossary",
     "InterventionEvidence",
     "ResearchPage",
     "glossary_terms",
@@ -316,23 +317,28 @@ def practice_for_item(
 
 
 def glossary_terms(path: str | Path | None = None) -> Glossary:
-    """The standard terminology (the shipped glossary, or a team's own file)."""
+    """The standard terminology: the shipped glossary, or a team's own file (read again only
+    when the file has changed, so every page can ask for it)."""
+    stamp = Path(path).stat().st_mtime_ns if path and Path(path).is_file() else None
+    return _glossary(str(path) if path else None, stamp)
+
+
+@lru_cache(maxsize=4)
+def _glossary(path: str | None, _stamp: int | None) -> Glossary:
     return load_glossary(path)
 
 
-@cache
-def _shipped_glossary() -> Glossary:
-    return load_glossary()
-
-
-def linked_text(text: str, glossary: Glossary | None = None) -> list[Segment]:
+def linked_text(
+    text: str, glossary: Glossary | None = None, *, seen: set[str] | None = None
+) -> list[Segment]:
     """``text`` split into pieces, the first mention of each glossary term marked with its id
-    (pages link it to ``/practice/glossary#<id>``).
+    (pages link it to ``/practice/glossary#<id>``); ``seen`` carries the ids already marked on
+    the page.
 
     >>> [s.term_id for s in linked_text("Insight work with MECC training") if s.term_id]
     ['insight', 'mecc']
     """
-    return link_terms(str(text or ""), glossary or _shipped_glossary())
+    return link_terms(str(text or ""), glossary or glossary_terms(), seen=seen)
 
 
 def document_key(kind: str, slug: str) -> str:

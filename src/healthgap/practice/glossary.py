@@ -5,9 +5,10 @@ own with ``load_glossary(path)``) to change a definition without a release. Each
 the term, aliases, a definition in our own words, a category and related ids.
 
 :func:`link_terms` finds glossary terms in a text and returns *segments*, never markup, so that a
-page escapes each piece and wraps the linked ones in a link itself. Matching is on whole words,
-longest term first, case-insensitive except for aliases written in capitals (``LE``, ``SII``),
-which match only in capitals so that "le" or "sii" in ordinary words are left alone.
+page escapes each piece and wraps the linked ones in a link itself. Matching is on whole words
+(a plural "s" included: "LSOAs", "segments"), longest term first, case-insensitive except for
+aliases written in capitals (``LE``, ``SII``), which match only in capitals so that "le" or
+"sii" in ordinary words are left alone.
 
 >>> glossary = load_glossary()
 >>> [(s.text, s.term_id) for s in link_terms("The SII measures the gap.", glossary)]
@@ -63,8 +64,38 @@ class Glossary:
     folded: Mapping[str, str]  # case-folded phrase -> term id
 
     def lookup(self, phrase: str) -> Term | None:
-        term_id = self.exact.get(phrase) or self.folded.get(phrase.casefold())
+        term_id = self.term_id(phrase)
         return self.terms.get(term_id) if term_id else None
+
+    def matching(self, query: str = "", category: str = "") -> list[Term]:
+        """Terms in ``category`` (any when empty) whose name, other names or definition hold
+        every word of ``query``, by category and name.
+
+        >>> [t.id for t in load_glossary().matching("slope")]
+        ['rii', 'sii']
+        """
+        words = query.casefold().split()
+        chosen = [
+            t
+            for t in self.terms.values()
+            if (not category or t.category == category)
+            and all(w in " ".join((t.term, *t.aliases, t.definition)).casefold() for w in words)
+        ]
+        return sorted(chosen, key=lambda t: (t.category, t.term.casefold()))
+
+    @property
+    def categories(self) -> list[str]:
+        return sorted({t.category for t in self.terms.values()})
+
+    def term_id(self, phrase: str) -> str | None:
+        """The id of the term ``phrase`` names (as written, or as the plural of a term)."""
+        phrase = re.sub(r"\s+", " ", phrase)
+        for form in (phrase, phrase[:-1]) if phrase[-1:] in ("s", "S") else (phrase,):
+            # Capitals-only aliases are in the case-blind pattern but count only as written.
+            term_id = self.exact.get(form) or self.folded.get(form.casefold())
+            if term_id:
+                return term_id
+        return None
 
 
 def _is_capitals(phrase: str) -> bool:
@@ -121,7 +152,7 @@ def build_glossary(raw: Mapping[str, Any], *, file: str) -> Glossary:
     pattern = None
     if phrases:
         body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
-        pattern = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+        pattern = re.compile(rf"(?<![\w-])(?:{body})s?(?![\w-])", re.IGNORECASE)
     return Glossary(int(raw.get("version", 1)), terms, pattern, exact, folded)
 
 
@@ -142,18 +173,28 @@ def load_glossary(path: str | Path | None = None) -> Glossary:
     return build_glossary(raw or {}, file=file)
 
 
-def link_terms(text: str, glossary: Glossary, *, first_only: bool = True) -> list[Segment]:
+def link_terms(
+    text: str, glossary: Glossary, *, first_only: bool = True, seen: set[str] | None = None
+) -> list[Segment]:
     """Split ``text`` into segments, marking glossary terms (only the first mention of each
-    term when ``first_only``). Joining the segments' text gives ``text`` back unchanged."""
+    term when ``first_only``). Joining the segments' text gives ``text`` back unchanged.
+
+    ``seen`` carries the ids already marked across several texts (one page's text nodes): a
+    term in it is not marked again, and each term marked here is added to it.
+
+    >>> page: set[str] = set()
+    >>> [s.term_id for s in link_terms("LSOAs and MECC", load_glossary(), seen=page)]
+    ['lsoa', None, 'mecc']
+    >>> [s.term_id for s in link_terms("MECC again", load_glossary(), seen=page)]
+    [None]
+    """
     if glossary.pattern is None or not text:
         return [Segment(text)] if text else []
     segments: list[Segment] = []
-    seen: set[str] = set()
+    seen = set() if seen is None else seen
     position = 0
     for match in glossary.pattern.finditer(text):
-        phrase = re.sub(r"\s+", " ", match.group(0))
-        # Capitals-only aliases are in the case-blind pattern but count only as written.
-        term_id = glossary.exact.get(phrase) or glossary.folded.get(phrase.casefold())
+        term_id = glossary.term_id(match.group(0))
         if term_id is None or (first_only and term_id in seen):
             continue
         if match.start() > position:

@@ -24,7 +24,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from healthgap.analyses import linked_text
+from healthgap.analyses import glossary_terms
 from healthgap.errors import (
     InputError,
     MethodError,
@@ -38,6 +38,7 @@ from healthgap.reports.labels import label, level_name
 from healthgap.store import Database, RateLimit
 from healthgap.web.access import guard_every_route
 from healthgap.web.deps import LoginRequiredError, Services, lifespan, render, show_problems
+from healthgap.web.glossary_links import glossary_filter
 from healthgap.web.guards import (
     BodySizeLimit,
     add_headers,
@@ -132,7 +133,8 @@ def create_app(settings: Settings) -> FastAPI:
     templates.env.filters["label"] = label
     templates.env.filters["rule_title"] = rule_title
     templates.env.filters.update(FILTERS)
-    templates.env.filters["glossary_terms"] = linked_text
+    # Every full page links the first mention of each glossary term in its prose (base.html).
+    templates.env.filters["glossary_links"] = glossary_filter(glossary_terms)
     # Chart specs go into <script type="application/json"> with Jinja's tojson, which escapes
     # <, >, & and ' so no label can close the element; NaN is not JSON, so it is refused.
     templates.env.policies["json.dumps_kwargs"] = {"sort_keys": False, "allow_nan": False}

@@ -24,6 +24,7 @@ from starlette.responses import Response
 from healthgap.analyses.pledges import PledgeConfig
 from healthgap.errors import PermissionDenied, Problem
 from healthgap.store import Database, Role, User, session_user
+from healthgap.web.glossary_links import link_fragment_terms
 from healthgap.web.job_kinds import SharedExecutor, import_handler, job_handlers, report_handlers
 from healthgap.web.jobs import JobRunner
 from healthgap.web.planning import Planner
@@ -257,7 +258,10 @@ def render(
         "csrf_token": csrf_token(request),
         "workspace": summary,
     }
-    return templates.TemplateResponse(request, template, {**base, **(context or {})}, status)
+    response = templates.TemplateResponse(request, template, {**base, **(context or {})}, status)
+    if is_htmx(request) and (context or {}).get("link_glossary", True):
+        link_fragment_terms(request, response)
+    return response
 
 
 def is_htmx(request: Request) -> bool:

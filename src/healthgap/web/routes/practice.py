@@ -275,9 +275,14 @@ def review(request: Request, user: Viewer, db: DatabaseDep) -> Response:
 
 
 @router.get("/glossary")
-def glossary(request: Request, _user: Viewer) -> Response:
-    terms = sorted(glossary_terms().terms.values(), key=lambda t: (t.category, t.term.casefold()))
-    return render(request, "practice/glossary.html", {"terms": terms})
+def glossary(request: Request, _user: Viewer, q: str = "", category: str = "") -> Response:
+    """Every term, or those matching the search words and the chosen category."""
+    terms = glossary_terms()
+    chosen = terms.matching(q[:200], category if category in terms.categories else "")
+    context = {"terms": chosen, "total": len(terms.terms), "q": q[:200],
+               "category": category, "categories": terms.categories,
+               "names": {t.id: t.term for t in terms.terms.values()}}  # fmt: skip
+    return render(request, "practice/glossary.html", context)
 
 
 @router.get("/interventions/{intervention}")

@@ -6,6 +6,10 @@
 // 2. Errors: when an error summary ([data-hg-errors], partial _error_summary.html) arrives, each
 //    control it links to is marked in error the GOV.UK way (red border, message above it,
 //    aria-describedby) and focus moves to the summary; the marks clear on the next answer.
+// 3. Glossary links (a.hg-term): the definition shows on hover and focus (CSS); Escape hides it
+//    without moving the pointer or the focus, and it comes back on the next hover or focus.
+//    An HTMX request says which terms the page already links outside the element it will
+//    replace (header HG-Glossary-Seen), so the fragment links only terms new to the page.
 (function () {
   "use strict";
 
@@ -89,6 +93,30 @@
       summary.focus();
     });
   }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("a.hg-term:hover, a.hg-term:focus").forEach(function (term) {
+      term.classList.add("hg-term--dismissed");
+    });
+  });
+  ["focusin", "mouseover"].forEach(function (kind) {
+    document.addEventListener(kind, function (event) {
+      var term = event.target.closest && event.target.closest("a.hg-term");
+      if (term && !term.contains(event.relatedTarget)) term.classList.remove("hg-term--dismissed");
+    });
+  });
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var target = event.detail.target;
+    var seen = [];
+    document.querySelectorAll("a.hg-term").forEach(function (term) {
+      if (target && target.contains(term)) return;
+      var id = (term.getAttribute("href") || "").split("#")[1];
+      if (id && seen.indexOf(id) < 0) seen.push(id);
+    });
+    event.detail.headers["HG-Glossary-Seen"] = seen.join(",");
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     drawCharts(document);
