@@ -2,7 +2,9 @@
 
 The glossary ships as ``practice/content/glossary.yaml``; a team edits that file (or passes its
 own with ``load_glossary(path)``) to change a definition without a release. Each term has an id,
-the term, aliases, a definition in our own words, a category and related ids.
+the term, aliases (other names, shown with the entry), forms (other wordings matched in text but
+not shown, such as "most deprived fifth"), a definition in our own words, a category and related
+ids.
 
 :func:`link_terms` finds glossary terms in a text and returns *segments*, never markup, so that a
 page escapes each piece and wraps the linked ones in a link itself. Matching is on whole words
@@ -41,6 +43,7 @@ class Term:
     definition: str
     category: str
     aliases: tuple[str, ...] = ()
+    forms: tuple[str, ...] = ()  # matched in text, not shown in the glossary
     see_also: tuple[str, ...] = ()
     source: str = ""
 
@@ -79,7 +82,10 @@ class Glossary:
             t
             for t in self.terms.values()
             if (not category or t.category == category)
-            and all(w in " ".join((t.term, *t.aliases, t.definition)).casefold() for w in words)
+            and all(
+                w in " ".join((t.term, *t.aliases, *t.forms, t.definition)).casefold()
+                for w in words
+            )
         ]
         return sorted(chosen, key=lambda t: (t.category, t.term.casefold()))
 
@@ -121,9 +127,10 @@ def build_glossary(raw: Mapping[str, Any], *, file: str) -> Glossary:
             r.line("term", required=True),
             r.text("definition", required=True),
             r.line("category", required=True),
-            r.lines("aliases"),
-            r.lines("see_also"),
-            r.line("source"),
+            aliases=r.lines("aliases"),
+            forms=r.lines("forms"),
+            see_also=r.lines("see_also"),
+            source=r.line("source"),
         )
         problems += r.problems
         if not r.problems:
@@ -133,7 +140,7 @@ def build_glossary(raw: Mapping[str, Any], *, file: str) -> Glossary:
     for term in terms.values():
         for missing in (s for s in term.see_also if s not in terms):
             problems.append(Problem(file, None, f"{term.id}.see_also", "unknown_term", missing))
-        for phrase in (term.term, *term.aliases):
+        for phrase in (term.term, *term.aliases, *term.forms):
             table, key = (exact, phrase) if _is_capitals(phrase) else (folded, phrase.casefold())
             if key in table and table[key] != term.id:
                 problems.append(
