@@ -214,6 +214,8 @@ def test_an_htmx_fragment_links_only_terms_new_to_the_page() -> None:
     response = fragment("viewer", "sii,<b>,evil id")  # the page links the SII already
     body = bytes(response.body).decode()
     assert [m.group(1) for m in LINK.finditer(body)] == ["evpi"]
+    definition = html.escape(GLOSSARY.terms["evpi"].definition, quote=False)
+    assert f'EVPI</a><span hidden id="hg-term-evpi">{definition}</span>' in body  # beside it
     assert response.headers["content-length"] == str(len(response.body))
     assert "hg-term" not in bytes(fragment("staff").body).decode()
 

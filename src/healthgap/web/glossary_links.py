@@ -85,7 +85,7 @@ def _skipped(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
 class _TermLinker(HTMLParser):
     """One pass over a fragment of HTML; ``out`` collects the rewritten pieces."""
 
-    def __init__(self, glossary: Glossary, seen: set[str]) -> None:
+    def __init__(self, glossary: Glossary, seen: set[str], *, inline: bool) -> None:
         super().__init__(convert_charrefs=False)
         self.glossary = glossary
         self.seen = seen
@@ -94,6 +94,7 @@ class _TermLinker(HTMLParser):
         self.open: list[tuple[str, bool]] = []  # open elements and whether each is skipped
         self.skipping = 0  # how many open elements are skipped
         self.linked: list[str] = []  # the definitions of the terms linked, in order
+        self.inline = inline  # each definition right after its link, not in a list at the end
 
     # Text arrives in pieces (and character references apart): gather it, link on the next tag.
     def handle_data(self, data: str) -> None:
@@ -122,11 +123,15 @@ class _TermLinker(HTMLParser):
 
     def link(self, text: str, term_id: str) -> str:
         definition = escape(self.glossary.terms[term_id].definition)
-        self.linked.append(f'<span id="hg-term-{term_id}">{definition}</span>')
-        return (
+        described = f'<span id="hg-term-{term_id}">{definition}</span>'
+        link = (
             f'<a class="govuk-link hg-term" href="{GLOSSARY_URL}#{term_id}" '
             f'aria-describedby="hg-term-{term_id}" data-tip="{definition}">{escape(text)}</a>'
         )
+        if self.inline:
+            return link + described.replace("<span ", "<span hidden ", 1)
+        self.linked.append(described)
+        return link
 
     def definitions(self) -> str:
         """The hidden list the links' ``aria-describedby`` point to ('' when none)."""
@@ -175,16 +180,20 @@ class _TermLinker(HTMLParser):
         self.out.append(f"<![{data}]>")
 
 
-def link_glossary_terms(fragment: str, glossary: Glossary, seen: set[str] | None = None) -> str:
+def link_glossary_terms(
+    fragment: str, glossary: Glossary, seen: set[str] | None = None, *, inline: bool = False
+) -> str:
     """``fragment`` (rendered, escaped HTML) with the first mention of each glossary term in
-    its prose linked to the glossary; ``seen`` holds ids already linked on the page.
+    its prose linked to the glossary; ``seen`` holds ids already linked on the page. The
+    definitions the links point to follow in a hidden list at the end (``inline``: each in a
+    hidden span right after its link, valid wherever the link is).
 
     >>> from healthgap.analyses import glossary_terms
     >>> link_glossary_terms("<table><td>SII</td></table><p>The SII &amp; IMD</p>",
     ...                     glossary_terms()).count('class="govuk-link hg-term"')
     2
     """
-    linker = _TermLinker(glossary, set() if seen is None else seen)
+    linker = _TermLinker(glossary, set() if seen is None else seen, inline=inline)
     linker.feed(str(fragment))
     linker.close()
     linker.flush()
@@ -227,7 +236,9 @@ def link_fragment_terms(request: Request, response: Response) -> None:
         return
     said = request.headers.get(SEEN_HEADER, "")[:4000].split(",")
     seen = {term_id for term_id in said if _TERM_ID.match(term_id)}
-    linked = link_glossary_terms(body, glossary_terms(), seen)
+    # Definitions right after their links: a list at the end of a fragment could land where
+    # a <div> is not allowed (a fragment of list items swapped into a <ul>).
+    linked = link_glossary_terms(body, glossary_terms(), seen, inline=True)
     if linked != body:
         response.body = linked.encode("utf-8")
         response.headers["content-length"] = str(len(response.body))
