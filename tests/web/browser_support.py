@@ -1,8 +1,9 @@
 """Playwright support of the browser tests: Debian's chromium against a real uvicorn server.
 
 The fixtures (``server``, ``browser``, ``page``, ``axe_page``) are registered in
-``tests/web/conftest.py``; the helpers (``signed_in_page``, ``shot``, ``serious_violations``)
-are imported by the test modules. ``page`` fails a test whose page wrote to the console.
+``tests/web/conftest.py``; the helpers (``serving``, ``signed_in_page``, ``listen``, ``shot``,
+``serious_violations``) are imported by the test modules. ``page`` fails a test whose page
+wrote to the console.
 Screenshots go to ``tests/artifacts/`` (gitignored).
 """
 
@@ -13,6 +14,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,12 +53,32 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextmanager
+def serving(app: object) -> Iterator[str]:
+    """``app`` served by uvicorn on a free loopback port (yields its URL), stopped after."""
+    import uvicorn
+
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uv.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        uv.should_exit = True
+        thread.join(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, demo_workspace: Path) -> Iterator[str]:
     """The app over the demo workspace, served by uvicorn on a free loopback port, with an
-    analyst account."""
-    import uvicorn
-
+    analyst account (a test module needing other accounts or data defines its own ``server``
+    with :func:`serving`)."""
     folder = tmp_path_factory.mktemp("browser")
     settings = Settings(
         data_dir=folder,
@@ -67,18 +89,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_workspace: Path) -> It
     app = create_app(settings)
     add_user(app.state.database, "analyst")
     add_user(app.state.database, "admin")
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
     app.state.database.dispose()
 
 

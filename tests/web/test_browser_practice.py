@@ -2,51 +2,32 @@
 example, a reviewer returns it and then approves it, an editor publishes it) with axe-core on
 every page of the way, and the bank's pages under the real Content-Security-Policy.
 
-Skips with a reason when chromium or Playwright is absent (see ``test_browser.py``).
+Skips with a reason when chromium or Playwright is absent (``browser_support.BROWSER``).
 Screenshots go to ``tests/artifacts/practice-*.png``.
 """
 
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from web_helpers import PASSWORD, add_user
+from browser_support import BROWSER, listen, serious_violations, serving, shot, signed_in_page
+from web_helpers import add_user
 
 from healthgap.analyses import set_practice_role
 from healthgap.web import Settings, create_app
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (test extra)")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed; run setup-system.sh"),
-]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-AXE = Path(__file__).with_name("vendor") / "axe.min.js"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+pytestmark = BROWSER
 
 
 @pytest.fixture(scope="module")
 def server(
     tmp_path_factory: pytest.TempPathFactory, demo_workspace: Path, migrated_database_file: Path
 ) -> Iterator[str]:
-    """The app on a free loopback port with a contributor, a reviewer and an editor."""
-    import uvicorn
-
+    """The app with the bank seeded and a contributor, a reviewer and an editor (this module's
+    own ``server``; the browser and the serving are the shared ones of ``browser_support``)."""
     folder = tmp_path_factory.mktemp("browser-practice")
     shutil.copyfile(migrated_database_file, folder / "healthgap.db")  # the bank is seeded
     settings = Settings(data_dir=folder, secret_key="p" * 40, workspace=demo_workspace,
@@ -57,29 +38,9 @@ def server(
     add_user(database, "viewer", "rob")
     add_user(database, "admin", "eve")
     set_practice_role(database, "rob", "reviewer")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
     database.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Visitor:
@@ -87,33 +48,13 @@ class Visitor:
 
     def __init__(self, browser, server: str, username: str, *, axe: bool) -> None:  # noqa: ANN001
         # axe-core is injected as an inline script, which the real policy forbids.
-        self.context = browser.new_context(base_url=server, bypass_csp=axe)
-        self.page = self.context.new_page()
-        self.said: list[str] = []
-        self.page.on("console", self._note)
-        self.page.on("pageerror", lambda error: self.said.append(f"pageerror: {error}"))
-        self.page.goto("/login")
-        self.page.fill("#username", username)
-        self.page.fill("#password", PASSWORD)
-        self.page.click("button[type=submit]")
-        self.page.wait_for_url(f"{server}/")
-
-    def _note(self, message) -> None:  # noqa: ANN001
-        if message.type in ("error", "warning") and "Failed to load resource" not in message.text:
-            self.said.append(f"{message.type}: {message.text}")
+        self.context, self.page = signed_in_page(browser, server, bypass_csp=axe, username=username)
+        self.said = listen(self.page)
 
     def axe(self, name: str) -> list[str]:
         self.page.wait_for_load_state("networkidle")
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"practice-{name}.png"), full_page=True)
-        self.page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-        result = self.page.evaluate(
-            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa',"
-            " 'wcag22aa']})"
-        )
-        return [f"{name}: {v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:4]}"
-                for v in result["violations"]
-                if v["impact"] in ("serious", "critical")]  # fmt: skip
+        shot(self.page, f"practice-{name}")
+        return [f"{name}: {v}" for v in serious_violations(self.page)]
 
     def status(self) -> str:
         return self.page.inner_text("[data-testid=status]").strip()

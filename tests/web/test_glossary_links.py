@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
-from web_helpers import add_user, csrf_from, login
+from web_helpers import add_user, csrf_from, login, unlinked
 
 from healthgap.analyses import glossary_terms
 from healthgap.web.glossary_links import link_fragment_terms, link_glossary_terms
@@ -80,9 +80,7 @@ def check_links(page: str, url: str) -> list[str]:
 
 def without_links(page: str) -> str:
     """``page`` with the glossary links and their definitions taken out, text unescaped."""
-    page = re.sub(r'<div hidden class="hg-term-definitions">.*?</div>', "", page, flags=re.S)
-    page = re.sub(r'<a class="govuk-link hg-term" [^>]*>(.*?)</a>', r"\1", page)
-    return html.unescape(page)
+    return html.unescape(unlinked(page))
 
 
 # --- The rewrite itself ---------------------------------------------------------------------

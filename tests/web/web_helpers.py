@@ -106,3 +106,15 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> TestCl
     )
     assert response.status_code == 303, response.text
     return client
+
+
+_GLOSSARY_DEFINITIONS = re.compile(r'<div hidden class="hg-term-definitions">.*?</div>', re.S)
+_GLOSSARY_DEFINITION = re.compile(r'<span hidden id="hg-term-[\w-]+">[^<]*</span>')
+_GLOSSARY_LINK = re.compile(r'<a class="govuk-link hg-term" [^>]*>(.*?)</a>')
+
+
+def unlinked(html: str) -> str:
+    """``html`` without its glossary links (their text stays) and definitions, still escaped:
+    for tests that look for a phrase that happens to hold a glossary term."""
+    html = _GLOSSARY_DEFINITION.sub("", _GLOSSARY_DEFINITIONS.sub("", html))
+    return _GLOSSARY_LINK.sub(r"\1", html)

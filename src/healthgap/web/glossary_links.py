@@ -14,7 +14,11 @@ any of these is left alone:
   code, the page's ``<h1>`` (it names the page and takes the focus), the error summary and
   error messages, tags, visually hidden text, ``[hidden]``/``aria-hidden`` content;
 - anything marked ``data-no-glossary`` (a page opts a block out) - a whole page opts out with
-  ``{% set glossary_links = false %}``.
+  ``{% set link_glossary = false %}``.
+
+HTMX fragments are linked by :func:`link_fragment_terms` (called from ``render()``), skipping
+the terms the page already links (header ``HG-Glossary-Seen``, sent by ``healthgap.js``).
+Only roles that may open the glossary get links (:func:`may_open_glossary`).
 
 A link reads::
 
