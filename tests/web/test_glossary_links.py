@@ -88,7 +88,7 @@ def without_links(page: str) -> str:
 
 def test_the_first_mention_in_prose_is_linked_and_nothing_else() -> None:
     fragment = (
-        '<h1 class="govuk-heading-l">Life expectancy</h1>'
+        '<span class="govuk-caption-l">MECC</span><h1 class="govuk-heading-l">Life expectancy</h1>'
         '<table><caption>SII</caption><tr><th scope="col">SII</th><td>1.2</td></tr></table>'
         '<a href="/x">the SII</a><button>SII</button><label for="f">SII</label>'
         '<div class="govuk-error-summary"><p>MECC</p></div><p class="govuk-hint">MECC</p>'

@@ -11,8 +11,9 @@ any of these is left alone:
 - links, buttons, form labels and legends, hints, inputs, selects and text areas (a link inside
   another control, or inside a label read out with its field, would be broken or unreadable);
 - tables (numbers and their headings), charts (``<script>`` specs, ``[data-chart]``, SVG),
-  code, the page's ``<h1>`` (it names the page and takes the focus), the error summary and
-  error messages, tags, visually hidden text, ``[hidden]``/``aria-hidden`` content;
+  code, the page's ``<h1>`` and its caption (they name the page; the ``<h1>`` takes the
+  focus), the error summary and error messages, tags, visually hidden text,
+  ``[hidden]``/``aria-hidden`` content;
 - anything marked ``data-no-glossary`` (a page opts a block out) - a whole page opts out with
   ``{% set link_glossary = false %}``.
 
@@ -62,10 +63,12 @@ SKIPPED_TAGS = frozenset({
     "samp", "var", "abbr", "dfn", "title", "summary", "nav", "header", "footer", "head",
     "iframe", "object", "canvas", "video", "audio", "h1", "dialog", "tr", "td", "th", "caption",
 })  # fmt: skip
-#: Classes whose text is never linked: GOV.UK error pieces, hints, tags, hidden text.
+#: Classes whose text is never linked: GOV.UK error pieces, hints, tags, hidden text, and the
+#: caption over a page's heading (with the heading, it names the page).
 SKIPPED_CLASSES = frozenset({
     "govuk-error-summary", "govuk-error-message", "govuk-hint", "govuk-tag",
     "govuk-visually-hidden", "govuk-skip-link", "govuk-back-link", "govuk-breadcrumbs", "hg-term",
+    "govuk-caption-xl", "govuk-caption-l", "govuk-caption-m",
 })  # fmt: skip
 SKIPPED_ROLES = frozenset({"alert", "alertdialog", "button", "link", "tab", "menu", "toolbar"})
 #: Elements with no end tag: never on the stack of open elements.
