@@ -1,10 +1,11 @@
 """Playwright support of the browser tests: Debian's chromium against a real uvicorn server.
 
-The fixtures (``server``, ``browser``, ``page``, ``axe_page``) are registered in
-``tests/web/conftest.py``; the helpers (``serving``, ``signed_in_page``, ``listen``, ``shot``,
-``serious_violations``) are imported by the test modules. ``page`` fails a test whose page
-wrote to the console.
-Screenshots go to ``tests/artifacts/`` (gitignored).
+The fixtures (``server``, ``server_setup``, ``browser``, ``page``, ``axe_page``) are registered
+in ``tests/web/conftest.py``; a module that needs more in the app before it is served (users,
+stored content) overrides ``server_setup``. The helpers (``serve_app``, ``signed_in_page``,
+``shot``, ``serious_violations``) are imported by the test modules (``serve_app`` serves an app
+a module builds itself, e.g. with settings of its own). ``page`` fails a test whose page
+wrote to the console. Screenshots go to ``tests/artifacts/`` (gitignored).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -54,11 +55,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(app: object) -> Iterator[str]:
-    """``app`` served by uvicorn on a free loopback port (yields its URL), stopped after."""
+def serve_app(app, *, port: int | None = None) -> Iterator[str]:  # noqa: ANN001
+    """Serve ``app`` with uvicorn on ``port`` (default: a free loopback port) in a thread and
+    yield its URL; the server stops and the app's database is disposed of on leaving."""
     import uvicorn
 
-    port = free_port()
+    port = port or free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, daemon=True)
@@ -72,13 +74,24 @@ def serving(app: object) -> Iterator[str]:
     finally:
         uv.should_exit = True
         thread.join(timeout=10)
+        app.state.database.dispose()
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, demo_workspace: Path) -> Iterator[str]:
+def server_setup() -> Callable[[object, Path], None] | None:
+    """What a test module adds to the app (and its database) before it is served: a function
+    of the app and the demo workspace's folder. Override it in the module; none by default."""
+    return None
+
+
+@pytest.fixture(scope="module")
+def server(
+    tmp_path_factory: pytest.TempPathFactory,
+    demo_workspace: Path,
+    server_setup: Callable[[object, Path], None] | None,
+) -> Iterator[str]:
     """The app over the demo workspace, served by uvicorn on a free loopback port, with an
-    analyst account (a test module needing other accounts or data defines its own ``server``
-    with :func:`serving`)."""
+    analyst and an admin account (and what the module's ``server_setup`` adds)."""
     folder = tmp_path_factory.mktemp("browser")
     settings = Settings(
         data_dir=folder,
@@ -89,9 +102,10 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_workspace: Path) -> It
     app = create_app(settings)
     add_user(app.state.database, "analyst")
     add_user(app.state.database, "admin")
-    with serving(app) as url:
+    if server_setup is not None:
+        server_setup(app, demo_workspace)
+    with serve_app(app) as url:
         yield url
-    app.state.database.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -103,9 +117,17 @@ def browser() -> Iterator[object]:
 
 
 def signed_in_page(
-    browser, server: str, *, bypass_csp: bool, username: str = "analyst"
-) -> tuple[object, object]:  # noqa: ANN001
-    context = browser.new_context(base_url=server, accept_downloads=True, bypass_csp=bypass_csp)
+    browser,  # noqa: ANN001
+    server: str,
+    *,
+    bypass_csp: bool,
+    username: str = "analyst",
+    viewport: dict[str, int] | None = None,
+) -> tuple[object, object]:
+    options = {"viewport": viewport} if viewport else {}
+    context = browser.new_context(
+        base_url=server, accept_downloads=True, bypass_csp=bypass_csp, **options
+    )
     page = context.new_page()
     page.goto("/login")
     page.fill("#username", username)

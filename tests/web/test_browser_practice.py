@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import BROWSER, listen, serious_violations, serving, shot, signed_in_page
+from browser_support import BROWSER, listen, serious_violations, serve_app, shot, signed_in_page
 from web_helpers import add_user
 
 from healthgap.analyses import set_practice_role
@@ -38,9 +38,8 @@ def server(
     add_user(database, "viewer", "rob")
     add_user(database, "admin", "eve")
     set_practice_role(database, "rob", "reviewer")
-    with serving(app) as url:
+    with serve_app(app) as url:  # disposes of the database on leaving
         yield url
-    database.dispose()
 
 
 class Visitor:
