@@ -104,11 +104,91 @@ def test_a_journey_about_people_named_in_words_gets_an_id_for_them(client_as, da
     made = post(
         analyst,
         "/journeys",
-        {"template": "stop_smoking", "segment_kind": "segment", "segment_label": "Men 18-29"},
+        {"template": "stop_smoking", "segment": "described", "segment_label": "Men 18-29"},
     )
     journey = show_journey(database, made.headers["location"].split("/")[2]).summary["journey"]
     assert (journey.segment.id, journey.segment.label) == ("men-18-29", "Men 18-29")
-    assert "Men 18-29 (id men-18-29)" in analyst.get("/journeys").text
+    assert not journey.segment.stored
+    page = analyst.get("/journeys").text
+    assert "Men 18-29" in page and "No segmentation of this workspace" in page
+    assert 'href="/segments"' in page  # where to make one
+    refused = post(analyst, "/journeys", {"template": "stop_smoking", "segment": "described"})
+    assert refused.status_code == 400
+    assert "Describe the persona the journey is about" in refused.text
+
+
+def _store_run(app, database, name: str = "Spring run") -> int:  # noqa: ANN001
+    from healthgap.store import save_segment_run
+
+    with database.unit_of_work() as session:
+        run = save_segment_run(
+            session, workspace_id=app.state.services.workspaces.workspace_id, owner_id=None,
+            name=name, kind="open", inputs={}, record={}, method="k-means", seed=1,
+            version="test", stability=None, segments={"E01000001": "1", "E01000002": "2"},
+            names=[{"segment": "1", "name": "1: higher income deprivation"},
+                   {"segment": "2", "name": "Young families in rented homes"}],
+        )  # fmt: skip
+        return run.id
+
+
+def test_the_form_lists_stored_segments_and_refuses_an_unknown_one(
+    app, client_as, database
+) -> None:  # noqa: ANN001, E501
+    run_id = _store_run(app, database)
+    analyst = client_as("analyst")
+    page = analyst.get("/journeys").text
+    assert f'value="segment:{run_id}:2"' in page and f'value="persona:{run_id}:2"' in page
+    assert "Segment 2 — Young families in rented homes (segmentation “Spring run” of" in page
+    assert "Segment 1 — higher income deprivation" in page  # not "Segment 1 — 1: ..."
+    assert "4 segments" not in page and ", 2 segments)" in page
+    assert "No segmentation of this workspace" not in page
+    for unknown in (f"segment:{run_id}:9", f"persona:{run_id + 50}:1", "segment:x:1"):
+        refused = post(analyst, "/journeys", {"template": "stop_smoking", "segment": unknown})
+        assert refused.status_code == 400, unknown
+        assert 'href="#segment"' in refused.text, unknown  # the summary links to the picker
+    assert list_journeys(database).table("journeys").empty  # nothing stored
+    made = post(analyst, "/journeys", {"template": "stop_smoking",
+                                       "segment": f"persona:{run_id}:2"})  # fmt: skip
+    key = made.headers["location"].split("/")[2].split("?")[0]
+    segment = show_journey(database, key).summary["journey"].segment
+    assert (segment.kind, segment.run_id, segment.code) == ("persona", run_id, "2")
+    assert (segment.label, segment.run_name) == ("Young families in rented homes", "Spring run")
+    shown = analyst.get(f"/journeys/{key}").text
+    assert f'href="/segments?run={run_id}#persona-2"' in shown
+    assert "The persona card of segment 2" in shown
+    details = analyst.get(f"/journeys/{key}/details").text
+    assert f'<option value="persona:{run_id}:2" selected>' in details
+
+
+def test_a_removed_or_renamed_segmentation_still_reads_in_words(app, client_as, database) -> None:  # noqa: ANN001, E501
+    from healthgap.store import delete_segment_run, get_segment_run, rename_stored_segments
+
+    run_id = _store_run(app, database)
+    workspace_id = app.state.services.workspaces.workspace_id
+    analyst = client_as("analyst")
+    made = post(analyst, "/journeys", {"template": "stop_smoking",
+                                       "segment": f"segment:{run_id}:2"})  # fmt: skip
+    key = made.headers["location"].split("/")[2].split("?")[0]
+    with database.unit_of_work() as session:
+        run = get_segment_run(session, run_id=run_id, workspace_id=workspace_id)
+        rename_stored_segments(session, run=run, names={"2": "Renters"}, user_id=None)
+    shown = analyst.get(f"/journeys/{key}").text
+    assert "Renters" in shown and "has since been renamed" in shown
+    with database.unit_of_work() as session:
+        delete_segment_run(session, run=get_segment_run(session, run_id=run_id,
+                                                        workspace_id=workspace_id))  # fmt: skip
+    shown = analyst.get(f"/journeys/{key}").text
+    assert "Young families in rented homes" in shown
+    assert "This segmentation has since been removed" in shown
+    assert f"/segments?run={run_id}" not in shown
+    details = analyst.get(f"/journeys/{key}/details").text
+    assert '<option value="keep" selected>' in details
+    kept = post(analyst, f"/journeys/{key}/edit", {
+        "version": "1", "action": "details", "page": "details", "title": "Kept",
+        "goal": "Quit", "kind": "as_is", "segment": "keep", "version_date": "2025-01-01",
+    }, page=f"/journeys/{key}/details")  # fmt: skip
+    assert kept.status_code == 303, kept.text
+    assert show_journey(database, key).summary["journey"].segment.run_id == run_id
 
 
 @pytest.mark.usefixtures("demo")

@@ -236,9 +236,19 @@ def _ensure_mecc_demo(database: object) -> None:
 
 def _ensure_demo_journeys(database: object, workspace: Path | None, size: str) -> None:
     """Store the SYNTHETIC worked example journey once (its funnel from the demo's service
-    data), with its redesign and insight notes."""
+    data), with its redesign and insight notes, about a persona card of the demo's stored
+    SYNTHETIC segmentation (stored once too)."""
     from healthgap.analyses import load_demo_journeys
+    from healthgap.store import register_workspace
 
-    loaded = load_demo_journeys(database, workspace=workspace, size=size)  # type: ignore[arg-type]
+    workspace_id = None
+    if workspace is not None:  # the served workspace's entry (the app registered it)
+        with database.unit_of_work() as session:  # type: ignore[attr-defined]
+            workspace_id = register_workspace(session, name=f"demo-{size}",
+                                              path=str(Path(workspace).resolve()),
+                                              is_synthetic=True).id  # fmt: skip
+    loaded = load_demo_journeys(database, workspace=workspace, size=size,  # type: ignore[arg-type]
+                                workspace_id=workspace_id)  # fmt: skip
     state = "loaded" if loaded.summary["loaded"] else "already loaded"
-    console.print(f"SYNTHETIC worked example journey {state}: /journeys")
+    about = f" about {loaded.summary['segment']}" if loaded.summary["segment"] else ""
+    console.print(f"SYNTHETIC worked example journey {state}{about}: /journeys", markup=False)
