@@ -1,9 +1,10 @@
 """Playwright support of the browser tests: Debian's chromium against a real uvicorn server.
 
-The fixtures (``server``, ``browser``, ``page``, ``axe_page``) are registered in
-``tests/web/conftest.py``; the helpers (``signed_in_page``, ``shot``, ``serious_violations``)
-are imported by the test modules. ``page`` fails a test whose page wrote to the console.
-Screenshots go to ``tests/artifacts/`` (gitignored).
+The fixtures (``server``, ``server_setup``, ``browser``, ``page``, ``axe_page``) are registered
+in ``tests/web/conftest.py``; a module that needs more in the app before it is served (users,
+stored content) overrides ``server_setup``. The helpers (``signed_in_page``, ``shot``,
+``serious_violations``) are imported by the test modules. ``page`` fails a test whose page
+wrote to the console. Screenshots go to ``tests/artifacts/`` (gitignored).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -52,9 +53,20 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, demo_workspace: Path) -> Iterator[str]:
+def server_setup() -> Callable[[object, Path], None] | None:
+    """What a test module adds to the app (and its database) before it is served: a function
+    of the app and the demo workspace's folder. Override it in the module; none by default."""
+    return None
+
+
+@pytest.fixture(scope="module")
+def server(
+    tmp_path_factory: pytest.TempPathFactory,
+    demo_workspace: Path,
+    server_setup: Callable[[object, Path], None] | None,
+) -> Iterator[str]:
     """The app over the demo workspace, served by uvicorn on a free loopback port, with an
-    analyst account."""
+    analyst and an admin account (and what the module's ``server_setup`` adds)."""
     import uvicorn
 
     folder = tmp_path_factory.mktemp("browser")
@@ -67,6 +79,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_workspace: Path) -> It
     app = create_app(settings)
     add_user(app.state.database, "analyst")
     add_user(app.state.database, "admin")
+    if server_setup is not None:
+        server_setup(app, demo_workspace)
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
     uv = uvicorn.Server(config)

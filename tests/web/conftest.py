@@ -12,7 +12,7 @@ pytest.importorskip("fastapi", reason="needs the web extra: pip install -e '.[we
 
 from argon2 import PasswordHasher  # noqa: E402
 from argon2.profiles import CHEAPEST  # noqa: E402
-from browser_support import axe_page, browser, page, server  # noqa: E402, F401
+from browser_support import axe_page, browser, page, server, server_setup  # noqa: E402, F401
 from fastapi.testclient import TestClient  # noqa: E402
 from web_helpers import add_user, build_small_workspace, login  # noqa: E402
 
