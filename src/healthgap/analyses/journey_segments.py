@@ -12,7 +12,7 @@ the same database it was made in; a file from elsewhere that names another run i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from healthgap.analyses.journey_values import FORM
@@ -36,8 +36,11 @@ __all__ = [
     "KEEP",
     "SegmentRef",
     "TEMPLATE",
+    "STORED_KEY",
     "check_segment_reference",
     "journey_segment",
+    "note_segment_choices",
+    "segment_key_problems",
     "segment_from_choice",
     "segment_picker",
     "stored_segments",
@@ -163,3 +166,46 @@ def check_segment_reference(
     problems = segment_ref_problems(after, stored_segments(database, workspace_id), locate)
     if problems:
         raise InputError(problems)
+
+
+#: What a stored segment's id looks like (:func:`stored_segment_key`).
+STORED_KEY = re.compile(r"^segmentation-\d+-segment-")
+
+
+def segment_key_problems(
+    database: Database,
+    workspace_id: int | None,
+    keys: Iterable[str],
+    *,
+    already: Iterable[str] = (),
+    where: tuple[str, int | None, str] = (FORM, None, "segment_ids"),
+) -> list[Problem]:
+    """Problems of insight-note links to stored segments that are not stored (``keys`` the
+    note names; ``already`` those it named before, kept even if since removed). Ids of
+    personas a team describes are not checked."""
+    wanted = [k for k in dict.fromkeys(keys) if STORED_KEY.match(k) and k not in set(already)]
+    if not wanted:
+        return []
+    stored = {stored_segment_key(s.run_id, s.code) for s in stored_segments(database, workspace_id)}
+    return [
+        Problem(*where, "unknown_segment",
+                f"there is no stored segment {key!r}: choose a segment from the list of "
+                "stored segmentations, or describe the persona in your own words")
+        for key in wanted if key not in stored
+    ]  # fmt: skip
+
+
+def note_segment_choices(
+    database: Database, workspace_id: int | None, referenced: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """What insight notes can be about, as (id, words): the stored segments first (newest
+    segmentation first), then the segments and personas already ``referenced`` (id ->
+    label) by journeys and notes, a removed stored segment saying so."""
+    stored = stored_segments(database, workspace_id)
+    choices = {stored_segment_key(s.run_id, s.code): choice_label(s, "segment") for s in stored}
+    rest = {
+        key: label + (" (its segmentation has since been removed)" if STORED_KEY.match(key) else "")
+        for key, label in referenced.items()
+        if key not in choices
+    }
+    return [*choices.items(), *sorted(rest.items(), key=lambda item: item[1].lower())]

@@ -83,6 +83,16 @@ class ResolvedSegment:
     note: str
     run_id: int | None
 
+    @property
+    def short_name(self) -> str:
+        """The name without the "2: " a generated name starts with (for "Segment 2: ...")."""
+        prefix = f"{self.ref.code}: "
+        return (
+            self.name[len(prefix) :]
+            if self.ref.code and self.name.startswith(prefix)
+            else self.name
+        )
+
 
 def stored_segment_key(run_id: int, code: str) -> str:
     """The id a stored segment goes by in journeys and insight notes.
