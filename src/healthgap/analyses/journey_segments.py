@@ -38,6 +38,7 @@ __all__ = [
     "TEMPLATE",
     "STORED_KEY",
     "check_segment_reference",
+    "choice_value",
     "journey_segment",
     "note_segment_choices",
     "segment_key_problems",
