@@ -246,3 +246,34 @@ def test_a_journey_about_a_stored_segment_is_checked_against_the_stored_runs(
     assert refused.returncode == 2
     assert "unknown_segmentation" in refused.stderr and "segment.run_id" in refused.stderr
     assert stored(tmp_path) == ["quit"]
+
+
+def test_serve_demo_stores_the_demo_segmentation_and_the_journey_about_it(tmp_path: Path) -> None:
+    """What `healthgap serve --demo` does for journeys, twice (a restart): the SYNTHETIC
+    segmentation is stored once and the worked example is about one of its persona cards."""
+    import contextlib
+    import io
+
+    from healthgap.analyses import show_journey
+    from healthgap.cli.web import _ensure_demo_journeys
+    from healthgap.datasets import build_demo_workspace
+    from healthgap.store import list_segment_runs
+
+    workspace = build_demo_workspace(tmp_path / "demo-small", "small").path
+    database = Database(f"sqlite:///{tmp_path / 'healthgap.db'}")
+    printed = []
+    try:
+        for _ in range(2):
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                _ensure_demo_journeys(database, workspace, "small")
+            printed.append(out.getvalue())
+        with database.reader() as session:
+            runs = list_segment_runs(session, workspace_id=None)
+        segment = show_journey(database, "demo-health-check-as-is").summary["journey"].segment
+    finally:
+        database.dispose()
+    assert "loaded about" in printed[0] and "already loaded about" in printed[1]
+    assert [r.name for r in runs] == ["SYNTHETIC demo segmentation"]
+    assert (segment.kind, segment.run_id) == ("persona", runs[0].id)
+    assert segment.label in " ".join(printed[0].split())  # the console wraps long lines
