@@ -34,6 +34,7 @@ from healthgap.store import Database, list_segment_runs
 
 __all__ = [
     "KEEP",
+    "NO_WORKSPACE",
     "SegmentRef",
     "TEMPLATE",
     "STORED_KEY",
@@ -47,6 +48,9 @@ __all__ = [
     "stored_segments",
 ]
 
+#: The workspace id to pass when none is served (the web app without a workspace): no
+#: workspace has it, so no segmentation is offered or accepted.
+NO_WORKSPACE = 0
 #: Picker values besides the stored segments: keep the current reference as it is (one whose
 #: segmentation was removed), or keep the template's own persona (a new journey).
 KEEP, TEMPLATE = "keep", ""

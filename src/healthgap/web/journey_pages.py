@@ -18,7 +18,12 @@ from starlette.exceptions import HTTPException
 
 from healthgap.analyses import show_journey
 from healthgap.analyses.journey_choices import feeling, journey_choices, lane_label
-from healthgap.analyses.journey_segments import SegmentRef, segment_from_choice, segment_picker
+from healthgap.analyses.journey_segments import (
+    NO_WORKSPACE,
+    SegmentRef,
+    segment_from_choice,
+    segment_picker,
+)
 from healthgap.errors import InputError, Problem
 from healthgap.reports.bundle import ResultBundle
 from healthgap.store import Database
@@ -180,9 +185,11 @@ def journey_or_404(database: Database, key: str, version: int | None = None) -> 
         raise
 
 
-def workspace_of(request: Request) -> int | None:
-    """The served workspace's id: its stored segmentations are the ones a journey names."""
-    return services(request).workspaces.workspace_id
+def workspace_of(request: Request) -> int:
+    """The served workspace's id: its stored segmentations are the ones a journey names
+    (none when no workspace is served)."""
+    workspace_id = services(request).workspaces.workspace_id
+    return NO_WORKSPACE if workspace_id is None else workspace_id
 
 
 def picker_of(
