@@ -35,7 +35,7 @@ from healthgap.scenarios.grid import GridRun, grid_chunk
 from healthgap.scenarios.grid_file import GridSpec, check_grid_names, grid_areas
 from healthgap.scenarios.results import METHOD
 
-__all__ = ["check_grid", "plan_grid"]
+__all__ = ["check_grid", "check_volumes", "plan_grid"]
 
 SPREAD = ("mean", "lowest", "median", "highest")
 
@@ -59,7 +59,7 @@ def check_grid(source: Source, grid: GridSpec) -> list[tuple[str, str]]:
     return chosen
 
 
-def _check_volumes(run: GridRun, areas: Sequence[tuple[str, str]]) -> None:
+def check_volumes(run: GridRun, areas: Sequence[tuple[str, str]]) -> None:
     """Check every scenario's volumes in every area before anything runs (volumes above an
     area's eligible pool, and other data problems), all reported at once. Each scenario and
     parameter set is checked in all areas in one array operation
@@ -125,7 +125,7 @@ def plan_grid(
         library = load_library()
         baseline = plan_baseline(source, periods=periods).coarsen(grid.level)
         run = GridRun(grid, baseline, library)
-        _check_volumes(run, chosen)
+        check_volumes(run, chosen)
         hashes = sorted(source.hashes().items())
         fingerprint = repr((grid.fingerprint(), hashes, list(periods or []), package_version()))
         folder = Path(out)
