@@ -15,7 +15,8 @@ CPU seconds it used and the machine's load average (the machine may be shared):
 4. the whole grid on ``--workers`` local worker processes (cluster start timed apart):
    each chunk's compute time on its worker (Dask's task stream), the workers' CPU seconds
    and peak RSS, and whether both runs wrote the same bytes;
-5. a projection to N machines from the measured chunk CPU time (stated as a projection).
+5. a projection to N machines from the measured CPU seconds of a chunk on a worker and of
+   the driver's share of each chunk (stated as a projection).
 
 ``--json FILE`` also writes every raw figure (per-chunk times included).
 """
@@ -231,20 +232,25 @@ def main() -> None:  # noqa: PLR0915 - one benchmark, step by step
     for name, value in rows:
         print(f"| {name} | {value} |")
 
-    mean_cpu = statistics.mean(chunk_cpu)
-    fixed = before + after
+    # the projection: CPU seconds, i.e. what each process needs with a core of its own
+    fixed = serial.cpu - sum(chunk_cpu)  # the driver's own work: baseline, checks, combining
+    on_worker = sum(worker_cpu.values()) / len(areas)  # a chunk's CPU on a Dask worker
+    in_driver = max(0.0, parallel.cpu - sum(worker_cpu.values()) - fixed) / len(areas)
+    raw |= {"fixed_cpu": fixed, "worker_cpu_per_chunk": on_worker,
+            "driver_cpu_per_chunk": in_driver}  # fmt: skip
     print(
-        "\nProjection (not measured): driver's fixed part measured here "
-        f"({fixed:.0f} s) + ceil({total_areas} LAs / workers) x mean chunk CPU time "
-        f"({mean_cpu:.2f} s, a worker with a core of its own), machines of 2 workers each\n"
+        "\nProjection (not measured), in CPU seconds (each process with a core of its own): "
+        f"driver's fixed part {fixed:.1f} s + max(ceil({total_areas} LAs / workers) x "
+        f"{on_worker:.3f} s a chunk on a worker, {total_areas} x {in_driver:.3f} s a chunk "
+        "in the driver), machines of 2 workers each\n"
     )
     print("| machines | workers | projected time |\n| ---: | ---: | ---: |")
     raw["projection"] = {}
     for machines in (1, 2, 4, 8, 16, 32):
         workers = 2 * machines
-        projected = fixed + math.ceil(total_areas / workers) * mean_cpu
-        raw["projection"][workers] = projected
-        print(f"| {machines} | {workers} | {projected:.0f} s ({total_areas} LAs) |")
+        chunks = max(math.ceil(total_areas / workers) * on_worker, total_areas * in_driver)
+        raw["projection"][workers] = fixed + chunks
+        print(f"| {machines} | {workers} | {fixed + chunks:.0f} s ({total_areas} LAs) |")
     if args.json:
         args.json.write_text(json.dumps(raw, indent=1, default=str), encoding="utf-8")
 
