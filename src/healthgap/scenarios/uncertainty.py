@@ -135,9 +135,9 @@ def monte_carlo(
     executor : Executor, optional
         Where the chunks run (default: in this process); see :mod:`healthgap.compute`.
     noise_key : sequence of int, optional
-        Seeds the baseline noise (default ``(seed, 0xBA5E)``); a scenario grid gives each
-        area its own, derived from the run seed and the area's chunk index, while the
-        parameter draws stay common to every area and scenario.
+        Seeds the baseline noise (default ``(seed, 0xBA5E)``); give each area its own key
+        for independent sampling errors while the parameter draws stay common to every
+        area and scenario.
     noise : numpy.ndarray, optional
         Baseline deaths already drawn for every draw, shaped like the groups' all-cause
         deaths with the draws last (a scenario grid draws them once per area and shares
