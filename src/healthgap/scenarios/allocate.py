@@ -293,7 +293,8 @@ def volume_problems_by_area(
     lines = tuple(replace(line, volume={"units_per_year": 0.0}) for line in scenario.interventions)
     zero = replace(scenario, interventions=lines)
     resolved = resolve(zero, baseline, library)  # problems of no area raise here
-    area_of_cell = pd.Index(list(codes)).get_indexer(baseline.codes_at(level))
+    codes = list(dict.fromkeys(map(str, codes)))  # each area once
+    area_of_cell = pd.Index(codes).get_indexer(baseline.codes_at(level))
     inside = area_of_cell >= 0
     found: list[tuple[str, Problem]] = []
     for line, item in zip(scenario.interventions, resolved, strict=True):
