@@ -63,18 +63,18 @@ def fetch_postcodez(folder: Path) -> Path:
 def read_positions(path: Path) -> tuple[pd.DataFrame, str]:
     """``postcode``, ``latitude``, ``longitude`` of the live postcodes of ``path``, and the
     name of the layout it was read as."""
-    header = pd.read_csv(path, nrows=0).columns
-    for layout, columns in LAYOUTS.items():
-        if set(columns) <= set(header):
-            break
-    else:
+    header = set(pd.read_csv(path, nrows=0).columns)
+    layout = next((name for name, cols in LAYOUTS.items() if set(cols) <= header), None)
+    if layout is None:
         wanted = " or ".join(", ".join(c) for c in LAYOUTS.values())
         raise SystemExit(f"{path}: columns {wanted} not found in the header")
+    columns = LAYOUTS[layout]
     extra = ["doterm"] if layout == "ONSPD" and "doterm" in header else []
     frame = pd.read_csv(path, usecols=[*columns, *extra], dtype={columns[0]: str})
     if extra:
         frame = frame[frame["doterm"].isna()]
-    frame = frame.rename(columns=dict(zip(columns, ("postcode", "latitude", "longitude"))))
+    names = dict(zip(columns, ("postcode", "latitude", "longitude"), strict=True))
+    frame = frame.rename(columns=names)
     return frame[["postcode", "latitude", "longitude"]], layout
 
 
