@@ -26,6 +26,7 @@ import textwrap
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from shapely import make_valid
 from shapely.geometry import MultiPolygon, box, mapping, shape
@@ -141,6 +142,25 @@ def _references(extent: Extent, drawn: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
     return inside, towns.nlargest(8, "postcodes")
 
 
+def _beside(circles: pd.DataFrame, extent: Extent, largest: float) -> list[float]:
+    """The longitude just right of each circle, where its label goes: the circle's radius
+    in pixels (area proportional to the count) turned into degrees at the Mercator scale
+    that fits ``extent`` into the map."""
+    west, south, east, north = extent
+    y = np.log(np.tan(np.pi / 4 + np.radians([south, north]) / 2))
+    pixels_per_radian = min(SIZE / np.radians(east - west), SIZE / (y[1] - y[0]))
+    radius = np.sqrt(circles["count"].to_numpy(dtype=float) / largest * MAX_AREA / np.pi)
+    offset = np.degrees((radius + 4) / pixels_per_radian)
+    return list(circles["longitude"].to_numpy(dtype=float) + offset)
+
+
+def _legend_values(largest: float) -> list[float]:
+    """Up to three circle sizes for the legend, all of counts that can be shown (10 or
+    more: a legend circle of 5 would suggest that small counts are drawn)."""
+    middle = round(largest / 2 / 5) * 5
+    return sorted({v for v in (10.0, float(middle), largest) if v >= 10})
+
+
 def _position(extra: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "latitude": {"field": "latitude", "type": "quantitative"},
@@ -211,14 +231,24 @@ def district_map_chart(
          "encoding": _position({"text": {"field": "outcode"}})},
     ]  # fmt: skip
     circles = drawn.sort_values(["count", "postcode_district"], ascending=[False, True])
-    circles = circles.assign(labelled=[i < LABELLED for i in range(len(circles))])
+    largest = float(circles["count"].max()) if len(circles) else 10.0
+    circles = circles.assign(
+        labelled=[i < LABELLED for i in range(len(circles))],
+        label_longitude=_beside(circles, extent, largest),
+    )
     size = {"field": "count", "type": "quantitative", "title": "Pledges (rounded to 5)",
-            "scale": {"zero": True, "rangeMin": 0, "rangeMax": MAX_AREA},
+            "scale": {"domain": [0, largest], "nice": False, "range": [0, MAX_AREA]},
             "legend": {"orient": "bottom", "direction": "horizontal", "symbolFillColor":
-                       OKABE_ITO[0], "symbolStrokeColor": "white", "tickCount": 3}}  # fmt: skip
-    label = {"text": {"field": "postcode_district"}}
-    halo = {"type": "text", "stroke": "white", "strokeWidth": 4, "strokeOpacity": 0.9,
-            "fontWeight": "bold", "aria": False}  # fmt: skip
+                       OKABE_ITO[0], "symbolStrokeColor": "white",
+                       "values": _legend_values(largest)}}  # fmt: skip
+    label = {
+        "latitude": {"field": "latitude", "type": "quantitative"},
+        "longitude": {"field": "label_longitude", "type": "quantitative"},
+        "text": {"field": "postcode_district"},
+    }
+    text = {"type": "text", "align": "left", "baseline": "middle", "aria": False}
+    halo = {**text, "stroke": "white", "strokeWidth": 4, "strokeOpacity": 0.9,
+            "fontWeight": "bold"}  # fmt: skip
     layers.append(
         {
             "data": {"values": records(circles)},
@@ -227,10 +257,9 @@ def district_map_chart(
                           "stroke": "white", "strokeWidth": 1, "aria": False},
                  "encoding": _position({"size": size})},
                 {"transform": [{"filter": "datum.labelled"}],
-                 "mark": halo, "encoding": _position(label)},
+                 "mark": halo, "encoding": label},
                 {"transform": [{"filter": "datum.labelled"}],
-                 "mark": {"type": "text", "fontWeight": "bold", "aria": False},
-                 "encoding": _position(label)},
+                 "mark": {**text, "fontWeight": "bold"}, "encoding": label},
             ],
         }
     )  # fmt: skip

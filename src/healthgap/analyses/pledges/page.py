@@ -70,6 +70,8 @@ class CampaignPage:
     wall: tuple[PledgeView, ...]
     districts: pd.DataFrame
     district_notes: tuple[str, ...]
+    #: Districts (and "Other or unknown district") left out for having 1-7 pledges.
+    hidden_districts: int
     retention: RetentionDates
 
 
@@ -81,21 +83,23 @@ def campaign_page(database: Database, slug: str, *, now: datetime | None = None)
     """The counter, the newest published pledges and the controlled district table."""
     campaign = open_campaign(database, slug)
 
-    def figures() -> tuple[int, tuple[PledgeView, ...], pd.DataFrame, tuple[str, ...]]:
+    def figures() -> tuple[int, tuple[PledgeView, ...], pd.DataFrame, tuple[str, ...], int]:
         with database.reader() as session:
             count = live_count(session, campaign_slug=slug)
             newest = tuple(wall_page(session, campaign_slug=slug, limit=WALL_SIZE))
             exact = district_pledge_counts(session, campaign_slug=slug)
-        shown, notes = controlled_district_counts(place_districts(exact))
+        placed = place_districts(exact)
+        shown, notes = controlled_district_counts(placed)
         shown = shown.assign(other=shown["postcode_district"] == OTHER_DISTRICT)
         shown = shown.sort_values(
             ["other", "count", "postcode_district"], ascending=[True, False, True]
         )  # largest first, "Other or unknown district" last
         hidden = tuple(notes[1:])  # the first is the policy itself
         columns = ["postcode_district", "count", "latitude", "longitude"]
-        return count, newest, shown[columns].reset_index(drop=True), hidden
+        table = shown[columns].reset_index(drop=True)
+        return count, newest, table, hidden, len(placed) - len(shown)
 
-    count, newest, districts, notes = _PAGES.get(database, ("page", slug), figures)
+    count, newest, districts, notes, hidden = _PAGES.get(database, ("page", slug), figures)
     return CampaignPage(
         campaign=campaign,
         state=campaign_state(campaign, _today(now)),
@@ -103,6 +107,7 @@ def campaign_page(database: Database, slug: str, *, now: datetime | None = None)
         wall=newest,
         districts=districts,
         district_notes=notes,
+        hidden_districts=hidden,
         retention=retention_dates(campaign),
     )
 

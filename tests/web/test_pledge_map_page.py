@@ -86,7 +86,7 @@ def test_the_public_page_draws_the_map_inline_with_its_table(filled: TestClient)
     # a district with 2 pledges is named nowhere, nor are the ones folded into "other"
     for hidden in ("TS25", "GY1", "JE2"):
         assert hidden not in html
-    assert "1 district with 1-7 pledges not shown" in html
+    assert "areas with 1 to 7 pledges are not shown: 1 area is left out for now." in html
     assert "Contains OS data © Crown copyright" in html
 
 
