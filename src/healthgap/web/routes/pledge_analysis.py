@@ -19,7 +19,7 @@ from healthgap.analyses.pledges import (
 from healthgap.errors import InputError
 from healthgap.reports.bundle import ResultBundle
 from healthgap.store import Database
-from healthgap.web.deps import Analyst, DatabaseDep, Viewer, render
+from healthgap.web.deps import Analyst, DatabaseDep, Viewer, render, settings
 from healthgap.web.files import bundle_download, workbook_download
 
 router = APIRouter(prefix="/pledges")
@@ -51,7 +51,7 @@ CHANNEL_WORDS = {"": "direct (not from a share link)", **SHARE_CHANNELS}
 
 def _bundle(request: Request, database: Database, slug: str) -> ResultBundle:
     try:
-        return analyse_campaign(database, slug, boundaries=request.app.state.settings.boundaries)
+        return analyse_campaign(database, slug, boundaries=settings(request).boundaries)
     except InputError as exc:
         if exc.problems and exc.problems[0].rule == "unknown_campaign":
             raise HTTPException(status_code=404) from None

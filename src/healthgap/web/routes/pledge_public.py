@@ -48,6 +48,7 @@ from healthgap.reports.pledge_privacy_notice import privacy_notice_html
 from healthgap.store import Database
 from healthgap.web.deps import DatabaseDep, PledgeSettings, pledge_config, render
 from healthgap.web.deps import database as get_database
+from healthgap.web.deps import settings as app_settings
 
 router = APIRouter(prefix="/pledge")
 
@@ -110,7 +111,7 @@ def page_context(
         page.campaign,
         page.districts,
         page.district_notes,
-        boundaries=request.app.state.settings.boundaries,
+        boundaries=app_settings(request).boundaries,
         titled=False,  # the page's heading and notes say what the map is
     )
     return {
