@@ -269,7 +269,7 @@ def district_map_chart(
         "description": f"Map of pledges to {campaign_title} by postcode district: {shown} "
         f"district{'s' if shown != 1 else ''} drawn as circles sized by pledges. The table "
         "beside the map gives the same figures.",
-        "title": _title(f"Pledges by postcode district: {campaign_title}", lines, synthetic),
+        "title": _title(f"Map of pledges by postcode district: {campaign_title}", lines, synthetic),
         "width": SIZE,
         "height": SIZE,
         "projection": {"type": "mercator", "fit": corners},
