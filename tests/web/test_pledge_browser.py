@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from browser_support import ARTIFACTS, BROWSER, serious_violations, serve_app, shot
+from browser_support import ARTIFACTS, BROWSER, listen, serious_violations, serve_app, shot
 from browser_support import signed_in_page as signed_in
 from web_helpers import add_user
 
@@ -203,6 +203,17 @@ def test_staff_pages_are_accessible(browser, served) -> None:  # noqa: ANN001
             label = page.get_attribute("[data-testid=districts-map]", "aria-label")
             assert label.startswith("Map of pledges by postcode district")
         _check(page, name)
+    context.close()
+    # under the real Content-Security-Policy (no 'unsafe-eval'), every chart still draws
+    context, page = signed_in(browser, base, bypass_csp=False, viewport=SIZES["desktop"])
+    said = listen(page)
+    page.goto(f"/pledges/{SLUG}/analysis")
+    page.wait_for_selector("[data-testid=districts-map] svg", timeout=15_000)
+    charts = page.locator("[data-chart]")
+    page.wait_for_function("n => document.querySelectorAll('[data-chart] svg').length === n",
+                           arg=charts.count(), timeout=15_000)  # fmt: skip
+    assert "could not be drawn" not in page.inner_text("main")
+    assert said == []
     context.close()
 
 
