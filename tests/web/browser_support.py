@@ -2,8 +2,9 @@
 
 The fixtures (``server``, ``server_setup``, ``browser``, ``page``, ``axe_page``) are registered
 in ``tests/web/conftest.py``; a module that needs more in the app before it is served (users,
-stored content) overrides ``server_setup``. The helpers (``signed_in_page``, ``shot``,
-``serious_violations``) are imported by the test modules. ``page`` fails a test whose page
+stored content) overrides ``server_setup``. The helpers (``serve_app``, ``signed_in_page``,
+``shot``, ``serious_violations``) are imported by the test modules (``serve_app`` serves an app
+a module builds itself, e.g. with settings of its own). ``page`` fails a test whose page
 wrote to the console. Screenshots go to ``tests/artifacts/`` (gitignored).
 """
 
@@ -14,6 +15,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -52,6 +54,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextmanager
+def serve_app(app, *, port: int | None = None) -> Iterator[str]:  # noqa: ANN001
+    """Serve ``app`` with uvicorn on ``port`` (default: a free loopback port) in a thread and
+    yield its URL; the server stops and the app's database is disposed of on leaving."""
+    import uvicorn
+
+    port = port or free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uv.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        uv.should_exit = True
+        thread.join(timeout=10)
+        app.state.database.dispose()
+
+
 @pytest.fixture(scope="module")
 def server_setup() -> Callable[[object, Path], None] | None:
     """What a test module adds to the app (and its database) before it is served: a function
@@ -67,8 +92,6 @@ def server(
 ) -> Iterator[str]:
     """The app over the demo workspace, served by uvicorn on a free loopback port, with an
     analyst and an admin account (and what the module's ``server_setup`` adds)."""
-    import uvicorn
-
     folder = tmp_path_factory.mktemp("browser")
     settings = Settings(
         data_dir=folder,
@@ -81,19 +104,8 @@ def server(
     add_user(app.state.database, "admin")
     if server_setup is not None:
         server_setup(app, demo_workspace)
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
-    app.state.database.dispose()
+    with serve_app(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -105,9 +117,17 @@ def browser() -> Iterator[object]:
 
 
 def signed_in_page(
-    browser, server: str, *, bypass_csp: bool, username: str = "analyst"
-) -> tuple[object, object]:  # noqa: ANN001
-    context = browser.new_context(base_url=server, accept_downloads=True, bypass_csp=bypass_csp)
+    browser,  # noqa: ANN001
+    server: str,
+    *,
+    bypass_csp: bool,
+    username: str = "analyst",
+    viewport: dict[str, int] | None = None,
+) -> tuple[object, object]:
+    options = {"viewport": viewport} if viewport else {}
+    context = browser.new_context(
+        base_url=server, accept_downloads=True, bypass_csp=bypass_csp, **options
+    )
     page = context.new_page()
     page.goto("/login")
     page.fill("#username", username)
