@@ -121,7 +121,7 @@ async def run(args: argparse.Namespace) -> None:
     # that serve the grouped syncs (wall-clock profiles blame whatever waited for the GIL).
     profile = cProfile.Profile(time.thread_time) if args.profile else None
     in_thread = cProfile.Profile(time.thread_time)
-    import healthgap.web.routes.mecc_sync as route
+    import healthgap.web.mecc_sync_groups as route
 
     serve, worker_cpu = route.sync_group, [0.0]
 

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from web_helpers import add_user, login
 
-import healthgap.web.routes.mecc_sync as mecc_sync
+import healthgap.web.mecc_sync_groups as mecc_sync
 from healthgap.analyses import link_staff_account
 from healthgap.analyses.mecc_logging import local_today
 from healthgap.store import Database, end_user_sessions
