@@ -39,7 +39,7 @@ see it, summarise and export it        :func:`rating_sheet`, :func:`consensus_vi
                                        :func:`assessment_summary` (files:
                                        ``reports.assessment_exports``)
 MECC: log conversations, sync a phone  :func:`sync_entries`, :func:`log_entry`,
-                                       :func:`logging_choices`
+                                       :func:`logging_choices`, :func:`sync_batches`
 MECC dashboards                        :func:`mecc_activity`, :func:`mecc_referrals`,
                                        :func:`mecc_training`, :func:`mecc_staff_health`,
                                        :func:`mecc_directory_overview`
@@ -172,6 +172,7 @@ from healthgap.analyses.mecc_logging import (
     log_entry,
     logging_choices,
     logging_staff,
+    sync_batches,
     sync_entries,
 )
 from healthgap.analyses.mecc_source import data_version as mecc_data_version
@@ -383,6 +384,7 @@ __all__ = [
     "submit_case_study",
     "submit_template_file",
     "survey_stages",
+    "sync_batches",
     "sync_entries",
     "target_periods",
     "template_csv",

@@ -135,6 +135,7 @@ def serve(
               "forwarded_allow_ips": forwarded_allow_ips}  # fmt: skip
     settings = Settings(**{k: v for k, v in fields.items() if v is not None})
     web_app = create_app(settings)
+    web_app.state.freeze_after_start = True  # a server process (see web.deps.lifespan)
     if demo:
         _ensure_demo_admin(web_app.state.database, data_dir)
         _ensure_mecc_demo(web_app.state.database)
