@@ -61,7 +61,6 @@ audit a service's equity               :func:`audit_service_equity`
 write a report (profile, trend, plan)  :func:`build_report` (then
                                        :func:`healthgap.reports.report_files.write_report`)
 the reports of many areas, resumable   :func:`build_reports` (on an executor)
-read a workspace's prepared tables     :class:`PreparedSource`
 =====================================  ==============================================
 """
 
@@ -222,7 +221,7 @@ from healthgap.analyses.practice_workflow import (
 from healthgap.analyses.prepared_source import PreparedSource
 from healthgap.analyses.profile import profile_area, profile_periods
 from healthgap.analyses.report import build_report, report_areas
-from healthgap.analyses.report_batch import BatchOutcome, BatchResult, build_reports
+from healthgap.analyses.report_batch import build_reports
 from healthgap.analyses.report_source import RememberingSource
 from healthgap.analyses.segment import (
     check_segment_names,
@@ -244,8 +243,6 @@ __all__ = [
     "STAGE_FIELDS",
     "TABLE_PURPOSES",
     "AreaEvidence",
-    "BatchOutcome",
-    "BatchResult",
     "CaseStudyPage",
     "Executor",
     "Export",

@@ -158,7 +158,7 @@ def build_reports(
                 outcomes[index] = _one_report(here, run, code, name)
                 report_done()
         else:
-            shared = replace(run, shared=here.kept())
+            shared = replace(run, shared=here.held())
             items = [area for _, area in rest]
             for chunk, outcome in runner.map_chunks(_report_chunk, items, shared=shared):
                 outcomes[rest[chunk.index][0]] = outcome
@@ -192,7 +192,7 @@ def _report_chunk(chunk: Chunk[tuple[str, str]], run: _Run) -> BatchOutcome:
     if key not in _SOURCES:
         _SOURCES.clear()  # one run's tables at a time
         source = RememberingSource(PreparedSource.open(run.workspace))
-        source.keep(run.shared)
+        source.hold(run.shared)
         _SOURCES[key] = source
     code, name = chunk.item
     return _one_report(_SOURCES[key], run, code, name)

@@ -8,7 +8,7 @@ so memory stays bounded) and hands out copies, so a report, and ``healthgap repo
 across local authorities, pools each of them once. It also keeps the results that are the
 same for every area of a run (:meth:`RememberingSource.remember`: the classification of
 every local authority by an area rule, the plan model's national baseline), computed by the
-first report that needs them or handed over by the run (:meth:`RememberingSource.keep`).
+first report that needs them or handed over by the run (:meth:`RememberingSource.hold`).
 
 >>> import pandas as pd
 >>> class Counting:
@@ -83,11 +83,11 @@ class RememberingSource:
             self._results[key] = compute()
         return self._results[key]
 
-    def kept(self) -> dict[tuple[Any, ...], Any]:
+    def held(self) -> dict[tuple[Any, ...], Any]:
         """The results :meth:`remember` holds (to hand them to the workers of a run)."""
         return dict(self._results)
 
-    def keep(self, results: Mapping[tuple[Any, ...], Any]) -> None:
+    def hold(self, results: Mapping[tuple[Any, ...], Any]) -> None:
         """Hold ``results`` computed elsewhere (another process of the same run)."""
         self._results.update(results)
 
