@@ -90,8 +90,14 @@ class PreparedSource:
         return prepared_folder(self.workspace)
 
     def is_prepared(self) -> bool:
-        """True when the prepared tables of the current content are kept (or read here)."""
-        return self._rows is not None or self.folder.is_dir()
+        """True when the prepared tables of the current content are kept (or read here), or
+        the workspace has no counts to prepare."""
+        return self._rows is not None or not self._served("deaths") or self.folder.is_dir()
+
+    def warm(self) -> None:
+        """Read (or prepare) the per-level tables now, when the workspace has counts."""
+        if self._served("deaths"):
+            self.prepared()
 
     def prepared(self) -> AreaRows:
         """The per-level tables (read from the workspace's kept ones, or summed now)."""

@@ -97,7 +97,7 @@ def report(
             "--scenario names one area's plan; leave it out with AREA all", rule="invalid_option"
         )
     areas = report_areas(source, level)
-    prepared.prepared()  # before any worker starts: they all read the kept tables
+    prepared.warm()  # before any worker starts: they all read the kept tables
     with executor_and_bar(workers, scheduler, timeout, "reports", len(areas)) as (run, advance):
         result = build_reports(
             workspace,
