@@ -211,3 +211,69 @@ def test_notes_import_search_and_the_feedback_sheet(tmp_path: Path) -> None:
     assert "What you told us" in sheet.read_text() and "Appointment times" in sheet.read_text()
     wrong = journey(tmp_path, "feedback", "hc", "--sent-on", "2999-01-01", "--audience", "x")
     assert wrong.returncode == 2 and "future_date" in wrong.stderr
+
+
+def test_a_journey_about_a_stored_segment_is_checked_against_the_stored_runs(
+    tmp_path: Path,
+) -> None:
+    from healthgap.store import register_workspace, save_segment_run
+
+    assert journey(tmp_path, "list").returncode == 0  # makes the database
+    database = Database(f"sqlite:///{(tmp_path / 'web' / 'healthgap.db').resolve()}")
+    try:
+        with database.unit_of_work() as session:
+            workspace = register_workspace(session, name="w", path="/w", is_synthetic=True)
+            run_id = save_segment_run(
+                session, workspace_id=workspace.id, owner_id=None, name="Spring run",
+                kind="open", inputs={}, record={}, method="k-means", seed=1, version="t",
+                stability=None, segments={"E01000001": "1"},
+                names=[{"segment": "1", "name": "Young families"}],
+            ).id  # fmt: skip
+    finally:
+        database.dispose()
+    made = journey(tmp_path, "new", "stop_smoking", "--id", "quit", "--segment-kind", "persona",
+                   "--segment-run", str(run_id), "--segment-code", "1")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    unknown = journey(tmp_path, "new", "stop_smoking", "--id", "quit-2",
+                      "--segment-run", str(run_id), "--segment-code", "7")  # fmt: skip
+    assert unknown.returncode == 2 and "unknown_segment" in unknown.stderr
+    assert journey(tmp_path, "export", "quit", "--out", str(tmp_path / "q.json")).returncode == 0
+    data = json.loads((tmp_path / "q.json").read_text())
+    assert data["segment"]["run_id"] == run_id and data["segment"]["code"] == "1"
+    data.update(id="quit-3", segment={**data["segment"], "run_id": run_id + 5})
+    (tmp_path / "q3.json").write_text(json.dumps(data))
+    refused = journey(tmp_path, "import", str(tmp_path / "q3.json"))
+    assert refused.returncode == 2
+    assert "unknown_segmentation" in refused.stderr and "segment.run_id" in refused.stderr
+    assert stored(tmp_path) == ["quit"]
+
+
+def test_serve_demo_stores_the_demo_segmentation_and_the_journey_about_it(tmp_path: Path) -> None:
+    """What `healthgap serve --demo` does for journeys, twice (a restart): the SYNTHETIC
+    segmentation is stored once and the worked example is about one of its persona cards."""
+    import contextlib
+    import io
+
+    from healthgap.analyses import show_journey
+    from healthgap.cli.web import _ensure_demo_journeys
+    from healthgap.datasets import build_demo_workspace
+    from healthgap.store import list_segment_runs
+
+    workspace = build_demo_workspace(tmp_path / "demo-small", "small").path
+    database = Database(f"sqlite:///{tmp_path / 'healthgap.db'}")
+    printed = []
+    try:
+        for _ in range(2):
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                _ensure_demo_journeys(database, workspace, "small")
+            printed.append(out.getvalue())
+        with database.reader() as session:
+            runs = list_segment_runs(session, workspace_id=None)
+        segment = show_journey(database, "demo-health-check-as-is").summary["journey"].segment
+    finally:
+        database.dispose()
+    assert "loaded about" in printed[0] and "already loaded about" in printed[1]
+    assert [r.name for r in runs] == ["SYNTHETIC demo segmentation"]
+    assert (segment.kind, segment.run_id) == ("persona", runs[0].id)
+    assert segment.label in " ".join(printed[0].split())  # the console wraps long lines

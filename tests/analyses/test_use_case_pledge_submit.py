@@ -173,8 +173,11 @@ def test_the_page_counts_shows_the_wall_and_hides_small_districts(tmp_path: Path
     page = campaign_page(database, SLUG)
     assert page.count == 12 and page.state == "open"
     assert [v.display_name for v in page.wall][:2] == ["Person 11", "Person 10"]
-    assert page.districts.to_dict("records") == [{"postcode_district": "TS24", "count": 10.0}]
+    shown = page.districts[["postcode_district", "count"]].to_dict("records")
+    assert shown == [{"postcode_district": "TS24", "count": 10.0}]
+    assert 54.6 < page.districts.loc[0, "latitude"] < 54.8  # where the map draws it
     assert page.district_notes == ("1 district with 1-7 pledges not shown",)
+    assert page.hidden_districts == 1
     assert [v.display_name for v in wall(database, SLUG, page=2, per_page=5)][0] == "Person 6"
 
 

@@ -201,6 +201,33 @@ def _pledges(out: dict[str, Any]) -> None:
         "engage_charts.district_chart",
         charts.district_chart(*district_map_table(_inputs()[0]), campaign_title=title),
     )
+    from healthgap.reports.pledge_map import district_map_chart, map_extent, nearby_outlines
+
+    districts, notes = district_map_table(_inputs()[0])
+    _add(
+        out,
+        "pledge_district_map",
+        "pledge_map.district_map_chart",
+        district_map_chart(districts, notes, campaign_title=title, synthetic=True),
+    )
+    extent = map_extent(districts)
+    square = {"type": "Polygon", "coordinates": [[[-1.5, 54.5], [-1.5, 54.8], [-1.1, 54.8],
+                                                  [-1.1, 54.5], [-1.5, 54.5]]]}  # fmt: skip
+    shapes = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "E06999001", "name": "Synthetic Town"},
+         "geometry": square}]}  # fmt: skip
+    outlines = nearby_outlines(
+        shapes, code_property="code", name_property="name", extent=extent, home_code="E06999001"
+    )
+    _add(
+        out,
+        "pledge_district_map_outlined",
+        "pledge_map.district_map_chart",
+        district_map_chart(
+            districts, notes, campaign_title=title, outlines=outlines, extent=extent,
+            synthetic=True,
+        ),
+    )  # fmt: skip
     from healthgap.reports.pledge_share_card import share_card_spec
 
     _add(

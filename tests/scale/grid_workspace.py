@@ -41,7 +41,9 @@ keep_draws: true
 """
 
 
-def build_grid_workspace(path: Path, n_la: int = 6, seed: int = 3) -> Path:
+def build_grid_workspace(path: Path, n_la: int = 6, seed: int = 3, growth: float = 0.0) -> Path:
+    """The workspace in ``path``; each authority ``growth`` times larger than the one before
+    (0: all the same size)."""
     rng = np.random.default_rng(seed)
     starts = np.asarray(STANDARD_STARTS)
     base = 0.00006 * np.exp(0.085 * starts)
@@ -66,7 +68,7 @@ def build_grid_workspace(path: Path, n_la: int = 6, seed: int = 3) -> Path:
             )
             for year in ("2022", "2023", "2024"):
                 for sex, sex_factor in (("male", 1.25), ("female", 1.0)):
-                    person_years = np.full(len(starts), 800.0)
+                    person_years = np.full(len(starts), 800.0 * (1 + growth * la))
                     rate = base * sex_factor * (1 + 0.08 * i)
                     population.append(
                         pd.DataFrame(

@@ -3,6 +3,7 @@ number of workers, progress from the workers, resumable skips, clear errors."""
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 import time
@@ -122,3 +123,10 @@ def test_segmentation_stability_is_the_same_on_workers(three_workers) -> None:  
     )
     pd.testing.assert_frame_equal(here.selection_, there.selection_)
     assert here.labels_.equals(there.labels_)
+
+
+def test_local_workers_keep_glibcs_memory_defaults(three_workers) -> None:  # noqa: ANN001
+    """Dask's MALLOC_TRIM_THRESHOLD_ made every grid chunk 3.5 times slower on a worker."""
+    found = three_workers.client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_")
+    assert len(found) == 3 and set(found.values()) == {None}
+    assert set(three_workers.client.run(os.environ.get, "OMP_NUM_THREADS").values()) == {"1"}

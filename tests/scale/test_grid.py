@@ -11,10 +11,13 @@ import pandas as pd
 import pytest
 from grid_workspace import GRID_TEXT, build_grid_workspace
 
-from healthgap.analyses import WorkspaceSource, plan_grid
+from healthgap.analyses import WorkspaceSource, check_grid, plan_grid
+from healthgap.analyses.plan import plan_baseline
 from healthgap.compute import InProcessExecutor
 from healthgap.errors import InputError
-from healthgap.scenarios import grid_from_text
+from healthgap.scenarios import grid_from_text, load_library
+from healthgap.scenarios.allocate import resolve
+from healthgap.scenarios.grid import area_baseline
 
 FILES = ("grid.csv", "grid.parquet", "grid_draws.parquet")
 
@@ -154,3 +157,31 @@ def test_a_worker_killed_mid_grid_loses_nothing(
               executor=three_workers, progress=kill_a_busy_worker)  # fmt: skip
     assert killed, "no worker was busy when the first area finished"
     _same_files(reference, tmp_path)
+
+
+def test_volumes_above_an_areas_pool_are_found_in_every_area_at_once(tmp_path: Path) -> None:
+    """The vectorised check names the same areas as resolving the scenario area by area."""
+    source = WorkspaceSource.open(build_grid_workspace(tmp_path / "ws", growth=0.25))
+    grid = grid_from_text(GRID_TEXT, "grid.yaml")
+    baseline = plan_baseline(source).coarsen("la")
+    codes = [code for code, _name in check_grid(source, grid)]
+    one_by_one = {
+        code: resolve(grid.scenarios[0].for_area(code, "la", "grid.yaml", grid.parameter_sets[0]),
+                      area_baseline(baseline, "la", code), load_library())[0]
+        for code in codes
+    }  # fmt: skip
+    pools = sorted(r.pool for r in one_by_one.values())
+    years = next(iter(one_by_one.values())).years_counted
+    per_year = round((pools[2] + pools[3]) / 2 / years)  # above the pools of half the areas
+    text = GRID_TEXT.replace("volume: {coverage: {from: 0, to: 10}}",
+                             f"volume: {{units_per_year: {per_year}}}", 1)  # fmt: skip
+    with pytest.raises(InputError) as caught:
+        plan_grid(source, grid_from_text(text, "big.yaml"), tmp_path / "out")
+    found = caught.value.problems
+    assert {(p.column, p.rule) for p in found} == {
+        ("scenarios[0].interventions[0].volume", "units_above_pool")
+    }
+    named = sorted(p.message.split(" ")[0] for p in found)
+    expected = sorted(c for c, r in one_by_one.items() if per_year * years > r.pool) * 2
+    assert sorted(named) == sorted(expected) and len(expected) == 6  # 3 areas x 2 parameter sets
+    assert not (tmp_path / "out").exists()

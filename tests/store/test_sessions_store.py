@@ -1,5 +1,6 @@
 """Server-side sessions in the store: started, looked up, ended one by one or all at once
-for a user (a new role or password), expired; on SQLite and PostgreSQL."""
+for a user (a new role or password), expired, and many looked up at once; on SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from healthgap.store import (
     end_session,
     end_user_sessions,
     purge_expired_sessions,
+    session_roles,
     session_user,
     set_role,
     start_session,
@@ -37,6 +39,9 @@ def _start(database: Database, user_id: int, at: datetime = T0, age: int = 3600)
 def _who(database: Database, token: str, at: datetime = T0) -> str | None:
     with database.reader() as session:
         user = session_user(session, token, now=at)
+        # The batched look-up of the MECC sync burst follows the very same rules.
+        roles = session_roles(session, [token, "not-a-token"], now=at)
+    assert roles == ({} if user is None else {token: (user.id, user.role)})
     return None if user is None else user.username
 
 
@@ -111,3 +116,18 @@ def test_a_deactivated_user_has_no_session(database: Database) -> None:
     with database.unit_of_work() as session:
         session.get(User, ann).active = False
     assert _who(database, token) is None
+
+
+def test_many_sessions_are_looked_up_in_one_read(database: Database) -> None:
+    from healthgap.store import User
+
+    ann, bob, cat = _user(database), _user(database, "bob", "staff"), _user(database, "cat")
+    tokens = {name: _start(database, user) for name, user in (("ann", ann), ("bob", bob))}
+    tokens["cat"] = _start(database, cat, at=T0 - timedelta(hours=2))  # expired by T0
+    tokens["ann-2"] = _start(database, ann)
+    with database.unit_of_work() as session:
+        session.get(User, bob).active = False
+    with database.reader() as session:
+        found = session_roles(session, [*tokens.values(), "forged"], now=T0)
+        assert session_roles(session, []) == {}
+    assert found == {tokens["ann"]: (ann, "analyst"), tokens["ann-2"]: (ann, "analyst")}

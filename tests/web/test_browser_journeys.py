@@ -10,65 +10,38 @@ journey at once: the second is told, and no edit is lost. Screenshots go to test
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import BROWSER, serious_violations, shot
 from web_helpers import PASSWORD, add_user
 
 from healthgap.analyses import load_demo_journeys
-from healthgap.web import Settings, create_app
+from healthgap.store import register_workspace
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (test extra)")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed; run setup-system.sh"),
-]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-AXE = Path(__file__).with_name("vendor") / "axe.min.js"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
-        "--disable-background-networking", "--disable-component-update"]  # fmt: skip
+pytestmark = BROWSER
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, demo_workspace: Path) -> Iterator[str]:
-    """The app over the small demo with the worked example journey, on a loopback port."""
-    import uvicorn
+def server_setup() -> Callable[[object, Path], None]:
+    """The shared server (browser_support) with a second analyst, a viewer, and the worked
+    example journey about a persona card of the demo's stored SYNTHETIC segmentation."""
 
-    app = create_app(Settings(data_dir=tmp_path_factory.mktemp("journeys"), secret_key="j" * 40,
-                              workspace=demo_workspace, prepare_in_background=False))  # fmt: skip
-    add_user(app.state.database, "analyst")
-    add_user(app.state.database, "analyst", username="second")
-    add_user(app.state.database, "viewer")
-    load_demo_journeys(app.state.database, workspace=demo_workspace)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
-    app.state.database.dispose()
+    def setup(app, workspace: Path) -> None:  # noqa: ANN001
+        add_user(app.state.database, "analyst", username="second")
+        add_user(app.state.database, "viewer")
+        with app.state.database.unit_of_work() as session:  # the entry the app registers
+            entry = register_workspace(
+                session,
+                name=app.state.settings.workspace_name,
+                path=str(Path(workspace).resolve()),
+                is_synthetic=True,
+            )
+            workspace_id = entry.id  # fmt: skip
+        load_demo_journeys(app.state.database, workspace=workspace, workspace_id=workspace_id)
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+    return setup
 
 
 class Signed:
@@ -100,21 +73,6 @@ def analyst(browser, server: str) -> Iterator[Signed]:  # noqa: ANN001
     yield signed
     signed.close()
     assert signed.said == [], "the page wrote to the console"
-
-
-def shot(page, name: str) -> None:  # noqa: ANN001
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def serious_violations(page) -> list[str]:  # noqa: ANN001
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa',"
-        " 'wcag22aa']})"
-    )
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in result["violations"]
-            if v["impact"] in ("serious", "critical")]  # fmt: skip
 
 
 def tab_to(page, selector: str, limit: int = 400) -> None:  # noqa: ANN001
@@ -155,12 +113,30 @@ def test_build_edit_version_and_compare_with_the_keyboard(analyst: Signed) -> No
     page.goto("/journeys")
     tab_to(page, "#title")
     page.keyboard.type("Health check for bus drivers")
-    tab_to(page, "#segment_label")
-    page.keyboard.type("Bus drivers aged 40 to 74")
+    # Who it is about: a segment of the demo's stored segmentation, chosen with the arrow keys.
+    tab_to(page, "#segment")
+    for _ in range(40):
+        if page.input_value("#segment").startswith("segment:"):
+            break
+        page.keyboard.press("ArrowDown")
+    chosen = page.input_value("#segment")
+    assert chosen.startswith("segment:"), chosen
+    words = page.eval_on_selector("#segment", "s => s.options[s.selectedIndex].text")
+    assert words.startswith("Segment ") and "SYNTHETIC demo segmentation" in words
+    shot(page, "journey-new-segment")
     press(page, "form[action='/journeys'] button[type=submit]")
     assert re.search(r"/journeys/health-check-for-bus-drivers/edit", page.url)
     assert "Created from the template as version 1" in page.inner_text("#done")
     shot(page, "journey-created")
+    # The map names the segment and links to its persona card on the Segments page.
+    page.goto("/journeys/health-check-for-bus-drivers")
+    who = page.inner_text("[data-testid=journey-segment]")
+    name = words.split(" — ", 1)[1].split(" (segmentation", 1)[0]
+    assert who.startswith(f"Segment {chosen.rsplit(':', 1)[1]}: ") and name in who
+    press(page, "[data-testid=journey-segment] a")
+    assert "/segments?run=" in page.url and "#persona-" in page.url
+    assert page.locator(page.url[page.url.index("#") :]).count() == 1  # the card it names
+    page.goto("/journeys/health-check-for-bus-drivers/edit")
 
     # Add a touchpoint to the "Booked" stage.
     press(page, "#add-tp-booked")
@@ -236,6 +212,7 @@ def test_build_edit_version_and_compare_with_the_keyboard(analyst: Signed) -> No
         "/journeys/demo-health-check-as-is/history",
         "/journeys/demo-health-check-as-is/compare",
         "/journeys/demo-health-check-as-is/feedback",
+        "/journeys/demo-health-check-as-is/details",
         "/insight-notes",
         "/insight-notes/demo-booking-interviews",
         "/insight-notes/new",

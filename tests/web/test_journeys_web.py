@@ -12,7 +12,7 @@ from functools import cache
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
-from web_helpers import csrf_from
+from web_helpers import csrf_from, unlinked
 
 from healthgap.analyses import list_journeys, load_demo_journeys, search_notes, show_journey
 from healthgap.analyses.journey_demo import demo_service_activity
@@ -104,11 +104,17 @@ def test_a_journey_about_people_named_in_words_gets_an_id_for_them(client_as, da
     made = post(
         analyst,
         "/journeys",
-        {"template": "stop_smoking", "segment_kind": "segment", "segment_label": "Men 18-29"},
+        {"template": "stop_smoking", "segment": "described", "segment_label": "Men 18-29"},
     )
     journey = show_journey(database, made.headers["location"].split("/")[2]).summary["journey"]
     assert (journey.segment.id, journey.segment.label) == ("men-18-29", "Men 18-29")
-    assert "Men 18-29 (id men-18-29)" in analyst.get("/journeys").text
+    assert not journey.segment.stored
+    page = unlinked(analyst.get("/journeys").text)
+    assert "Men 18-29" in page and "No segmentation of this workspace" in page
+    assert 'href="/segments"' in page  # where to make one
+    refused = post(analyst, "/journeys", {"template": "stop_smoking", "segment": "described"})
+    assert refused.status_code == 400
+    assert "Describe the persona the journey is about" in refused.text
 
 
 @pytest.mark.usefixtures("demo")

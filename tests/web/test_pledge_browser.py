@@ -9,57 +9,45 @@ from __future__ import annotations
 
 import email
 import re
-import shutil
 import struct
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from web_helpers import PASSWORD, add_user
+from browser_support import ARTIFACTS, BROWSER, listen, serious_violations, serve_app, shot
+from browser_support import signed_in_page as signed_in
+from web_helpers import add_user
 
-from healthgap.analyses.pledges import PledgeConfig, create_campaign, example_campaign
+from healthgap.analyses.pledges import (
+    PledgeConfig,
+    PledgeForm,
+    create_campaign,
+    example_campaign,
+    forget_answers,
+    new_idempotency_key,
+    submit_pledge,
+)
 from healthgap.analyses.pledges import send_reminders as send
 from healthgap.web import Settings, create_app
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (test extra)")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed; run setup-system.sh"),
-]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-AXE = Path(__file__).with_name("vendor") / "axe.min.js"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+pytestmark = BROWSER
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 SLUG = "small-changes-2026"
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object, Path]]:
-    import socket
-
-    import uvicorn
+    """The app with a pre-moderated campaign, mail to a folder and an analyst account; its
+    URL (also the public address the share links use), the app and its folder."""
+    from browser_support import free_port
 
     folder = tmp_path_factory.mktemp("pledge-browser")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
+    port = free_port()
     settings = Settings(
         data_dir=folder,
         secret_key="p" * 40,
-        public_url=base,
+        public_url=f"http://127.0.0.1:{port}",
         mail_folder=folder / "outbox",
         prepare_in_background=False,
     )
@@ -74,51 +62,33 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, obje
         ),
     )
     add_user(app.state.database, "analyst")
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield base, app, folder
-    server.should_exit = True
-    thread.join(timeout=10)
-    app.state.database.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _shot(page, name: str) -> None:  # noqa: ANN001
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"pledge-{name}.png"), full_page=True)
-
-
-def _axe(page) -> list[str]:  # noqa: ANN001
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: ['wcag2a', "
-        "'wcag2aa', 'wcag21aa', 'wcag22aa']})"
-    )
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes, e.g. {v['nodes'][0]['target']})"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    with serve_app(app, port=port) as base:
+        yield base, app, folder
 
 
 def _check(page, name: str) -> None:  # noqa: ANN001
     page.wait_for_load_state("networkidle")
-    _shot(page, name)
-    assert _axe(page) == [], name
+    shot(page, f"pledge-{name}")
+    assert serious_violations(page) == [], name
+
+
+def _pledges(app, districts: dict[str, int], audience: str = "community") -> None:  # noqa: ANN001
+    """Pledges straight through the use case (each from an address of its own)."""
+    config = PledgeConfig.from_settings(app.state.settings.pledge_settings())
+    codes = [code for code, n in districts.items() for _ in range(n)]
+    for i, code in enumerate(codes):
+        form = PledgeForm(
+            idempotency_key=new_idempotency_key(),
+            set_pledge="walk-at-lunch",
+            consent=True,
+            audience=audience,
+            postcode_district=code,
+        )
+        client = f"10.{5 if audience == 'community' else 4}.{i // 200}.{i % 200}"
+        assert submit_pledge(
+            app.state.database, config, campaign_slug=SLUG, form=form, client=client
+        ).accepted
+    forget_answers(app.state.database)  # the page shows them now, not in a few seconds
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))
@@ -161,13 +131,7 @@ def test_the_whole_journey(browser, served, size: str) -> None:  # noqa: ANN001
     delete_link = page.get_attribute("a[href*='/pledge/delete/']", "href")
 
     # a moderator approves it (pre-moderation)
-    staff = browser.new_context(base_url=base, viewport=SIZES[size], bypass_csp=True)
-    moderator = staff.new_page()
-    moderator.goto("/login")
-    moderator.fill("#username", "analyst")
-    moderator.fill("#password", PASSWORD)
-    moderator.click("button[type=submit]")
-    moderator.wait_for_url(f"{base}/")
+    staff, moderator = signed_in(browser, base, bypass_csp=True, viewport=SIZES[size])
     moderator.goto(f"/pledges/{SLUG}/moderation")
     card = moderator.locator(f"#pledge-{public_id}")
     assert name in card.inner_text()  # shown as typed, not as markup
@@ -224,28 +188,9 @@ def test_the_whole_journey(browser, served, size: str) -> None:  # noqa: ANN001
 
 
 def test_staff_pages_are_accessible(browser, served) -> None:  # noqa: ANN001
-    from healthgap.analyses.pledges import PledgeForm, new_idempotency_key, submit_pledge
-
     base, app, _ = served
-    config = PledgeConfig.from_settings(app.state.settings.pledge_settings())
-    for i in range(12):  # something to chart
-        form = PledgeForm(
-            idempotency_key=new_idempotency_key(),
-            set_pledge="walk-at-lunch",
-            consent=True,
-            audience="staff",
-            postcode_district="TS24",
-        )
-        assert submit_pledge(
-            app.state.database, config, campaign_slug=SLUG, form=form, client=f"10.4.0.{i}"
-        ).accepted
-    context = browser.new_context(base_url=base, viewport=SIZES["desktop"], bypass_csp=True)
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#username", "analyst")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    _pledges(app, {"TS24": 12}, audience="staff")  # something to chart
+    context, page = signed_in(browser, base, bypass_csp=True, viewport=SIZES["desktop"])
     for url, name in (
         ("/pledges", "campaigns"),
         ("/pledges/new", "campaign-form"),
@@ -254,8 +199,59 @@ def test_staff_pages_are_accessible(browser, served) -> None:  # noqa: ANN001
         page.goto(url)
         if name == "analysis":
             page.wait_for_selector("[data-chart] svg", timeout=15_000)
+            # vega-embed gives the drawn container a role of its own: read the name it carries
+            label = page.get_attribute("[data-testid=districts-map]", "aria-label")
+            assert label.startswith("Map of pledges by postcode district")
         _check(page, name)
     context.close()
+    # under the real Content-Security-Policy (no 'unsafe-eval'), every chart still draws
+    context, page = signed_in(browser, base, bypass_csp=False, viewport=SIZES["desktop"])
+    said = listen(page)
+    page.goto(f"/pledges/{SLUG}/analysis")
+    page.wait_for_selector("[data-testid=districts-map] svg", timeout=15_000)
+    charts = page.locator("[data-chart]")
+    page.wait_for_function("n => document.querySelectorAll('[data-chart] svg').length === n",
+                           arg=charts.count(), timeout=15_000)  # fmt: skip
+    assert "could not be drawn" not in page.inner_text("main")
+    assert said == []
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def mapped(served) -> tuple[str, object, Path]:  # noqa: ANN001
+    """``served`` with pledges from districts above and below the disclosure threshold."""
+    _pledges(served[1], {"TS24": 9, "TS26": 14, "TS25": 2, "TS27": 8, "DL1": 10, "GY1": 9})
+    return served
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_the_public_map(browser, mapped, size: str) -> None:  # noqa: ANN001
+    """The map of the campaign page, drawn on the server: an image with an accessible name
+    under the Content-Security-Policy (no console error), the table beside it, no district
+    with fewer than 8 pledges named anywhere on the page; axe-clean at both sizes."""
+    base = mapped[0]
+    context = browser.new_context(base_url=base, viewport=SIZES[size])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
+    page.goto(f"/pledge/{SLUG}")
+    page.wait_for_load_state("networkidle")
+    drawn = page.get_by_role("img", name=re.compile("^Map of pledges to"))
+    assert drawn.count() == 1 and drawn.locator("svg").count() == 1
+    box = drawn.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= SIZES[size]["width"]  # no sideways scroll
+    table = page.locator("#map-heading ~ table").inner_text()
+    assert "TS24" in table and "Other or unknown district" in table
+    assert "TS25" not in page.content()
+    drawn.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"pledge-{size}-map.png"))
+    assert errors == []
+    context.close()
+    audit = browser.new_context(base_url=base, viewport=SIZES[size], bypass_csp=True)
+    page = audit.new_page()
+    page.goto(f"/pledge/{SLUG}")
+    _check(page, f"{size}-campaign-with-map")
+    audit.close()
 
 
 def test_public_pages_under_the_content_security_policy(browser, served) -> None:  # noqa: ANN001

@@ -39,7 +39,7 @@ see it, summarise and export it        :func:`rating_sheet`, :func:`consensus_vi
                                        :func:`assessment_summary` (files:
                                        ``reports.assessment_exports``)
 MECC: log conversations, sync a phone  :func:`sync_entries`, :func:`log_entry`,
-                                       :func:`logging_choices`
+                                       :func:`logging_choices`, :func:`sync_batches`
 MECC dashboards                        :func:`mecc_activity`, :func:`mecc_referrals`,
                                        :func:`mecc_training`, :func:`mecc_staff_health`,
                                        :func:`mecc_directory_overview`
@@ -60,6 +60,7 @@ stages of change from a survey         :func:`survey_stages`
 audit a service's equity               :func:`audit_service_equity`
 write a report (profile, trend, plan)  :func:`build_report` (then
                                        :func:`healthgap.reports.report_files.write_report`)
+the reports of many areas, resumable   :func:`build_reports` (on an executor)
 =====================================  ==============================================
 """
 
@@ -172,6 +173,7 @@ from healthgap.analyses.mecc_logging import (
     log_entry,
     logging_choices,
     logging_staff,
+    sync_batches,
     sync_entries,
 )
 from healthgap.analyses.mecc_source import data_version as mecc_data_version
@@ -218,8 +220,10 @@ from healthgap.analyses.practice_workflow import (
     submit_case_study,
     submit_template_file,
 )
+from healthgap.analyses.prepared_source import PreparedSource
 from healthgap.analyses.profile import profile_area, profile_periods
 from healthgap.analyses.report import build_report, report_areas
+from healthgap.analyses.report_batch import build_reports
 from healthgap.analyses.report_source import RememberingSource
 from healthgap.analyses.segment import (
     check_segment_names,
@@ -237,6 +241,9 @@ from healthgap.analyses.target import check_gap_target, target_periods
 from healthgap.compute import Executor, open_executor
 
 __all__ = [
+    "MAX_FUNNEL_POINTS",
+    "STAGE_FIELDS",
+    "TABLE_PURPOSES",
     "AreaEvidence",
     "CaseStudyPage",
     "Executor",
@@ -246,18 +253,16 @@ __all__ = [
     "JourneyConflictError",
     "JourneyEdit",
     "LoggingChoices",
-    "MAX_FUNNEL_POINTS",
     "MeccImport",
     "PracticeExample",
+    "PreparedSource",
     "RememberingSource",
     "ResearchPage",
     "ResearchSummary",
     "ReviewQueue",
-    "STAGE_FIELDS",
     "Source",
     "StoredFile",
     "SyncOutcome",
-    "TABLE_PURPOSES",
     "WorkspaceSource",
     "action_plan",
     "add_action",
@@ -271,6 +276,7 @@ __all__ = [
     "audit_service_equity",
     "build_demo",
     "build_report",
+    "build_reports",
     "change_action_status",
     "check_gap_target",
     "check_grid",
@@ -385,6 +391,7 @@ __all__ = [
     "submit_case_study",
     "submit_template_file",
     "survey_stages",
+    "sync_batches",
     "sync_entries",
     "target_periods",
     "template_csv",

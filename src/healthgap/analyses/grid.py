@@ -30,11 +30,12 @@ from healthgap.reports.grid_charts import budget_sweep_chart, grid_spread_chart
 from healthgap.reports.parts import PartStore
 from healthgap.reports.tables import DisclosurePolicy
 from healthgap.scenarios import load_library
-from healthgap.scenarios.grid import GridRun, area_baseline, grid_chunk
+from healthgap.scenarios.allocate import volume_problems_by_area
+from healthgap.scenarios.grid import GridRun, grid_chunk
 from healthgap.scenarios.grid_file import GridSpec, check_grid_names, grid_areas
 from healthgap.scenarios.results import METHOD
 
-__all__ = ["check_grid", "plan_grid"]
+__all__ = ["check_grid", "check_volumes", "plan_grid"]
 
 SPREAD = ("mean", "lowest", "median", "highest")
 
@@ -58,24 +59,25 @@ def check_grid(source: Source, grid: GridSpec) -> list[tuple[str, str]]:
     return chosen
 
 
-def _check_volumes(run: GridRun, areas: Sequence[tuple[str, str]]) -> None:
-    """Resolve every scenario in every area (no evaluation): volumes above an area's
-    eligible pool and other data problems are all reported before anything runs."""
-    from healthgap.scenarios import ScenarioModel
-
+def check_volumes(run: GridRun, areas: Sequence[tuple[str, str]]) -> None:
+    """Check every scenario's volumes in every area before anything runs (volumes above an
+    area's eligible pool, and other data problems), all reported at once. Each scenario and
+    parameter set is checked in all areas in one array operation
+    (:func:`~healthgap.scenarios.allocate.volume_problems_by_area`)."""
     problems: list[Problem] = []
     grid = run.grid
-    for code, _name in areas:
-        model = ScenarioModel(area_baseline(run.baseline, grid.level, code), library=run.library)
-        for scenario in grid.scenarios:
-            for values in grid.parameter_sets:
-                try:
-                    model.resolve(scenario.for_area(code, grid.level, grid.source, values))
-                except InputError as error:
-                    path = scenario.path
-                    problems += [Problem(grid.source, grid.line(path), f"{path}.{p.column}",
-                                         p.rule, f"{code} ({values.name}): {p.message}")
-                                 for p in error.problems]  # fmt: skip
+    codes = [code for code, _name in areas]
+    for scenario in grid.scenarios:
+        path = scenario.path
+        for values in grid.parameter_sets:
+            spec = scenario.for_area(codes[0], grid.level, grid.source, values)
+            try:
+                found = volume_problems_by_area(spec, run.baseline, run.library, grid.level, codes)
+            except InputError as error:  # a problem of every area: said once
+                found = [("every area", p) for p in error.problems]
+            problems += [Problem(grid.source, grid.line(path), f"{path}.{p.column}", p.rule,
+                                 f"{code} ({values.name}): {p.message}")
+                         for code, p in found]  # fmt: skip
     if problems:
         raise InputError(problems)
 
@@ -123,7 +125,7 @@ def plan_grid(
         library = load_library()
         baseline = plan_baseline(source, periods=periods).coarsen(grid.level)
         run = GridRun(grid, baseline, library)
-        _check_volumes(run, chosen)
+        check_volumes(run, chosen)
         hashes = sorted(source.hashes().items())
         fingerprint = repr((grid.fingerprint(), hashes, list(periods or []), package_version()))
         folder = Path(out)

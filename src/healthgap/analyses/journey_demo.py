@@ -13,22 +13,34 @@ five years, so the need counts the people ``invited``, and the activity counts t
 
 The persona of the worked example is a man in the most deprived fifth of areas, so its
 funnel sums the men of the LSOAs in the most deprived national fifth (:data:`PERSONA_FILTER`).
+When the demo workspace is given with its database entry (``workspace_id``), the demo's
+SYNTHETIC segmentation is stored too (``segment_runs.load_demo_segmentation``) and the worked
+example, its redesign and its insight notes are about the persona card of the segment holding
+most of the most deprived fifth's areas, as a team's journeys would be.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from healthgap.analyses.journey_maps import STORE_SOURCE
+from healthgap.analyses.segment_runs import load_demo_segmentation
 from healthgap.data.workspace import open_workspace
 from healthgap.datasets import DEFAULT_SEED
 from healthgap.errors import InputError, Problem
-from healthgap.journeys import apply_service_counts, demo_insight_notes, load_template
+from healthgap.journeys import (
+    InsightNote,
+    Journey,
+    apply_service_counts,
+    demo_insight_notes,
+    load_template,
+)
+from healthgap.journeys.segment_refs import StoredSegment, reference_to
 from healthgap.reports.bundle import Provenance, ResultBundle
 from healthgap.store import Database
 from healthgap.store.journey_insight import get_insight_note, save_insight_note
@@ -139,6 +151,26 @@ def demo_service_activity(
     )
 
 
+#: The described persona the templates of the worked example name (replaced by a stored one).
+TEMPLATE_PERSONA = "demo-persona-routine-manual-men"
+
+
+def _about(segment: StoredSegment | None) -> Callable[[Journey], Journey]:
+    """The worked example made about the stored segment's persona card (unchanged without)."""
+    if segment is None:
+        return lambda journey: journey
+    return lambda journey: replace(journey, segment=reference_to(segment, "persona"))
+
+
+def _note_about(note: InsightNote, segment: StoredSegment | None) -> InsightNote:
+    """An insight note of the worked example attached to the stored segment instead."""
+    if segment is None or TEMPLATE_PERSONA not in note.segment_ids:
+        return note
+    key = reference_to(segment, "persona").id
+    return replace(note, segment_ids=tuple(key if s == TEMPLATE_PERSONA else s
+                                           for s in note.segment_ids))  # fmt: skip
+
+
 def load_demo_journeys(
     database: Database,
     *,
@@ -146,14 +178,22 @@ def load_demo_journeys(
     size: str = "small",
     seed: int = DEFAULT_SEED,
     user_id: int | None = None,
+    workspace_id: int | None = None,
 ) -> ResultBundle:
     """Store the worked example once: the as-is journey with its stage counts from the
     demo's service data, its to-be redesign and the SYNTHETIC insight notes. Nothing is
-    changed when they are already stored (``summary["loaded"]`` is False)."""
+    changed when they are already stored (``summary["loaded"]`` is False).
+
+    With ``workspace`` and its database entry ``workspace_id``, the demo's SYNTHETIC
+    segmentation is stored as well and the worked example is about one of its persona cards
+    (``summary["segment"]``: the reference's words, or None)."""
     as_is_key = DEMO_JOURNEYS[0][1]
     with database.reader() as session:
         already = get_journey(session, as_is_key) is not None
     counts: dict[str, int | None] = {}
+    segment = None
+    if workspace is not None and workspace_id is not None and Path(workspace).exists():
+        segment = load_demo_segmentation(database, workspace, workspace_id=workspace_id, seed=seed)
     if not already:
         activity = demo_service_activity(workspace, size=size, seed=seed)
         counted = apply_service_counts(
@@ -167,17 +207,19 @@ def load_demo_journeys(
         )
         counted = replace(counted, stages=stages)
         counts = {s.name: s.count for s in counted.ordered_stages()}
+        about = _about(segment)
         with database.unit_of_work() as session:
             if get_journey(session, as_is_key) is None:  # another process may have been first
-                create_journey(session, counted, user_id=user_id, note="SYNTHETIC worked example")
-                redesign = load_template(DEMO_JOURNEYS[1][0])
+                create_journey(session, about(counted), user_id=user_id,
+                               note="SYNTHETIC worked example")  # fmt: skip
+                redesign = about(load_template(DEMO_JOURNEYS[1][0]))
                 if get_journey(session, redesign.id) is None:
                     create_journey(
                         session, redesign, user_id=user_id, note="SYNTHETIC worked example"
                     )
                 for note in demo_insight_notes():
                     if get_insight_note(session, note.id) is None:
-                        save_insight_note(session, note, user_id=user_id)
+                        save_insight_note(session, _note_about(note, segment), user_id=user_id)
     return ResultBundle(
         question="load the SYNTHETIC worked example journey",
         provenance=Provenance(
@@ -187,5 +229,6 @@ def load_demo_journeys(
             "loaded": not already,
             "journeys": [key for _, key in DEMO_JOURNEYS],
             "stage_counts": counts,
+            "segment": None if segment is None else segment.name,
         },
     )

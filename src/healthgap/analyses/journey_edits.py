@@ -22,11 +22,13 @@ from typing import Any
 
 from healthgap.analyses.journey_actions import check_assessment_links
 from healthgap.analyses.journey_maps import journey_bundle, stored_journey
+from healthgap.analyses.journey_segments import check_segment_reference
 from healthgap.analyses.journey_values import FORM, new_id, parse_fields, touchpoint_parts
 from healthgap.errors import ConflictError, InputError, Problem
 from healthgap.journeys import (
     Improvement,
     Journey,
+    SegmentRef,
     Stage,
     Touchpoint,
     add_improvement,
@@ -131,11 +133,15 @@ def _changed(before: object, after: object) -> str:
 
 
 def _details(journey: Journey, values: Mapping[str, Any]) -> tuple[Journey, str]:
-    parsed = parse_fields("journey", values, _DETAILS, adding=False)
+    chosen = values.get("segment")
+    parsed = parse_fields("journey", {k: v for k, v in values.items() if k != "segment"},
+                          _DETAILS, adding=False)  # fmt: skip
     segment = {
         k[len("segment_") :]: parsed.pop(k) for k in list(parsed) if k.startswith("segment_")
     }
-    if segment:
+    if isinstance(chosen, SegmentRef):  # chosen from the stored segments (or described)
+        parsed["segment"] = chosen
+    elif segment:
         parsed["segment"] = replace(journey.segment, **segment)
     for optional in ("service", "based_on"):
         if optional in parsed and not parsed[optional]:
@@ -326,14 +332,17 @@ def edit_journey(
     *,
     expected_version: int,
     user_id: int | None = None,
+    workspace_id: int | None = None,
 ) -> ResultBundle:
     """Apply one change to journey ``key`` as it was in ``expected_version`` and save it as
-    the next version; ``summary["note"]`` says what changed."""
+    the next version; ``summary["note"]`` says what changed. A segment newly chosen must be
+    one of the stored segmentations (of ``workspace_id``; None: of any workspace)."""
     current = stored_journey(database, key)
     if current.version != expected_version:
         raise _conflict(database, current.journey, expected_version, current.version)
     changed, note = apply_edit(current.journey, edit)
     check_assessment_links(database, current.journey, changed)
+    check_segment_reference(database, workspace_id, current.journey.segment, changed.segment)
     if changed == current.journey:  # e.g. the first touchpoint moved up: no new version
         bundle = journey_bundle(current.journey, current_version=current.version)
         return replace(bundle, summary={**bundle.summary, "note": "Nothing changed", "added": ""})

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from healthgap.analyses.journey_maps import created_bundle, show_journey
+from healthgap.analyses.journey_segments import check_segment_reference
 from healthgap.errors import InputError
 from healthgap.journeys import (
     Journey,
@@ -39,12 +41,19 @@ def import_journey(
     *,
     expected_version: int | None = None,
     user_id: int | None = None,
+    workspace_id: int | None = None,
 ) -> ResultBundle:
     """Store a journey read from a JSON or YAML file or a folder of CSV files, all or
     nothing. A new id is created; an id already stored is saved over only with the
-    ``expected_version`` its editor started from (a stale one is refused)."""
+    ``expected_version`` its editor started from (a stale one is refused). A stored segment
+    it names must be one of the stored segmentations (of ``workspace_id``; None: of any
+    workspace), unless the stored journey already names it."""
     journey = read_journey(path)
     note = f"Imported from {Path(path).name}"
+    with database.reader() as session:
+        before = stored.get_journey(session, journey.id)
+    check_segment_reference(database, workspace_id, before.journey.segment if before else None,
+                            journey.segment, _segment_cell(Path(path)))  # fmt: skip
     with database.unit_of_work() as session:
         current = stored.get_journey(session, journey.id)
         if current is None:
@@ -60,6 +69,14 @@ def import_journey(
                 session, journey, expected_version=expected_version, user_id=user_id, note=note
             )
     return created_bundle(saved.journey, saved.version, "import a journey")
+
+
+def _segment_cell(path: Path) -> Callable[[str], tuple[str, int | None, str]]:
+    """Where a file keeps the segment's ``run_id`` or ``code``: ``journey.csv`` row 2 of a
+    CSV folder, or the ``segment`` mapping of a JSON or YAML file."""
+    if path.is_dir():
+        return lambda field: (str(path / "journey.csv"), 2, f"segment_{field}")
+    return lambda field: (str(path), None, f"segment.{field}")
 
 
 def export_journey(

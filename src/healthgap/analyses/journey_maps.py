@@ -21,6 +21,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from healthgap.analyses.journey_actions import with_assessment_actions
+from healthgap.analyses.journey_segments import check_segment_reference
 from healthgap.disclosure import DisclosurePolicy
 from healthgap.errors import InputError
 from healthgap.journeys import (
@@ -280,17 +281,22 @@ def create_journey_from_template(
     segment_kind: str = "segment",
     segment_id: str | None = None,
     segment_label: str | None = None,
+    segment: SegmentRef | None = None,
+    workspace_id: int | None = None,
     version_date: date | None = None,
     user_id: int | None = None,
 ) -> ResultBundle:
     """Store a new journey copied from a template (its id from ``key`` or the title), about
-    the segment or persona given (default: the template's)."""
+    the segment or persona given (default: the template's): ``segment`` (a stored segment
+    must be one of ``workspace_id``'s segmentations, or of any with None), or a described
+    one by ``segment_kind``, ``segment_id`` and ``segment_label``."""
     journey = load_template(template)
     note = f'Created from the template "{journey.title}"'
     title = (title or "").strip() or journey.title
-    segment = None
     label = (segment_label or "").strip()
-    if (segment_id or "").strip() or label:
+    if segment is not None:
+        check_segment_reference(database, workspace_id, None, segment)
+    elif (segment_id or "").strip() or label:
         # an id for the segment when only who it is was given ("Men aged 40-74" -> men-aged-40-74)
         key_of_label = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:64]
         segment = SegmentRef(segment_kind, (segment_id or "").strip() or key_of_label, label)

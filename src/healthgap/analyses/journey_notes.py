@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from healthgap.analyses.journey_maps import STORE_SOURCE
+from healthgap.analyses.journey_segments import note_segment_choices, segment_key_problems
 from healthgap.errors import InputError, Problem
 from healthgap.journeys import (
     InsightNote,
@@ -140,13 +141,20 @@ def save_insight_note(
     personal_data: str = "stop",
     replace_existing: bool = False,
     user_id: int | None = None,
+    workspace_id: int | None = None,
 ) -> ResultBundle:
     """Save a note (new, or over the same id with ``replace_existing``) after the
-    personal-data check and the link check; nothing is saved on any problem."""
+    personal-data check and the link check; nothing is saved on any problem. A stored
+    segment it is newly attached to must be one of ``workspace_id``'s segmentations (None:
+    of any workspace)."""
     if not isinstance(note, InsightNote):
         note = insight_note_from_values(note)
     note, found = _personal_data(note, personal_data)
+    with database.reader() as session:
+        before = notes_store.get_insight_note(session, note.id) if replace_existing else None
     problems = _link_problems(database, [note])
+    problems += segment_key_problems(database, workspace_id, note.segment_ids,
+                                     already=before.segment_ids if before else ())  # fmt: skip
     if problems:
         raise InputError(problems)
     with database.unit_of_work() as session:
@@ -179,6 +187,13 @@ def import_insight_notes(
         checked.append(cleaned)
         found += hits
     problems += _link_problems(database, checked)
+    for note in checked:
+        with database.reader() as session:
+            before = notes_store.get_insight_note(session, note.id)
+        problems += segment_key_problems(
+            database, None, note.segment_ids, already=before.segment_ids if before else (),
+            where=(str(path), None, f"{note.id}: segment_ids"),
+        )  # fmt: skip
     if problems:
         raise InputError(problems)
     with database.unit_of_work() as session:
@@ -269,9 +284,11 @@ def link_insight_note(
     touchpoint: str | None = None,
     remove: bool = False,
     user_id: int | None = None,
+    workspace_id: int | None = None,
 ) -> ResultBundle:
     """Attach a note to (or, with ``remove``, detach it from) a segment, a journey or a
-    touchpoint (``"journey-id/touchpoint-id"``)."""
+    touchpoint (``"journey-id/touchpoint-id"``); a stored segment must be one of
+    ``workspace_id``'s segmentations (None: of any workspace)."""
     note = show_insight_note(database, key).summary["note"]
     changes: dict[str, tuple[str, ...]] = {}
     for name, value in (("segment_ids", segment_id), ("journey_ids", journey_id),
@@ -289,9 +306,8 @@ def link_insight_note(
             [Problem(FORM, None, "link", "missing_value", "choose what to link the note to")]
         )
     changed = replace(note, **changes)
-    return save_insight_note(
-        database, changed, personal_data="keep", replace_existing=True, user_id=user_id
-    )
+    return save_insight_note(database, changed, personal_data="keep", replace_existing=True,
+                             user_id=user_id, workspace_id=workspace_id)  # fmt: skip
 
 
 def export_insight_notes(database: Database, out: str | os.PathLike[str], **filters: Any) -> Path:
@@ -300,9 +316,10 @@ def export_insight_notes(database: Database, out: str | os.PathLike[str], **filt
     return write_insight_notes(notes, out)
 
 
-def segment_choices(database: Database) -> list[tuple[str, str]]:
-    """Segments and personas already referenced (by journeys and notes), as (id, label),
-    so that new journeys and notes name them by the same id."""
+def segment_choices(database: Database, workspace_id: int | None = None) -> list[tuple[str, str]]:
+    """What notes can be about, as (id, words): the stored segments of ``workspace_id``'s
+    segmentations (None: of every workspace), then the segments and personas already
+    referenced by journeys and notes, so that notes name them by the same id."""
     with database.reader() as session:
         listing = journeys_store.list_journeys(session)
         found = {j.key: journeys_store.get_journey(session, j.key) for j in listing}
@@ -311,4 +328,4 @@ def segment_choices(database: Database) -> list[tuple[str, str]]:
     for note in notes:
         for segment in note.segment_ids:
             labels.setdefault(segment, segment)
-    return sorted(labels.items(), key=lambda item: item[1].lower())
+    return note_segment_choices(database, workspace_id, labels)

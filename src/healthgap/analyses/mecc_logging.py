@@ -15,7 +15,7 @@ member of staff), so a sync costs one small read and one write.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -23,13 +23,21 @@ from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from healthgap.engage.mecc import check_batch, parse_entry
+from healthgap.engage.mecc import BatchCheck, ContactEntry, check_batch, parse_entry
 from healthgap.engage.mecc_directory import MeccDirectory
 from healthgap.engage.mecc_vocabulary import load_vocabulary
-from healthgap.errors import PermissionDenied, Problem
+from healthgap.errors import PermissionDenied, Problem, StorageError
 from healthgap.store import Database
-from healthgap.store.mecc import StaffMember, is_synthetic, load_directory, sync_contacts
+from healthgap.store.mecc import (
+    StaffMember,
+    SyncResult,
+    is_synthetic,
+    load_directory,
+    record_contact_batches,
+    sync_contacts,
+)
 from healthgap.store.mecc_models import OrganisationRecord, StaffRecord, TeamRecord
 
 __all__ = [
@@ -38,6 +46,7 @@ __all__ = [
     "log_entry",
     "logging_choices",
     "logging_staff",
+    "sync_batches",
     "sync_entries",
 ]
 
@@ -90,27 +99,52 @@ _DIRECTORIES: WeakKeyDictionary[Database, _Cached] = WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 
-def _staff_and_directory(database: Database, user_id: int) -> tuple[StaffMember, MeccDirectory]:
-    """The member of staff linked to ``user_id`` and the directory (cached while the numbers
-    of organisations, teams and staff stay the same); PermissionDenied when not linked."""
-    counts = (
+def _directory_version() -> tuple[Any, Any, Any]:
+    return (
         select(func.count()).select_from(OrganisationRecord).scalar_subquery(),
         select(func.count()).select_from(TeamRecord).scalar_subquery(),
         select(func.count()).select_from(StaffRecord).scalar_subquery(),
     )
-    query = select(StaffRecord.staff_id, StaffRecord.organisation, StaffRecord.team, *counts)
+
+
+def _directory(database: Database, session: Session, version: tuple[int, ...]) -> MeccDirectory:
+    """The directory, from the cache while its numbers of rows are ``version``."""
+    with _LOCK:
+        cached = _DIRECTORIES.get(database)
+    if cached is None or cached.version != version:
+        cached = _Cached(version, load_directory(session))
+        with _LOCK:
+            _DIRECTORIES[database] = cached
+    return cached.directory
+
+
+def _staff_and_directory(database: Database, user_id: int) -> tuple[StaffMember, MeccDirectory]:
+    """The member of staff linked to ``user_id`` and the directory (cached while the numbers
+    of organisations, teams and staff stay the same); PermissionDenied when not linked."""
+    query = select(StaffRecord.staff_id, StaffRecord.organisation, StaffRecord.team)
     with database.reader() as session:
-        row = session.execute(query.where(StaffRecord.user_id == user_id)).first()
+        row = session.execute(
+            query.add_columns(*_directory_version()).where(StaffRecord.user_id == user_id)
+        ).first()
         if row is None:
             raise PermissionDenied(NOT_LINKED)
-        version = (int(row[3]), int(row[4]), int(row[5]))
-        with _LOCK:
-            cached = _DIRECTORIES.get(database)
-        if cached is None or cached.version != version:
-            cached = _Cached(version, load_directory(session))
-            with _LOCK:
-                _DIRECTORIES[database] = cached
-    return StaffMember(row[0], row[1], row[2]), cached.directory
+        directory = _directory(database, session, tuple(int(n) for n in row[3:]))
+    return StaffMember(row[0], row[1], row[2]), directory
+
+
+def _staff_of_users(
+    database: Database, user_ids: Iterable[int]
+) -> tuple[dict[int, StaffMember], MeccDirectory]:
+    """The members of staff linked to each of ``user_ids`` (a login not linked is left
+    out) and the directory, in one read transaction."""
+    query = select(
+        StaffRecord.user_id, StaffRecord.staff_id, StaffRecord.organisation, StaffRecord.team
+    ).where(StaffRecord.user_id.in_(sorted(set(user_ids))))
+    with database.reader() as session:
+        version = tuple(int(n) for n in session.execute(select(*_directory_version())).one())
+        staff = {row[0]: StaffMember(*row[1:]) for row in session.execute(query)}
+        directory = _directory(database, session, version)
+    return staff, directory
 
 
 def logging_staff(database: Database, *, user_id: int) -> StaffMember:
@@ -203,6 +237,68 @@ def sync_entries(
         repeated=checked.repeated,
         problems=checked.problems,
     )
+
+
+def sync_batches(
+    database: Database,
+    requests: Sequence[tuple[int, object]],
+    *,
+    today: date | None = None,
+) -> list[SyncOutcome | PermissionDenied | StorageError]:
+    """:func:`sync_entries` for the batches of several logins at once, ``(user_id,
+    entries)`` each (the web app's concurrent syncs): one read finds every login's member of
+    staff, and one transaction stores the valid entries of every batch. Each batch gets the
+    outcome it would have had alone, in order; an entry carried by two batches of the group
+    counts as new for the first only. A login not linked to a member of staff gets
+    PermissionDenied in its place. If the shared transaction fails (a team removed since
+    the check, say), each batch is written again on its own, so only a faulty one gets the
+    StorageError.
+    """
+    day = today or local_today()
+    staff, directory = _staff_of_users(database, (user_id for user_id, _ in requests))
+    checks: list[BatchCheck | None] = [
+        check_batch(payloads, staff_id=staff[user_id].staff_id, directory=directory, today=day)
+        if user_id in staff
+        else None
+        for user_id, payloads in requests
+    ]
+    batches = [check.entries for check in checks if check is not None]
+    results: list[SyncResult | StorageError]
+    try:
+        with database.unit_of_work() as session:
+            results = list(record_contact_batches(session, batches))
+    except StorageError:
+        if len(batches) == 1:
+            raise
+        results = [_alone(database, batch) for batch in batches]
+    written = iter(results)
+    outcomes: list[SyncOutcome | PermissionDenied | StorageError] = []
+    for check in checks:
+        if check is None:
+            outcomes.append(PermissionDenied(NOT_LINKED))
+            continue
+        result = next(written)
+        if isinstance(result, StorageError):
+            outcomes.append(result)
+            continue
+        outcomes.append(
+            SyncOutcome(
+                stored=tuple(entry.client_id for entry in check.entries),
+                inserted=result.inserted,
+                duplicates=result.duplicates,
+                repeated=check.repeated,
+                problems=check.problems,
+            )
+        )
+    return outcomes
+
+
+def _alone(database: Database, batch: Sequence[ContactEntry]) -> SyncResult | StorageError:
+    try:
+        with database.unit_of_work() as session:
+            return record_contact_batches(session, [batch])[0]
+    except StorageError as exc:
+        return exc
 
 
 def log_entry(

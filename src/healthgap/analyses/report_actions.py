@@ -7,13 +7,15 @@ are omitted with a visible note when no use case of this version can supply them
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
 from healthgap.analyses.classify import classify_areas
 from healthgap.analyses.explain import explain_gap
-from healthgap.analyses.plan import plan_scenario
+from healthgap.analyses.plan import plan_baseline, plan_model, plan_scenario
+from healthgap.analyses.provenance import collect_warnings
 from healthgap.analyses.report_context import SECTION_HEADINGS, ReportContext, omitted
 from healthgap.analyses.report_sections import interval
 from healthgap.errors import InputError
@@ -114,7 +116,12 @@ def flags_section(ctx: ReportContext, key: str, options: Mapping[str, Any]) -> R
     heading = SECTION_HEADINGS["flags"]
     try:
         rule = load_rule(options["rule"])
-        bundle = ctx.used(classify_areas(ctx.source, rule=options["rule"], level=ctx.level))
+        bundle = ctx.used(
+            ctx.shared(
+                ("classify", str(options["rule"]), ctx.level),
+                lambda: classify_areas(ctx.source, rule=options["rule"], level=ctx.level),
+            )
+        )
     except InputError as exc:
         return omitted(key, "flags", heading, f"The rule cannot be applied: {exc}")
     result = bundle.table("classification")
@@ -189,11 +196,20 @@ def plan_section(
     heading = SECTION_HEADINGS["plan"]
     try:
         spec = scenario or default_scenario(ctx, options)
-        bundle = ctx.used(
-            plan_scenario(
-                ctx.source, spec, draws=int(options["draws"]), seed=int(options["seed"]), rank=False
-            )
+        # the national baseline is the same for every area's plan: built once per run, its
+        # warnings first among the plan's, as when the plan builds it
+        with collect_warnings() as met:
+            baseline = ctx.shared(("plan_baseline",), lambda: plan_baseline(ctx.source))
+            model = plan_model(baseline, spec)
+        bundle = plan_scenario(
+            ctx.source,
+            spec,
+            model=model,
+            draws=int(options["draws"]),
+            seed=int(options["seed"]),
+            rank=False,
         )
+        bundle = ctx.used(replace(bundle, warnings=tuple(dict.fromkeys([*met, *bundle.warnings]))))
     except InputError as exc:
         return omitted(key, "plan", heading, f"The plan cannot be modelled here: {exc}")
     gap = bundle.table("gap")

@@ -7,6 +7,8 @@ Report tables are in words: plain-English column headers and figures formatted b
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +59,18 @@ class ReportContext:
             self._profile = self.used(profile_area(self.source, self.area, period=self.period))
         return self._profile
 
+    def shared(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """A result that does not depend on the area (the same for every report of a run):
+        computed once per source when it remembers results, else now. The warnings its
+        computation raised are raised again at each use, so every report says them."""
+        remember = getattr(self.source, "remember", None)
+        if remember is None:
+            return compute()
+        value, raised = remember(key, lambda: _recording_warnings(compute))
+        for category, message in raised:
+            warnings.warn(message, category, stacklevel=2)
+        return value
+
     def used(self, bundle: ResultBundle) -> ResultBundle:
         """Record a use case's methods and warnings as the report's own."""
         self.methods += [m for m in bundle.provenance.methods if m not in self.methods]
@@ -75,6 +89,13 @@ class ReportContext:
         self.charts[full] = spec
         description = str(spec.get("description") or self.tables[table].title)
         return ChartRef(full, table, description)
+
+
+def _recording_warnings(compute: Callable[[], Any]) -> tuple[Any, list[tuple[type, str]]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = compute()
+    return value, [(w.category, str(w.message)) for w in caught]
 
 
 def omitted(key: str, kind: str, heading: str, reason: str) -> ReportSection:

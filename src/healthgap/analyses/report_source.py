@@ -5,7 +5,10 @@ The sections of a report read the same rows again and again: England's rows (sum
 every small area) for the profile, the target trend of each sex and the explanation, each
 period pooled from single years. :class:`RememberingSource` keeps the last reads (a few,
 so memory stays bounded) and hands out copies, so a report, and ``healthgap report all``
-across local authorities, pools each of them once.
+across local authorities, pools each of them once. It also keeps the results that are the
+same for every area of a run (:meth:`RememberingSource.remember`: the classification of
+every local authority by an area rule, the plan model's national baseline), computed by the
+first report that needs them or handed over by the run (:meth:`RememberingSource.hold`).
 
 >>> import pandas as pd
 >>> class Counting:
@@ -26,7 +29,7 @@ across local authorities, pools each of them once.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -49,6 +52,7 @@ class RememberingSource:
         self.keep = keep
         self._reads: OrderedDict[tuple[Any, ...], pd.DataFrame] = OrderedDict()
         self._areas: pd.DataFrame | None = None
+        self._results: dict[tuple[Any, ...], Any] = {}
 
     @property
     def name(self) -> str:
@@ -71,6 +75,21 @@ class RememberingSource:
 
     def periods(self, table: str) -> list[str]:
         return self.source.periods(table)
+
+    def remember(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per ``key`` for every report built from this source (a result
+        that does not depend on the report's area); callers must not change it."""
+        if key not in self._results:
+            self._results[key] = compute()
+        return self._results[key]
+
+    def held(self) -> dict[tuple[Any, ...], Any]:
+        """The results :meth:`remember` holds (to hand them to the workers of a run)."""
+        return dict(self._results)
+
+    def hold(self, results: Mapping[tuple[Any, ...], Any]) -> None:
+        """Hold ``results`` computed elsewhere (another process of the same run)."""
+        self._results.update(results)
 
     def read(
         self, table: str, area_codes: Sequence[str] | None, period: Period | None

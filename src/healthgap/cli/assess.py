@@ -11,9 +11,9 @@ the web's (``--data-dir`` / ``--database-url``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -37,6 +37,7 @@ from healthgap.cli import app, console
 from healthgap.cli.present import announce, split_list, wrote
 from healthgap.errors import InputError
 from healthgap.reports.assessment_exports import ASSESSMENT_FORMATS, write_assessment_exports
+from healthgap.reports.bundle import ResultBundle
 from healthgap.reports.outputs import write_bundle_table, write_bundle_workbook
 from healthgap.scenarios import load_scenario
 from healthgap.store import Database
@@ -50,6 +51,7 @@ __all__ = [
     "DatabaseUrl",
     "WorkspaceOpt",
     "acting_id",
+    "as_acting",
     "assess_app",
     "open_database",
     "print_rows",
@@ -89,6 +91,20 @@ def open_database(data_dir: Path, database_url: str | None) -> Database:
 def acting_id(database: Database, username: str) -> int:
     with database.reader() as session:
         return user_named(session, username).id
+
+
+def as_acting(
+    use_case: Callable[..., ResultBundle],
+    assessment: int,
+    acting: str,
+    data_dir: Path,
+    database_url: str | None,
+    **values: Any,
+) -> ResultBundle:
+    """Run an assessment use case on the web's database (:func:`open_database`) as the
+    account named ``acting``: ``use_case(database, assessment, user_id=..., **values)``."""
+    database = open_database(data_dir, database_url)
+    return use_case(database, assessment, user_id=acting_id(database, acting), **values)
 
 
 def print_rows(frame_rows: Sequence[dict], columns: Sequence[str], title: str) -> None:

@@ -36,6 +36,7 @@ from healthgap.cli.assess import (
     DataDir,
     WorkspaceOpt,
     acting_id,
+    as_acting,
     assess_app,
     open_database,
     print_rows,
@@ -84,10 +85,8 @@ def invite_command(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Invite existing accounts (a facilitator must be an analyst or admin)."""
-    database = open_database(data_dir, database_url)
-    bundle = invite_participants(
-        database, assessment, user_id=acting_id(database, acting), usernames=user, role=role
-    )
+    bundle = as_acting(invite_participants, assessment, acting, data_dir, database_url,
+                       usernames=user, role=role)  # fmt: skip
     console.print(f"invited {', '.join(bundle.summary['added'])} as {role}s", soft_wrap=True)
 
 
@@ -147,8 +146,7 @@ def open_consensus_command(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Close the individual round and open the consensus round (facilitators)."""
-    database = open_database(data_dir, database_url)
-    open_consensus(database, assessment, user_id=acting_id(database, acting))
+    as_acting(open_consensus, assessment, acting, data_dir, database_url)
     console.print("the individual round is closed; the spread of ratings is now shown")
 
 
@@ -204,11 +202,12 @@ def agree_command(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Record the level the group agreed for an item, with its reason (facilitators)."""
-    database = open_database(data_dir, database_url)
-    bundle = agree_item(
-        database,
+    bundle = as_acting(
+        agree_item,
         assessment,
-        user_id=acting_id(database, acting),
+        acting,
+        data_dir,
+        database_url,
         item_id=item,
         level=level,
         reason=reason,
@@ -234,11 +233,12 @@ def action_command(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Add a SMART action linked to an item (facilitators)."""
-    database = open_database(data_dir, database_url)
-    bundle = add_action(
-        database,
+    bundle = as_acting(
+        add_action,
         assessment,
-        user_id=acting_id(database, acting),
+        acting,
+        data_dir,
+        database_url,
         item_id=item,
         text=text,
         owner_role=owner,
@@ -274,6 +274,5 @@ def close_command(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Close the consensus round (only the action plan changes afterwards)."""
-    database = open_database(data_dir, database_url)
-    close_workshop(database, assessment, user_id=acting_id(database, acting))
+    as_acting(close_workshop, assessment, acting, data_dir, database_url)
     console.print(f"assessment {assessment} is closed")

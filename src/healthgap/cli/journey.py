@@ -32,6 +32,7 @@ from healthgap.analyses.journey_compare import (
     read_service_activity,
 )
 from healthgap.analyses.journey_files import read_journey_file
+from healthgap.analyses.journey_segments import choice_value, segment_from_choice
 from healthgap.cli import app, console
 from healthgap.cli.present import announce, frame_table, split_list, wrote
 from healthgap.errors import InputError, StorageError
@@ -121,14 +122,34 @@ def new(
     segment_kind: Annotated[str, typer.Option(help="segment or persona.")] = "segment",
     segment_id: Annotated[str | None, typer.Option(help="Id of the segment or persona.")] = None,
     segment_label: Annotated[str | None, typer.Option(help="Who the journey is about.")] = None,
+    segment_run: Annotated[
+        int | None,
+        typer.Option(
+            help="Id of a stored segmentation (the Segments page's run=...): the "
+            "journey is about its segment --segment-code (or, with --segment-kind "
+            "persona, that segment's persona card)."
+        ),
+    ] = None,  # fmt: skip
+    segment_code: Annotated[
+        str | None, typer.Option(help="The segment of --segment-run (e.g. 2).")
+    ] = None,
     data_dir: DataDir = DEFAULT_DIR,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Store a new journey copied from a template."""
-    if bool(segment_id) != bool(segment_label):
+    """Store a new journey copied from a template, about a stored segment (or its persona
+    card) or a segment or persona you describe (default: the template's)."""
+    database = open_database(data_dir, database_url)
+    segment = None
+    if segment_run is not None or segment_code:
+        if segment_run is None or not segment_code or segment_id or segment_label:
+            raise InputError("give --segment-run with --segment-code (and no --segment-id or "
+                             "--segment-label)", rule="missing_value")  # fmt: skip
+        choice = choice_value(segment_kind, segment_run, segment_code)
+        segment = segment_from_choice(database, None, choice)
+    elif bool(segment_id) != bool(segment_label):
         raise InputError("give both --segment-id and --segment-label", rule="missing_value")
     bundle = create_journey_from_template(
-        open_database(data_dir, database_url), template, key=key, title=title,
+        database, template, key=key, title=title, segment=segment,
         segment_kind=segment_kind, segment_id=segment_id, segment_label=segment_label,
     )  # fmt: skip
     console.print(f"stored journey {bundle.summary['key']} (version {bundle.summary['version']})")

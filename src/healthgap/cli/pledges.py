@@ -184,10 +184,15 @@ def report(
     database_url: DatabaseUrl = None,
     tables: Annotated[str, typer.Option(help="Table formats: csv, xlsx.")] = "csv,xlsx",
     charts: Annotated[str, typer.Option(help="Chart formats: svg, png (none: '').")] = "svg",
+    boundaries: Annotated[
+        Path | None,
+        typer.Option(help="GeoJSON boundary file or folder: local authority outlines on the map."),
+    ] = None,
 ) -> None:
     """Write the campaign's analysis tables, charts and workbook.
 
-    Every table has small counts suppressed and the others rounded.
+    Every table has small counts suppressed and the others rounded; the district map draws
+    no district with fewer than 8 pledges.
     """
     from healthgap.analyses.pledges import analyse_campaign
     from healthgap.reports.outputs import write_bundle
@@ -199,7 +204,7 @@ def report(
         raise InputError(f"unknown format(s): {', '.join(bad)}", rule="bad_format")
     database, _ = _open(data_dir, database_url)
     try:
-        bundle = analyse_campaign(database, slug)
+        bundle = analyse_campaign(database, slug, boundaries=boundaries)
     finally:
         database.dispose()
     paths = write_bundle(

@@ -2,7 +2,9 @@
 
 Calls :func:`healthgap.analyses.build_report` and writes its bundle with
 :func:`healthgap.reports.report_files.write_report`. ``AREA`` ``all`` builds the report of
-every area of ``--level`` (default: every local authority) with a progress bar.
+every area of ``--level`` (default: every local authority) with a progress bar, on the
+executor of ``--workers``/``--scheduler`` (:func:`healthgap.analyses.build_reports`:
+resumable, with an index of what was written and what failed).
 """
 
 from __future__ import annotations
@@ -11,10 +13,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from healthgap.analyses import RememberingSource, WorkspaceSource, build_report, report_areas
+from healthgap.analyses import (
+    PreparedSource,
+    RememberingSource,
+    build_report,
+    build_reports,
+    report_areas,
+)
 from healthgap.cli import app, console, err_console
+from healthgap.cli.compute_options import Scheduler, Timeout, Workers, executor_and_bar
 from healthgap.cli.present import announce, show_warnings, split_list, wrote
 from healthgap.errors import InputError
 from healthgap.reports.report_files import check_formats, write_report
@@ -61,14 +69,23 @@ def report(
     level: Annotated[
         str, typer.Option("--level", help="Level of the areas when AREA is `all`.")
     ] = "la",
+    workers: Workers = 0,
+    scheduler: Scheduler = None,
+    timeout: Timeout = 60.0,
 ) -> None:
     """Write an area's report (profile, trend and target, contributions, flags, plan) in
     the formats asked for, laid out by a template."""
     chosen_formats = check_formats(split_list(formats))
     chosen = load_report_template(template)
     plan = load_scenario(scenario) if scenario is not None else None
-    # One source for every report: England's rows are pooled once, not once per area.
-    source = RememberingSource(WorkspaceSource.open(workspace))
+    # Reads by area come from the workspace's prepared per-level tables (summed once per
+    # workspace content and kept in the workspace); one source for every report of a run.
+    prepared = PreparedSource.open(workspace, progress=lambda text: err_console.print(text))
+    source = RememberingSource(prepared)
+    if not prepared.is_prepared():
+        err_console.print(
+            f"preparing the workspace's tables at every level (once; kept in {prepared.folder})"
+        )
     if area != "all":
         bundle = build_report(source, area, template=chosen, scenario=plan, period=period)
         written = write_report(bundle, out, chosen_formats)
@@ -80,26 +97,29 @@ def report(
             "--scenario names one area's plan; leave it out with AREA all", rule="invalid_option"
         )
     areas = report_areas(source, level)
-    failed: list[str] = []
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
+    prepared.warm()  # before any worker starts: they all read the kept tables
+    with executor_and_bar(workers, scheduler, timeout, "reports", len(areas)) as (run, advance):
+        result = build_reports(
+            workspace,
+            areas,
+            template=chosen,
+            formats=chosen_formats,
+            out=out,
+            period=period,
+            executor=run,
+            progress=advance,
+            source=source,
+        )
+    show_warnings([f"ReportProblem: {o.area_name} ({o.area_code}): {o.message}"
+                   for o in result.failed])  # fmt: skip
+    kept = result.count("kept")
+    console.print(
+        f"wrote {result.count('written')} of {len(areas)} reports to {out}"
+        + (f" ({kept} kept from an earlier run)" if kept else "")
+        + f"; index: {result.index[-1]}"
     )
-    with Progress(*columns, console=err_console, transient=False) as bar:
-        task = bar.add_task("reports", total=len(areas))
-        for code, name in areas:
-            bar.update(task, description=f"{name} ({code})")
-            try:
-                bundle = build_report(source, code, template=chosen, period=period)
-                write_report(bundle, out / code, chosen_formats)
-            except InputError as exc:
-                failed.append(f"{name} ({code}): {exc}")
-            bar.advance(task)
-    show_warnings([f"ReportProblem: {line}" for line in failed])
-    console.print(f"wrote {len(areas) - len(failed)} of {len(areas)} reports to {out}")
-    if failed:
+    if result.failed:
         raise InputError(
-            f"{len(failed)} reports could not be built (listed above)", rule="reports_failed"
+            f"{len(result.failed)} reports could not be built (listed above and in the index)",
+            rule="reports_failed",
         )

@@ -135,6 +135,7 @@ def serve(
               "forwarded_allow_ips": forwarded_allow_ips}  # fmt: skip
     settings = Settings(**{k: v for k, v in fields.items() if v is not None})
     web_app = create_app(settings)
+    web_app.state.freeze_after_start = True  # a server process (see web.deps.lifespan)
     if demo:
         _ensure_demo_admin(web_app.state.database, data_dir)
         _ensure_mecc_demo(web_app.state.database)
@@ -236,9 +237,19 @@ def _ensure_mecc_demo(database: object) -> None:
 
 def _ensure_demo_journeys(database: object, workspace: Path | None, size: str) -> None:
     """Store the SYNTHETIC worked example journey once (its funnel from the demo's service
-    data), with its redesign and insight notes."""
+    data), with its redesign and insight notes, about a persona card of the demo's stored
+    SYNTHETIC segmentation (stored once too)."""
     from healthgap.analyses import load_demo_journeys
+    from healthgap.store import register_workspace
 
-    loaded = load_demo_journeys(database, workspace=workspace, size=size)  # type: ignore[arg-type]
+    workspace_id = None
+    if workspace is not None:  # the served workspace's entry (the app registered it)
+        with database.unit_of_work() as session:  # type: ignore[attr-defined]
+            workspace_id = register_workspace(session, name=f"demo-{size}",
+                                              path=str(Path(workspace).resolve()),
+                                              is_synthetic=True).id  # fmt: skip
+    loaded = load_demo_journeys(database, workspace=workspace, size=size,  # type: ignore[arg-type]
+                                workspace_id=workspace_id)  # fmt: skip
     state = "loaded" if loaded.summary["loaded"] else "already loaded"
-    console.print(f"SYNTHETIC worked example journey {state}: /journeys")
+    about = f" about {loaded.summary['segment']}" if loaded.summary["segment"] else ""
+    console.print(f"SYNTHETIC worked example journey {state}{about}: /journeys", markup=False)

@@ -73,16 +73,24 @@ class DaskExecutor(Executor):
     @classmethod
     def local(cls, workers: int, *, timeout: float = 60.0) -> DaskExecutor:
         """A local cluster of ``workers`` single-threaded processes on this machine."""
+        import dask
         from distributed import Client, LocalCluster
 
+        # Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536, which also fixes glibc's
+        # mmap threshold: every NumPy array above 128 KiB is then mapped and unmapped
+        # afresh, and a grid chunk took 3.5 times the CPU it takes in this process
+        # (docs/benchmarks.md). A chunk needs tens of MiB, so glibc's defaults are kept.
+        environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
+        environ.pop("MALLOC_TRIM_THRESHOLD_", None)
         try:
-            cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=":0",  # any free port: never clash with another cluster
-                silence_logs=logging.ERROR,
-            )
+            with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+                cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=":0",  # any free port: never clash with another cluster
+                    silence_logs=logging.ERROR,
+                )
             client = Client(cluster, timeout=max(timeout, 30.0), set_as_default=False)
         except (OSError, TimeoutError, RuntimeError) as exc:
             raise ComputeError(f"could not start {workers} local Dask workers: {exc}") from None

@@ -73,7 +73,13 @@ from healthgap.engage.pledge_moderation import (
     initial_status,
     screen_text,
 )
-from healthgap.engage.pledge_postcodes import district_from_input, known_districts
+from healthgap.engage.pledge_postcodes import (
+    OTHER_DISTRICT,
+    district_centroids,
+    district_from_input,
+    known_districts,
+    place_districts,
+)
 from healthgap.engage.pledge_privacy import (
     ANALYSIS_COLUMNS,
     RetentionDates,
@@ -115,6 +121,7 @@ __all__ = [
     "MeccDirectory",
     "MeccVocabulary",
     "ModerationMode",
+    "OTHER_DISTRICT",
     "PledgeForm",
     "PledgeStatus",
     "PledgeSubmission",
@@ -140,6 +147,7 @@ __all__ = [
     "conversation_breakdown",
     "conversations_per_staff",
     "conversion",
+    "district_centroids",
     "district_counts",
     "district_from_input",
     "entries_frame",
@@ -151,6 +159,7 @@ __all__ = [
     "healthy_food_checklist",
     "initial_status",
     "known_districts",
+    "place_districts",
     "load_staff_health_metrics",
     "load_vocabulary",
     "mail_sender_from_settings",

@@ -15,6 +15,8 @@ from healthgap.errors import Problem
 
 __all__ = ["EntryChecker", "show"]
 
+_FIELDS = frozenset(ENTRY_FIELDS)
+
 
 @dataclass
 class EntryChecker:
@@ -23,6 +25,17 @@ class EntryChecker:
     today: date
     source: str
     problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # The code lists, read once per checker rather than once per field of every entry.
+        self._codes = {
+            section: self.vocabulary.codes(section)
+            for section in ("settings", "topics", "actions", "destinations")
+        }
+        self._known = {section: frozenset(codes) for section, codes in self._codes.items()}
+        self._sending = frozenset(
+            action for action in self._codes["actions"] if self.vocabulary.needs_destination(action)
+        )
 
     def bad(self, row: int | None, column: str | None, rule: str, message: str) -> None:
         self.problems.append(Problem(self.source, row, column, rule, message))
@@ -34,8 +47,8 @@ class EntryChecker:
         if value is None or value == "":
             self.bad(row, name, "missing_value", f"{name} is required")
             return None
-        if not isinstance(value, str) or value not in self.vocabulary.codes(section):
-            allowed = ", ".join(self.vocabulary.codes(section))
+        if not isinstance(value, str) or value not in self._known[section]:
+            allowed = ", ".join(self._codes[section])
             self.bad(row, name, rule, f"{show(value)} is not one of: {allowed}")
             return None
         return value
@@ -45,7 +58,7 @@ class EntryChecker:
         if not isinstance(payload, Mapping):
             self.bad(row, None, "not_an_object", "each entry must be an object of codes")
             return None
-        for name in sorted(set(map(str, payload)) - set(ENTRY_FIELDS)):
+        for name in sorted(set(map(str, payload)) - _FIELDS):
             self.bad(
                 row,
                 name,
@@ -147,8 +160,8 @@ class EntryChecker:
         if not isinstance(values, list | tuple):
             self.bad(row, "topics", "unknown_topic", "topics must be a list of topic codes")
             return None
-        order = self.vocabulary.codes("topics")
-        unknown = [v for v in values if not isinstance(v, str) or v not in order]
+        order = self._codes["topics"]
+        unknown = [v for v in values if not isinstance(v, str) or v not in self._known["topics"]]
         if unknown:
             self.bad(
                 row,
@@ -162,7 +175,7 @@ class EntryChecker:
     def destination(self, value: object, action: str | None, row: int | None) -> str | None:
         if action is None:
             return None
-        if not self.vocabulary.needs_destination(action):
+        if action not in self._sending:
             if value not in (None, ""):
                 self.bad(
                     row,
@@ -179,8 +192,8 @@ class EntryChecker:
                 f"a {action} must say where the person was sent",
             )
             return None
-        codes = self.vocabulary.codes("destinations")
-        if not isinstance(value, str) or value not in codes:
+        codes = self._codes["destinations"]
+        if not isinstance(value, str) or value not in self._known["destinations"]:
             self.bad(
                 row,
                 "destination",

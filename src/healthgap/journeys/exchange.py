@@ -1,7 +1,8 @@
 """Read and write journey files: one JSON or YAML file, or a folder of five CSV files.
 
 The CSV form is for spreadsheets: ``journey.csv`` (one row: the journey's fields, with the
-segment as ``segment_kind``, ``segment_id``, ``segment_label``), ``stages.csv``,
+segment as ``segment_kind``, ``segment_id``, ``segment_label`` and, for a stored segment,
+``segment_run_id``, ``segment_code`` and ``segment_run_name``), ``stages.csv``,
 ``touchpoints.csv`` (pain points in one cell, separated by ``|``), ``evidence.csv`` (one row per
 piece of evidence, with the ``touchpoint`` id it supports) and ``improvements.csv``. The first
 three are required. Columns follow :data:`healthgap.journeys.records.FIELDS`; a missing or
@@ -97,8 +98,7 @@ def write_journey_csv(journey: Journey, folder: str | os.PathLike[str]) -> Path:
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     meta = {f.name: getattr(journey, f.name, None) for f in FIELDS["journey"]}
-    meta.update(segment_kind=journey.segment.kind, segment_id=journey.segment.id,
-                segment_label=journey.segment.label)  # fmt: skip
+    meta.update({f"segment_{k}": v for k, v in asdict(journey.segment).items()})
     rows: dict[str, list[Mapping[str, Any]]] = {
         "journey": [meta],
         "stages": [asdict(s) for s in journey.stages],

@@ -1,14 +1,15 @@
 """The journey map's data model: journey → ordered stages → ordered touchpoints, plus ideas.
 
-A :class:`Journey` describes how one segment or persona (referenced by id and label, from the
-insight domain or typed in) moves through a service towards a goal, either as it is now
-(``as_is``) or as it should be (``to_be``), in a numbered, dated version. Stages are the big
-steps (e.g. invited → booked → attended); touchpoints are the interactions inside a stage, each
-in one swimlane (front stage, back stage, systems, partners, or the person acting alone) with
-what happens, what the person does, thinks and feels, an emotion score from -2 to +2, a
-moment-of-truth flag, pain points and evidence. A stage may carry the measured number of people
-who reached it, which gives the drop-off funnel. Improvement ideas and actions point at a
-touchpoint and, optionally, at an action of an assessment action plan.
+A :class:`Journey` describes how one segment or persona (a stored segment or its persona card
+from the insight domain's segmentations, or a persona the team describes) moves through a
+service towards a goal, either as it is now (``as_is``) or as it should be (``to_be``), in a
+numbered, dated version. Stages are the big steps (e.g. invited → booked → attended);
+touchpoints are the interactions inside a stage, each in one swimlane (front stage, back stage,
+systems, partners, or the person acting alone) with what happens, what the person does, thinks
+and feels, an emotion score from -2 to +2, a moment-of-truth flag, pain points and evidence. A
+stage may carry the measured number of people who reached it, which gives the drop-off funnel.
+Improvement ideas and actions point at a touchpoint and, optionally, at an action of an
+assessment action plan.
 
 Objects are immutable; editing makes a new object (see :mod:`healthgap.journeys.editing`).
 Validation lives in :mod:`healthgap.journeys.validation`; constructing an object checks nothing,
@@ -94,11 +95,28 @@ def emotion_words(score: float | None) -> str:
 
 @dataclass(frozen=True)
 class SegmentRef:
-    """The segment or persona a journey belongs to: ``kind`` is "segment" or "persona"."""
+    """The segment or persona a journey belongs to: ``kind`` is "segment" or "persona".
+
+    A reference to the insight domain names a stored segmentation (``run_id``, with its name
+    ``run_name`` when it was chosen) and one of its segments (``code``: 1..k for an open run,
+    the supplier's code for a lookup); "persona" then means that segment's persona card.
+    ``label`` is the segment's name as shown when it was chosen, so the journey stays
+    readable after the segmentation is renamed or removed. Without ``run_id`` the reference
+    is a persona the team describes in its own words (``label``), named by ``id``; for a
+    stored segment ``id`` is :func:`healthgap.journeys.segment_refs.stored_segment_key`.
+    """
 
     kind: str
     id: str
     label: str
+    run_id: int | None = None
+    code: str | None = None
+    run_name: str = ""
+
+    @property
+    def stored(self) -> bool:
+        """Whether this names a stored segmentation's segment (not a described persona)."""
+        return self.run_id is not None
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ A journey file is one mapping (JSON or YAML)::
     format: healthgap-journey/1
     id, title, goal, kind (as_is | to_be), version, version_date, based_on, service,
     description, provenance, reconstructed, synthetic
-    segment: {kind: segment | persona, id, label}
+    segment: {kind: segment | persona, id, label, run_id, code, run_name}
+      (run_id and code name a stored segmentation's segment; without them the segment or
+      persona is one the team describes, and id is required)
     stages: [{id, name, order, description, funnel_step, count, count_source}]
     touchpoints: [{id, stage, order, name, lane, channel, organisation, wait, wait_days,
                    what_happens, person_does, person_thinks, person_feels, emotion,
@@ -42,6 +44,7 @@ from healthgap.journeys.model import (
     Stage,
     Touchpoint,
 )
+from healthgap.journeys.segment_refs import stored_segment_key
 from healthgap.journeys.validation import Where, journey_problems
 
 __all__ = [
@@ -54,6 +57,7 @@ __all__ = [
     "journey_from_parts",
     "journey_to_dict",
     "parse_record",
+    "segment_to_dict",
 ]
 
 FORMAT = "healthgap-journey/1"
@@ -72,8 +76,10 @@ class Field:
 FIELDS: dict[str, tuple[Field, ...]] = {
     "journey": (
         Field("id", required=True), Field("title", required=True), Field("goal", required=True),
-        Field("segment_kind", required=True), Field("segment_id", required=True),
-        Field("segment_label", required=True), Field("version_date", "date", required=True),
+        Field("segment_kind", required=True), Field("segment_id"),
+        Field("segment_label", required=True), Field("segment_run_id", "int"),
+        Field("segment_code"), Field("segment_run_name"),
+        Field("version_date", "date", required=True),
         Field("kind"), Field("version", "int"), Field("based_on"), Field("service"),
         Field("description"), Field("provenance"), Field("reconstructed", "bool"),
         Field("synthetic", "bool"),
@@ -211,6 +217,17 @@ def _optional(values: Mapping[str, Any], *names: str) -> dict[str, Any]:
     return {n: values[n] for n in names if n in values}
 
 
+def _segment(meta: Mapping[str, Any]) -> SegmentRef:
+    """The journey's segment reference; a stored segment's id is made from its run and code
+    when the file does not give one."""
+    run_id, code = meta.get("segment_run_id"), meta.get("segment_code")
+    key = meta.get("segment_id") or (
+        stored_segment_key(run_id, code) if run_id is not None and code else ""
+    )
+    return SegmentRef(meta["segment_kind"], key, meta["segment_label"], run_id=run_id,
+                      code=code, run_name=meta.get("segment_run_name") or "")  # fmt: skip
+
+
 def journey_from_parts(
     meta: dict[str, Any],
     stages: list[dict[str, Any]],
@@ -224,7 +241,7 @@ def journey_from_parts(
         id=meta["id"],
         title=meta["title"],
         goal=meta["goal"],
-        segment=SegmentRef(meta["segment_kind"], meta["segment_id"], meta["segment_label"]),
+        segment=_segment(meta),
         version_date=meta["version_date"],
         **_optional(meta, "kind", "version", "based_on", "service", "description",
                     "provenance", "reconstructed", "synthetic"),
@@ -327,6 +344,15 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def segment_to_dict(segment: SegmentRef) -> dict[str, Any]:
+    """A segment reference as a file's ``segment`` mapping: kind, id and label, and for a
+    stored segment its run_id, code and run_name."""
+    data = asdict(segment)
+    if not segment.stored:
+        return {k: data[k] for k in ("kind", "id", "label")}
+    return data
+
+
 def journey_to_dict(journey: Journey) -> dict[str, Any]:
     """The JSON/YAML form of ``journey`` (dates as ISO text; round-trips exactly)."""
     meta = {
@@ -342,7 +368,7 @@ def journey_to_dict(journey: Journey) -> dict[str, Any]:
     return {
         "format": FORMAT,
         **_clean(meta),
-        "segment": asdict(journey.segment),
+        "segment": segment_to_dict(journey.segment),
         "stages": [_clean(asdict(s)) for s in journey.stages],
         "touchpoints": touchpoints,
         "improvements": [_clean(asdict(m)) for m in journey.improvements],

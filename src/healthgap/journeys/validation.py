@@ -142,10 +142,28 @@ def _journey_level(journey: Journey, where: Where) -> list[Problem]:
                 f"segment kind {journey.segment.kind!r} must be 'segment' or 'persona'",
             )
         )  # fmt: skip
+    found += _segment_problems(journey, where)
     if journey.version < 1:
         found.append(
             where.problem("journey", None, "version", "bad_version", "version must be 1 or more")
         )
+    return found
+
+
+def _segment_problems(journey: Journey, where: Where) -> list[Problem]:
+    """A stored segment needs both its segmentation and its code; any other needs an id."""
+    segment, found = journey.segment, []
+    if (segment.run_id is None) != (not segment.code):
+        missing = "segment_code" if segment.run_id is not None else "segment_run_id"
+        found.append(
+            where.problem("journey", None, missing, "missing_value",
+                          "a stored segment needs both segment_run_id and segment_code")
+        )  # fmt: skip
+    elif not segment.id:
+        found.append(
+            where.problem("journey", None, "segment_id", "missing_value",
+                          "segment_id is required for a segment or persona you describe")
+        )  # fmt: skip
     return found
 
 

@@ -11,13 +11,15 @@ shown, downloaded or charted:
   (:data:`PERCENT_POLICY`).
 
 The map table keeps only districts that can be shown; a note says how many were withheld.
+Districts with no position on the map are summed into one "Other or unknown district" row
+before control (:func:`healthgap.engage.pledge_postcodes.place_districts`).
 
 >>> import pandas as pd
 >>> pledges = pd.DataFrame({"pledge_id": range(12),
 ...     "postcode_district": ["TS24"] * 9 + ["TS25"] * 3, "status": "published"})
 >>> table, notes = district_map_table(pledges)
->>> table[["postcode_district", "count"]].values.tolist(), notes[-1]
-([['TS24', 10.0]], '1 district with 1-7 pledges not shown')
+>>> table[["postcode_district", "count", "latitude"]].round(1).values.tolist(), notes[-1]
+([['TS24', 10.0, 54.7]], '1 district with 1-7 pledges not shown')
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from healthgap.engage import pledge_analysis as analysis
+from healthgap.engage.pledge_postcodes import place_districts
 from healthgap.reports.tables import DisclosurePolicy, write_table
 
 __all__ = [
@@ -72,8 +75,9 @@ def publishable(
 def district_map_table(
     pledges: pd.DataFrame, policy: DisclosurePolicy = COUNT_POLICY
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Pledges per postcode district for the public map, small counts removed."""
-    return controlled_district_counts(analysis.district_counts(pledges), policy)
+    """Pledges per postcode district for the map, with each district's ``latitude`` and
+    ``longitude`` (none for "Other or unknown district"), small counts removed."""
+    return controlled_district_counts(place_districts(analysis.district_counts(pledges)), policy)
 
 
 def controlled_district_counts(

@@ -8,7 +8,7 @@ run skips the chunks already done (:meth:`PartStore.done`); a different run (or
 ``fresh=True``) starts afresh.
 
 :meth:`PartStore.combine` streams the parts, in chunk order, into one Parquet file and
-one CSV file, one part in memory at a time, applying disclosure control and the
+one CSV file, a fixed batch of parts in memory at a time, applying disclosure control and the
 SYNTHETIC note to every part as the report writer does for every table.
 
 >>> import pandas as pd, tempfile
@@ -42,6 +42,8 @@ from healthgap.reports.tables import SYNTHETIC_NOTE
 __all__ = ["PartStore"]
 
 MANIFEST = "manifest.json"
+#: Parts combined together (one frame, one row group): few calls, bounded memory.
+BATCH = 32
 
 
 class PartStore:
@@ -95,9 +97,14 @@ class PartStore:
         policy: DisclosurePolicy | None = None,
         out: Path | None = None,
         csv: bool = True,
+        batch: int = BATCH,
     ) -> list[Path]:
         """Stream the parts of ``table`` (chunks ``0 .. chunks-1``, all present) into
-        ``<out>.parquet`` (and ``<out>.csv``); default ``out`` is ``folder/table``."""
+        ``<out>.parquet`` (and ``<out>.csv``); default ``out`` is ``folder/table``.
+
+        Parts are read ``batch`` at a time (memory: ``batch`` parts, whatever the number
+        of chunks) and each batch is controlled, written and neutralised as one frame.
+        """
         missing = sorted(set(range(chunks)) - self.done(table))
         if missing:
             raise InputError(
@@ -110,8 +117,12 @@ class PartStore:
         writer, schema = None, None
         try:
             with open(csv_path, "w", encoding="utf-8", newline="") if csv else _Nothing() as text:
-                for index in range(chunks):
-                    frame = pd.read_parquet(self._path(table, index))
+                for first in range(0, chunks, batch):
+                    frame = pd.concat(
+                        [pd.read_parquet(self._path(table, index))
+                         for index in range(first, min(first + batch, chunks))],
+                        ignore_index=True,
+                    )  # fmt: skip
                     if policy is not None:
                         frame, _notes = policy.apply(frame)
                     if synthetic:
@@ -123,7 +134,7 @@ class PartStore:
                     writer.write_table(part)
                     if csv:
                         neutralise_formulas(frame).to_csv(
-                            text, index=False, header=index == 0, lineterminator="\n"
+                            text, index=False, header=first == 0, lineterminator="\n"
                         )
         finally:
             if writer is not None:

@@ -24,7 +24,7 @@ import vl_convert
 
 from healthgap.errors import InputError
 
-__all__ = ["CHART_FORMATS", "save_chart"]
+__all__ = ["CHART_FORMATS", "chart_svg", "save_chart"]
 
 CHART_FORMATS: tuple[str, ...] = (".svg", ".png", ".json", ".html")
 VEGA_LITE_VERSION = "6.4"  # the newest vl-convert ships; the vendored vega-lite is 6.5
@@ -65,3 +65,9 @@ def save_chart(spec: dict[str, Any], path: str | os.PathLike[str], *, scale: flo
         html = vl_convert.vegalite_to_html(spec, VEGA_LITE_VERSION, bundle=True)
         target.write_text(html, encoding="utf-8")
     return target
+
+
+def chart_svg(spec: dict[str, Any]) -> str:
+    """``spec`` drawn as SVG text, for a page to put inline (no script needed to show it).
+    Vega escapes the text it draws, so data and titles cannot inject markup."""
+    return vl_convert.vegalite_to_svg(spec, VEGA_LITE_VERSION)

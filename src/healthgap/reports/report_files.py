@@ -19,7 +19,14 @@ from healthgap.reports.bundle import ResultBundle
 from healthgap.reports.report_document import report_of
 from healthgap.reports.report_html import ChartImages, report_html
 
-__all__ = ["REPORT_FORMATS", "REPORT_MEDIA_TYPES", "report_file", "report_stem", "write_report"]
+__all__ = [
+    "REPORT_FORMATS",
+    "REPORT_MEDIA_TYPES",
+    "report_file",
+    "report_stem",
+    "stem_of",
+    "write_report",
+]
 
 REPORT_FORMATS = ("html", "pdf", "docx", "pptx")
 REPORT_MEDIA_TYPES = {
@@ -65,8 +72,12 @@ def report_file(bundle: ResultBundle, fmt: str, images: ChartImages | None = Non
 def report_stem(bundle: ResultBundle) -> str:
     """A file name for the report: ``<area code>-<template>``."""
     document = report_of(bundle)
-    template = re.sub(r"[^a-z0-9]+", "-", document.template.lower()).strip("-")
-    return f"{document.area_code}-{template}"
+    return stem_of(document.area_code, document.template)
+
+
+def stem_of(area_code: str, template: str) -> str:
+    """The file name of the report of ``template`` for ``area_code`` (before it is built)."""
+    return f"{area_code}-{re.sub(r'[^a-z0-9]+', '-', template.lower()).strip('-')}"
 
 
 def write_report(

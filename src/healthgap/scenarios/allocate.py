@@ -23,7 +23,7 @@ eligible pool; unknown parameter overrides.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ from healthgap.scenarios.library import Intervention
 from healthgap.scenarios.parameters import Parameter, apply_overrides
 from healthgap.scenarios.scenario import InterventionSpec, ScenarioSpec
 
-__all__ = ["Resolved", "cohort_multipliers", "resolve"]
+__all__ = ["Resolved", "cohort_multipliers", "resolve", "volume_problems_by_area"]
 
 _CUMULATIVE_KINDS = ("smoking", "hazard_reduction")  # people reached stay reached
 
@@ -130,6 +130,17 @@ def _target_mask(
     return cells[:, None, None] & sexes[None, :, None] & ages[None, None, :]
 
 
+def _eligible(
+    spec: InterventionSpec, item: Intervention, baseline: Baseline, where: str,
+    problems: list[Problem],
+) -> np.ndarray:  # fmt: skip
+    """Eligible people a year in the line's target, ``(cell, sex, band)``."""
+    mask = _target_mask(spec, item, baseline, where, problems)
+    quintile = baseline.cells["quintile"].to_numpy()
+    share = item.exposure(baseline.sexes, baseline.starts)[np.clip(quintile, 0, 5)]
+    return baseline.annual_population() * share * mask
+
+
 def _with_overrides(spec: InterventionSpec, item: Intervention, where: str) -> Intervention:
     params = apply_overrides(item.parameters, spec.overrides, where=where,
                              path=f"{spec.path}.overrides")  # fmt: skip
@@ -183,7 +194,6 @@ def resolve(
     where = scenario.source
     problems: list[Problem] = []
     out: list[Resolved] = []
-    P_annual = baseline.annual_population()
     quintile = baseline.cells["quintile"].to_numpy()
     for spec in scenario.interventions:
         if spec.intervention not in library:
@@ -197,9 +207,7 @@ def resolve(
         except InputError as err:
             problems.extend(err.problems)
             continue
-        mask = _target_mask(spec, item, baseline, where, problems)
-        share = item.exposure(baseline.sexes, baseline.starts)[np.clip(quintile, 0, 5)]
-        eligible = P_annual * share * mask
+        eligible = _eligible(spec, item, baseline, where, problems)
         pool = float(eligible.sum())
         cohorts = cohort_multipliers(spec.start_year, spec.end_year, spec.ramp_years,
                                      scenario.horizon)  # fmt: skip
@@ -208,8 +216,7 @@ def resolve(
         if delivered > pool * (1 + 1e-9):
             problems.append(
                 Problem(where, None, f"{spec.path}.volume", "units_above_pool",
-                        f"{delivered:,.0f} units exceed the eligible pool of {pool:,.0f} "
-                        f"({item.eligible.get('description', 'eligible people')})")
+                        _above_pool(delivered, pool, item))
             )  # fmt: skip
         gradient = spec.target.gradient
         weight = (
@@ -227,9 +234,16 @@ def resolve(
     return out
 
 
+def _above_pool(delivered: float, pool: float, item: Intervention) -> str:
+    return (
+        f"{delivered:,.0f} units exceed the eligible pool of {pool:,.0f} "
+        f"({item.eligible.get('description', 'eligible people')})"
+    )
+
+
 def _units_per_year(
-    spec: InterventionSpec, pool: float, cohorts: np.ndarray, cumulative: bool
-) -> float:
+    spec: InterventionSpec, pool: float | np.ndarray, cohorts: np.ndarray, cumulative: bool
+) -> float | np.ndarray:
     volume = spec.volume
     if "units_per_year" in volume:
         return float(volume["units_per_year"])
@@ -241,3 +255,61 @@ def _units_per_year(
         # people reached by a cumulative intervention stay reached: spread over the years
         return extra / cohorts.sum() if cumulative and cohorts.sum() > 0 else extra
     return 0.0
+
+
+def volume_problems_by_area(
+    scenario: ScenarioSpec,
+    baseline: Baseline,
+    library: Mapping[str, Intervention],
+    level: str,
+    codes: Sequence[str],
+) -> list[tuple[str, Problem]]:
+    """Check the scenario's volumes in every area of ``codes`` at once, as if each of its
+    lines targeted one area at ``level`` at a time (a scenario grid's areas).
+
+    The eligible pool of each line is computed once over every cell and summed by area
+    with one ``bincount``; the units each area would deliver (a fixed volume, or a
+    coverage rise times that area's pool) are compared with it in one array operation.
+    Returns ``(area code, problem)`` for every area whose volume exceeds its pool;
+    problems of no area in particular (unknown intervention, parameter or ages) raise
+    :class:`~healthgap.errors.InputError` as :func:`resolve` does.
+
+    >>> from healthgap.scenarios import load_library, scenario_from_dict
+    >>> from healthgap.scenarios.baseline import Baseline
+    >>> cells = pd.DataFrame({"cell": ["A Q1", "B Q1"], "area_code": ["A", "B"],
+    ...                       "quintile": [1, 1]})
+    >>> people = np.full((2, 2, 19), 100.0)
+    >>> people[1] = 5.0  # area B is small
+    >>> base = Baseline(cells, ("male", "female"), tuple(range(0, 95, 5)), ("all",),
+    ...                 np.ones((2, 2, 19, 1)), people, 1, "2023", "la")
+    >>> spec = scenario_from_dict({"interventions": [{"intervention": "statins",
+    ...     "volume": {"units_per_year": 50}, "target": {"level": "la", "areas": ["A"]}}]})
+    >>> [(code, p.rule) for code, p in volume_problems_by_area(spec, base, load_library(),
+    ...                                                      "la", ["A", "B"])]
+    [('B', 'units_above_pool')]
+    """
+    where = scenario.source
+    problems: list[Problem] = []
+    lines = tuple(replace(line, volume={"units_per_year": 0.0}) for line in scenario.interventions)
+    zero = replace(scenario, interventions=lines)
+    resolved = resolve(zero, baseline, library)  # problems of no area raise here
+    codes = list(dict.fromkeys(map(str, codes)))  # each area once
+    area_of_cell = pd.Index(codes).get_indexer(baseline.codes_at(level))
+    inside = area_of_cell >= 0
+    found: list[tuple[str, Problem]] = []
+    for line, item in zip(scenario.interventions, resolved, strict=True):
+        everywhere = replace(line, target=replace(line.target, level=level, areas=None))
+        eligible = _eligible(everywhere, item.intervention, baseline, where, problems)
+        pools = np.bincount(area_of_cell[inside], weights=eligible.sum(axis=(1, 2))[inside],
+                            minlength=len(codes))  # fmt: skip
+        cumulative = item.intervention.kind in _CUMULATIVE_KINDS
+        per_year = np.broadcast_to(_units_per_year(line, pools, item.cohorts, cumulative),
+                                   pools.shape)  # fmt: skip
+        delivered = per_year * item.years_counted
+        for area in np.flatnonzero(delivered > pools * (1 + 1e-9)):
+            message = _above_pool(delivered[area], pools[area], item.intervention)
+            found.append((codes[area], Problem(where, None, f"{line.path}.volume",
+                                               "units_above_pool", message)))  # fmt: skip
+    if problems:
+        raise InputError(problems)
+    return found

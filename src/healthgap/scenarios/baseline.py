@@ -299,7 +299,8 @@ def baseline_from_tables(
     small = areas[areas["level"].astype(str) == level].reset_index(drop=True)
     if small.empty:
         raise InputError(f"the areas table has no {level!r} areas", rule="unknown_level")
-    present = sorted(population["period"].astype(str).unique())
+    # the few distinct labels, not millions of rows, are turned into text
+    present = sorted(map(str, population["period"].unique()))
     chosen = _years_to_pool(present, periods)
     by = parent_column(quintile_by) if quintile_by else None
     if by is not None and by not in small:

@@ -10,7 +10,9 @@ Random numbers: the parameter draws are common to every area, scenario and param
 (keyed by the run seed, the parameter and the draw: common random numbers), so
 differences between scenarios are stable; each area's baseline deaths get Poisson noise
 from the chunk's own seed (the run seed and the area's position in the grid), so areas'
-sampling errors are independent. Nothing depends on which worker runs the chunk.
+sampling errors are independent. The noise is drawn once per area, for all its draws in
+one array operation, and shared by the area's scenarios (common random numbers again).
+Nothing depends on which worker runs the chunk.
 
 Rows are tidy: the cell's keys (``area_code``, ``area_name``, ``scenario``,
 ``parameter_set``, ``budget`` (empty: as specified), ``mix``), then ``comparison``,
@@ -40,9 +42,11 @@ from healthgap.scenarios.results import METHOD
 from healthgap.scenarios.scenario import ScenarioSpec
 from healthgap.scenarios.uncertainty import monte_carlo, summarise
 
-__all__ = ["GridRun", "area_baseline", "grid_chunk"]
+__all__ = ["GridRun", "area_baseline", "area_noise", "grid_chunk"]
 
 BY_SEX = ("gap_base", "gap_new", "gap_reduction", "target_share")
+TOTALS = ("deaths_postponed", "life_years_gained", "cost")  # both sexes
+KEYS = ("area_code", "area_name", "scenario", "parameter_set", "budget", "mix")
 
 
 @dataclass(frozen=True)
@@ -81,9 +85,10 @@ def _mix(spec: ScenarioSpec) -> str:
 
 
 def _outcomes(
-    model: ScenarioModel, spec: ScenarioSpec, grid: GridSpec, noise_key: tuple[int, ...]
-) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """Tidy outcome rows of one scenario in one area, and its draws when kept."""
+    model: ScenarioModel, spec: ScenarioSpec, grid: GridSpec, noise: np.ndarray | None
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray] | None]:
+    """Outcome columns of one scenario in one area (statistic x comparison x sex rows,
+    then the totals), and the columns of its kept draws."""
     items = model.resolve(spec)
     point = model.evaluate(spec, items=items, detail=False).arrays
     life = lifetime_view(model, spec, items)
@@ -95,68 +100,85 @@ def _outcomes(
     mc: dict[str, np.ndarray] = {}
     if grid.draws:
         mc = monte_carlo(model, spec, grid.draws, grid.seed, chunk_size=grid.chunk_draws,
-                         detail=False, noise_key=noise_key)  # fmt: skip
+                         detail=False, noise=noise)  # fmt: skip
     groups = model.groups_
     base = groups.pairs[:, 0]
-    pairs = [f"{groups.labels[i]} vs {groups.labels[j]}" for i, j in groups.pairs]
-    values = {k: point[k][..., 0] for k in BY_SEX}
-    values["e0_gain"] = (point["e0_new"] - point["e0_base"])[base, :, 0]
-    draws = {k: mc[k] for k in BY_SEX} if mc else {}
-    if mc:
-        draws["e0_gain"] = (mc["e0_new"] - mc["e0_base"])[base]
-    frames = []
-    for statistic, value in values.items():
-        frame = pd.DataFrame(
-            {
-                "comparison": np.repeat(pairs, len(model.baseline.sexes)),
-                "sex": np.tile(model.baseline.sexes, len(pairs)),
-                "statistic": statistic,
-                "value": value.ravel(),
-            }
-        )
-        frames.append(_with_summary(frame, draws.get(statistic), grid.confidence))
+    sexes = np.asarray(model.baseline.sexes, dtype=object)
+    pairs = np.array([f"{groups.labels[i]} vs {groups.labels[j]}" for i, j in groups.pairs],
+                     dtype=object)  # fmt: skip
+    statistics = (*BY_SEX, "e0_gain")
+    # (statistic, comparison, sex) point values, and their draws on a last axis
+    values = np.stack([point[k][..., 0] for k in BY_SEX]
+                      + [(point["e0_new"] - point["e0_base"])[base, :, 0]])  # fmt: skip
     dpp_point = point["dpp"][..., 0].sum(axis=(1, 2, 3))  # by intervention
-    totals = {
-        "deaths_postponed": (dpp_point.sum(), None if not mc else mc["dpp"].sum(axis=(0, 1, 2, 3))),
-        "life_years_gained": (life["lyg"].sum(), None),
-        "cost": (cost, None),
-    }
-    if mc:  # lifetime life-years scale with each draw's deaths postponed of each line
-        ratio = np.where(dpp_point[:, None] > 0, mc["dpp"].sum(axis=(1, 2, 3)) /
-                         np.where(dpp_point[:, None] > 0, dpp_point[:, None], 1), 1.0)  # fmt: skip
-        totals["life_years_gained"] = (life["lyg"].sum(), (life["lyg"][:, None] * ratio).sum(0))
-    for statistic, (value, spread) in totals.items():
-        frame = pd.DataFrame({"comparison": [pairs[0]], "sex": ["persons"],
-                              "statistic": [statistic], "value": [float(value)]})  # fmt: skip
-        frames.append(
-            _with_summary(frame, None if spread is None else spread[None], grid.confidence)
-        )
-    rows = pd.concat(frames, ignore_index=True)
+    totals = np.array([dpp_point.sum(), life["lyg"].sum(), cost], dtype=float)
+    per_cell = values.size
+    columns = {
+        "comparison": np.concatenate([np.tile(np.repeat(pairs, len(sexes)), len(statistics)),
+                                      np.repeat(pairs[:1], len(TOTALS))]),
+        "sex": np.concatenate([np.tile(sexes, len(statistics) * len(pairs)),
+                               np.full(len(TOTALS), "persons", dtype=object)]),
+        "statistic": np.concatenate([np.repeat(np.array(statistics, dtype=object),
+                                               len(pairs) * len(sexes)),
+                                     np.array(TOTALS, dtype=object)]),
+        "value": np.concatenate([values.ravel(), totals]),
+    }  # fmt: skip
+    rows = per_cell + len(TOTALS)
+    summary = {key: np.full(rows, np.nan) for key in ("median", "lowercl", "uppercl")}
+    confidence = np.full(rows, "", dtype=object)
+    draws = np.zeros(rows, dtype=np.int64)
+    if mc:
+        by_sex = np.stack([mc[k] for k in BY_SEX] + [(mc["e0_new"] - mc["e0_base"])[base]])
+        dpp_draws = mc["dpp"].sum(axis=(1, 2, 3))  # (intervention, draw)
+        # lifetime life-years scale with each draw's deaths postponed of each line
+        safe = np.where(dpp_point > 0, dpp_point, 1.0)[:, None]
+        ratio = np.where(dpp_point[:, None] > 0, dpp_draws / safe, 1.0)
+        spread = np.stack([mc["dpp"].sum(axis=(0, 1, 2, 3)), (life["lyg"][:, None] * ratio).sum(0)])
+        drawn = np.concatenate([by_sex.reshape(per_cell, -1), spread])
+        found = summarise(drawn, grid.confidence)
+        for key in summary:
+            summary[key][: len(drawn)] = found[key]
+        confidence[: len(drawn)] = f"{grid.confidence:.0%}"
+        draws[: len(drawn)] = grid.draws
+    columns |= summary | {"confidence": confidence, "draws": draws}
+    columns["method"] = np.full(rows, METHOD, dtype=object)
     kept = None
     if mc and grid.keep_draws:
         gap = mc["gap_reduction"][0]  # (sex, draw), first pair
-        kept = pd.DataFrame(
-            {
-                "sex": np.repeat(model.baseline.sexes, gap.shape[-1]),
-                "draw": np.tile(np.arange(gap.shape[-1]), len(model.baseline.sexes)),
-                "gap_reduction": gap.ravel(),
-            }
-        )
-    return rows, kept
+        kept = {
+            "sex": np.repeat(sexes, gap.shape[-1]),
+            "draw": np.tile(np.arange(gap.shape[-1]), len(sexes)),
+            "gap_reduction": gap.ravel(),
+        }
+    return columns, kept
 
 
-def _with_summary(frame: pd.DataFrame, draws: np.ndarray | None, confidence: float) -> pd.DataFrame:
-    if draws is None:
-        frame["median"] = frame["lowercl"] = frame["uppercl"] = np.nan
-        frame["confidence"] = ""
-        frame["draws"] = 0
-    else:
-        summary = summarise(draws.reshape(len(frame), -1), confidence)
-        for key in ("median", "lowercl", "uppercl"):
-            frame[key] = summary[key]
-        frame["confidence"] = f"{confidence:.0%}"
-        frame["draws"] = draws.shape[-1]
-    frame["method"] = METHOD
+def area_noise(model: ScenarioModel, seed: np.random.SeedSequence, draws: int) -> np.ndarray:
+    """Poisson draws of the groups' all-cause baseline deaths, ``(group, sex, band, draw)``,
+    from the area's own seed: drawn once per area and shared by its scenarios."""
+    deaths = model.group_deaths_.sum(-1)
+    rng = np.random.default_rng(seed)
+    return rng.poisson(deaths[..., None], size=(*deaths.shape, draws)).astype(float)
+
+
+def _table(blocks: list[tuple[dict[str, np.ndarray], dict[str, object]]]) -> pd.DataFrame:
+    """One frame from column blocks, each with its cell's keys (one frame per chunk)."""
+    sizes = [len(next(iter(columns.values()))) for columns, _keys in blocks]
+    names = [*KEYS, *blocks[0][0]]
+    data = {}
+    for name in names:
+        if name in KEYS:
+            parts = [
+                np.full(n, keys[name], dtype=object if isinstance(keys[name], str) else float)
+                for n, (_c, keys) in zip(sizes, blocks, strict=True)
+            ]
+        else:
+            parts = [columns[name] for columns, _keys in blocks]
+        data[name] = np.concatenate(parts)
+    frame = pd.DataFrame(data)
+    for name in names:  # text columns as pandas' string dtype, as built frame by frame
+        if data[name].dtype == object:
+            frame[name] = frame[name].astype("str")
     return frame
 
 
@@ -165,32 +187,30 @@ def grid_chunk(chunk: Chunk[tuple[str, str]], run: GridRun) -> dict[str, pd.Data
     grid = run.grid
     code, name = chunk.item
     baseline = area_baseline(run.baseline, grid.level, code)
-    noise_key = tuple(int(x) for x in chunk.seed.generate_state(2))
-    models: dict[str, ScenarioModel] = {}
+    models: dict[str, tuple[ScenarioModel, np.ndarray | None]] = {}
     rows, kept = [], []
     for scenario in grid.scenarios:
         for values in grid.parameter_sets:
             spec = scenario.for_area(code, grid.level, grid.source, values)
             key = repr(spec.comparison)
             if key not in models:
-                models[key] = ScenarioModel(baseline, library=run.library).fit(spec.comparison)
-            model = models[key]
+                fitted = ScenarioModel(baseline, library=run.library).fit(spec.comparison)
+                noise = area_noise(fitted, chunk.seed, grid.draws) if grid.draws else None
+                models[key] = (fitted, noise)
+            model, noise = models[key]
             cells: list[tuple[float, ScenarioSpec]] = [(np.nan, spec)]
             for budget in grid.budgets:
                 chosen = allocate_budget(model, spec, budget, grid.objective)
                 cells.append((budget, spec.with_volumes(chosen.table["units_per_year"])))
             for budget, chosen_spec in cells:
-                found, draws = _outcomes(model, chosen_spec, grid, noise_key)
+                found, draws = _outcomes(model, chosen_spec, grid, noise)
                 keys = {"area_code": code, "area_name": name, "scenario": scenario.name,
-                        "parameter_set": values.name, "budget": budget,
+                        "parameter_set": values.name, "budget": float(budget),
                         "mix": _mix(chosen_spec)}  # fmt: skip
-                rows.append(found.assign(**keys))
+                rows.append((found, keys))
                 if draws is not None:
-                    kept.append(draws.assign(**keys))
-    columns = ["area_code", "area_name", "scenario", "parameter_set", "budget", "mix"]
-    table = pd.concat(rows, ignore_index=True)
-    out = {"grid": table[columns + [c for c in table.columns if c not in columns]]}
+                    kept.append((draws, keys))
+    out = {"grid": _table(rows)}
     if kept:
-        draws_table = pd.concat(kept, ignore_index=True)
-        out["draws"] = draws_table[columns + ["sex", "draw", "gap_reduction"]]
+        out["draws"] = _table(kept)
     return out

@@ -85,13 +85,19 @@ class _Run:
     seed: int
     noise_key: tuple[int, ...] | None
     detail: bool
+    noise: np.ndarray | None = None  # drawn beforehand for every draw (draw axis last)
 
 
 def _draw_chunk(chunk: Chunk[tuple[int, int]], run: _Run) -> dict[str, np.ndarray]:
     """Evaluate draws ``start .. start+n-1`` (one chunk)."""
     start, n = chunk.item
     params = sample_parameters(run.items, run.seed, start, n)
-    noise = None if run.noise_key is None else _baseline_noise(run.model, run.noise_key, start, n)
+    if run.noise is not None:
+        noise = run.noise[..., start : start + n]
+    elif run.noise_key is not None:
+        noise = _baseline_noise(run.model, run.noise_key, start, n)
+    else:
+        noise = None
     result = run.model.evaluate(run.scenario, params, noise, items=run.items, detail=run.detail)
     return {key: result.arrays[key] for key in _KEEP if key in result.arrays}
 
@@ -108,6 +114,7 @@ def monte_carlo(
     progress: Progress | None = None,
     executor: Executor | None = None,
     noise_key: Sequence[int] | None = None,
+    noise: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Arrays of every output over ``draws`` draws (draw axis last).
 
@@ -128,9 +135,13 @@ def monte_carlo(
     executor : Executor, optional
         Where the chunks run (default: in this process); see :mod:`healthgap.compute`.
     noise_key : sequence of int, optional
-        Seeds the baseline noise (default ``(seed, 0xBA5E)``); a scenario grid gives each
-        area its own, derived from the run seed and the area's chunk index, while the
-        parameter draws stay common to every area and scenario.
+        Seeds the baseline noise (default ``(seed, 0xBA5E)``); give each area its own key
+        for independent sampling errors while the parameter draws stay common to every
+        area and scenario.
+    noise : numpy.ndarray, optional
+        Baseline deaths already drawn for every draw, shaped like the groups' all-cause
+        deaths with the draws last (a scenario grid draws them once per area and shares
+        them between its scenarios); used instead of drawing them from ``noise_key``.
 
     Returns
     -------
@@ -142,7 +153,11 @@ def monte_carlo(
         raise InputError("draws and chunk_size must be at least 1", rule="bad_draws")
     items = model.resolve(scenario)
     key = (seed, 0xBA5E) if noise_key is None else tuple(int(k) for k in noise_key)
-    run = _Run(model, scenario, items, seed, key if baseline_noise else None, detail)
+    if noise is not None and noise.shape != (*model.group_deaths_.shape[:-1], draws):
+        raise InputError(f"the baseline noise has shape {noise.shape}, not one draw of the "
+                         "groups' deaths per draw", rule="bad_draws")  # fmt: skip
+    run = _Run(model, scenario, items, seed, key if baseline_noise else None, detail,
+               noise if baseline_noise else None)  # fmt: skip
     blocks = [(start, min(chunk_size, draws - start)) for start in range(0, draws, chunk_size)]
 
     def report(done: int, total: int) -> None:

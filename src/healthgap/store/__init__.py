@@ -132,6 +132,7 @@ from healthgap.store.sessions import (
     end_session,
     end_user_sessions,
     purge_expired_sessions,
+    session_roles,
     session_user,
     start_session,
 )
@@ -242,6 +243,7 @@ __all__ = [
     "save_stage_suggestion",
     "segment_assignments",
     "send_due_reminders",
+    "session_roles",
     "session_user",
     "set_action_status",
     "set_member_role",

@@ -1,4 +1,4 @@
-"""SQLAlchemy tables of journey maps, insight notes and feedback sends (schema: revision 1401).
+"""SQLAlchemy tables of journey maps, insight notes and feedback sends (schema: 1401, 1403).
 
 A journey row holds the current content's own fields and its ``version``, the number an edit
 must carry to be accepted (optimistic concurrency). Stages, touchpoints and improvements are
@@ -52,6 +52,11 @@ class JourneyRow(Base):
     segment_kind: Mapped[str] = mapped_column(String(16))
     segment_id: Mapped[str] = mapped_column(String(KEY))
     segment_label: Mapped[str] = mapped_column(String(200))
+    # A stored segmentation's segment (revision 1403); no foreign key, so that a journey
+    # keeps its reference, and says it was removed, after the segmentation is deleted.
+    segment_run_id: Mapped[int | None] = mapped_column()
+    segment_code: Mapped[str | None] = mapped_column(String(KEY))
+    segment_run_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     version: Mapped[int] = mapped_column()
     version_date: Mapped[date] = mapped_column(Date)
     based_on: Mapped[str | None] = mapped_column(String(KEY))

@@ -97,6 +97,9 @@ def _journey_fields(journey: Journey) -> dict[str, object]:
         "segment_kind": journey.segment.kind,
         "segment_id": journey.segment.id,
         "segment_label": journey.segment.label,
+        "segment_run_id": journey.segment.run_id,
+        "segment_code": journey.segment.code,
+        "segment_run_name": journey.segment.run_name,
         "version_date": journey.version_date,
         "based_on": journey.based_on,
         "service": journey.service,
@@ -228,7 +231,9 @@ def _read(session: Session, row: JourneyRow) -> Journey:
     items = session.scalars(select(ImprovementRow).where(ImprovementRow.journey_id == row.id))
     return Journey(
         id=row.key, title=row.title, goal=row.goal, kind=row.kind,
-        segment=SegmentRef(row.segment_kind, row.segment_id, row.segment_label),
+        segment=SegmentRef(row.segment_kind, row.segment_id, row.segment_label,
+                           run_id=row.segment_run_id, code=row.segment_code,
+                           run_name=row.segment_run_name),
         version=row.version, version_date=row.version_date, based_on=row.based_on,
         service=row.service, description=row.description, provenance=row.provenance,
         reconstructed=row.reconstructed, synthetic=row.synthetic,

@@ -39,7 +39,7 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from healthgap.engage.mecc import LOG_COLUMNS, ContactEntry
+from healthgap.engage.mecc import LOG_COLUMNS, TOPIC_SEPARATOR, ContactEntry
 from healthgap.engage.mecc_directory import (
     ORGANISATION_COLUMNS,
     STAFF_COLUMNS,
@@ -73,6 +73,7 @@ __all__ = [
     "load_directory",
     "load_staff_health",
     "load_training",
+    "record_contact_batches",
     "record_contacts",
     "save_directory",
     "save_staff_health",
@@ -239,6 +240,24 @@ def record_contacts(session: Session, entries: Sequence[ContactEntry]) -> SyncRe
     return SyncResult(len(entries), inserted, len(entries) - inserted)
 
 
+def record_contact_batches(
+    session: Session, batches: Sequence[Sequence[ContactEntry]]
+) -> list[SyncResult]:
+    """Store the checked entries of several sync batches together (one statement per 1,000
+    rows, in the caller's transaction), each client id once, and return each batch's own
+    counts: an entry inserted now is new for the first batch that carries it and a
+    duplicate for any other (a replay sent while the first was still on its way).
+    """
+    inserted = _insert_contacts(session, [entry for batch in batches for entry in batch])
+    claimed: set[str] = set()
+    results = []
+    for batch in batches:
+        mine = ({entry.client_id for entry in batch} & inserted) - claimed
+        claimed |= mine
+        results.append(SyncResult(len(batch), len(mine), len(batch) - len(mine)))
+    return results
+
+
 def _insert_contacts(session: Session, entries: Sequence[ContactEntry]) -> set[str]:
     """Insert the entries not stored yet; the client ids inserted now."""
     unique = {e.client_id: e for e in entries}
@@ -250,7 +269,7 @@ def _insert_contacts(session: Session, entries: Sequence[ContactEntry]) -> set[s
             "organisation": e.organisation,
             "team": e.team,
             "setting": e.setting,
-            "topics": e.as_row()["topics"],
+            "topics": TOPIC_SEPARATOR.join(e.topics),
             "action": e.action,
             "destination": e.destination,
         }

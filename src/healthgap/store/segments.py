@@ -133,16 +133,13 @@ def save_segment_run(
     return run
 
 
-def list_segment_runs(session: Session, *, workspace_id: int) -> list[SegmentRun]:
-    """The workspace's segmentations, newest first, with their names."""
-    return list(
-        session.scalars(
-            select(SegmentRun)
-            .where(SegmentRun.workspace_id == workspace_id)
-            .options(selectinload(SegmentRun.names))
-            .order_by(SegmentRun.created_at.desc(), SegmentRun.id.desc())
-        )
-    )
+def list_segment_runs(session: Session, *, workspace_id: int | None) -> list[SegmentRun]:
+    """The workspace's segmentations (every workspace's with None), newest first, with their
+    names."""
+    query = select(SegmentRun).options(selectinload(SegmentRun.names))
+    if workspace_id is not None:
+        query = query.where(SegmentRun.workspace_id == workspace_id)
+    return list(session.scalars(query.order_by(SegmentRun.created_at.desc(), SegmentRun.id.desc())))
 
 
 def get_segment_run(session: Session, *, run_id: int, workspace_id: int) -> SegmentRun | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, delete, select
@@ -25,6 +26,7 @@ __all__ = [
     "end_session",
     "end_user_sessions",
     "purge_expired_sessions",
+    "session_roles",
     "session_user",
     "start_session",
 ]
@@ -88,9 +90,43 @@ def session_user(session: Session, token: str, *, now: datetime | None = None) -
     if found is None:
         return None
     expires_at, user = found
-    if _aware(expires_at) <= _now(now) or not user.active or user.password_hash is None:
+    if not _valid(expires_at, user.active, user.password_hash is not None, _now(now)):
         return None
     return user
+
+
+def session_roles(
+    session: Session, tokens: Iterable[str], *, now: datetime | None = None
+) -> dict[str, tuple[int, str]]:
+    """``token -> (user id, role)`` for each of ``tokens`` that :func:`session_user` would
+    accept (the same rules), in one indexed read and without loading user objects: the
+    check of a burst of requests that only need to know who sent them (MECC syncs)."""
+    digests = {_digest(token): token for token in tokens}
+    if not digests:
+        return {}
+    moment = _now(now)
+    rows = session.execute(
+        select(
+            UserSession.token_hash,
+            UserSession.expires_at,
+            User.id,
+            User.role,
+            User.active,
+            User.password_hash.is_not(None),
+        )
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash.in_(list(digests)))
+    )
+    return {
+        digests[digest]: (user_id, role)
+        for digest, expires_at, user_id, role, active, has_password in rows
+        if _valid(expires_at, active, has_password, moment)
+    }
+
+
+def _valid(expires_at: datetime, active: bool, has_password: bool, now: datetime) -> bool:
+    """A session counts while unexpired, for an active user who has set a password."""
+    return _aware(expires_at) > now and bool(active) and bool(has_password)
 
 
 def end_session(session: Session, token: str) -> None:

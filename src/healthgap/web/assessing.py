@@ -22,6 +22,7 @@ from healthgap.analyses import (
     gather_evidence,
     no_evidence,
     packs_folder,
+    practice_for_item,
 )
 from healthgap.errors import InputError, Problem
 from healthgap.store import Database, get_scenario
@@ -35,8 +36,11 @@ __all__ = [
     "errors_of",
     "evidence_for",
     "found",
+    "item_step",
     "packs_of",
+    "practice_examples",
     "references",
+    "scope_evidence",
     "scope_or_wait",
 ]
 
@@ -131,6 +135,44 @@ def evidence_for(
         return service.workspaces.memo(("assess-evidence", place, period, scenario_id), compute)
     except WorkspaceNotReadyError:
         return no_evidence(place, PREPARING_NOTE)
+
+
+def scope_evidence(
+    request: Request,
+    db: Database,
+    user_id: int,
+    assessment_id: int,
+    scope: dict[str, Any] | None = None,
+) -> AreaEvidence:
+    """The data beside an assessment: :func:`evidence_for` its place, period and plan (read
+    from its overview unless ``scope`` is given). Call it inside :func:`found`."""
+    scope = scope or assessment_overview(db, assessment_id, user_id=user_id).summary
+    return evidence_for(request, scope["place_code"], scope["period"], scope["plan_scenario_id"])
+
+
+def item_step(rows: list[dict[str, Any]], item_id: str) -> dict[str, Any]:
+    """Where an item page stands in its list of items: the item's ``row``, its 1-based
+    ``position`` and the ids of the ``previous`` and ``next`` items (None at either end); an
+    item the list does not have is "page not found"."""
+    index = next((i for i, row in enumerate(rows) if row["item_id"] == item_id), None)
+    if index is None:
+        raise HTTPException(status_code=404)
+    return {
+        "row": rows[index],
+        "position": index + 1,
+        "previous": rows[index - 1]["item_id"] if index > 0 else None,
+        "next": rows[index + 1]["item_id"] if index + 1 < len(rows) else None,
+    }
+
+
+def practice_examples(db: Database, practice_id: str) -> dict[str, Any]:
+    """An item page's good practice: ``practice_item_id`` (the item in the practice bank, ""
+    when none) and, when there is one, its ``practice_examples`` (docs/practice.md); the
+    template shows the examples only when they are given."""
+    context: dict[str, Any] = {"practice_item_id": practice_id}
+    if practice_id:
+        context["practice_examples"] = practice_for_item(practice_id, database=db)
+    return context
 
 
 def scope_or_wait(

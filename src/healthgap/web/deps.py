@@ -10,6 +10,7 @@ low gets 403. Both are decided here, on the server, whatever the page shows.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
@@ -135,6 +136,18 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         return
     app.state.services = _build_services(app)
     app.state.workspaces = app.state.services.workspaces
+    if getattr(app.state, "freeze_after_start", False):
+        # In a server process (healthgap serve), what start-up made (modules, the app, its
+        # caches) lives as long as the process: moved out of the garbage collector's
+        # generations, a full collection during a burst of requests no longer walks it all
+        # (each took 0.1-1 s under a burst of MECC syncs). And the young generation is
+        # collected every 20,000 new objects rather than 700: a burst keeps thousands of
+        # requests' objects alive, which each small collection walked again (a third of
+        # the server's CPU per sync in benchmarks/bench_mecc_sync.py). Not in tests, which
+        # start many apps in one process and let each go.
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(20_000, 20, 20)
     try:
         yield
     finally:

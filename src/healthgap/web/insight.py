@@ -15,12 +15,12 @@ from typing import Any
 from fastapi import Request
 
 from healthgap.analyses import stored_segmentation
+from healthgap.analyses.segment_runs import store_segmentation
 from healthgap.reports.bundle import ResultBundle
 from healthgap.store import (
     Database,
     get_segment_run,
     list_segment_runs,
-    save_segment_run,
     segment_assignments,
 )
 from healthgap.web.deps import Services
@@ -131,25 +131,6 @@ def store_bundle(
     database: Database, *, workspace_id: int, owner_id: int, name: str, bundle: ResultBundle
 ) -> int:
     """Store a segmentation bundle (inputs, record, segments, names); its new id."""
-    summary = bundle.summary
-    segments = bundle.table("segments")
-    with database.unit_of_work() as session:
-        run = save_segment_run(
-            session,
-            workspace_id=workspace_id,
-            owner_id=owner_id,
-            name=name,
-            kind=summary["kind"],
-            inputs=summary["inputs"],
-            record=summary["record"],
-            method=summary["method"],
-            seed=summary["seed"],
-            version=bundle.provenance.software,
-            stability=summary["stability"],
-            segments=dict(
-                zip(segments["area_code"].astype(str), segments["segment"].astype(str), strict=True)
-            ),
-            names=summary["names"],
-            quality=summary.get("quality"),
-        )
-        return run.id
+    return store_segmentation(
+        database, workspace_id=workspace_id, owner_id=owner_id, name=name, bundle=bundle
+    )

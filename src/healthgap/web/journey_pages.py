@@ -12,14 +12,22 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from fastapi import Request
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
 from healthgap.analyses import show_journey
 from healthgap.analyses.journey_choices import feeling, journey_choices, lane_label
+from healthgap.analyses.journey_segments import (
+    NO_WORKSPACE,
+    SegmentRef,
+    segment_from_choice,
+    segment_picker,
+)
 from healthgap.errors import InputError, Problem
 from healthgap.reports.bundle import ResultBundle
 from healthgap.store import Database
+from healthgap.web.deps import services
 from healthgap.web.problem_words import PlainProblem, plain_problems
 
 __all__ = [
@@ -34,12 +42,16 @@ __all__ = [
     "lane_label",
     "touchpoint_values",
     "version_of",
+    "chosen_segment",
+    "picker_of",
+    "workspace_of",
 ]
 
 CHOICES = journey_choices()
 EVIDENCE_ROWS = 3  # blank evidence rows offered beyond the existing ones (at least)
 LABELS: dict[str, str] = {
     "title": "Title", "goal": "Goal", "segment_kind": "Segment or persona",
+    "segment": "Who the journey is about",
     "segment_id": "Segment or persona id", "segment_label": "Who the journey is about",
     "version_date": "Date of this version", "service": "Service name in service data",
     "description": "Description", "kind": "As is or to be", "template": "Template",
@@ -82,6 +94,7 @@ SENTENCES: dict[str, str] = {
 MISSING: dict[str, str] = {
     "name": "Enter a name", "title": "Enter a title", "goal": "Enter the person's goal",
     "text": "Say what will change", "themes": "Enter at least one theme",
+    "segment_label": "Describe the persona the journey is about",
     "consent_basis": "Say how people agreed to their words being kept",
     "held_on": "Enter the date it was held", "method": "Choose a method",
     "stage": "Choose a stage", "touchpoint": "Choose a touchpoint",
@@ -170,3 +183,27 @@ def journey_or_404(database: Database, key: str, version: int | None = None) -> 
         if error.problems[0].rule in ("unknown_journey", "unknown_version"):
             raise HTTPException(404) from None
         raise
+
+
+def workspace_of(request: Request) -> int:
+    """The served workspace's id: its stored segmentations are the ones a journey names
+    (none when no workspace is served)."""
+    workspace_id = services(request).workspaces.workspace_id
+    return NO_WORKSPACE if workspace_id is None else workspace_id
+
+
+def picker_of(
+    request: Request, database: Database, current: SegmentRef | None = None
+) -> dict[str, Any]:
+    """The "who is it about" choices of the served workspace (see ``segment_picker``)."""
+    return segment_picker(database, workspace_of(request), current)
+
+
+def chosen_segment(
+    request: Request, database: Database, form: Mapping[str, Any], current: SegmentRef | None
+) -> SegmentRef | None:
+    """The reference the picker (``segment``) and the description (``segment_label``) make."""
+    return segment_from_choice(
+        database, workspace_of(request), str(form.get("segment") or ""),
+        described=str(form.get("segment_label") or ""), current=current,
+    )  # fmt: skip

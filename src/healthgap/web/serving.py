@@ -44,4 +44,6 @@ def settings_environment(settings: Settings) -> dict[str, str]:
 def create_app_from_environment() -> FastAPI:
     """The app of one server process, from the ``HEALTHGAP_*`` environment (uvicorn's
     factory for ``--workers``)."""
-    return create_app(Settings())
+    app = create_app(Settings())
+    app.state.freeze_after_start = True  # a server process (see web.deps.lifespan)
+    return app

@@ -9,6 +9,7 @@ create, edit, list, open a campaign      :func:`create_campaign`, :func:`update_
                                          :func:`campaign_summaries`, :func:`open_campaign`
 the admin form of a campaign             :func:`mapping_from_form`, :func:`form_from_campaign`
 show the public page, the wall           :func:`campaign_page`, :func:`wall`
+the map of pledges by postcode district  :func:`district_map`
 take a pledge                            :func:`submit_pledge`
 share: a pledge, its image, a network    :func:`shared_pledge`, :func:`pledge_image`,
                                          :func:`campaign_image`, :func:`share_target`,
@@ -42,6 +43,7 @@ from healthgap.analyses.pledges.campaigns import (
     update_campaign,
 )
 from healthgap.analyses.pledges.config import PledgeConfig
+from healthgap.analyses.pledges.district_map import DistrictMap, district_map
 from healthgap.analyses.pledges.followup import RetentionRun, run_retention, send_reminders
 from healthgap.analyses.pledges.links import (
     LinkedPledge,
@@ -100,6 +102,7 @@ __all__ = [
     "Campaign",
     "CampaignPage",
     "CampaignSummary",
+    "DistrictMap",
     "CheckinOutcome",
     "LinkedPledge",
     "ModerationPage",
@@ -111,6 +114,7 @@ __all__ = [
     "Theme",
     "TokenPurpose",
     "analyse_campaign",
+    "district_map",
     "answer_checkin",
     "campaign_image",
     "campaign_page",

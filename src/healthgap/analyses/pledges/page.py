@@ -3,8 +3,10 @@ pledge and its share image, and the counts of visits and shares.
 
 The campaign page's figures are kept :data:`PAGE_CACHE_SECONDS` per process (one query set
 per process every few seconds however many people look), so the counter is "live" to within
-those seconds. District counts are controlled before anyone sees them: districts with 1-7
-pledges are left out (a note says how many) and the others rounded to 5.
+those seconds. District counts are controlled before anyone sees them: districts with no
+position on the map are summed into "Other or unknown district" first, then districts with
+1-7 pledges are left out (a note says how many) and the others rounded to 5. The map drawn
+from that table is :func:`healthgap.analyses.pledges.district_map.district_map`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from healthgap.analyses.pledges.cache import RecentAnswers
 from healthgap.analyses.pledges.campaigns import DEPENDENT_CACHES, campaign_state, open_campaign
 from healthgap.engage.campaigns import Campaign
 from healthgap.engage.pledge_moderation import PledgeStatus
+from healthgap.engage.pledge_postcodes import OTHER_DISTRICT, place_districts
 from healthgap.engage.pledge_privacy import CAMPAIGN_TIME_ZONE, RetentionDates, retention_dates
 from healthgap.errors import InputError
 from healthgap.reports.engage_tables import controlled_district_counts
@@ -67,6 +70,8 @@ class CampaignPage:
     wall: tuple[PledgeView, ...]
     districts: pd.DataFrame
     district_notes: tuple[str, ...]
+    #: Districts (and "Other or unknown district") left out for having 1-7 pledges.
+    hidden_districts: int
     retention: RetentionDates
 
 
@@ -78,17 +83,23 @@ def campaign_page(database: Database, slug: str, *, now: datetime | None = None)
     """The counter, the newest published pledges and the controlled district table."""
     campaign = open_campaign(database, slug)
 
-    def figures() -> tuple[int, tuple[PledgeView, ...], pd.DataFrame, tuple[str, ...]]:
+    def figures() -> tuple[int, tuple[PledgeView, ...], pd.DataFrame, tuple[str, ...], int]:
         with database.reader() as session:
             count = live_count(session, campaign_slug=slug)
             newest = tuple(wall_page(session, campaign_slug=slug, limit=WALL_SIZE))
             exact = district_pledge_counts(session, campaign_slug=slug)
-        shown, notes = controlled_district_counts(exact)
-        shown = shown.sort_values(["count", "postcode_district"], ascending=[False, True])
+        placed = place_districts(exact)
+        shown, notes = controlled_district_counts(placed)
+        shown = shown.assign(other=shown["postcode_district"] == OTHER_DISTRICT)
+        shown = shown.sort_values(
+            ["other", "count", "postcode_district"], ascending=[True, False, True]
+        )  # largest first, "Other or unknown district" last
         hidden = tuple(notes[1:])  # the first is the policy itself
-        return count, newest, shown[["postcode_district", "count"]], hidden
+        columns = ["postcode_district", "count", "latitude", "longitude"]
+        table = shown[columns].reset_index(drop=True)
+        return count, newest, table, hidden, len(placed) - len(shown)
 
-    count, newest, districts, notes = _PAGES.get(database, ("page", slug), figures)
+    count, newest, districts, notes, hidden = _PAGES.get(database, ("page", slug), figures)
     return CampaignPage(
         campaign=campaign,
         state=campaign_state(campaign, _today(now)),
@@ -96,6 +107,7 @@ def campaign_page(database: Database, slug: str, *, now: datetime | None = None)
         wall=newest,
         districts=districts,
         district_notes=notes,
+        hidden_districts=hidden,
         retention=retention_dates(campaign),
     )
 

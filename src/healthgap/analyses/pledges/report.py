@@ -12,11 +12,13 @@ labelled "not for publication".
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pandas as pd
 
 from healthgap.analyses.pledges.campaigns import open_campaign
+from healthgap.analyses.pledges.district_map import district_map_spec
 from healthgap.engage.pledge_privacy import analysis_export
 from healthgap.reports.bundle import Provenance, ResultBundle, Table
 from healthgap.reports.engage_charts import (
@@ -105,9 +107,13 @@ def _silence_marks(spec: dict[str, Any]) -> None:
         _silence_marks(spec["spec"])
 
 
-def analyse_campaign(database: Database, slug: str) -> ResultBundle:
+def analyse_campaign(
+    database: Database, slug: str, *, boundaries: str | os.PathLike[str] | None = None
+) -> ResultBundle:
     """Every analysis table of campaign ``slug`` (each with its disclosure policy), the
-    charts drawn from the controlled tables, and headline figures in ``summary``."""
+    charts drawn from the controlled tables (the district map over the local authority
+    outlines of ``boundaries``, a GeoJSON file or folder, when given), and headline figures
+    in ``summary``."""
     campaign = open_campaign(database, slug)
     pledges, events, checkins, sent = _exports(database, slug)
     tables = {
@@ -118,6 +124,7 @@ def analyse_campaign(database: Database, slug: str) -> ResultBundle:
     }
     controlled = {name: table.controlled()[0] for name, table in tables.items()}
     title = campaign.title
+    districts, district_notes = district_map_table(pledges)
     charts = {
         "pledges-by-day-chart": pledges_by_day_chart(
             controlled["pledges-by-day"], campaign_title=title
@@ -125,11 +132,14 @@ def analyse_campaign(database: Database, slug: str) -> ResultBundle:
         "pledges-by-theme-chart": pledges_by_theme_chart(
             controlled["pledges-by-theme"], campaign_title=title
         ),
-        "districts-chart": district_chart(*district_map_table(pledges), campaign_title=title),
+        "districts-chart": district_chart(districts, district_notes, campaign_title=title),
         "conversion-by-day-chart": conversion_chart(
             controlled["conversion-by-day"], campaign_title=title
         ),
     }
+    district_map = district_map_spec(campaign, districts, district_notes, boundaries=boundaries)
+    if district_map is not None:
+        charts["districts-map"] = district_map
     if "followup-by-week" in controlled:
         charts["followup-chart"] = followup_chart(
             controlled["followup-by-week"], campaign_title=title
@@ -137,7 +147,9 @@ def analyse_campaign(database: Database, slug: str) -> ResultBundle:
     for spec in charts.values():
         # One name for the whole chart (the page's figure reads it out); its marks stay
         # silent rather than unnamed ARIA images (WCAG 1.1.1); the tables give the figures.
-        spec["description"] = f"{spec['title']['text']}. The tables below give the figures."
+        title_lines = spec["title"]["text"]
+        title_text = title_lines if isinstance(title_lines, str) else " ".join(title_lines)
+        spec["description"] = f"{title_text}. The tables below give the figures."
         _silence_marks(spec)
     return ResultBundle(
         question="analyse a pledge campaign",

@@ -25,6 +25,7 @@ from healthgap.web.routes import (
     mecc_admin,
     mecc_log,
     mecc_pages,
+    mecc_sync,
     plan,
     plan_downloads,
     pledge_admin,
@@ -42,11 +43,13 @@ from healthgap.web.routes import (
 
 __all__ = ["ROUTERS", "route_list"]
 
-# Routes are matched in this order, one by one: the public pledge routes come first because a
-# campaign's launch day sends them hundreds of requests a second (matching the pledge form
-# after the fifty routes of the workspace pages cost a tenth of its server time). No other
-# router has paths under /pledge/, so the order changes no route's meaning.
+# Routes are matched in this order, one by one: the public pledge routes and the MECC sync
+# endpoint come first because a campaign's launch day, or a thousand phones back online, send
+# them hundreds of requests a second (matching the pledge form after the fifty routes of the
+# workspace pages cost a tenth of its server time). No other router has paths under /pledge/
+# or the path /mecc/sync, so the order changes no route's meaning.
 ROUTERS: tuple[APIRouter, ...] = (
+    mecc_sync.router,
     pledge_links.router,
     pledge_public.router,
     pledge_share.router,

@@ -12,7 +12,6 @@ from fastapi.responses import RedirectResponse, Response
 from healthgap.analyses import (
     action_plan,
     add_action,
-    assessment_overview,
     assessment_summary,
     change_action_status,
 )
@@ -23,7 +22,7 @@ from healthgap.reports.assessment_exports import (
     assessment_file_stem,
 )
 from healthgap.reports.bundle import ResultBundle
-from healthgap.web.assessing import errors_of, evidence_for, found, scope_or_wait
+from healthgap.web.assessing import errors_of, found, scope_evidence, scope_or_wait
 from healthgap.web.deps import Analyst, DatabaseDep, Viewer, render
 
 router = APIRouter(prefix="/assess")
@@ -100,10 +99,7 @@ def track_action(
 
 def _summary(request: Request, db: DatabaseDep, user_id: int, assessment_id: int) -> ResultBundle:
     with found():
-        scope = assessment_overview(db, assessment_id, user_id=user_id).summary
-        evidence = evidence_for(
-            request, scope["place_code"], scope["period"], scope["plan_scenario_id"]
-        )
+        evidence = scope_evidence(request, db, user_id, assessment_id)
         return assessment_summary(db, assessment_id, user_id=user_id, evidence=evidence)
 
 

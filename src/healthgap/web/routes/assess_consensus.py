@@ -10,17 +10,19 @@ import hashlib
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from healthgap.analyses import agree_item, assessment_overview, consensus_view, practice_for_item
+from healthgap.analyses import agree_item, consensus_view
 from healthgap.errors import InputError
 from healthgap.store import Database
 from healthgap.web.assessing import (
     errors_of,
-    evidence_for,
     found,
+    item_step,
+    practice_examples,
     references,
+    scope_evidence,
     scope_or_wait,
 )
 from healthgap.web.deps import Analyst, DatabaseDep, Viewer, render
@@ -39,10 +41,7 @@ def _view(
     scope: dict[str, Any] | None = None,
 ) -> Any:
     with found():
-        scope = scope or assessment_overview(db, assessment_id, user_id=user_id).summary
-        evidence = evidence_for(
-            request, scope["place_code"], scope["period"], scope["plan_scenario_id"]
-        )
+        evidence = scope_evidence(request, db, user_id, assessment_id, scope)
         return consensus_view(db, assessment_id, user_id=user_id, evidence=evidence)
 
 
@@ -108,11 +107,8 @@ def _item_page(
     db: Database,
 ) -> Response:
     summary = view.summary
-    rows = summary["items_table"]
-    index = next((i for i, row in enumerate(rows) if row["item_id"] == item_id), None)
-    if index is None:
-        raise HTTPException(status_code=404)
-    row = rows[index]
+    step = item_step(summary["items_table"], item_id)
+    row = step["row"]
     revision = summary["revisions"].get(item_id, {"revision": 0, "by": ""})
     agreed = summary["levels"]
     key_of = {a["label"]: a["key"] for a in summary["all_answers"]}
@@ -124,10 +120,7 @@ def _item_page(
     }
     context = {
         "s": summary,
-        "row": row,
-        "position": index + 1,
-        "previous": rows[index - 1]["item_id"] if index > 0 else None,
-        "next": rows[index + 1]["item_id"] if index + 1 < len(rows) else None,
+        **step,
         "counts": summary["counts"].get(item_id, []),
         "answers": summary["ratings"].get(item_id, []),
         "flags": summary["flags"].get(item_id, []),
@@ -136,12 +129,8 @@ def _item_page(
         "form": chosen,
         "errors": errors_of(problems or [], "agree"),
         "conflict": conflict,
-        # As on the rating page: practice examples appear only when ``practice_examples`` is given.
-        "practice_item_id": summary["practice_ids"].get(item_id, ""),
+        **practice_examples(db, summary["practice_ids"].get(item_id, "")),
     }
-    practice_id = context["practice_item_id"]
-    if practice_id:  # good practice from the bank for this item (docs/practice.md)
-        context["practice_examples"] = practice_for_item(practice_id, database=db)
     return render(request, "assess_consensus_item.html", context, status)
 
 

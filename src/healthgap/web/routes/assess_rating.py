@@ -6,13 +6,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from healthgap.analyses import assessment_overview, practice_for_item, rate_item, rating_sheet
+from healthgap.analyses import rate_item, rating_sheet
 from healthgap.errors import InputError, Problem
 from healthgap.store import Database
-from healthgap.web.assessing import errors_of, evidence_for, found, references
+from healthgap.web.assessing import (
+    errors_of,
+    found,
+    item_step,
+    practice_examples,
+    references,
+    scope_evidence,
+)
 from healthgap.web.deps import DatabaseDep, Viewer, render
 
 router = APIRouter(prefix="/assess")
@@ -21,10 +28,7 @@ NO_ANSWER = 'Choose a level, or "don\'t know" or "not applicable"'
 
 def _sheet(request: Request, db: DatabaseDep, user_id: int, assessment_id: int) -> Any:
     with found():
-        scope = assessment_overview(db, assessment_id, user_id=user_id).summary
-        evidence = evidence_for(
-            request, scope["place_code"], scope["period"], scope["plan_scenario_id"]
-        )
+        evidence = scope_evidence(request, db, user_id, assessment_id)
         return rating_sheet(db, assessment_id, user_id=user_id, evidence=evidence)
 
 
@@ -47,11 +51,8 @@ def _item_page(
     db: Database,
 ) -> Response:
     summary = sheet.summary
-    rows = summary["sheet"]
-    index = next((i for i, row in enumerate(rows) if row["item_id"] == item_id), None)
-    if index is None:
-        raise HTTPException(status_code=404)
-    row = rows[index]
+    step = item_step(summary["sheet"], item_id)
+    row = step["row"]
     chosen = form or {
         "level": row["my_level"],
         "rationale": row["my_rationale"],
@@ -63,23 +64,15 @@ def _item_page(
         steps = sheet.table("data_steps").astype(object).to_dict("records")
     context = {
         "s": summary,
-        "row": row,
-        "position": index + 1,
-        "previous": rows[index - 1]["item_id"] if index > 0 else None,
-        "next": rows[index + 1]["item_id"] if index + 1 < len(rows) else None,
+        **step,
         "answers": summary["answers"][item_id],
         "evidence": summary["evidence"].get(item_id, []),
         "flags": summary["flags"].get(item_id, []),
         "steps": steps,
         "form": chosen,
         "errors": errors_of(problems or [], "rate"),
-        # The practice bank's examples for this item are shown only when the page is given
-        # ``practice_examples`` (looked up by ``practice_item_id``); see the template's block.
-        "practice_item_id": row["practice_id"],
+        **practice_examples(db, row["practice_id"]),
     }
-    practice_id = context["practice_item_id"]
-    if practice_id:  # good practice from the bank for this item (docs/practice.md)
-        context["practice_examples"] = practice_for_item(practice_id, database=db)
     return render(request, "assess_rate_item.html", context, status)
 
 

@@ -17,7 +17,13 @@ from healthgap.analyses.journey_notes import segment_choices
 from healthgap.errors import InputError, Problem
 from healthgap.web.deps import Analyst, DatabaseDep, Viewer, render
 from healthgap.web.files import attachment, slug
-from healthgap.web.journey_pages import CHOICES, form_values, in_words, journey_or_404
+from healthgap.web.journey_pages import (
+    CHOICES,
+    form_values,
+    in_words,
+    journey_or_404,
+    workspace_of,
+)
 
 router = APIRouter()
 SEND_FIELDS = ("sent_on", "channel", "audience", "recipients")
@@ -61,7 +67,7 @@ def notes_feedback(request: Request, _user: Viewer, database: DatabaseDep) -> Re
     if not (params.get("segment") or params.get("theme")):
         themes = search_notes(database).table("themes")["theme"].tolist()
         return render(request, "feedback_choose.html", {
-            "segments": segment_choices(database), "themes": themes,
+            "segments": segment_choices(database, workspace_of(request)), "themes": themes,
         })  # fmt: skip
     return _page(request, database, None)
 

@@ -27,7 +27,7 @@ from healthgap.analyses.journey_notes import check_insight_note, segment_choices
 from healthgap.errors import InputError
 from healthgap.web.deps import Analyst, DatabaseDep, Viewer, render
 from healthgap.web.files import bundle_download
-from healthgap.web.journey_pages import CHOICES, form_values, in_words
+from healthgap.web.journey_pages import CHOICES, form_values, in_words, workspace_of
 
 router = APIRouter(prefix="/insight-notes")
 NOTE_FIELDS = ("title", "method", "held_on", "sample_size", "consent_basis", "themes", "summary",
@@ -51,7 +51,7 @@ def notes_page(request: Request, _user: Viewer, database: DatabaseDep) -> Respon
     return render(request, "insight_notes.html", {
         "notes": bundle.summary["notes"], "themes": bundle.table("themes").to_dict("records"),
         "search": {name: params.get(name, "") for name in SEARCH}, "choices": CHOICES,
-        "segments": segment_choices(database), "journeys": journeys,
+        "segments": segment_choices(database, workspace_of(request)), "journeys": journeys,
         "query": request.url.query, "synthetic": bundle.synthetic,
     })  # fmt: skip
 
@@ -62,9 +62,9 @@ def notes_download(request: Request, fmt: str, _user: Viewer, database: Database
     return bundle_download(bundle, "notes", "insight-notes", fmt, formats=("csv", "xlsx"))
 
 
-def _form_context(database: DatabaseDep, **extra: Any) -> dict[str, Any]:
+def _form_context(request: Request, database: DatabaseDep, **extra: Any) -> dict[str, Any]:
     journeys = list_journeys(database).summary["journeys"]
-    return {"choices": CHOICES, "segments": segment_choices(database),
+    return {"choices": CHOICES, "segments": segment_choices(database, workspace_of(request)),
             "journeys": {j.key: j.title for j in journeys}, "values": {}, "errors": [],
             "found": [], **extra}  # fmt: skip
 
@@ -74,24 +74,29 @@ def new_note(request: Request, _user: Analyst, database: DatabaseDep) -> Respons
     params = request.query_params
     values = {"journey_ids": params.get("journey", ""), "touchpoints": params.get("touchpoint", ""),
               "segment_ids": params.get("segment", ""), "method": "focus_group"}  # fmt: skip
-    return render(request, "insight_note_form.html", _form_context(database, values=values))
+    context = _form_context(request, database, values=values)
+    return render(request, "insight_note_form.html", context)
 
 
 @router.post("")
 async def save_note(request: Request, user: Analyst, database: DatabaseDep) -> Response:
     form = await request.form()
     values = form_values(form, NOTE_FIELDS)
+    # the stored segments ticked, then the ids of personas the team describes (one a line)
+    ticked = [str(v) for v in form.getlist("segment_ids") if str(v).strip()]
+    values["segment_ids"] = "\n".join([*ticked, str(form.get("segment_ids_described") or "")])
     choice = str(form.get("personal_data") or "stop")
     try:
-        bundle = save_insight_note(database, values, personal_data=choice, user_id=user.id)
+        bundle = save_insight_note(database, values, personal_data=choice, user_id=user.id,
+                                   workspace_id=workspace_of(request))  # fmt: skip
     except InputError as error:
         found = [p for p in error.problems if p.rule.startswith("personal_data_")]
         if found and len(found) == len(error.problems):
             checked = check_insight_note(values)
-            context = _form_context(database, values=values, found=found,
+            context = _form_context(request, database, values=values, found=found,
                                     redacted=checked.summary["redacted"])  # fmt: skip
             return render(request, "insight_note_form.html", context)
-        context = _form_context(database, values=values, errors=in_words(error.problems))
+        context = _form_context(request, database, values=values, errors=in_words(error.problems))
         return render(request, "insight_note_form.html", context, 400)
     note = bundle.summary["note"]
     done = "Saved" + (" with what was found replaced" if choice == "redact" and
@@ -110,7 +115,7 @@ def note_page(request: Request, key: str, _user: Viewer, database: DatabaseDep) 
     return render(request, "insight_note.html", {
         "note": bundle.summary["note"], "names": bundle.summary["link_names"],
         "method": dict(CHOICES["methods"]), "done": request.query_params.get("done", ""),
-        "segments": segment_choices(database),
+        "segments": segment_choices(database, workspace_of(request)),
         "journeys": {j.key: j.title for j in list_journeys(database).summary["journeys"]},
     })  # fmt: skip
 
@@ -126,6 +131,7 @@ async def change_links(
     if kind not in ("segment", "journey", "touchpoint") or not value:
         raise InputError("choose what to link the note to", rule="missing_value")
     target = {"segment": "segment_id", "journey": "journey_id", "touchpoint": "touchpoint"}[kind]
-    link_insight_note(database, key, remove=remove, user_id=user.id, **{target: value})
+    link_insight_note(database, key, remove=remove, user_id=user.id,
+                      workspace_id=workspace_of(request), **{target: value})  # fmt: skip
     done = f"{'Removed the link to' if remove else 'Linked to'} {kind} {value}"
     return RedirectResponse(f"/insight-notes/{quote(key)}?done={quote(done)}", 303)

@@ -21,25 +21,27 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from healthgap.analyses import JourneyConflictError, JourneyEdit, edit_journey
-from healthgap.analyses.journey_notes import segment_choices
 from healthgap.errors import InputError
 from healthgap.web.deps import Analyst, DatabaseDep, render
 from healthgap.web.journey_pages import (
     CHOICES,
     EVIDENCE_ROWS,
+    chosen_segment,
     feeling,
     form_values,
     in_words,
     journey_or_404,
     lane_label,
+    picker_of,
     touchpoint_values,
     version_of,
+    workspace_of,
 )
 
 router = APIRouter(prefix="/journeys")
 
-DETAILS = ("title", "goal", "kind", "segment_kind", "segment_id", "segment_label",
-           "version_date", "service", "description")  # fmt: skip
+DETAILS = ("title", "goal", "kind", "segment", "segment_label", "version_date", "service",
+           "description")  # fmt: skip
 STAGE = ("name", "description", "funnel_step", "count", "count_source", "after")
 IMPROVEMENT = ("touchpoint", "text", "kind", "owner", "due", "status", "assessment_action_id")
 #: The page each form is on: where its problems are shown.
@@ -64,7 +66,6 @@ def _context(database: DatabaseDep, key: str, **extra: Any) -> dict[str, Any]:
         "choices": CHOICES,
         "lane_label": lane_label,
         "feeling": feeling,
-        "segments": segment_choices(database),
         "values": {},
         "errors": [],
         **extra,
@@ -84,7 +85,9 @@ def editor(request: Request, key: str, _user: Analyst, database: DatabaseDep) ->
 
 @router.get("/{key}/details")
 def details_form(request: Request, key: str, _user: Analyst, database: DatabaseDep) -> Response:
-    return _page(request, "details", _context(database, key))
+    context = _context(database, key)
+    return _page(request, "details", context | {
+        "picker": picker_of(request, database, context["journey"].segment)})  # fmt: skip
 
 
 @router.get("/{key}/add-touchpoint")
@@ -157,6 +160,17 @@ def _values(action: str, form: Any) -> dict[str, Any]:
     return {}
 
 
+def _chosen(
+    request: Request, database: DatabaseDep, key: str, values: dict[str, Any]
+) -> dict[str, Any]:
+    """The details' values with the picker's choice as the reference it makes."""
+    if "segment" not in values:
+        return values
+    current = journey_or_404(database, key).summary["journey"].segment
+    chosen = {k: v for k, v in values.items() if k not in ("segment", "segment_label")}
+    return chosen | {"segment": chosen_segment(request, database, values, current)}
+
+
 def _focus(action: str, target: str, added: str, form: Any) -> str:
     """The control to focus after a change: the moved button (to press it again), the
     changed item's "Change" button, or the confirmation."""
@@ -184,8 +198,10 @@ async def edit(request: Request, key: str, user: Analyst, database: DatabaseDep)
         if version is None:
             raise InputError("the form did not say which version it changes: reload the page "
                              "and make the change again", rule="missing_version")  # fmt: skip
-        bundle = edit_journey(database, key, JourneyEdit(action, target, values),
-                              expected_version=version, user_id=user.id)  # fmt: skip
+        bundle = edit_journey(database, key, JourneyEdit(action, target,
+                                                         _chosen(request, database, key, values)),
+                              expected_version=version, user_id=user.id,
+                              workspace_id=workspace_of(request))  # fmt: skip
     except JourneyConflictError as conflict:
         return _again(request, database, key, page, form, values, conflict=conflict, status=409)
     except InputError as error:
@@ -223,6 +239,7 @@ def _again(
         shown["pain_points"] = "\n".join(shown["pain_points"])
     evidence = list(values.get("evidence", []))
     context |= {
+        "picker": picker_of(request, database, journey.segment),
         "values": shown,
         "evidence": evidence + [{}] * max(1, EVIDENCE_ROWS - len(evidence)),
         "point": next((t for t in journey.touchpoints if t.id == target), None),

@@ -30,22 +30,25 @@ from healthgap.analyses import (
     start_to_be,
 )
 from healthgap.analyses.journey_files import journey_file_text
-from healthgap.analyses.journey_notes import segment_choices
+from healthgap.analyses.journey_segments import journey_segment
 from healthgap.errors import InputError, Problem
 from healthgap.web.deps import Analyst, DatabaseDep, Viewer, render
 from healthgap.web.files import attachment, bundle_download, slug
 from healthgap.web.journey_pages import (
     CHOICES,
+    chosen_segment,
     form_values,
     in_words,
     journey_or_404,
     lane_label,
+    picker_of,
     version_of,
+    workspace_of,
 )
 
 router = APIRouter(prefix="/journeys")
 JOURNEY_FILES = {".json", ".yaml", ".yml", ".csv"}
-NEW_FIELDS = ("template", "title", "segment_kind", "segment_id", "segment_label")
+NEW_FIELDS = ("template", "title", "segment", "segment_label")
 
 
 def _list_page(request: Request, database: DatabaseDep, **extra: object) -> Response:
@@ -53,7 +56,7 @@ def _list_page(request: Request, database: DatabaseDep, **extra: object) -> Resp
     context = {
         "journeys": list_journeys(database).summary["journeys"],
         "templates": list_journey_templates().table("templates").to_dict("records"),
-        "segments": segment_choices(database),
+        "picker": picker_of(request, database),
         "choices": CHOICES,
         "values": {},
         **extra,
@@ -72,16 +75,13 @@ async def new_journey(request: Request, user: Analyst, database: DatabaseDep) ->
     problems = []
     if not values["template"]:
         problems.append(Problem("<form>", None, "template", "missing_value", "choose a template"))
-    if values["segment_id"] and not values["segment_label"]:
-        problems.append(Problem("<form>", None, "segment_label", "missing_value", "say who"))
     try:
         if problems:
             raise InputError(problems)
         bundle = create_journey_from_template(
             database, values["template"], title=values["title"], user_id=user.id,
-            segment_kind=values["segment_kind"] or "segment",
-            segment_id=values["segment_id"],
-            segment_label=values["segment_label"],
+            segment=chosen_segment(request, database, values, None),
+            workspace_id=workspace_of(request),
         )  # fmt: skip
     except InputError as error:
         return _list_page(request, database, errors=in_words(error.problems), values=values,
@@ -116,7 +116,8 @@ async def import_file(request: Request, user: Analyst, database: DatabaseDep) ->
         if not problems:
             try:
                 target = Path(folder) if csvs else saved[0]
-                bundle = import_journey(database, target, user_id=user.id)
+                bundle = import_journey(database, target, user_id=user.id,
+                                        workspace_id=workspace_of(request))  # fmt: skip
             except InputError as error:
                 problems = [_uploaded(p, folder) for p in error.problems]
     if problems:
@@ -150,6 +151,7 @@ def journey_page(
         "done": request.query_params.get("done", ""),
         "lane_label": lane_label,
         "query": f"?version={version}" if version else "",
+        "segment": journey_segment(database, workspace_of(request), journey.segment),
     }  # fmt: skip
     return render(request, "journey.html", context)
 

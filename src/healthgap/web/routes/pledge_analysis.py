@@ -19,7 +19,7 @@ from healthgap.analyses.pledges import (
 from healthgap.errors import InputError
 from healthgap.reports.bundle import ResultBundle
 from healthgap.store import Database
-from healthgap.web.deps import Analyst, DatabaseDep, Viewer, render
+from healthgap.web.deps import Analyst, DatabaseDep, Viewer, render, settings
 from healthgap.web.files import bundle_download, workbook_download
 
 router = APIRouter(prefix="/pledges")
@@ -49,9 +49,9 @@ WORDS = {
 CHANNEL_WORDS = {"": "direct (not from a share link)", **SHARE_CHANNELS}
 
 
-def _bundle(database: Database, slug: str) -> ResultBundle:
+def _bundle(request: Request, database: Database, slug: str) -> ResultBundle:
     try:
-        return analyse_campaign(database, slug)
+        return analyse_campaign(database, slug, boundaries=settings(request).boundaries)
     except InputError as exc:
         if exc.problems and exc.problems[0].rule == "unknown_campaign":
             raise HTTPException(status_code=404) from None
@@ -59,13 +59,15 @@ def _bundle(database: Database, slug: str) -> ResultBundle:
 
 
 def _has_data(spec: dict) -> bool:
+    if "data" not in spec:  # a layered chart (the map) is made only when it has data
+        return True
     values = (spec.get("data") or {}).get("values")
     return bool(values) and any(v.get("count") or v.get("value") for v in values)
 
 
 @router.get("/{slug}/analysis")
 def analysis(request: Request, slug: str, _user: Viewer, database: DatabaseDep) -> Response:
-    bundle = _bundle(database, slug)
+    bundle = _bundle(request, database, slug)
     tables = []
     for name in (n for n in SHOWN if n in bundle.tables):
         frame = bundle.table_info(name).controlled()[0].replace(WORDS)
@@ -90,13 +92,15 @@ def analysis(request: Request, slug: str, _user: Viewer, database: DatabaseDep) 
 
 
 @router.get("/{slug}/analysis.xlsx")
-def workbook(slug: str, _user: Viewer, database: DatabaseDep) -> Response:
-    return workbook_download(_bundle(database, slug), f"{slug}-analysis")
+def workbook(request: Request, slug: str, _user: Viewer, database: DatabaseDep) -> Response:
+    return workbook_download(_bundle(request, database, slug), f"{slug}-analysis")
 
 
 @router.get("/{slug}/analysis/{name}.{fmt}")
-def download(slug: str, name: str, fmt: str, _user: Viewer, database: DatabaseDep) -> Response:
-    bundle = _bundle(database, slug)
+def download(
+    request: Request, slug: str, name: str, fmt: str, _user: Viewer, database: DatabaseDep
+) -> Response:
+    bundle = _bundle(request, database, slug)
     if name not in bundle.tables and name not in bundle.charts:
         raise HTTPException(status_code=404)
     formats = ["csv", "xlsx"] if name in bundle.tables else ["svg", "png"]

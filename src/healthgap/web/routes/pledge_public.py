@@ -35,6 +35,7 @@ from healthgap.analyses.pledges import (
     campaign_page,
     count_visit,
     delete_url,
+    district_map,
     new_idempotency_key,
     open_campaign,
     share_target,
@@ -47,6 +48,7 @@ from healthgap.reports.pledge_privacy_notice import privacy_notice_html
 from healthgap.store import Database
 from healthgap.web.deps import DatabaseDep, PledgeSettings, pledge_config, render
 from healthgap.web.deps import database as get_database
+from healthgap.web.deps import settings as app_settings
 
 router = APIRouter(prefix="/pledge")
 
@@ -105,8 +107,18 @@ def page_context(
     """What the campaign page shows (the form itself comes from ``extra`` when re-shown)."""
     page = campaign_page(database, slug)
     base = _base(request, config)
+    drawn = district_map(
+        page.campaign,
+        page.districts,
+        page.district_notes,
+        boundaries=app_settings(request).boundaries,
+        titled=False,  # the page's heading and notes say what the map is
+    )
     return {
         "page": page,
+        # drawn by vl-convert, which escapes every text it draws
+        "district_map": drawn,
+        "map_svg": Markup(drawn.svg) if drawn else None,  # noqa: S704
         "campaign": page.campaign,
         "themes": [(t.value, t.label) for t in Theme if t in page.campaign.themes],
         "age_bands": AGE_BANDS,
