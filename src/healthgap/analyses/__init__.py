@@ -195,7 +195,6 @@ from healthgap.analyses.practice_library import (
 )
 from healthgap.analyses.practice_pages import (
     CaseStudyPage,
-    Glossary,
     InterventionEvidence,
     ResearchPage,
     glossary_terms,
@@ -305,7 +304,6 @@ __all__ = [
     "form_to_case_study",
     "funnel_of_journey",
     "gather_evidence",
-    "Glossary",
     "glossary_terms",
     "import_data",
     "import_insight_notes",

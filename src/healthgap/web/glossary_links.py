@@ -47,7 +47,8 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import Response
 
-from healthgap.analyses import Glossary, glossary_terms, linked_text
+from healthgap.analyses import glossary_terms, linked_text
+from healthgap.analyses.practice_pages import Glossary
 
 __all__ = ["GLOSSARY_URL", "glossary_filter", "link_fragment_terms", "link_glossary_terms"]
 
