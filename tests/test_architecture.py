@@ -65,11 +65,11 @@ def graph() -> grimp.ImportGraph:
 
 # What an interface may use besides the use cases: presentation (reports), accounts (store),
 # errors, vocabularies (periods, the data model's levels, a comparison's spelling), reading a
-# scenario file, and the demo's constants. The web's caches (levels, source, workspaces) also
-# sum and pool the workspace once, through the data layer.
+# scenario file, and the demo's constants. The web's caches (source, workspaces) also read
+# the per-level tables the data layer sums and pools once (healthgap.data.levels).
 ALLOWED = ("analyses", "reports", "store", "errors", "periods", "data.model",
            "decomposition.comparison", "scenarios", "datasets")  # fmt: skip
-WEB_CACHES = ("healthgap.web.levels", "healthgap.web.source", "healthgap.web.workspaces")
+WEB_CACHES = ("healthgap.web.source", "healthgap.web.workspaces")
 
 
 @pytest.mark.parametrize("interface", ["cli", "web"])

@@ -1,4 +1,4 @@
-"""Summed per-level tables (web.levels), background preparation and the area picker."""
+"""Summed per-level tables (data.levels), background preparation and the area picker."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from fastapi.testclient import TestClient
 from web_helpers import add_user, login
 
 from healthgap.data import aggregate, pool_periods
+from healthgap.data.levels import AreaRows
 from healthgap.data.workspace import open_workspace
 from healthgap.store import Database
 from healthgap.web import Settings, create_app
-from healthgap.web.levels import AreaRows
 from healthgap.web.workspaces import WorkspaceService
 
 KEYS = ["area_code", "period", "sex", "age_start"]

@@ -1,7 +1,7 @@
 """The served workspace as a :class:`healthgap.analyses.source.Source`.
 
 The use cases ask for rows by area and period; this source answers from the per-level
-tables the web prepares once per workspace content (:mod:`healthgap.web.levels`), so a page
+tables the web prepares once per workspace content (:mod:`healthgap.data.levels`), so a page
 of a national workspace slices a few thousand rows instead of scanning millions. Which rows
 a question needs is decided by the use case, never here.
 """

@@ -18,11 +18,11 @@ from typing import Any
 
 import pandas as pd
 
+from healthgap.data.levels import AreaRows
 from healthgap.data.workspace import MANIFEST, Workspace, open_workspace
 from healthgap.errors import WorkspaceError
 from healthgap.reports.bundle import ResultBundle
 from healthgap.store import Database, register_workspace
-from healthgap.web.levels import AreaRows
 from healthgap.web.preparation import load_extras, prepare_in_child
 
 __all__ = ["WorkspaceNotReadyError", "WorkspaceService"]
@@ -297,7 +297,7 @@ class WorkspaceService:
         return value
 
     def area_rows(self, wait: float = PAGE_WAIT_SECONDS) -> AreaRows:
-        """The population and deaths of every area at every level (see :mod:`.levels`).
+        """The population and deaths of every area at every level (:mod:`healthgap.data.levels`).
 
         Starts preparing them if needed and waits up to ``wait`` seconds; raises
         :class:`WorkspaceNotReadyError` (shown as a "preparing" page) when they are not ready.
