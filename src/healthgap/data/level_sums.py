@@ -50,6 +50,8 @@ def area_positions(values: pd.Series, codes: pd.Index) -> np.ndarray:
     """Position of each row's area in ``codes`` (-1 if absent), looked up once per
     category for a categorical column."""
     if isinstance(values.dtype, pd.CategoricalDtype):
+        if values.cat.categories.equals(codes):
+            return values.cat.codes.to_numpy()
         lookup = codes.get_indexer(values.cat.categories.astype(str))
         raw = values.cat.codes.to_numpy()
         return np.where(raw >= 0, lookup[raw], -1)

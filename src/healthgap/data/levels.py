@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from healthgap.data.aggregate import select_period, stored_labels
-from healthgap.data.level_sums import pool_rows, sum_to_levels
+from healthgap.data.level_sums import area_positions, pool_rows, sum_to_levels
 from healthgap.errors import InputError
 from healthgap.periods import Period
 
@@ -58,6 +58,8 @@ def _sorted_labels(values: pd.Series) -> pd.Index:
 
 def _as_category(values: pd.Series, codes: pd.Index) -> pd.Categorical:
     """``values`` as a categorical over ``codes`` (looked up per category, not per row)."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.equals(codes):
+        return values.array  # already so (summed rows, a table read back): no pass over rows
     if isinstance(values.dtype, pd.CategoricalDtype):
         lookup = codes.get_indexer(values.cat.categories.astype(str))
         raw = values.cat.codes.to_numpy()
@@ -157,8 +159,9 @@ class AreaRows:
             if progress is not None:
                 progress(f"summing {name} to every level")
             all_codes = codes.append(_codes_present(table["area_code"]).difference(codes))
-            summed = sum_to_levels(areas, table, all_codes)
-            own = table.assign(area_code=_as_category(table["area_code"], all_codes))
+            positions = area_positions(table["area_code"], all_codes)
+            own = table.assign(area_code=pd.Categorical.from_codes(positions, all_codes))
+            summed = sum_to_levels(areas, own, all_codes)
             own.attrs = {}
             frame = pd.concat([own, summed], ignore_index=True) if len(summed) else own
             indexed[name] = _Indexed(frame, all_codes)

@@ -161,7 +161,7 @@ class WorkspaceService:
         (:meth:`~healthgap.web.page_results.PageResults.get`).
         """
         full_key = self._memo_key(key, tables)
-        reads_counts = tables is None or any(name in COUNT_TABLES for name in tables)
+        reads_counts = tables is not None and any(name in COUNT_TABLES for name in tables)
         if self.background and ANSWER_BY.get() is not None and reads_counts and self.has_counts():
             self.area_rows()  # while the workspace is prepared, the "preparing" page
         return self._current(self._results.get(full_key, compute, detach=self.background))
