@@ -92,8 +92,14 @@ def test_missing_keys_and_values_are_kept_as_a_group_by_keeps_them() -> None:
     assert coded.codes.tolist() == [0, 2, 1]  # category order, missing last
     assert coded.column(coded.codes).astype(object).tolist()[0:3:2] == ["b", "a"]
     table = pd.DataFrame(
-        {"area_code": ["S1", "S2"], "period": "2014", "sex": "male", "age_start": 0,
-         "respondents": [np.nan, np.nan], "deaths": [1.0, 2.0]}  # fmt: skip
+        {
+            "area_code": ["S1", "S2"],
+            "period": "2014",
+            "sex": "male",
+            "age_start": 0,
+            "respondents": [np.nan, np.nan],
+            "deaths": [1.0, 2.0],
+        }  # fmt: skip
     )
     summed = sum_to_levels(AREAS, table, CODES)
     assert summed["deaths"].tolist() == [3.0, 3.0] and summed["respondents"].isna().all()
