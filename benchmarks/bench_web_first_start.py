@@ -14,7 +14,9 @@ folder (so the demo workspace is built and the web data folder is fresh), on a f
    seconds until imported, and the longest wait of a page asked for meanwhile.
 
 Run: ``python benchmarks/bench_web_first_start.py`` (2-4 minutes on 2 cores). Loopback only;
-the server is stopped at the end. ``--workspace DIR`` reuses a built demo (measures the
+the server is stopped at the end. The machine may be shared, so it also prints the load
+average and the CPU seconds of the server with its preparation child (from ``getrusage`` of
+the stopped server). ``--workspace DIR`` reuses a built demo (measures the
 preparation alone).
 """
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import socket
 import subprocess
 import sys
@@ -99,6 +102,8 @@ def main() -> None:
         capture_output=True,
         env=env,
     )
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     serve = ["serve", "--port", str(port), "--data-dir", str(data)]
     serve += ["--workspace", str(args.workspace)] if args.workspace else ["--demo"]
     started = time.perf_counter()
@@ -147,6 +152,10 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        print(f"CPU seconds of the server and its preparation child (whole run): {cpu:.1f}")
+        print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 def upload(client: httpx.Client, watcher: httpx.Client, pages: list[str]) -> None:

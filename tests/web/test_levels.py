@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -155,7 +156,15 @@ def test_a_page_shows_progress_while_the_workspace_is_prepared(
             assert 'hx-trigger="load delay:3s"' in fragment.text
             release.set()
             service.area_rows(wait=60)
-            assert client.get(f"/area/{demo_la}").status_code == 200
+            # Ready: the profile is worked out (saying so meanwhile), then shown.
+            for _attempt in range(300):
+                answer = client.get(f"/area/{demo_la}")
+                if answer.status_code == 200:
+                    break
+                assert "Working out this page" in answer.text
+                assert answer.headers["retry-after"] == "2"
+                time.sleep(0.2)
+            assert answer.status_code == 200
     finally:
         release.set()
         app.state.database.dispose()

@@ -9,7 +9,7 @@ since an earlier period, and draws the contributions and scarf charts of each se
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -22,7 +22,7 @@ from healthgap.decomposition.comparison import Comparison
 from healthgap.decomposition.decompose import decompose_gap
 from healthgap.decomposition.populations import compare_populations
 from healthgap.errors import InputError
-from healthgap.measures.life_expectancy import MIN_PERSON_YEARS
+from healthgap.measures.life_expectancy import MIN_PERSON_YEARS, SMALL_POPULATION_NOTE
 from healthgap.periods import Period
 from healthgap.reports.bundle import ResultBundle, Table
 from healthgap.reports.charts import contributions_chart, scarf_chart
@@ -35,30 +35,35 @@ CAUSE_SPLIT_NOTE = (
 )
 
 
-def too_small(population: pd.DataFrame) -> dict[str, str]:
-    """Sexes whose gap is not shown, with the reason: either side has no more than
+def too_small(population: pd.DataFrame, names: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Sexes whose gap is not shown, with the reason: either side (``names``: code to name
+    of each side; default every area of ``population``) has no more than
     :data:`~healthgap.measures.life_expectancy.MIN_PERSON_YEARS` person-years in the
     period, the rule under which :func:`~healthgap.measures.life_expectancy.life_expectancy`
-    suppresses a life expectancy (so the profile and Explain agree on a small area).
+    suppresses a life expectancy; the reason ends with the note the profile shows for it, so
+    both pages say the same.
 
     >>> people = pd.DataFrame({"area_code": ["A", "B"], "period": "2022-24",
     ...                        "sex": "male", "person_years": [4000.0, 90000.0]})
-    >>> too_small(people)["male"][:62]
-    'Not shown: one of the two groups has only 4,000 person-years, '
+    >>> too_small(people, {"A": "Ashfield", "B": "England"})["male"]  # doctest: +ELLIPSIS
+    'Not shown: Ashfield has only 4,000 person-years in 2022-24. Not calculated: ...'
     """
+    if names is not None:
+        population = population[population["area_code"].astype(str).isin(list(names))]
     if population.empty:
         return {}
     sizes = population.groupby(["sex", "area_code", "period"], observed=True)["person_years"].sum()
-    smallest = sizes.groupby(level="sex", observed=True).min()
-    return {
-        str(sex): (
-            f"Not shown: one of the two groups has only {size:,.0f} person-years, and "
-            f"healthgap shows no life expectancy resting on {MIN_PERSON_YEARS:,.0f} or fewer "
-            "(pool more years or choose a larger area)"
-        )
-        for sex, size in smallest.items()
-        if size <= MIN_PERSON_YEARS
-    }
+    smallest = sizes.groupby(level="sex", observed=True).idxmin()
+    hidden = {}
+    for sex, (_sex, code, period) in smallest.items():
+        size = sizes[(sex, code, period)]
+        if size <= MIN_PERSON_YEARS:
+            name = (names or {}).get(str(code), str(code))
+            hidden[str(sex)] = (
+                f"Not shown: {name} has only {size:,.0f} person-years in {period}. "
+                f"{SMALL_POPULATION_NOTE}"
+            )
+    return hidden
 
 
 def gap_summary(result: pd.DataFrame) -> list[dict[str, Any]]:
@@ -113,7 +118,11 @@ def explain_gap(
             compared.deaths, compared.population, compared.pairs, by=tuple(by), method=method
         )  # type: ignore[arg-type]
     base, other = compared.base_label, compared.comparator_label
-    hidden = too_small(compared.population)
+    sides = {
+        **dict.fromkeys(compared.pairs["base_area_code"].astype(str), base),
+        **dict.fromkeys(compared.pairs["comparator_area_code"].astype(str), other),
+    }
+    hidden = too_small(compared.population, sides)
     if hidden:  # the rule every life expectancy follows: no figures for too few person-years
         result = result[~result["sex"].astype(str).isin(hidden)].reset_index(drop=True)
     metadata = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from healthgap.analyses.provenance import collect_warnings, provenance_of
@@ -20,6 +21,7 @@ from healthgap.decomposition.comparison import Comparison
 from healthgap.decomposition.populations import gaps_over_periods
 from healthgap.errors import InputError
 from healthgap.frameworks.targets import assess_gap_target
+from healthgap.measures.life_expectancy import MIN_PERSON_YEARS
 from healthgap.periods import Period
 from healthgap.reports.bundle import ResultBundle, Table
 from healthgap.reports.chart_style import decorative_rules
@@ -83,6 +85,10 @@ def check_gap_target(
             series, compared = gaps_over_periods(
                 areas, source.read, chosen, periods=labels, sex=sex
             )
+            # The rule of every page: no life expectancy, so no gap, on too few person-years.
+            small = series["smallest_person_years"].to_numpy() <= MIN_PERSON_YEARS
+            series.loc[small, ["value", "lowercl", "uppercl", "se"]] = np.nan
+            _check_measured(series, baseline, sex, compared.base_label)
             result = assess_gap_target(
                 series,
                 baseline_period=baseline.label,
@@ -116,6 +122,7 @@ def check_gap_target(
         "comparator": compared.comparator_label,
         "comparison": chosen.token,
         "target": target,
+        "baseline": baseline.label,
         "periods": ", ".join(p.label for p in labels),
         "verdicts": "; ".join(f"{sex}: {v['verdict']}" for sex, v in verdicts.items()),
         "statistic": "gap in life expectancy at birth (years), observed and projected",
@@ -147,6 +154,27 @@ def check_gap_target(
         },
         warnings=tuple(met),
     )
+
+
+def _check_measured(series: pd.DataFrame, baseline: Period, sex: str, base: str) -> None:
+    """Refuse, in words, a trend with fewer than three measured gaps or none at the baseline
+    (a small area's life expectancy is not calculated on 5,000 person-years or fewer)."""
+    measured = {str(p) for p in series.loc[series["value"].notna(), "period"]}
+    why = "a life expectancy is not calculated there, as on 5,000 person-years or fewer"
+    if len(measured) < 3:
+        message = (
+            f"No target trajectory for {sex}s: the gap of {base} can be measured in only "
+            f"{len(measured)} of the {len(series)} periods ({why}), and a trend needs at "
+            "least 3. Choose a larger area."
+        )
+    elif baseline.label not in measured:
+        message = (
+            f"No target trajectory for {sex}s: the gap of {base} cannot be measured in the "
+            f"baseline period {baseline.label} ({why}). Choose another baseline period."
+        )
+    else:
+        return
+    raise InputError(message, rule="too_few_periods")
 
 
 def uncertainty_reason(verdict: str, numbers: dict[str, Any]) -> str:

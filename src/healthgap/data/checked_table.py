@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from healthgap.data.model import KEY_COLUMNS
 from healthgap.errors import Problem
 
 __all__ = ["CheckedTable"]
@@ -37,6 +38,15 @@ class CheckedTable:
         self.tainted: frozenset[str] = frozenset(frame.attrs.get("tainted_areas", ()))
         #: ``(file, row, area code)`` of rows dropped for a bad cell (their codes are checked)
         self.lost_codes: list[tuple[str, int, str]] = list(frame.attrs.get("lost_area_codes", ()))
+        #: The key cells of every row dropped for a bad cell (``None``/NaN where unreadable)
+        self.lost_rows = pd.DataFrame(
+            list(frame.attrs.get("lost_rows", ())), columns=self._keys(), dtype=object
+        )
+        #: Areas whose age-band problems were reported already (by the file's own check)
+        self.bands_reported: frozenset[str] = frozenset(frame.attrs.get("bands_reported", ()))
+
+    def _keys(self) -> list[str]:
+        return [k for k in KEY_COLUMNS.get(self.name, ()) if k in self.frame.columns]
 
     def problem(self, position: int | None, column: str | None, rule: str, msg: str) -> Problem:
         row = None if position is None else int(self.rows[position])
@@ -57,6 +67,10 @@ class CheckedTable:
             lost = set(self.frame.loc[bad, "area_code"].astype(str))
         subset.tainted = self.tainted | frozenset(lost)
         subset.lost_codes = self.lost_codes
+        subset.bands_reported = self.bands_reported
+        dropped = self.frame.loc[bad, self._keys()].astype(object)
+        parts = [part for part in (self.lost_rows, dropped) if not part.empty]
+        subset.lost_rows = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
         return subset
 
     def untainted(self) -> pd.Series:

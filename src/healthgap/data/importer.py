@@ -29,7 +29,13 @@ import pandas as pd
 from healthgap.data.file_problems import cap_problems
 from healthgap.data.layouts import resolve_layout
 from healthgap.data.limits import Limits, current_limits
-from healthgap.data.load import LOST_AREA_CODES, TAINTED_AREAS, load_checked
+from healthgap.data.load import (
+    BANDS_REPORTED,
+    LOST_AREA_CODES,
+    LOST_ROWS,
+    TAINTED_AREAS,
+    load_checked,
+)
 from healthgap.data.model import KEY_COLUMNS
 from healthgap.data.validate import validate_tables
 from healthgap.data.workspace import MANIFEST, Workspace, open_workspace, write_workspace
@@ -85,6 +91,8 @@ def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
         "area_codes": "gss" if all(f.attrs.get("area_codes") == "gss" for f in frames) else "any",
         TAINTED_AREAS: frozenset().union(*(f.attrs.get(TAINTED_AREAS, ()) for f in frames)),
         LOST_AREA_CODES: [lost for f in frames for lost in f.attrs.get(LOST_AREA_CODES, ())],
+        LOST_ROWS: [lost for f in frames for lost in f.attrs.get(LOST_ROWS, ())],
+        BANDS_REPORTED: frozenset().union(*(f.attrs.get(BANDS_REPORTED, ()) for f in frames)),
     }
     if all("source_rows" in f.attrs for f in frames):
         stacked.attrs["source_rows"] = [r for f in frames for r in f.attrs["source_rows"]]

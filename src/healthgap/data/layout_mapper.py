@@ -53,6 +53,11 @@ class LayoutMapper:
         #: ``(spreadsheet row, area code)`` of each row dropped for a bad cell, so its area
         #: code is still checked against the areas table.
         self.lost_codes: list[tuple[int, str]] = []
+        #: The key cells (age included) of each row dropped for a bad cell, ``None`` where
+        #: unreadable: the age-band check counts their bands as present (one pass).
+        self.lost_rows: list[dict[str, Any]] = []
+        #: Areas whose age-band problems this file already reported.
+        self.bands_reported: frozenset[str] = frozenset()
         self._headers = {c.lower(): c for c in raw.columns}
 
     # -- helpers -----------------------------------------------------------------------
@@ -94,6 +99,7 @@ class LayoutMapper:
             codes = out.loc[bad, "area_code"].astype(str).str.strip()
             rows = self.raw[ROW].reindex(codes.index)
             self.lost_codes = [(int(r), c) for r, c in zip(rows, codes, strict=True) if c]
+            self.lost_rows = self._key_cells(out[bad])
         out = out[~bad]
         if has_ages:
             self._check_band_coverage(out)
@@ -124,6 +130,13 @@ class LayoutMapper:
         self.source_rows = [*self.source_rows, *(int(r) for r in rows)]
         return pd.concat([table, extra], ignore_index=True)
 
+    def _key_cells(self, rows: pd.DataFrame) -> list[dict[str, Any]]:
+        keys = [k for k in KEY_COLUMNS[self.table] if k in rows.columns]
+        if "age_start" not in keys:
+            return []
+        cells = rows[keys].astype(object)
+        return cells.where(cells.notna(), None).to_dict("records")
+
     def _check_band_coverage(self, out: pd.DataFrame) -> None:
         """Band gaps and overlaps, outside the areas that lost rows to bad cells; an area
         with a band problem is tainted too, so later checks do not repeat it."""
@@ -135,7 +148,9 @@ class LayoutMapper:
         if "area_code" in out.columns and len(self.problems.items) > before:
             rows = {p.row for p in self.problems.items[before:]}
             at_rows = self.raw[ROW].reindex(out.index).isin(rows).to_numpy()
-            self.tainted = self.tainted | frozenset(out.loc[at_rows, "area_code"].astype(str))
+            reported = frozenset(out.loc[at_rows, "area_code"].astype(str))
+            self.tainted = self.tainted | reported
+            self.bands_reported = reported
 
     def _raise_if_problems(self) -> None:
         self.problems.raise_if_any()

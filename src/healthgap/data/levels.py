@@ -3,11 +3,13 @@
 The pages of a national workspace (33,800 small areas, 15 years, 8 causes: tens of millions
 of rows) must not filter or re-aggregate the whole small-area tables on each request. So,
 once per workspace content, the rows of the smallest areas are summed to every higher level
-with :func:`healthgap.data.aggregate` (areas that have rows of their own keep them), the
-result is sorted by area and period, and each request slices the rows of the areas it needs
-in microseconds. Pooled periods (``"2022-24"``) are pooled from those slices with
-:func:`healthgap.data.pool_periods`; for very large selections (the whole country's small
-areas) the pooled table of the period is built once and kept.
+(:func:`~healthgap.data.level_sums.sum_to_levels`, the same sums as
+:func:`healthgap.data.aggregate` on integer codes; areas that have rows of their own keep
+them), the rows of each area are kept together in period order, and each request slices the
+rows of the areas it needs in microseconds. Pooled periods (``"2022-24"``) are pooled from
+those slices with :func:`healthgap.data.pool_periods`; for very large selections (the whole
+country's small areas) the pooled table of the period is built once
+(:func:`~healthgap.data.level_sums.pool_rows`) and kept.
 
 >>> areas = pd.DataFrame({"area_code": ["L", "S1", "S2"], "level": ["la", "lsoa", "lsoa"],
 ...                       "parent_la": [None, "L", "L"]})
@@ -29,8 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from healthgap.data.aggregate import aggregate, select_period, stored_labels
-from healthgap.data.model import LEVELS, parent_column
+from healthgap.data.aggregate import select_period, stored_labels
+from healthgap.data.level_sums import area_positions, pool_rows, sum_to_levels
 from healthgap.errors import InputError
 from healthgap.periods import Period
 
@@ -39,65 +41,14 @@ __all__ = ["AreaRows"]
 # A selection of more small areas than this is served from a pooled table kept per period
 # (pooling millions of rows on each request would take seconds).
 LARGE_SELECTION = 2_000
-_CHAIN = "__chain__"
-
-
-def _level_order(levels: Iterable[str]) -> list[str]:
-    """Levels from the smallest up (the standard order, then any user-defined level)."""
-    found = list(dict.fromkeys(levels))
-    return [lv for lv in LEVELS if lv in found] + [lv for lv in found if lv not in LEVELS]
-
-
-def _summed_levels(areas: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
-    """Rows for every area without rows of its own, summed from the smallest areas that have
-    rows (the way a profile of a larger area is defined).
-
-    The smallest areas are first summed once by their chain of parents (one pass over the big
-    table), then each level is summed from those chains: exact whether or not levels nest.
-    """
-    level_of = areas.set_index(areas["area_code"].astype(str))["level"].astype(str)
-    present = _codes_present(table["area_code"])
-    data_levels = _level_order(level_of.reindex(present).dropna())
-    if not data_levels:
-        return table.iloc[0:0]
-    smallest = data_levels[0]
-    small = areas[areas["level"].astype(str) == smallest]
-    wanted = [
-        level
-        for level in _level_order(areas["level"].astype(str))
-        if level != smallest and parent_column(level) in areas.columns
-    ]
-    missing = {
-        level: set(areas.loc[areas["level"].astype(str) == level, "area_code"].astype(str))
-        - set(present)
-        for level in wanted
-    }
-    wanted = [level for level in wanted if missing[level]]
-    if not wanted:
-        return table.iloc[0:0]
-    parents = small[[parent_column(level) for level in wanted]].astype(object)
-    chain_id = parents.fillna("").groupby(list(parents.columns), sort=False).ngroup()
-    small_map = pd.DataFrame(
-        {"area_code": small["area_code"].astype(str), _CHAIN: [f"c{i}" for i in chain_id]}
-    )
-    rows = table[table["area_code"].isin(set(small_map["area_code"]))]
-    chained = aggregate(rows, small_map, _CHAIN)
-    chains = parents.assign(area_code=small_map[_CHAIN].to_numpy()).drop_duplicates("area_code")
-    out = []
-    for level in wanted:
-        column = parent_column(level)
-        with_parent = chains[chains[column].notna()]
-        part = chained[chained["area_code"].isin(set(with_parent["area_code"]))]
-        summed = aggregate(part, with_parent[["area_code", column]], level)
-        out.append(summed[summed["area_code"].isin(missing[level])])
-    return pd.concat(out, ignore_index=True) if out else table.iloc[0:0]
 
 
 def _codes_present(values: pd.Series) -> pd.Index:
     """The distinct area codes of a column (fast for a categorical column)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        used = np.unique(values.cat.codes.to_numpy())
-        return pd.Index(values.cat.categories.astype(str)[used[used >= 0]])
+        raw = values.cat.codes.to_numpy()
+        used = np.flatnonzero(np.bincount(raw[raw >= 0], minlength=len(values.cat.categories)))
+        return pd.Index(values.cat.categories.astype(str)[used])
     return pd.Index(pd.unique(values.astype(str)))
 
 
@@ -107,6 +58,8 @@ def _sorted_labels(values: pd.Series) -> pd.Index:
 
 def _as_category(values: pd.Series, codes: pd.Index) -> pd.Categorical:
     """``values`` as a categorical over ``codes`` (looked up per category, not per row)."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.equals(codes):
+        return values.array  # already so (summed rows, a table read back): no pass over rows
     if isinstance(values.dtype, pd.CategoricalDtype):
         lookup = codes.get_indexer(values.cat.categories.astype(str))
         raw = values.cat.codes.to_numpy()
@@ -116,34 +69,60 @@ def _as_category(values: pd.Series, codes: pd.Index) -> pd.Categorical:
     return pd.Categorical.from_codes(positions, categories=codes)
 
 
+def _runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and stop of each run of equal codes."""
+    if not len(codes):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    change = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+    return np.r_[0, change], np.r_[change, len(codes)]
+
+
+def _grouped(area: np.ndarray, period: np.ndarray) -> bool:
+    """Whether each area's rows are contiguous and in period order (no area missing)."""
+    if (area < 0).any():
+        return False
+    starts, _ = _runs(area)
+    if len(np.unique(area[starts])) != len(starts):
+        return False
+    same_area = area[1:] == area[:-1]
+    return bool(np.all(~same_area | (period[1:] >= period[:-1])))
+
+
 class _Indexed:
     """One table sorted by area (then period) with the row range of each area."""
 
     def __init__(self, table: pd.DataFrame, codes: pd.Index) -> None:
         area = _as_category(table["area_code"], codes)
         period = _as_category(table["period"], _sorted_labels(table["period"]))
-        order = np.lexsort((period.codes, area.codes))
-        self.frame = table.iloc[order].reset_index(drop=True)
-        self.frame["area_code"] = pd.Categorical.from_codes(area.codes[order], categories=codes)
-        self.frame["period"] = pd.Categorical.from_codes(
-            period.codes[order], categories=period.categories
-        )
+        if _grouped(area.codes, period.codes):  # as summed and pooled rows are: no re-sort
+            self.frame = table.reset_index(drop=True).assign(area_code=area, period=period)
+        else:
+            order = np.lexsort((period.codes, area.codes))
+            self.frame = table.iloc[order].reset_index(drop=True)
+            self.frame["area_code"] = pd.Categorical.from_codes(area.codes[order], categories=codes)
+            self.frame["period"] = pd.Categorical.from_codes(
+                period.codes[order], categories=period.categories
+            )
         self.codes = codes
-        self._ranges(area.codes[order])
+        self._ranges(self.frame["area_code"].cat.codes.to_numpy())
 
     @classmethod
     def from_sorted(cls, frame: pd.DataFrame) -> _Indexed:
-        """An index over a frame already sorted by :meth:`__init__` (read back from disk)."""
+        """An index over a frame grouped by :meth:`__init__` (read back from disk)."""
         self = cls.__new__(cls)
         self.frame = frame
         self.codes = pd.Index(frame["area_code"].cat.categories.astype(str))
         self._ranges(frame["area_code"].cat.codes.to_numpy())
         return self
 
-    def _ranges(self, sorted_codes: np.ndarray) -> None:
-        every = np.arange(len(self.codes))
-        self.start = np.searchsorted(sorted_codes, every, side="left")
-        self.stop = np.searchsorted(sorted_codes, every, side="right")
+    def _ranges(self, area_codes: np.ndarray) -> None:
+        """Row range of each area in a frame whose rows of one area are contiguous."""
+        starts, stops = _runs(area_codes)
+        self.start = np.zeros(len(self.codes), dtype=np.int64)
+        self.stop = np.zeros(len(self.codes), dtype=np.int64)
+        if len(starts):
+            self.start[area_codes[starts]] = starts
+            self.stop[area_codes[starts]] = stops
 
     def select(self, area_codes: Iterable[str]) -> pd.DataFrame:
         found = self.codes.get_indexer(list(area_codes))
@@ -180,12 +159,12 @@ class AreaRows:
             if progress is not None:
                 progress(f"summing {name} to every level")
             all_codes = codes.append(_codes_present(table["area_code"]).difference(codes))
-            summed = _summed_levels(areas, table)
-            parts = [
-                frame.assign(area_code=_as_category(frame["area_code"], all_codes))
-                for frame in (table, summed)
-            ]
-            indexed[name] = _Indexed(pd.concat(parts, ignore_index=True), all_codes)
+            positions = area_positions(table["area_code"], all_codes)
+            own = table.assign(area_code=pd.Categorical.from_codes(positions, all_codes))
+            summed = sum_to_levels(areas, own, all_codes)
+            own.attrs = {}
+            frame = pd.concat([own, summed], ignore_index=True) if len(summed) else own
+            indexed[name] = _Indexed(frame, all_codes)
         return cls(indexed)
 
     def save(self, folder: Path) -> None:
@@ -251,8 +230,12 @@ class AreaRows:
             if key in self._pooled:
                 return self._pooled[key]
         table = self._tables[name]
-        rows = select_period(table.frame, period, available=self.periods(name))
-        indexed = _Indexed(rows.astype({"area_code": str}), table.codes)
+        stored = stored_labels(period, self.periods(name))
+        label = Period.parse(period).label
+        rows = pool_rows(table.frame, stored, label, table.codes)
+        if rows is None:  # a cell lacks a year: pool_periods names the cells
+            rows = select_period(table.frame, period, available=self.periods(name))
+        indexed = _Indexed(rows, table.codes)
         with self._lock:
             self._pooled[key] = indexed
         return indexed

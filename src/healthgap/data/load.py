@@ -30,7 +30,15 @@ from healthgap.data.vocab import (
 )
 from healthgap.errors import InputError, Problem
 
-__all__ = ["LOST_AREA_CODES", "TAINTED_AREAS", "load", "load_checked", "read_header"]
+__all__ = [
+    "BANDS_REPORTED",
+    "LOST_AREA_CODES",
+    "LOST_ROWS",
+    "TAINTED_AREAS",
+    "load",
+    "load_checked",
+    "read_header",
+]
 
 #: ``attrs`` key of a loaded table: area codes that had rows with bad cells. Those rows are
 #: left out, so whole-group checks (age bands, deaths against population) skip these areas
@@ -38,6 +46,11 @@ __all__ = ["LOST_AREA_CODES", "TAINTED_AREAS", "load", "load_checked", "read_hea
 TAINTED_AREAS = "tainted_areas"
 #: ``attrs`` key: ``(file, spreadsheet row, area code)`` of the rows dropped for a bad cell.
 LOST_AREA_CODES = "lost_area_codes"
+#: ``attrs`` key: the key cells (age included; ``None`` if unreadable) of the rows dropped
+#: for a bad cell, so that the age-band check still judges the other groups of their area.
+LOST_ROWS = "lost_rows"
+#: ``attrs`` key: areas whose age-band problems the file's own check already reported.
+BANDS_REPORTED = "bands_reported"
 
 _NUMERIC = COUNT_COLUMNS | PROPORTION_COLUMNS | {"value", "lowercl", "uppercl", "deprivation_score"}
 
@@ -137,6 +150,8 @@ def load_checked(
         "area_codes": spec.get("area_codes", "any"),
         TAINTED_AREAS: mapper.tainted,
         LOST_AREA_CODES: [(source, row, code) for row, code in mapper.lost_codes],
+        LOST_ROWS: mapper.lost_rows,
+        BANDS_REPORTED: mapper.bands_reported,
         **({"source_rows": mapper.source_rows} if mapper.source_rows is not None else {}),
     }
     return table, problems

@@ -29,6 +29,7 @@ from healthgap.data.limits import Limits, current_limits
 from healthgap.data.model import KEY_COLUMNS, SEXES, TABLE_COLUMNS
 from healthgap.data.plausibility import (
     cause_problems,
+    is_period,
     magnitude_problems,
     parent_problems,
     period_problems,
@@ -283,20 +284,35 @@ def _duplicate_problems(table: CheckedTable, per_rule: int) -> list[Problem]:
 
 
 def _band_problems(table: CheckedTable) -> list[Problem]:
-    """Every group must have every age band the table uses (areas that lost rows to bad
-    cells are skipped: their gaps would only echo those cells)."""
+    """Every group must have every age band the table uses (those of the areas that lost no
+    rows to bad cells). A row dropped for a bad cell still counts for its group and band
+    when they can be read, so the other groups of its area are judged in the same pass;
+    an area with a dropped row of unknown group, or whose bands were reported already, is
+    left out (its gaps would only echo those problems)."""
     frame = table.frame
     keys = [k for k in KEY_COLUMNS[table.name] if k in frame.columns and k != "age_start"]
-    starts = pd.to_numeric(frame["age_start"], errors="coerce")
+    lost = table.lost_rows.reindex(columns=[*keys, "age_start"])
+    placed = _placed(lost, keys)
+    skipped = table.bands_reported | frozenset(lost.loc[~placed, "area_code"].astype(str))
     untainted = table.untainted().to_numpy()
-    band_set = np.sort(starts[untainted].dropna().unique())  # the bands of clean areas
-    group = frame.groupby(keys, sort=False).ngroup().to_numpy()
-    n_bands = starts.groupby(group).transform("nunique").to_numpy()
+    own = frame[[*keys, "age_start"]]
+    own.attrs = {}  # the source rows are for problem reports, not for stacking
+    everything = pd.concat([own, lost[placed]], ignore_index=True) if placed.any() else own
+    starts = pd.to_numeric(everything["age_start"], errors="coerce")
+    judged = ~everything["area_code"].astype(str).isin(skipped).to_numpy()
+    band_set = np.sort(starts[: len(own)][untainted].dropna().unique())
+    if not len(band_set):  # every area lost rows: the bands of the rows that are there
+        band_set = np.sort(starts[judged].dropna().unique())
+    group = everything[keys].astype(str).groupby(keys, sort=False).ngroup().to_numpy()
+    in_set = starts.where(starts.isin(band_set))
+    n_bands = in_set.groupby(group).transform("nunique").to_numpy()[: len(own)]
+    group, judged = group[: len(own)], judged[: len(own)]
     first = ~pd.Series(group).duplicated().to_numpy()
     problems = []
     # Only groups with a problem are visited; the detection itself is vectorised.
-    for position in np.flatnonzero(first & (n_bands < len(band_set)) & untainted):
-        present = set(starts[group == group[position]].dropna())
+    for position in np.flatnonzero(first & (n_bands < len(band_set)) & judged):
+        present = set(in_set[np.flatnonzero(group == group[position])].dropna())
+        present |= _lost_bands(lost[placed], keys, frame.loc[position, keys])
         missing = ", ".join(f"{s:g}" for s in band_set if s not in present)
         label = "/".join(frame.loc[position, keys].astype(str))
         problems.append(
@@ -308,3 +324,19 @@ def _band_problems(table: CheckedTable) -> list[Problem]:
             )
         )
     return problems
+
+
+def _placed(lost: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Dropped rows whose group and age band can be read."""
+    known = lost.notna().all(axis=1) & (lost["area_code"].astype(str).str.strip() != "")
+    known &= pd.to_numeric(lost["age_start"], errors="coerce").ge(0)
+    if "sex" in keys:
+        known &= lost["sex"].isin(SEXES)
+    if "period" in keys:
+        known &= is_period(lost["period"].astype(str))
+    return known.to_numpy(dtype=bool)
+
+
+def _lost_bands(lost: pd.DataFrame, keys: list[str], group: pd.Series) -> set[float]:
+    same = (lost[keys].astype(str) == group.astype(str).to_numpy()).all(axis=1)
+    return set(pd.to_numeric(lost.loc[same, "age_start"]).astype(float))

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from healthgap.data import aggregate, assign_quantiles, select_period
@@ -323,8 +324,9 @@ def gaps_over_periods(
     """The gap of one comparison in each of ``periods``, for a trend or a target.
 
     Returns the rows of :func:`~healthgap.decomposition.decompose.life_expectancy_gaps`
-    (one per period, with ``period``), and the populations of the last period (their labels
-    name the two sides in charts). Periods are few, so they are built one at a time.
+    (one per period, with ``period`` and ``smallest_person_years``, those of the smaller
+    side), and the populations of the last period (their labels name the two sides in
+    charts). Periods are few, so they are built one at a time.
 
     >>> from healthgap.datasets import generate_demo
     >>> demo = generate_demo("small", years=3)
@@ -337,7 +339,14 @@ def gaps_over_periods(
     gaps = []
     for label in periods:
         compared = compare_populations(areas, read, comparison, period=label, sexes=[sex])
-        gaps.append(life_expectancy_gaps(compared.deaths, compared.population, compared.pairs))
+        gap = life_expectancy_gaps(compared.deaths, compared.population, compared.pairs)
+        people = compared.population
+        sizes = people.groupby(people["area_code"].astype(str))["person_years"].sum()
+        gap["smallest_person_years"] = np.minimum(
+            sizes.reindex(gap["base_area_code"].astype(str)).to_numpy(dtype=float),
+            sizes.reindex(gap["comparator_area_code"].astype(str)).to_numpy(dtype=float),
+        )
+        gaps.append(gap)
     series = pd.concat(gaps, ignore_index=True)
     if "period" not in series.columns:
         series["period"] = [str(p) for p in periods]

@@ -22,11 +22,22 @@ from healthgap.measures._life_table_output import band_columns, tidy_result
 from healthgap.measures.intervals import normalise_confidence, z_value
 from healthgap.measures.life_table import LifeTable, chiang_life_table
 
-__all__ = ["LE_METHOD", "MIN_PERSON_YEARS", "LifeExpectancyArrays", "life_expectancy"]
+__all__ = [
+    "LE_METHOD",
+    "MIN_PERSON_YEARS",
+    "SMALL_POPULATION_NOTE",
+    "LifeExpectancyArrays",
+    "life_expectancy",
+]
 
 LE_METHOD = "Chiang II abridged life table, Silcocks variance for the open band"
 #: Groups with this many person-years or fewer are not calculated (reference rule).
 MIN_PERSON_YEARS = 5_000.0
+#: The note of a life expectancy not calculated for too few person-years (every page that
+#: leaves one out for this reason says it in these words).
+SMALL_POPULATION_NOTE = (
+    "Not calculated: total person-years are 5,000 or fewer; pool years or areas."
+)
 #: A value is not shown when its 95% CI is wider than this many years.
 MAX_CI_WIDTH = 20.0
 Z95 = z_value(0.95)
@@ -77,7 +88,7 @@ def _group_rules(starts: tuple[int, ...]) -> tuple[_Rule, ...]:
             "small_population",
             "some groups have a total population of less than 5,000; outputs have been "
             "suppressed to NAs",
-            "Not calculated: total person-years are 5,000 or fewer; pool years or areas.",
+            SMALL_POPULATION_NOTE,
         ),
         _Rule(
             "no_deaths_open_band",

@@ -51,7 +51,7 @@ from healthgap.web.problem_words import PlainProblem, rule_title
 from healthgap.web.routes.area import cached_profile, profile_key
 from healthgap.web.security import LoginThrottle, check_csrf
 from healthgap.web.settings import Settings
-from healthgap.web.workspaces import AREA_TABLES, WorkspaceNotReadyError
+from healthgap.web.workspaces import AREA_TABLES, PageNotReadyError, WorkspaceNotReadyError
 
 __all__ = ["create_app"]
 
@@ -187,13 +187,14 @@ def _install_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(WorkspaceNotReadyError)
     async def preparing(request: Request, exc: WorkspaceNotReadyError) -> Response:
-        context = {"stage": exc.stage, "done": exc.done, "total": exc.total}
+        context = {"stage": exc.stage, "done": exc.done, "total": exc.total,
+                   "working_out": isinstance(exc, PageNotReadyError)}  # fmt: skip
         if request.headers.get("HX-Request"):
             # A fragment that asks again in a few seconds (HTMX swaps 2xx responses only).
             context["retry_url"] = str(request.url)
             return render(request, "_preparing.html", context)
         response = render(request, "preparing.html", context, 503)
-        response.headers["Retry-After"] = "5"
+        response.headers["Retry-After"] = "2" if context["working_out"] else "5"
         return response
 
     @app.exception_handler(PermissionDenied)

@@ -1,4 +1,5 @@
-"""Security headers on every response, and one log line per request without personal data.
+"""Security headers on every response, one log line per request without personal data, and
+the time by which a page request must answer (:data:`~healthgap.web.page_results.ANSWER_BY`).
 
 A plain ASGI middleware (not Starlette's ``BaseHTTPMiddleware``, which wraps every request
 in extra tasks and streams: about a millisecond a request that the public pledge page,
@@ -14,6 +15,8 @@ from typing import Any
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from healthgap.web.page_results import ANSWER_BY, PAGE_BUDGET_SECONDS
 
 __all__ = ["SecurityHeadersAndLog"]
 
@@ -36,6 +39,10 @@ class SecurityHeadersAndLog:
             return
         started = time.perf_counter()
         status = 500
+        # A page (GET) answers within its budget, with "working out this page" if need be;
+        # a form (POST) is answered when done (asking again would not repeat it).
+        due = time.monotonic() + PAGE_BUDGET_SECONDS if scope["method"] in ("GET", "HEAD") else None
+        answer_by = ANSWER_BY.set(due)
 
         async def send_with_headers(message: Message) -> None:
             nonlocal status
@@ -49,6 +56,7 @@ class SecurityHeadersAndLog:
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
+            ANSWER_BY.reset(answer_by)
             route: Any = scope.get("route")
             log.info(
                 "%s %s %d %.1fms",

@@ -23,26 +23,24 @@ from healthgap.data.workspace import MANIFEST, Workspace, open_workspace
 from healthgap.errors import WorkspaceError
 from healthgap.reports.bundle import ResultBundle
 from healthgap.store import Database, register_workspace
+from healthgap.web.page_results import (
+    ANSWER_BY,
+    PAGE_WAIT_SECONDS,
+    PageNotReadyError,
+    PageResults,
+    WorkspaceNotReadyError,
+    wait_budget,
+)
 from healthgap.web.preparation import load_extras, prepare_in_child
 
-__all__ = ["WorkspaceNotReadyError", "WorkspaceService"]
+__all__ = ["PageNotReadyError", "WorkspaceNotReadyError", "WorkspaceService"]
 
 log = logging.getLogger("healthgap.web")
 
 
-# How long a page waits for the workspace to be prepared before showing "preparing".
-PAGE_WAIT_SECONDS = 0.5  # with the page itself, well under the promised second
 COUNT_TABLES = ("population", "deaths")
 #: The tables every page about areas reads (its results stay valid across other uploads).
 AREA_TABLES = ("areas", *COUNT_TABLES)
-
-
-class WorkspaceNotReadyError(Exception):
-    """The summed tables are still being prepared; the page asks to come back shortly."""
-
-    def __init__(self, stage: str, done: int, total: int) -> None:
-        super().__init__(stage)
-        self.stage, self.done, self.total = stage, done, total
 
 
 class WorkspaceService:
@@ -69,8 +67,7 @@ class WorkspaceService:
         self._workspace: Workspace | None = None
         self._lock = threading.Lock()
         self._tables: dict[tuple[str, str], pd.DataFrame] = {}
-        self._results: dict[tuple[object, ...], Any] = {}
-        self._computing: dict[tuple[object, ...], threading.Event] = {}
+        self._results = PageResults()
         self._rows: tuple[str, AreaRows] | None = None
         self._building: str | None = None
         self._built = threading.Condition(self._lock)
@@ -159,35 +156,15 @@ class WorkspaceService:
 
         The key includes the content hashes of ``tables`` (default: every table), so an
         upload of one of them invalidates it. A result bundle kept across an upload of
-        another table is returned with its provenance naming the current tables.
+        another table is returned with its provenance naming the current tables. A page
+        request of a serving app waits for a slow computation only until its answer is due
+        (:meth:`~healthgap.web.page_results.PageResults.get`).
         """
         full_key = self._memo_key(key, tables)
-        with self._lock:
-            if full_key in self._results:
-                return self._current(self._results[full_key])
-            running = self._computing.get(full_key)
-            if running is None:
-                running = self._computing[full_key] = threading.Event()
-                mine = True
-            else:
-                mine = False
-        if not mine:
-            # Someone (the warm-up, another visitor) is computing it: wait a moment, then say
-            # "preparing" rather than keep the visitor waiting or compute it twice.
-            if not running.wait(PAGE_WAIT_SECONDS):
-                raise WorkspaceNotReadyError("working out this page", 0, 1)
-            return self.memo(key, compute, tables)
-        try:
-            value = compute()  # outside the lock: a slow page must not block the others
-            with self._lock:
-                if len(self._results) > 256:  # bounded: forget everything, recompute on demand
-                    self._results.clear()
-                self._results[full_key] = value
-        finally:
-            with self._lock:
-                self._computing.pop(full_key, None)
-            running.set()
-        return value
+        reads_counts = tables is not None and any(name in COUNT_TABLES for name in tables)
+        if self.background and ANSWER_BY.get() is not None and reads_counts and self.has_counts():
+            self.area_rows()  # while the workspace is prepared, the "preparing" page
+        return self._current(self._results.get(full_key, compute, detach=self.background))
 
     def _content_key(self) -> str:
         hashes = self.workspace().hashes()
@@ -283,9 +260,7 @@ class WorkspaceService:
     ) -> None:
         """Keep ``value`` as :meth:`memo`'s result for ``key`` (computed elsewhere, e.g. by
         the preparation)."""
-        full_key = self._memo_key(key, tables)
-        with self._lock:
-            self._results[full_key] = value
+        self._results.put(self._memo_key(key, tables), value)
 
     def _current(self, value: Any) -> Any:
         """A kept result bundle with its provenance naming the tables as they are now."""
@@ -309,7 +284,7 @@ class WorkspaceService:
         if not self.background:
             return self._build_here(key)
         self.start_warming()
-        deadline = time.monotonic() + wait
+        deadline = time.monotonic() + wait_budget(wait)
         with self._lock:
             while self._rows is None or self._rows[0] != key:
                 if self._failed is not None and self._failed[0] == key:

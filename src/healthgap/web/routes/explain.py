@@ -109,25 +109,36 @@ def explained(
 
 
 def trajectories(
-    running: Services, area: str, compare: str, target_year: int, reduction: float
+    running: Services,
+    area: str,
+    compare: str,
+    target_year: int,
+    reduction: float,
+    baseline: str = "",
 ) -> ResultBundle | None:
     """The target trajectories for these choices, computed once (page, table and charts);
-    ``None`` when the workspace has fewer than three pooled periods."""
+    ``None`` when the workspace has fewer than three pooled periods. The target is measured
+    from ``baseline`` (one of the trend's periods; default the latest)."""
     comparison = _comparison(area, compare)
     if not 0 < reduction <= 100 or not 2000 <= target_year <= 2100:
         raise InputError(
             "give a reduction of 1 to 100 % and a target year such as 2030", rule="bad_target"
         )
-    if len(target_periods(running.source)) < 3:
+    periods = [p.label for p in target_periods(running.source)]
+    if len(periods) < 3:
         return None
+    chosen = baseline or periods[-1]
+    if chosen not in periods:
+        raise InputError(f"choose a baseline period from {', '.join(periods)}", rule="bad_target")
     return running.workspaces.memo(
-        ("target", area, comparison.token, target_year, reduction),
+        ("target", area, comparison.token, target_year, reduction, chosen),
         lambda: check_gap_target(
             running.source,
             area=area,
             comparison=comparison,
             target_year=target_year,
             reduction=reduction / 100,
+            baseline_period=chosen,
         ),
         tables=AREA_TABLES,
     )
@@ -159,6 +170,7 @@ def explain_page(
         request,
         "explain.html",
         {
+            "baselines": [p.label for p in target_periods(running.source)],
             "area": area,
             "compare": compare,
             "comparators": offered,
@@ -203,10 +215,11 @@ def chart_download(
     period: str = "",
     target_year: int = 2030,
     reduction: float = 10.0,
+    baseline: str = "",
 ) -> Response:
     running = services(request)
     if kind == "trajectory":  # the target trajectory's chart (same choices as its fragment)
-        bundle = trajectories(running, area_code, compare, target_year, reduction)
+        bundle = trajectories(running, area_code, compare, target_year, reduction, baseline)
         if bundle is None:
             raise InputError("too few periods for a target trajectory", rule="unknown_chart")
         stem = (
@@ -228,13 +241,14 @@ def target_trajectory_file(
     compare: str = "england",
     target_year: int = 2030,
     reduction: float = 10.0,
+    baseline: str = "",
 ) -> Response:
     """The target trajectory table (observed and projected gap with 95% limits, the trend and
     the target) of both sexes, as CSV, Excel or the Fingertips CSV layout."""
     running = services(request)
     bundle = None
     if running.workspaces.area(area_code) is not None:
-        bundle = trajectories(running, area_code, compare, target_year, reduction)
+        bundle = trajectories(running, area_code, compare, target_year, reduction, baseline)
     if bundle is None:
         return Response("no target trajectory for this area\n", status_code=404)
     stem = (
@@ -252,9 +266,16 @@ def target_fragment(
     compare: str = "england",
     target_year: int = 2030,
     reduction: float = 10.0,
+    baseline: str = "",
 ) -> Response:
     """The target trajectory and its verdict (loaded by HTMX after the page: it is slower)."""
-    bundle = trajectories(services(request), area_code, compare, target_year, reduction)
+    running = services(request)
+    try:
+        bundle = trajectories(running, area_code, compare, target_year, reduction, baseline)
+    except InputError as error:  # too few measured periods: said in place, not as a fault
+        if error.problems[0].rule != "too_few_periods":
+            raise
+        return render(request, "_explain_target.html", {"unmeasured": error.problems[0].message})
     verdicts = (
         []
         if bundle is None
@@ -274,8 +295,14 @@ def target_fragment(
             "charts": charts,
             "target_year": target_year,
             "reduction": reduction,
+            "baseline": bundle.metadata["baseline"] if bundle is not None else "",
             "query": urlencode(
-                {"compare": compare, "target_year": target_year, "reduction": reduction}
+                {
+                    "compare": compare,
+                    "target_year": target_year,
+                    "reduction": reduction,
+                    "baseline": baseline,
+                }
             ),
         },
     )
