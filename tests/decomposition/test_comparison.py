@@ -111,3 +111,29 @@ def test_a_comparator_that_cannot_be_built_is_named() -> None:
         rows_of_areas(areas, read, "population", ["E99999999"], Period.parse("2024"))
     assert error.value.problems[0].rule == "no_rows_for_area"
     assert "E99999999" in error.value.problems[0].message
+
+
+def test_rows_of_areas_sums_listed_and_parent_only_areas() -> None:
+    """An LA listed without rows of its own and England named only as a parent are both
+    summed from their small areas (only the missing codes are looked up in the table)."""
+    areas = pd.DataFrame(
+        {
+            "area_code": ["S1", "S2", "S3", "L1", "L2"],
+            "level": pd.Categorical(["lsoa", "lsoa", "lsoa", "la", "la"]),
+            "parent_la": ["L1", "L1", "L2", None, None],
+            "parent_country": ["E92000001"] * 3 + [None, None],
+        }
+    )
+    population = pd.DataFrame(
+        {"area_code": ["S1", "S2", "S3", "L2"], "period": "2024", "sex": "male",
+         "age_start": 0, "person_years": [1.0, 2.0, 4.0, 4.0]}
+    )  # fmt: skip
+    notes: list[str] = []
+    read = frame_reader({"areas": areas, "population": population})
+    rows = rows_of_areas(areas, read, "population", ["L2", "L1", "E92000001"], None, notes)
+    totals = dict(zip(rows["area_code"], rows["person_years"], strict=True))
+    assert totals == {"L2": 4.0, "L1": 3.0, "E92000001": 7.0}
+    assert notes == [
+        "L1 is the sum of its 2 lsoa areas",
+        "E92000001 is the sum of its 3 lsoa areas",
+    ]

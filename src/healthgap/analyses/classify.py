@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
+
+from healthgap.analyses.kept_results import kept_result
 from healthgap.analyses.provenance import collect_warnings, provenance_of
 from healthgap.analyses.selection import given_or_latest
 from healthgap.analyses.source import Source
@@ -33,14 +36,21 @@ def classify_areas(
     ``classification``; ``summary`` names the rule and the flagged areas."""
     chosen = load_rule(rule)
     when = given_or_latest(source, period)
-    with collect_warnings() as met:
-        indicators = spearhead_indicators(
-            source.areas(),
-            source.read("population", None, when),
-            source.read("deaths", None, when),
-            level=level,
-        )
-        result = apply_rule(indicators, chosen)
+
+    def compute() -> tuple[pd.DataFrame, list[str]]:
+        with collect_warnings() as met:
+            indicators = spearhead_indicators(
+                source.areas(),
+                source.read("population", None, when),
+                source.read("deaths", None, when),
+                level=level,
+            )
+            result = apply_rule(indicators, chosen)
+        return result, met
+
+    rule_text = json.dumps(chosen.to_dict(), sort_keys=True)
+    key = ("classification", rule_text, level, when.label)
+    result, met = kept_result(source, key, compute, _save, _load)
     flagged = result[result["flagged"]]
     return ResultBundle(
         question="classify areas",
@@ -54,3 +64,14 @@ def classify_areas(
         },
         warnings=tuple(met),
     )
+
+
+def _save(value: tuple[pd.DataFrame, list[str]], folder: Path) -> None:
+    result, met = value
+    result.to_parquet(folder / "classification.parquet")
+    (folder / "collected.json").write_text(json.dumps(list(met)))
+
+
+def _load(folder: Path) -> tuple[pd.DataFrame, list[str]]:
+    met = [str(line) for line in json.loads((folder / "collected.json").read_text())]
+    return pd.read_parquet(folder / "classification.parquet"), met

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from healthgap.analyses.kept_results import kept_result
 from healthgap.analyses.provenance import collect_warnings, provenance_of
 from healthgap.analyses.source import Source
 from healthgap.compute import Executor
@@ -31,6 +32,7 @@ from healthgap.scenarios import (
     run_scenario,
     shrink_to_parent,
 )
+from healthgap.scenarios.baseline_files import load_baseline, save_baseline
 from healthgap.scenarios.results import METHOD, ScenarioResult
 
 __all__ = [
@@ -66,13 +68,22 @@ def plan_baseline(
 ) -> Baseline:
     """The scenario model's baseline from a source: the smallest areas' deaths and
     person-years pooled over ``periods`` (default: the latest three single years),
-    optionally shrunk towards their parents at level ``shrink_to``."""
-    baseline = baseline_from_tables(
-        source.areas(),
-        source.read("population", None, None),
-        source.read("deaths", None, None),
-        periods=periods,
-    )
+    optionally shrunk towards their parents at level ``shrink_to``. The default periods'
+    baseline is kept in the workspace's prepared folder when the source has one
+    (:func:`~healthgap.analyses.kept_results.kept_result`)."""
+
+    def compute() -> Baseline:
+        return baseline_from_tables(
+            source.areas(),
+            source.read("population", None, None),
+            source.read("deaths", None, None),
+            periods=periods,
+        )
+
+    if periods is None:
+        baseline = kept_result(source, ("plan baseline",), compute, save_baseline, load_baseline)
+    else:
+        baseline = compute()
     return shrink_to_parent(baseline, shrink_to) if shrink_to else baseline
 
 

@@ -89,6 +89,13 @@ class PreparedSource:
         """Where the workspace keeps its prepared tables."""
         return prepared_folder(self.workspace)
 
+    def results_folder(self) -> Path | None:
+        """Where results shared by every area (the classification of every area by a rule,
+        the plan's national baseline) are kept: beside the prepared tables, once they are
+        kept (:func:`~healthgap.analyses.kept_results.kept_result`)."""
+        folder = self.folder
+        return folder if folder.is_dir() else None
+
     def is_prepared(self) -> bool:
         """True when the prepared tables of the current content are kept (or read here), or
         the workspace has no counts to prepare."""

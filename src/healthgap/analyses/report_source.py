@@ -30,10 +30,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from healthgap.analyses.kept_results import results_folder
 from healthgap.analyses.source import Source
 from healthgap.periods import Period
 
@@ -75,6 +77,10 @@ class RememberingSource:
 
     def periods(self, table: str) -> list[str]:
         return self.source.periods(table)
+
+    def results_folder(self) -> Path | None:
+        """The folder where ``source`` keeps results shared by every area, if it has one."""
+        return results_folder(self.source)
 
     def remember(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """``compute()`` once per ``key`` for every report built from this source (a result

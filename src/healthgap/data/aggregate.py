@@ -158,15 +158,25 @@ def pool_periods(
     [['2012-14', 6.0]]
     """
     periods = [str(p) for p in periods]
-    absent = sorted(set(periods) - set(table["period"].astype(str)))
+    # The labels as integer codes: each distinct label is turned into text once, not each of
+    # the (millions of) rows, whatever the column holds (categories, Arrow strings, years).
+    codes, uniques = pd.factorize(table["period"], use_na_sentinel=False)
+    labels = [str(u) for u in uniques]
+    absent = sorted(set(periods) - set(labels))
     if absent:
         raise InputError(f"periods {', '.join(absent)} are not in the table", rule="missing_period")
-    frame = table[table["period"].astype(str).isin(periods)]
+    chosen = np.isin(codes, [i for i, text in enumerate(labels) if text in periods])
+    frame = table[chosen]
     frame = frame[[c for c in frame.columns if c not in _NON_ADDITIVE]]
     keys = [k for k in _key_columns(frame) if k != "period"]
     if "deaths" not in frame.columns:
-        n_periods = frame.groupby(keys, sort=False)["period"].transform("nunique")
-        short = frame[n_periods < len(periods)].drop_duplicates(keys)
+        n_periods = (
+            frame[keys]
+            .assign(__period__=codes[chosen])
+            .groupby(keys, sort=False, observed=True)["__period__"]
+            .transform("nunique")
+        )
+        short = frame[(n_periods < len(periods)).to_numpy()].drop_duplicates(keys)
         if not short.empty:
             lacks = f" lacks some of {', '.join(periods)}"
             raise InputError(_cell_problems(short, keys, "period", "missing_period", lacks))

@@ -106,7 +106,12 @@ def rows_of_areas(
     missing = [c for c in codes if c not in present]
     parts, unresolved = [own], []
     by_level: dict[str | None, list[str]] = {}
-    listed = dict(zip(areas["area_code"].astype(str), areas["level"].astype(str), strict=True))
+    # Only the rows of the missing codes become text (most reads miss none): a dictionary of
+    # the whole areas table, built on every read, cost seconds per report nationally.
+    listing = areas.loc[
+        areas["area_code"].astype(str).isin(missing).to_numpy(), ["area_code", "level"]
+    ]
+    listed = dict(zip(listing["area_code"].astype(str), listing["level"].astype(str), strict=True))
     for code in missing:
         level = listed[code] if code in listed else level_of(areas, code)
         by_level.setdefault(level, []).append(code)
