@@ -85,6 +85,13 @@ class PageResults:
                 self._results.clear()
             self._results[key] = value
 
+    def clear(self) -> None:
+        """Forget every kept result and failure (as a freshly started server process would);
+        computations still running finish and keep theirs."""
+        with self._lock:
+            self._results.clear()
+            self._failures.clear()
+
     def get(self, key: tuple[object, ...], compute: Callable[[], Any], detach: bool) -> Any:
         """The result of ``key``, from ``compute()`` the first time. With ``detach`` and
         inside a page request, computed in a thread of its own and waited for only until the
