@@ -10,33 +10,18 @@ True
 
 from __future__ import annotations
 
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
-import jinja2
 import pandas as pd
 
 from healthgap.data.csv_export import write_safe_csv
+from healthgap.reports.report_html import _ENVIRONMENT, _css  # one template environment and style
 from healthgap.reports.tables import SYNTHETIC_NOTE
 
 __all__ = ["INDEX_COLUMNS", "report_index_html", "write_report_index"]
 
 #: The columns of the index CSV.
 INDEX_COLUMNS = ("area_code", "area_name", "status", "message", "files")
-
-_ENVIRONMENT = jinja2.Environment(
-    loader=jinja2.PackageLoader("healthgap.reports", "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
-
-@cache
-def _css() -> str:
-    return (files("healthgap.reports") / "templates" / "report.css").read_text(encoding="utf-8")
 
 
 def report_index_html(rows: pd.DataFrame, *, title: str, synthetic: bool) -> str:
