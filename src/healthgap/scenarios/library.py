@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -229,13 +230,19 @@ def load_intervention(path: str | Path) -> Intervention:
     return _from_mapping(raw, str(path))
 
 
-def load_library(extra: Iterable[str | Path] = ()) -> dict[str, Intervention]:
-    """The built-in library plus any user files (a user file may replace a built-in id)."""
+@cache
+def _built_in() -> tuple[Intervention, ...]:
+    """The package's own intervention files, read once per process (they ship with it)."""
     folder = resources.files("healthgap.scenarios") / "interventions"
     paths = sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".yaml"))
-    library: dict[str, Intervention] = {}
+    return tuple(load_intervention(path) for path in paths)
+
+
+def load_library(extra: Iterable[str | Path] = ()) -> dict[str, Intervention]:
+    """The built-in library plus any user files (a user file may replace a built-in id)."""
+    library: dict[str, Intervention] = {item.id: item for item in _built_in()}
     problems: list[Problem] = []
-    for path in [*paths, *(Path(p) for p in extra)]:
+    for path in (Path(p) for p in extra):
         try:
             item = load_intervention(path)
         except InputError as err:
