@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from healthgap.data.aggregate import select_period, stored_labels
+from healthgap.data.level_files import FILE_SUFFIX, LevelFile, write_level_file
 from healthgap.data.level_sums import area_positions, pool_rows, sum_to_levels
 from healthgap.errors import InputError
 from healthgap.periods import Period
@@ -95,25 +96,46 @@ class _Indexed:
         area = _as_category(table["area_code"], codes)
         period = _as_category(table["period"], _sorted_labels(table["period"]))
         if _grouped(area.codes, period.codes):  # as summed and pooled rows are: no re-sort
-            self.frame = table.reset_index(drop=True).assign(area_code=area, period=period)
+            frame = table.reset_index(drop=True).assign(area_code=area, period=period)
         else:
             order = np.lexsort((period.codes, area.codes))
-            self.frame = table.iloc[order].reset_index(drop=True)
-            self.frame["area_code"] = pd.Categorical.from_codes(area.codes[order], categories=codes)
-            self.frame["period"] = pd.Categorical.from_codes(
+            frame = table.iloc[order].reset_index(drop=True)
+            frame["area_code"] = pd.Categorical.from_codes(area.codes[order], categories=codes)
+            frame["period"] = pd.Categorical.from_codes(
                 period.codes[order], categories=period.categories
             )
+        self._frame: pd.DataFrame | None = frame
+        self._stored: LevelFile | None = None
         self.codes = codes
-        self._ranges(self.frame["area_code"].cat.codes.to_numpy())
+        self._ranges(frame["area_code"].cat.codes.to_numpy())
 
     @classmethod
-    def from_sorted(cls, frame: pd.DataFrame) -> _Indexed:
-        """An index over a frame grouped by :meth:`__init__` (read back from disk)."""
+    def from_file(cls, stored: LevelFile) -> _Indexed:
+        """A table kept by :meth:`AreaRows.save`, read area by area (:mod:`.level_files`)."""
         self = cls.__new__(cls)
-        self.frame = frame
-        self.codes = pd.Index(frame["area_code"].cat.categories.astype(str))
-        self._ranges(frame["area_code"].cat.codes.to_numpy())
+        self._frame, self._stored = None, stored
+        self.codes = pd.Index(stored.categories("area_code").astype(str))
+        self.start, self.stop = stored.start, stored.stop
         return self
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The whole table (a kept one is read in full only when this is asked for)."""
+        if self._frame is not None:
+            return self._frame
+        assert self._stored is not None
+        return self._stored.frame
+
+    def period_labels(self) -> list[str]:
+        categories = (
+            self._frame["period"].cat.categories
+            if self._frame is not None
+            else self._stored.categories("period")  # type: ignore[union-attr]
+        )
+        return [str(p) for p in categories]
+
+    def save(self, path: Path) -> None:
+        write_level_file(self.frame, self.start, self.stop, path)
 
     def _ranges(self, area_codes: np.ndarray) -> None:
         """Row range of each area in a frame whose rows of one area are contiguous."""
@@ -130,11 +152,13 @@ class _Indexed:
         starts, stops = self.start[found], self.stop[found]
         lengths = stops - starts
         if lengths.sum() == 0:
-            return self.frame.iloc[0:0]
+            return self._stored.empty() if self._frame is None else self._frame.iloc[0:0]  # type: ignore[union-attr]
         # Positions of every row of every chosen area, without a Python loop over areas.
         offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
         positions = offsets + np.arange(lengths.sum())
-        return self.frame.iloc[positions]
+        if self._frame is None:
+            return self._stored.select_positions(positions)  # type: ignore[union-attr]
+        return self._frame.iloc[positions]
 
 
 class AreaRows:
@@ -168,15 +192,15 @@ class AreaRows:
         return cls(indexed)
 
     def save(self, folder: Path) -> None:
-        """Keep the summed tables as Parquet (sorted), so a restart only reads them."""
+        """Keep the summed tables (sorted, :mod:`.level_files`), so a restart only opens them."""
         # this process's own staging folder: another server process may be saving too
         staging = folder.with_name(f"{folder.name}.{os.getpid()}.partial")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         for name, table in self._tables.items():
-            table.frame.to_parquet(staging / f"{name}.parquet", index=False)
+            table.save(staging / f"{name}{FILE_SUFFIX}")
         for (name, label), table in self._pooled.items():
-            table.frame.to_parquet(staging / f"pooled_{name}_{label}.parquet", index=False)
+            table.save(staging / f"pooled_{name}_{label}{FILE_SUFFIX}")
         shutil.rmtree(folder, ignore_errors=True)
         try:
             staging.rename(folder)
@@ -185,17 +209,21 @@ class AreaRows:
 
     @classmethod
     def load(cls, folder: Path, names: Iterable[str]) -> AreaRows | None:
-        """The tables kept by :meth:`save`, or ``None`` when any is missing or damaged."""
+        """The tables kept by :meth:`save` (opened, read area by area when asked), or
+        ``None`` when any is missing or damaged."""
         try:
-            frames = {name: pd.read_parquet(folder / f"{name}.parquet") for name in names}
-            pooled = {
-                tuple(path.stem.removeprefix("pooled_").split("_", 1)): pd.read_parquet(path)
-                for path in folder.glob("pooled_*.parquet")
+            tables = {
+                name: _Indexed.from_file(LevelFile(folder / f"{name}{FILE_SUFFIX}"))
+                for name in names
             }
-        except (OSError, ValueError):
+            pooled = {}
+            for path in folder.glob(f"pooled_*{FILE_SUFFIX}"):
+                name, label = path.stem.removeprefix("pooled_").split("_", 1)
+                pooled[name, label] = _Indexed.from_file(LevelFile(path))
+        except (OSError, ValueError, KeyError, IndexError):
             return None
-        rows = cls({name: _Indexed.from_sorted(frame) for name, frame in frames.items()})
-        rows._pooled = {key: _Indexed.from_sorted(frame) for key, frame in pooled.items()}
+        rows = cls(tables)
+        rows._pooled = pooled
         return rows
 
     def has(self, name: str) -> bool:
@@ -203,7 +231,7 @@ class AreaRows:
 
     def periods(self, name: str) -> list[str]:
         """The period labels of table ``name``."""
-        return [str(p) for p in self._tables[name].frame["period"].cat.categories]
+        return self._tables[name].period_labels()
 
     def select(
         self, name: str, area_codes: Iterable[str], period: str | Period | None = None

@@ -6,7 +6,7 @@ pandas code that holds Python's global lock: done in the server's own process, p
 then waited for seconds at a time. :func:`prepare` does all of it in a child process (started
 with ``spawn``, so it shares nothing with the server), reporting its stage through a pipe,
 and leaves everything in the prepared folder (``<data_dir>/derived/<content key>/``): the
-summed and pooled tables as Parquet (:meth:`~healthgap.data.levels.AreaRows.save`) and the
+summed and pooled tables (:meth:`~healthgap.data.levels.AreaRows.save`) and the
 baseline and profiles as pickles, which the server then reads in a second or two (a restart
 reads the same folder). The pickles are written and read only by healthgap, in its own data
 folder.

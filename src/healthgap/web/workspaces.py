@@ -7,7 +7,6 @@ so a second view of the same area costs a dictionary look-up.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
@@ -19,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from healthgap.data.levels import AreaRows
+from healthgap.data.prepared import COUNT_TABLES, content_key
 from healthgap.data.workspace import MANIFEST, Workspace, open_workspace
 from healthgap.errors import WorkspaceError
 from healthgap.reports.bundle import ResultBundle
@@ -38,7 +38,6 @@ __all__ = ["PageNotReadyError", "WorkspaceNotReadyError", "WorkspaceService"]
 log = logging.getLogger("healthgap.web")
 
 
-COUNT_TABLES = ("population", "deaths")
 #: The tables every page about areas reads (its results stay valid across other uploads).
 AREA_TABLES = ("areas", *COUNT_TABLES)
 
@@ -167,9 +166,7 @@ class WorkspaceService:
         return self._current(self._results.get(full_key, compute, detach=self.background))
 
     def _content_key(self) -> str:
-        hashes = self.workspace().hashes()
-        names = ("areas", *COUNT_TABLES)
-        return hashlib.sha256("|".join(hashes.get(n, "") for n in names).encode()).hexdigest()
+        return content_key(self.workspace().hashes())
 
     def has_counts(self) -> bool:
         workspace = self.workspace()
