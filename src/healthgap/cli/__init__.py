@@ -134,7 +134,8 @@ def _warnings_as_lines() -> Iterator[None]:
 #: always been imported (which orders ``--help``). Running one command imports only its own
 #: modules: importing every command's use cases takes about a second, which a fresh
 #: ``healthgap report`` would pay for nothing. ``version`` (below) is always registered, so
-#: ``app`` stays a group of commands even when one other is. (Checked by tests/test_cli_main.py.)
+#: ``app`` stays a group of commands even when one other is registered. Checked by
+#: tests/test_lazy_imports.py.
 _COMMAND_MODULES = {
     "validate": ("data",),
     "import": ("data",),
