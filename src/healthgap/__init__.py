@@ -9,69 +9,114 @@ everything else is internal and may change.
 ['areas', 'deaths', 'population']
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from healthgap.agebands import STANDARD_STARTS, esp2013
-from healthgap.data import (
-    add_persons,
-    aggregate,
-    assign_quantiles,
-    import_files,
-    load,
-    load_mortality_2014,
-    open_workspace,
-    pool_periods,
-    reband,
-    validate_tables,
-    write_workspace,
-)
-from healthgap.datasets import build_demo_workspace, generate_demo, load_demo
-from healthgap.decomposition import (
-    Comparison,
-    build_comparison,
-    decompose_gap,
-    decompose_gap_change,
-    life_expectancy_gaps,
-    life_years_lost,
-)
-from healthgap.errors import (
-    BandingWarning,
-    HealthgapError,
-    HealthgapWarning,
-    InputError,
-    MethodError,
-    NotFittedError,
-    PermissionDenied,
-    Problem,
-    SmallNumbersWarning,
-    StorageError,
-    SuppressionWarning,
-    WorkspaceError,
-)
-from healthgap.frameworks import apply_rule, assess_gap_target, load_rule
-from healthgap.measures import (
-    chiang_life_table,
-    compare,
-    crude_rate,
-    deprivation_gap,
-    deprivation_group_life_expectancy,
-    directly_standardised_rate,
-    healthy_life_expectancy,
-    indirectly_standardised_rate,
-    indirectly_standardised_ratio,
-    life_expectancy,
-    proportion,
-    slope_index_of_inequality,
-)
-from healthgap.periods import Period
-from healthgap.scenarios import (
-    ScenarioModel,
-    allocate_budget,
-    baseline_from_workspace,
-    load_library,
-    load_scenario,
-    run_scenario,
-)
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from healthgap.agebands import STANDARD_STARTS, esp2013
+    from healthgap.data import (
+        add_persons,
+        aggregate,
+        assign_quantiles,
+        import_files,
+        load,
+        load_mortality_2014,
+        open_workspace,
+        pool_periods,
+        reband,
+        validate_tables,
+        write_workspace,
+    )
+    from healthgap.datasets import build_demo_workspace, generate_demo, load_demo
+    from healthgap.decomposition import (
+        Comparison,
+        build_comparison,
+        decompose_gap,
+        decompose_gap_change,
+        life_expectancy_gaps,
+        life_years_lost,
+    )
+    from healthgap.errors import (
+        BandingWarning,
+        HealthgapError,
+        HealthgapWarning,
+        InputError,
+        MethodError,
+        NotFittedError,
+        PermissionDenied,
+        Problem,
+        SmallNumbersWarning,
+        StorageError,
+        SuppressionWarning,
+        WorkspaceError,
+    )
+    from healthgap.frameworks import apply_rule, assess_gap_target, load_rule
+    from healthgap.measures import (
+        chiang_life_table,
+        compare,
+        crude_rate,
+        deprivation_gap,
+        deprivation_group_life_expectancy,
+        directly_standardised_rate,
+        healthy_life_expectancy,
+        indirectly_standardised_rate,
+        indirectly_standardised_ratio,
+        life_expectancy,
+        proportion,
+        slope_index_of_inequality,
+    )
+    from healthgap.periods import Period
+    from healthgap.scenarios import (
+        ScenarioModel,
+        allocate_budget,
+        baseline_from_workspace,
+        load_library,
+        load_scenario,
+        run_scenario,
+    )
+
+# Each public name is imported from its module when first used (PEP 562), not here: a
+# command or a report in a fresh process would otherwise pay about a second importing every
+# domain it never calls. The imports above say the same to type checkers.
+_MODULE_OF = {
+    name: module
+    for module, names in {
+        "healthgap.agebands": "STANDARD_STARTS esp2013",
+        "healthgap.data": "add_persons aggregate assign_quantiles import_files load "
+        "load_mortality_2014 open_workspace pool_periods reband validate_tables write_workspace",
+        "healthgap.datasets": "build_demo_workspace generate_demo load_demo",
+        "healthgap.decomposition": "Comparison build_comparison decompose_gap "
+        "decompose_gap_change life_expectancy_gaps life_years_lost",
+        "healthgap.errors": "BandingWarning HealthgapError HealthgapWarning InputError "
+        "MethodError NotFittedError PermissionDenied Problem SmallNumbersWarning StorageError "
+        "SuppressionWarning WorkspaceError",
+        "healthgap.frameworks": "apply_rule assess_gap_target load_rule",
+        "healthgap.measures": "chiang_life_table compare crude_rate deprivation_gap "
+        "deprivation_group_life_expectancy directly_standardised_rate healthy_life_expectancy "
+        "indirectly_standardised_rate indirectly_standardised_ratio life_expectancy proportion "
+        "slope_index_of_inequality",
+        "healthgap.periods": "Period",
+        "healthgap.scenarios": "ScenarioModel allocate_budget baseline_from_workspace "
+        "load_library load_scenario run_scenario",
+    }.items()
+    for name in names.split()
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_MODULE_OF[name]), name)
+    globals()[name] = value  # found directly from now on
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_MODULE_OF})
+
 
 try:
     __version__ = version("healthgap")

@@ -14,6 +14,7 @@ files may hold square brackets, which Rich would otherwise read as markup (crash
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
@@ -21,7 +22,7 @@ import tempfile
 import traceback
 import uuid
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -129,35 +130,52 @@ def _warnings_as_lines() -> Iterator[None]:
                     warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
 
 
-def _register_commands() -> None:
-    # Imported here so that `healthgap --help` lists every domain's commands while
-    # the domain modules stay independent of each other.
-    from healthgap.cli import data as _data  # noqa: F401
+#: The modules that register each command (or group of commands), in the order they have
+#: always been imported (which orders ``--help``). Running one command imports only its own
+#: modules: importing every command's use cases takes about a second, which a fresh
+#: ``healthgap report`` would pay for nothing. ``version`` (below) is always registered, so
+#: ``app`` stays a group of commands even when one other is registered. Checked by
+#: tests/test_lazy_imports.py.
+_COMMAND_MODULES = {
+    "validate": ("data",),
+    "import": ("data",),
+    "info": ("data",),
+    "demo": ("demo",),
+    "measure": ("measure",),
+    "profile": ("profile",),
+    "explain": ("explain",),
+    "explain-classify": ("explain",),
+    "explain-target": ("explain",),
+    "plan": ("plan",),
+    "plan-grid": ("grid",),
+    "plan-voi": ("voi",),
+    "segment": ("segment",),
+    "survey": ("insight",),
+    "equity-audit": ("insight",),
+    "serve": ("web",),
+    "user": ("web",),
+    "assess": ("assess", "assess_workshop"),
+    "practice": ("practice",),
+    "mecc": ("mecc",),
+    "journey": ("journey", "journey_notes"),
+    "pledges": ("pledges",),
+    "report": ("report",),
+}
 
-    domains = (
-        "demo",
-        "measure",
-        "profile",
-        "explain",
-        "plan",
-        "grid",
-        "voi",
-        "segment",
-        "insight",
-        "web",
-        "assess",
-        "assess_workshop",
-        "practice",
-        "mecc",
-        "journey",
-        "pledges",
-        "report",
-    )
-    for optional in domains:
+
+def _register_commands(args: Sequence[str] = ()) -> None:
+    """Register the command that ``args`` run, or every command (for help, for no command
+    or an unknown one, and when ``args`` is empty)."""
+    # By name, so that the domain modules stay independent of each other.
+    if args and args[0] in _COMMAND_MODULES:
+        modules: Iterable[str] = _COMMAND_MODULES[args[0]]
+    else:
+        modules = dict.fromkeys(name for names in _COMMAND_MODULES.values() for name in names)
+    for module in modules:
         try:
-            __import__(f"healthgap.cli.{optional}")
+            importlib.import_module(f"healthgap.cli.{module}")
         except ModuleNotFoundError as exc:
-            if exc.name != f"healthgap.cli.{optional}":
+            if exc.name != f"healthgap.cli.{module}":
                 raise
 
 
@@ -171,7 +189,7 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         with _warnings_as_lines():
-            _register_commands()
+            _register_commands(args)
             app(args=args, standalone_mode=True)
     except HealthgapError as error:
         print_problems(error)

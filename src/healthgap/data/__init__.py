@@ -9,16 +9,53 @@ See ``docs/data-model.md`` for the tables, vocabularies, layouts and validation 
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# `aggregate` and `load` share their module's name: bound here, after their module, as the
+# import system would otherwise leave the module under that name.
 from healthgap.data.aggregate import add_persons, aggregate, pool_periods, select_period
-from healthgap.data.bands import parse_age_labels, reband
-from healthgap.data.deprivation import assign_quantiles
-from healthgap.data.importer import import_files, load_files
-from healthgap.data.layouts import BUILTIN_LAYOUTS, detect_layout, resolve_layout
-from healthgap.data.limits import Limits
 from healthgap.data.load import load
-from healthgap.data.real import CORNWALL_SCILLY, load_mortality_2014
-from healthgap.data.validate import RULES, validate_tables
-from healthgap.data.workspace import Workspace, open_workspace, write_workspace
+
+if TYPE_CHECKING:
+    from healthgap.data.bands import parse_age_labels, reband
+    from healthgap.data.deprivation import assign_quantiles
+    from healthgap.data.importer import import_files, load_files
+    from healthgap.data.layouts import BUILTIN_LAYOUTS, detect_layout, resolve_layout
+    from healthgap.data.limits import Limits
+    from healthgap.data.real import CORNWALL_SCILLY, load_mortality_2014
+    from healthgap.data.validate import RULES, validate_tables
+    from healthgap.data.workspace import Workspace, open_workspace, write_workspace
+
+# The other names are imported from their module when first used (PEP 562), not here: reading
+# a workspace (a report, the web) has no use for the validation rules and pandera behind them.
+_MODULE_OF = {
+    name: module
+    for module, names in {
+        "healthgap.data.bands": "parse_age_labels reband",
+        "healthgap.data.deprivation": "assign_quantiles",
+        "healthgap.data.importer": "import_files load_files",
+        "healthgap.data.layouts": "BUILTIN_LAYOUTS detect_layout resolve_layout",
+        "healthgap.data.limits": "Limits",
+        "healthgap.data.real": "CORNWALL_SCILLY load_mortality_2014",
+        "healthgap.data.validate": "RULES validate_tables",
+        "healthgap.data.workspace": "Workspace open_workspace write_workspace",
+    }.items()
+    for name in names.split()
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_MODULE_OF[name]), name)
+    globals()[name] = value  # found directly from now on
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_MODULE_OF})
+
 
 __all__ = [
     "BUILTIN_LAYOUTS",
