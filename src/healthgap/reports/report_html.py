@@ -95,8 +95,13 @@ def report_body(
     )
 
 
-def report_html(bundle: ResultBundle, images: ChartImages | None = None) -> str:
-    """The whole report as one HTML file."""
+def report_html(
+    bundle: ResultBundle, images: ChartImages | None = None, *, inline_css: bool = True
+) -> str:
+    """The whole report as one HTML file, its style sheet inside; ``inline_css=False`` leaves
+    the sheet out, for a printer given it already parsed (the PDF)."""
     return _ENVIRONMENT.get_template("report.html").render(
-        document=report_of(bundle), css=Markup(_css()), body=report_body(bundle, images=images)
+        document=report_of(bundle),
+        css=Markup(_css()) if inline_css else None,
+        body=report_body(bundle, images=images),
     )
