@@ -75,7 +75,7 @@ def test_background_preparation_is_kept_and_reused(demo_workspace: Path, tmp_pat
         first.start_warming()
         ready = first.area_rows(wait=60)
         kept = list((tmp_path / "derived").iterdir())
-        assert len(kept) == 1 and (kept[0] / "population.parquet").is_file()
+        assert len(kept) == 1 and (kept[0] / "population.arrow").is_file()
         again = WorkspaceService(database, demo_workspace, "demo", cache_dir=tmp_path)
         reread = again.area_rows(wait=60)
         la = first.areas().query("level == 'la'")["area_code"].iloc[0]
@@ -101,7 +101,7 @@ def test_preparation_in_a_child_process_leaves_tables_baseline_and_profile(
         rows = service.area_rows(wait=120)
         [kept] = list((tmp_path / "derived").iterdir())
         names = {p.name for p in kept.iterdir()}
-        assert {"population.parquet", "deaths.parquet", "plan-baseline.pickle"} <= names
+        assert {"population.arrow", "deaths.arrow", "plan-baseline.pickle"} <= names
         assert any(name.startswith("pooled_population_") for name in names)
         assert "plan_baseline" in service.extras and "profiles" in service.extras
         [profile] = service.extras["profiles"]["bundles"].values()
