@@ -11,9 +11,10 @@ everything else is internal and may change.
 
 from __future__ import annotations
 
-import importlib
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+import healthgap.lazy_names as _lazy
 
 if TYPE_CHECKING:
     from healthgap.agebands import STANDARD_STARTS, esp2013
@@ -81,9 +82,8 @@ if TYPE_CHECKING:
 # Each public name is imported from its module when first used (PEP 562), not here: a
 # command or a report in a fresh process would otherwise pay about a second importing every
 # domain it never calls. The imports above say the same to type checkers.
-_MODULE_OF = {
-    name: module
-    for module, names in {
+_MODULE_OF = _lazy.names_by_module(
+    {
         "healthgap.agebands": "STANDARD_STARTS esp2013",
         "healthgap.data": "add_persons aggregate assign_quantiles import_files load "
         "load_mortality_2014 open_workspace pool_periods reband validate_tables write_workspace",
@@ -101,21 +101,10 @@ _MODULE_OF = {
         "healthgap.periods": "Period",
         "healthgap.scenarios": "ScenarioModel allocate_budget baseline_from_workspace "
         "load_library load_scenario run_scenario",
-    }.items()
-    for name in names.split()
-}
+    }
+)
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _MODULE_OF:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_MODULE_OF[name]), name)
-    globals()[name] = value  # found directly from now on
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_MODULE_OF})
+__getattr__, __dir__ = _lazy.lazy_names(__name__, _MODULE_OF)
 
 
 try:

@@ -66,10 +66,11 @@ the reports of many areas, resumable   :func:`build_reports` (on an executor)
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+import healthgap.lazy_names as _lazy
 
 if TYPE_CHECKING:
     # `name as name`: re-exported, for type checkers (`__all__` is built below).
@@ -247,9 +248,8 @@ if TYPE_CHECKING:
 # command or one report in a fresh process would otherwise pay about a second importing
 # every use case's dependencies (SQLAlchemy, polars, pandera...). The imports above say the
 # same to type checkers.
-_MODULE_OF = {
-    name: module
-    for module, names in {
+_MODULE_OF = _lazy.names_by_module(
+    {
         ".assessment_evidence": "AreaEvidence gather_evidence no_evidence",
         ".assessment_frameworks": "export_content_pack install_content_pack list_frameworks "
         "packs_folder show_framework",
@@ -312,23 +312,11 @@ _MODULE_OF = {
         ".survey": "STAGE_FIELDS check_stage_suggestion survey_stages",
         ".target": "check_gap_target target_periods",
         "healthgap.compute": "Executor open_executor",
-    }.items()
-    for name in names.split()
-}
+    }
+)
 _RENAMED = {"mecc_data_version": "data_version", "mecc_organisations": "organisation_names"}
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _MODULE_OF:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module = importlib.import_module(_MODULE_OF[name], __name__)
-    value = getattr(module, _RENAMED.get(name, name))
-    globals()[name] = value  # found directly from now on
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_MODULE_OF})
+__getattr__, __dir__ = _lazy.lazy_names(__name__, _MODULE_OF, _RENAMED)
 
 
 class _UseCases(types.ModuleType):

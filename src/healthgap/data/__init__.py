@@ -9,8 +9,9 @@ See ``docs/data-model.md`` for the tables, vocabularies, layouts and validation 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+import healthgap.lazy_names as _lazy
 
 # `aggregate` and `load` share their module's name: bound here, after their module, as the
 # import system would otherwise leave the module under that name.
@@ -29,9 +30,8 @@ if TYPE_CHECKING:
 
 # The other names are imported from their module when first used (PEP 562), not here: reading
 # a workspace (a report, the web) has no use for the validation rules and pandera behind them.
-_MODULE_OF = {
-    name: module
-    for module, names in {
+_MODULE_OF = _lazy.names_by_module(
+    {
         "healthgap.data.bands": "parse_age_labels reband",
         "healthgap.data.deprivation": "assign_quantiles",
         "healthgap.data.importer": "import_files load_files",
@@ -40,21 +40,10 @@ _MODULE_OF = {
         "healthgap.data.real": "CORNWALL_SCILLY load_mortality_2014",
         "healthgap.data.validate": "RULES validate_tables",
         "healthgap.data.workspace": "Workspace open_workspace write_workspace",
-    }.items()
-    for name in names.split()
-}
+    }
+)
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _MODULE_OF:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_MODULE_OF[name]), name)
-    globals()[name] = value  # found directly from now on
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_MODULE_OF})
+__getattr__, __dir__ = _lazy.lazy_names(__name__, _MODULE_OF)
 
 
 __all__ = [
