@@ -126,6 +126,13 @@ class _Indexed:
         assert self._stored is not None
         return self._stored.frame
 
+    def empty(self) -> pd.DataFrame:
+        """No rows, with the table's columns and dtypes (a kept table is not read for it)."""
+        if self._frame is not None:
+            return self._frame.iloc[0:0]
+        assert self._stored is not None
+        return self._stored.empty()
+
     def period_labels(self) -> list[str]:
         categories = (
             self._frame["period"].cat.categories
@@ -152,7 +159,7 @@ class _Indexed:
         starts, stops = self.start[found], self.stop[found]
         lengths = stops - starts
         if lengths.sum() == 0:
-            return self._stored.empty() if self._frame is None else self._frame.iloc[0:0]  # type: ignore[union-attr]
+            return self.empty()
         # Positions of every row of every chosen area, without a Python loop over areas.
         offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
         positions = offsets + np.arange(lengths.sum())
@@ -240,17 +247,16 @@ class AreaRows:
         single years when the label is a range such as ``"2022-24"`` (none when the table
         lacks one of its years)."""
         codes = [str(c) for c in area_codes]
+        table = self._tables[name]
         if period is None:
-            return self._tables[name].select(codes)
+            return table.select(codes)
         try:
-            stored_labels(period, self.periods(name))
+            stored = stored_labels(period, self.periods(name))
         except InputError:  # a year the table lacks: no rows (the source names the years)
-            return self._tables[name].frame.iloc[0:0]
+            return table.empty()
         if len(codes) > LARGE_SELECTION:
             return self.pooled(name, period).select(codes)
-        table = self._tables[name]
         rows = table.select(codes)
-        stored = stored_labels(period, self.periods(name))
         if len(stored) > 1 and len(rows):
             # pooled on integer codes: the same rows as pool_periods, in a third of the time
             label = Period.parse(period).label
